@@ -1,0 +1,110 @@
+// ws2sim/model/keepalive.h — the keep-alive timer engine (RFC 1122 §4.2.3.6).
+//
+// One engine watches many connections. Its per-connection state is small and its timer work is
+// lazy, after Linux's `tcp_keepalive_timer`: a received segment only stamps a time (no timer is
+// touched); when the timer fires, the engine recomputes idleness and does exactly one of
+//   - nothing more (keep-alive off, or the probe count is 0: never probe, never drop),
+//   - re-arm for the remainder of the idle time (traffic arrived since the timer was armed),
+//   - re-arm after a full idle period because sent data is outstanding (RFC 9293 MUST-26: the
+//     retransmission timer owns liveness then),
+//   - send probe k of N and re-arm one interval later,
+//   - report the connection dead after N unanswered probes.
+// Hence detection time from the last received segment is `idle + N x interval`.
+//
+//   KeepAliveConfig cfg{.enabled = true, .idle = 2h, .interval = 1s, .probe_count = 10};
+//   engine.start(conn, cfg);          // when the connection is established
+//   engine.on_receive(conn);          // on every acceptable segment: a timestamp store
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "ws2sim/model/scheduler.h"
+#include "ws2sim/model/status.h"
+#include "ws2sim/model/time.h"
+
+namespace ws2sim {
+
+/// What a probe carries. Windows 2000 could be told to add one garbage octet; both shapes make a
+/// live peer answer with an ACK for its RCV.NXT.
+enum class ProbeShape : std::uint8_t {
+  kNoData,           ///< SEQ = SND.NXT - 1, no payload (the common shape).
+  kOneGarbageOctet,  ///< SEQ = SND.NXT - 1, one payload octet.
+};
+
+/// Keep-alive parameters of one connection.
+struct KeepAliveConfig {
+  bool enabled = false;                          ///< Off by default (RFC 1122: MUST default to off).
+  Duration idle = std::chrono::hours(2);         ///< Idle time before the first probe.
+  Duration interval = std::chrono::seconds(1);   ///< Time between unanswered probes.
+  std::uint32_t probe_count = 10;                ///< Unanswered probes before the drop; 0 = never probe.
+  ProbeShape shape = ProbeShape::kNoData;
+
+  /// Checks the ranges: durations must not be negative.
+  [[nodiscard]] Status validate() const;
+  friend bool operator==(const KeepAliveConfig&, const KeepAliveConfig&) = default;
+};
+
+/// When a peer that went silent at `last_receive` is declared dead: `idle + probe_count x
+/// interval` later. nullopt when keep-alive is off or the probe count is 0 (never).
+std::optional<Duration> detection_delay(const KeepAliveConfig& config);
+
+/// What the engine needs from the transport that owns the connections.
+class KeepAliveDriver {
+ public:
+  virtual ~KeepAliveDriver() = default;
+  /// True while sent data (or a FIN) is unacknowledged or queued: probes are suppressed then.
+  virtual bool has_outstanding_data(std::uint32_t conn) = 0;
+  /// Send probe number `probe` (1-based) of `of`.
+  virtual void send_probe(std::uint32_t conn, std::uint32_t probe, std::uint32_t of) = 0;
+  /// `of` probes went unanswered: the connection is dead.
+  virtual void keepalive_timeout(std::uint32_t conn, std::uint32_t of) = 0;
+  /// The timer found data outstanding and deferred probing by one idle period.
+  virtual void keepalive_suppressed(std::uint32_t /*conn*/) {}
+};
+
+/// Keep-alive timers for a dense range of connection indices.
+class KeepAliveEngine {
+ public:
+  KeepAliveEngine(Scheduler& scheduler, KeepAliveDriver& driver);
+  KeepAliveEngine(const KeepAliveEngine&) = delete;
+  KeepAliveEngine& operator=(const KeepAliveEngine&) = delete;
+  ~KeepAliveEngine();
+
+  /// Starts (or restarts with new parameters) watching `conn`; idleness counts from now unless
+  /// the connection already had a receive stamp. A disabled config is the same as `stop`.
+  /// Like Linux, a change of parameters re-arms the timer at once.
+  Status start(std::uint32_t conn, const KeepAliveConfig& config);
+  /// Stops watching `conn` and cancels its timer; forgets its receive stamp.
+  void stop(std::uint32_t conn);
+  /// Records that an acceptable segment arrived now. Returns true if that answered a probe.
+  bool on_receive(std::uint32_t conn);
+
+  /// Unanswered probes so far (0 when idle or unwatched).
+  [[nodiscard]] std::uint32_t probes_out(std::uint32_t conn) const;
+  /// When the next keep-alive decision is due, if the timer is armed.
+  [[nodiscard]] std::optional<TimePoint> next_check(std::uint32_t conn) const;
+  /// Last time `on_receive` (or `start`) stamped the connection.
+  [[nodiscard]] std::optional<TimePoint> last_receive(std::uint32_t conn) const;
+
+  // ---- implementation details ----
+ private:
+  struct Watch {
+    std::int64_t last_receive = 0;  // ns since epoch
+    EventId timer;
+    std::uint32_t config = 0;       // index into configs_
+    std::uint32_t probes_out = 0;
+    bool active = false;
+  };
+  void fire(std::uint32_t conn);
+  void arm_at(std::uint32_t conn, TimePoint at);
+  std::uint32_t intern(const KeepAliveConfig& config);
+
+  Scheduler& scheduler_;
+  KeepAliveDriver& driver_;
+  std::vector<Watch> watches_;
+  std::vector<KeepAliveConfig> configs_;  // few distinct parameter sets, shared
+};
+
+}  // namespace ws2sim

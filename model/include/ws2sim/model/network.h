@@ -1,0 +1,206 @@
+// ws2sim/model/network.h — hosts, paths, faults and TCP endpoints on one virtual network.
+//
+// The network owns every host and every TCP endpoint of one simulation. Applications (the Winsock
+// emulator, tests, the CLI) drive endpoints through this API; segments travel over paths with a
+// latency and a seeded loss rate; faults are immediate calls or scheduled actions.
+//
+//   World w{/*seed=*/7};
+//   Network& net = w.network();
+//   HostId client = net.add_host("client", *Ipv4Address::parse("10.0.0.1")).value();
+//   HostId server = net.add_host("server", *Ipv4Address::parse("10.0.0.2")).value();
+//   EndpointId lst = net.listen(server, 80).value();
+//   EndpointOptions opt;
+//   opt.keepalive = {.enabled = true, .idle = 2h, .interval = 1s, .probe_count = 10};
+//   EndpointId c = net.connect(client, {net.address(server), 80}, opt).value();
+//   w.run_for(1s);
+//   net.crash(server);
+//   w.run_for(3h);                  // probes at 2h+1s ... ; dropped at 2h 0m 11s
+//   net.info(c)->close_reason;      // CloseReason::kKeepAliveTimeout
+//
+// The TCP model: three-way handshake, data with real bytes delivered in order (go-back-N on
+// loss, constant 65535-byte window, immediate ACKs), FIN close through TIME_WAIT, RST abort,
+// RTO retransmission with exponential backoff and a per-endpoint limit, and keep-alive through
+// `KeepAliveEngine`. Out of scope: congestion control, delayed ACKs, options, urgent data.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "ws2sim/model/address.h"
+#include "ws2sim/model/keepalive.h"
+#include "ws2sim/model/rng.h"
+#include "ws2sim/model/scheduler.h"
+#include "ws2sim/model/status.h"
+#include "ws2sim/model/trace.h"
+
+namespace ws2sim {
+
+/// Identifies one TCP endpoint. Stale ids (closed and released) are rejected with kNotFound.
+struct EndpointId {
+  std::uint32_t index = 0;
+  std::uint32_t generation = 0;  // 0 is never issued
+  friend bool operator==(EndpointId, EndpointId) = default;
+};
+
+/// RFC 9293 connection states.
+enum class TcpState : std::uint8_t {
+  kClosed,
+  kListen,
+  kSynSent,
+  kSynReceived,
+  kEstablished,
+  kFinWait1,
+  kFinWait2,
+  kCloseWait,
+  kClosing,
+  kLastAck,
+  kTimeWait,
+};
+std::string_view to_string(TcpState s) noexcept;
+
+/// Retransmission limits of one endpoint.
+struct RetransmissionConfig {
+  Duration initial_rto = std::chrono::seconds(1);  ///< First retransmission timeout.
+  Duration max_rto = std::chrono::seconds(60);     ///< Backoff doubles up to this.
+  std::uint32_t max_retransmissions = 5;           ///< Data: give up after this many re-sends.
+  std::uint32_t max_syn_retransmissions = 2;       ///< SYN: give up after this many re-sends.
+  [[nodiscard]] Status validate() const;
+};
+
+/// Per-endpoint settings. Accepted endpoints inherit their listener's.
+struct EndpointOptions {
+  KeepAliveConfig keepalive;
+  RetransmissionConfig retransmission;
+  Duration time_wait = std::chrono::seconds(120);  ///< 2 x MSL.
+  [[nodiscard]] Status validate() const;
+};
+
+/// A path's properties in one direction.
+struct PathConfig {
+  Duration latency = std::chrono::milliseconds(1);
+  double loss = 0.0;  ///< Probability in [0, 1] that a segment is lost.
+};
+
+/// What a NAT / load balancer does to a segment of a flow it no longer knows.
+enum class NatExpiry : std::uint8_t {
+  kDropSilently,  ///< Drop it (most home NATs and firewalls).
+  kReset,         ///< Drop it and answer the sender with RST (some load balancers).
+};
+
+/// A middlebox between two hosts that forgets flows idle for `idle_timeout`.
+struct NatConfig {
+  Duration idle_timeout = std::chrono::seconds(350);
+  NatExpiry on_expiry = NatExpiry::kDropSilently;
+};
+
+/// A snapshot of one endpoint.
+struct EndpointInfo {
+  HostId host;
+  std::uint64_t connection = 0;  ///< Serial used in the trace.
+  TcpState state = TcpState::kClosed;
+  std::optional<CloseReason> close_reason;
+  SocketAddress local;
+  std::optional<SocketAddress> remote;
+  std::size_t bytes_readable = 0;     ///< Received, not yet read.
+  std::size_t bytes_unacked = 0;      ///< Sent or queued, not yet acknowledged.
+  bool peer_closed = false;           ///< A FIN arrived: reads end after the buffered bytes.
+  std::size_t accept_queue = 0;       ///< Listeners: established connections waiting.
+  std::uint32_t probes_out = 0;       ///< Unanswered keep-alive probes.
+  std::optional<TimePoint> last_receive;
+  std::optional<TimePoint> next_keepalive_check;
+  std::optional<TimePoint> established_at;
+  EndpointOptions options;
+};
+
+/// Scheduled faults.
+struct CrashHost { HostId host; };
+struct RestartHost { HostId host; };
+struct RebootHost { HostId host; };
+struct PartitionHosts { HostId a; HostId b; bool both_ways = true; };
+struct HealHosts { HostId a; HostId b; bool both_ways = true; };
+using Fault = std::variant<CrashHost, RestartHost, RebootHost, PartitionHosts, HealHosts>;
+
+/// All hosts and TCP endpoints of one simulation.
+class Network {
+ public:
+  Network(Scheduler& scheduler, Rng& rng, Trace& trace);
+  ~Network();
+  Network(const Network&) = delete;
+  Network& operator=(const Network&) = delete;
+
+  // Hosts and paths ---------------------------------------------------------------------------
+  /// Adds a host. Names and addresses are unique; 0.0.0.0 is not a host address.
+  Result<HostId> add_host(std::string name, Ipv4Address address);
+  [[nodiscard]] std::optional<HostId> find_host(std::string_view name) const;
+  [[nodiscard]] std::optional<HostId> host_at(Ipv4Address address) const;
+  /// Address and name of a host (kNotFound-safe variants return empty on unknown ids).
+  [[nodiscard]] Ipv4Address address(HostId host) const;
+  [[nodiscard]] std::string_view name(HostId host) const;
+  [[nodiscard]] std::size_t host_count() const noexcept;
+  [[nodiscard]] bool is_up(HostId host) const;
+  /// The path used when none was set for a pair.
+  Status set_default_path(const PathConfig& path);
+  /// Sets the path from `from` to `to` (one direction).
+  Status set_path(HostId from, HostId to, const PathConfig& path);
+  /// Sets both directions between `a` and `b`.
+  Status set_link(HostId a, HostId b, const PathConfig& path);
+  [[nodiscard]] PathConfig path(HostId from, HostId to) const;
+
+  // Faults ------------------------------------------------------------------------------------
+  /// The host stops: it sends nothing, segments to it are dropped, its timers do nothing.
+  Status crash(HostId host);
+  /// A crashed host comes back without its connections: it answers their segments with RST.
+  Status restart(HostId host);
+  /// crash + restart at the same instant.
+  Status reboot(HostId host);
+  /// Drops everything from `a` to `b` (and from `b` to `a` when `both_ways`).
+  Status partition(HostId a, HostId b, bool both_ways = true);
+  Status heal(HostId a, HostId b, bool both_ways = true);
+  /// Puts a NAT / load balancer on the path between `a` and `b` (both directions).
+  Status add_nat(HostId a, HostId b, const NatConfig& config);
+  /// Schedules a fault for virtual time `at` (validated now).
+  Status schedule(TimePoint at, const Fault& fault);
+
+  // Endpoints ---------------------------------------------------------------------------------
+  /// Opens a listener on `port` (1-65535) of `host`.
+  Result<EndpointId> listen(HostId host, std::uint16_t port, const EndpointOptions& options = {},
+                            std::uint32_t backlog = 128);
+  /// Starts a connection (sends SYN). `local_port` 0 picks an ephemeral port (49152-65535).
+  Result<EndpointId> connect(HostId host, SocketAddress remote, const EndpointOptions& options = {},
+                             std::uint16_t local_port = 0);
+  /// Takes the next established connection from a listener's queue; nullopt when empty.
+  Result<std::optional<EndpointId>> accept(EndpointId listener);
+  /// Queues bytes for sending. Fails once the send side is closed or the connection ended.
+  Result<std::size_t> send(EndpointId ep, std::span<const std::uint8_t> bytes);
+  /// Reads up to `max` received bytes (fewer, or none, if fewer are buffered).
+  Result<std::vector<std::uint8_t>> receive(EndpointId ep, std::size_t max);
+  /// Closes the send direction (FIN after queued data); the endpoint stays usable for reads.
+  Status shutdown_send(EndpointId ep);
+  /// Orderly close and release: FIN after queued data; the id is invalid afterwards.
+  Status close(EndpointId ep);
+  /// Abortive close and release: RST now; the id is invalid afterwards.
+  Status abort(EndpointId ep);
+  /// Changes keep-alive settings at any time (before connect, on listeners, when established).
+  Status set_keepalive(EndpointId ep, const KeepAliveConfig& config);
+  /// Changes retransmission limits.
+  Status set_retransmission(EndpointId ep, const RetransmissionConfig& config);
+  /// A snapshot of the endpoint.
+  [[nodiscard]] Result<EndpointInfo> info(EndpointId ep) const;
+  /// Number of endpoints alive (including unreleased closed ones).
+  [[nodiscard]] std::size_t endpoint_count() const noexcept;
+
+  // ---- implementation details ----
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ws2sim

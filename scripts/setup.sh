@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs every Debian package the build, the tests and the tools need. Idempotent and
+# non-interactive; run as root on Debian 12 (CI and a fresh machine run it the same way).
+set -euo pipefail
+
+packages=(
+  g++ cmake ninja-build pkg-config      # toolchain (CMake >= 3.25 with presets)
+  libgtest-dev libgmock-dev             # tests
+  libbenchmark-dev                      # benchmarks
+  nlohmann-json3-dev                    # JSON trace and scenario files
+  libcli11-dev                          # command-line parsing
+  libboost-dev                          # Boost.Asio for live sockets
+  tshark                                # checks our pcaps with Wireshark's dissectors
+  clang-format clang-tidy               # style and lint
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+# tshark asks whether non-root users may capture; answer for it.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | $sudo debconf-set-selections
+$sudo apt-get update -q
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+echo "setup: done"
