@@ -57,7 +57,8 @@ bool run(const Case& c) {
                     static_cast<int>(host.size()), host.data(),
                     std::string(ws2sim::to_string(*e.reason)).c_str());
         break;
-      default: break;
+      default:
+        break;
     }
   });
 
@@ -88,6 +89,7 @@ int main() {
       {"Linux defaults", {.enabled = true, .idle = 7200s, .interval = 75s, .probe_count = 9}},
   };
   bool all = true;
-  for (const Case& c : cases) all = run(c) && all;
+  for (const Case& c : cases)
+    all = run(c) && all;
   return all ? 0 : 1;
 }

@@ -24,7 +24,8 @@ KeepAliveEngine::KeepAliveEngine(Scheduler& scheduler, KeepAliveDriver& driver)
     : scheduler_(scheduler), driver_(driver) {}
 
 KeepAliveEngine::~KeepAliveEngine() {
-  for (Watch& w : watches_) scheduler_.cancel(w.timer);
+  for (Watch& w : watches_)
+    scheduler_.cancel(w.timer);
 }
 
 std::uint32_t KeepAliveEngine::intern(const KeepAliveConfig& config) {

@@ -8,7 +8,9 @@
 namespace ws2sim {
 namespace {
 
-std::string host_label(HostId h) { return "host #" + std::to_string(h.value); }
+std::string host_label(HostId h) {
+  return "host #" + std::to_string(h.value);
+}
 
 Status validate_path(const PathConfig& p) {
   if (p.latency < Duration::zero()) {
@@ -255,7 +257,8 @@ Network::Network(Scheduler& scheduler, Rng& rng, Trace& trace)
     : impl_(std::make_unique<Impl>(scheduler, rng, trace)) {}
 
 Network::~Network() {
-  for (EventId id : impl_->fault_events) impl_->scheduler.cancel(id);
+  for (EventId id : impl_->fault_events)
+    impl_->scheduler.cancel(id);
   for (Endpoint& ep : impl_->endpoints) {
     impl_->scheduler.cancel(ep.rtx_timer);
     impl_->scheduler.cancel(ep.time_wait_timer);
@@ -304,7 +307,9 @@ std::string_view Network::name(HostId host) const {
                                           : std::string_view{};
 }
 
-std::size_t Network::host_count() const noexcept { return impl_->hosts.size(); }
+std::size_t Network::host_count() const noexcept {
+  return impl_->hosts.size();
+}
 
 bool Network::is_up(HostId host) const {
   return host.value < impl_->hosts.size() && impl_->hosts[host.value].up;
@@ -333,11 +338,19 @@ Status Network::set_link(HostId a, HostId b, const PathConfig& path) {
   return {};
 }
 
-PathConfig Network::path(HostId from, HostId to) const { return impl_->path_for(from, to); }
+PathConfig Network::path(HostId from, HostId to) const {
+  return impl_->path_for(from, to);
+}
 
-Status Network::crash(HostId host) { return impl_->apply(CrashHost{host}); }
-Status Network::restart(HostId host) { return impl_->apply(RestartHost{host}); }
-Status Network::reboot(HostId host) { return impl_->apply(RebootHost{host}); }
+Status Network::crash(HostId host) {
+  return impl_->apply(CrashHost{host});
+}
+Status Network::restart(HostId host) {
+  return impl_->apply(RestartHost{host});
+}
+Status Network::reboot(HostId host) {
+  return impl_->apply(RebootHost{host});
+}
 Status Network::partition(HostId a, HostId b, bool both_ways) {
   return impl_->apply(PartitionHosts{a, b, both_ways});
 }
@@ -379,7 +392,8 @@ Status Network::schedule(TimePoint at, const Fault& fault) {
     return invalid_argument("cannot schedule a fault at " + format_time(at) + ", in the past");
   }
   // A fault that is invalid when it comes due (crashing a crashed host) is recorded as nothing.
-  auto id = impl_->scheduler.schedule_at(at, [impl = impl_.get(), fault] { (void)impl->apply(fault); });
+  auto id =
+      impl_->scheduler.schedule_at(at, [impl = impl_.get(), fault] { (void)impl->apply(fault); });
   if (!id.ok()) return id.error();
   impl_->fault_events.push_back(*id);
   return {};

@@ -14,8 +14,8 @@
 
 namespace ws2sim {
 
-inline constexpr std::uint16_t kWindow = 65535;      // constant advertised window
-inline constexpr std::size_t kMss = 1460;            // bytes per data segment
+inline constexpr std::uint16_t kWindow = 65535;  // constant advertised window
+inline constexpr std::size_t kMss = 1460;        // bytes per data segment
 inline constexpr std::uint16_t kFirstEphemeral = 49152;
 
 struct Endpoint {

@@ -5,7 +5,9 @@
 namespace ws2sim {
 namespace {
 
-constexpr std::uint64_t rotl(std::uint64_t x, int k) noexcept { return (x << k) | (x >> (64 - k)); }
+constexpr std::uint64_t rotl(std::uint64_t x, int k) noexcept {
+  return (x << k) | (x >> (64 - k));
+}
 
 std::uint64_t splitmix64(std::uint64_t& state) noexcept {
   std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
@@ -16,7 +18,9 @@ std::uint64_t splitmix64(std::uint64_t& state) noexcept {
 
 }  // namespace
 
-bool is_valid_probability(double p) noexcept { return std::isfinite(p) && p >= 0.0 && p <= 1.0; }
+bool is_valid_probability(double p) noexcept {
+  return std::isfinite(p) && p >= 0.0 && p <= 1.0;
+}
 
 Probability Probability::from_double(double p) noexcept {
   Probability q;
@@ -38,7 +42,8 @@ double Probability::as_double() const noexcept {
 
 Rng::Rng(std::uint64_t seed) noexcept {
   std::uint64_t state = seed;
-  for (auto& word : s_) word = splitmix64(state);
+  for (auto& word : s_)
+    word = splitmix64(state);
 }
 
 std::uint64_t Rng::next_u64() noexcept {

@@ -21,13 +21,16 @@ bool earlier(const E& a, const E& b) noexcept {
 
 }  // namespace
 
-Scheduler::Scheduler() { lanes_.reserve(kMaxLanes); }
+Scheduler::Scheduler() {
+  lanes_.reserve(kMaxLanes);
+}
 
 void Scheduler::Lane::push(const Entry& e) {
   if (size == ring.size()) {
     std::vector<Entry> grown;
     grown.reserve(std::max<std::size_t>(16, ring.size() * 2));
-    for (std::size_t i = 0; i < size; ++i) grown.push_back(ring[(head + i) % ring.size()]);
+    for (std::size_t i = 0; i < size; ++i)
+      grown.push_back(ring[(head + i) % ring.size()]);
     grown.resize(grown.capacity());
     ring = std::move(grown);
     head = 0;
@@ -56,8 +59,8 @@ Result<EventId> Scheduler::schedule_at(TimePoint at, Task task) {
 
 Result<EventId> Scheduler::schedule_in(Duration delay, Task task) {
   if (delay < Duration::zero()) {
-    return invalid_argument("cannot schedule an event a negative delay (" +
-                            format_duration(delay) + ") ahead");
+    return invalid_argument("cannot schedule an event a negative delay (" + format_duration(delay) +
+                            ") ahead");
   }
   const TimePoint at = saturating_add(now_, delay);
   return insert(at.time_since_epoch().count(), (at - now_).count(), std::move(task));
@@ -134,7 +137,8 @@ std::optional<std::size_t> Scheduler::peek() {
   const Entry* best_entry = nullptr;
   for (std::size_t i = 0; i < lanes_.size(); ++i) {
     Lane& lane = lanes_[i];
-    while (lane.size > 0 && stale(lane.front())) lane.pop();
+    while (lane.size > 0 && stale(lane.front()))
+      lane.pop();
     if (lane.size > 0 && (best_entry == nullptr || earlier(lane.front(), *best_entry))) {
       best = i;
       best_entry = &lane.front();
@@ -185,10 +189,11 @@ bool Scheduler::step() {
 
 Status Scheduler::run_until(TimePoint until) {
   if (until < now_) {
-    return invalid_argument("cannot run until " + format_time(until) + ": the clock is already at " +
-                            format_time(now_));
+    return invalid_argument("cannot run until " + format_time(until) +
+                            ": the clock is already at " + format_time(now_));
   }
-  for (auto next = next_event_time(); next && *next <= until; next = next_event_time()) step();
+  for (auto next = next_event_time(); next && *next <= until; next = next_event_time())
+    step();
   now_ = until;
   return {};
 }

@@ -4,12 +4,18 @@ namespace ws2sim {
 
 std::string_view to_string(ErrorCode code) noexcept {
   switch (code) {
-    case ErrorCode::kInvalidArgument: return "invalid-argument";
-    case ErrorCode::kNotFound: return "not-found";
-    case ErrorCode::kInvalidState: return "invalid-state";
-    case ErrorCode::kAlreadyExists: return "already-exists";
-    case ErrorCode::kResourceExhausted: return "resource-exhausted";
-    case ErrorCode::kConnectionClosed: return "connection-closed";
+    case ErrorCode::kInvalidArgument:
+      return "invalid-argument";
+    case ErrorCode::kNotFound:
+      return "not-found";
+    case ErrorCode::kInvalidState:
+      return "invalid-state";
+    case ErrorCode::kAlreadyExists:
+      return "already-exists";
+    case ErrorCode::kResourceExhausted:
+      return "resource-exhausted";
+    case ErrorCode::kConnectionClosed:
+      return "connection-closed";
   }
   return "unknown";
 }

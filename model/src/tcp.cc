@@ -24,17 +24,28 @@ bool can_send_data(TcpState s) {
 
 std::string_view to_string(TcpState s) noexcept {
   switch (s) {
-    case TcpState::kClosed: return "CLOSED";
-    case TcpState::kListen: return "LISTEN";
-    case TcpState::kSynSent: return "SYN-SENT";
-    case TcpState::kSynReceived: return "SYN-RECEIVED";
-    case TcpState::kEstablished: return "ESTABLISHED";
-    case TcpState::kFinWait1: return "FIN-WAIT-1";
-    case TcpState::kFinWait2: return "FIN-WAIT-2";
-    case TcpState::kCloseWait: return "CLOSE-WAIT";
-    case TcpState::kClosing: return "CLOSING";
-    case TcpState::kLastAck: return "LAST-ACK";
-    case TcpState::kTimeWait: return "TIME-WAIT";
+    case TcpState::kClosed:
+      return "CLOSED";
+    case TcpState::kListen:
+      return "LISTEN";
+    case TcpState::kSynSent:
+      return "SYN-SENT";
+    case TcpState::kSynReceived:
+      return "SYN-RECEIVED";
+    case TcpState::kEstablished:
+      return "ESTABLISHED";
+    case TcpState::kFinWait1:
+      return "FIN-WAIT-1";
+    case TcpState::kFinWait2:
+      return "FIN-WAIT-2";
+    case TcpState::kCloseWait:
+      return "CLOSE-WAIT";
+    case TcpState::kClosing:
+      return "CLOSING";
+    case TcpState::kLastAck:
+      return "LAST-ACK";
+    case TcpState::kTimeWait:
+      return "TIME-WAIT";
   }
   return "?";
 }
@@ -178,11 +189,9 @@ void Network::Impl::arm_rtx(std::uint32_t index) {
   scheduler.cancel(ep.rtx_timer);
   if (ep.rto <= Duration::zero()) ep.rto = ep.options.retransmission.initial_rto;
   const std::uint32_t generation = ep.generation;
-  ep.rtx_timer = scheduler
-                     .schedule_in(ep.rto, [this, index, generation] {
-                       on_rtx_timer(index, generation);
-                     })
-                     .value();
+  ep.rtx_timer =
+      scheduler.schedule_in(ep.rto, [this, index, generation] { on_rtx_timer(index, generation); })
+          .value();
 }
 
 void Network::Impl::on_rtx_timer(std::uint32_t index, std::uint32_t generation) {
@@ -198,8 +207,8 @@ void Network::Impl::on_rtx_timer(std::uint32_t index, std::uint32_t generation) 
       // A half-open passive connection nobody accepted yet: forget it quietly.
       ep.released = true;
     }
-    close_connection(index, syn ? CloseReason::kConnectTimeout
-                                : CloseReason::kRetransmissionTimeout);
+    close_connection(index,
+                     syn ? CloseReason::kConnectTimeout : CloseReason::kRetransmissionTimeout);
     maybe_reap(index);
     return;
   }
@@ -285,8 +294,8 @@ void Network::Impl::process(std::uint32_t index, const Segment& seg) {
   const auto in_window = [&](std::uint32_t s) {
     return seq_le(ep.rcv_nxt, s) && seq_lt(s, ep.rcv_nxt + kWindow);
   };
-  const bool acceptable = len == 0 ? in_window(seg.seq)
-                                   : (in_window(seg.seq) || in_window(seg.seq + len - 1));
+  const bool acceptable =
+      len == 0 ? in_window(seg.seq) : (in_window(seg.seq) || in_window(seg.seq + len - 1));
   if (!acceptable) {
     if (!seg.has(tcp_flags::kRst)) send_control(index, tcp_flags::kAck, ep.snd_nxt);
     return;
@@ -374,13 +383,18 @@ bool Network::Impl::process_ack(std::uint32_t index, const Segment& seg) {
     if (outstanding(ep)) arm_rtx(index);
     if (fin_acked) {
       switch (ep.state) {
-        case TcpState::kFinWait1: ep.state = TcpState::kFinWait2; break;
-        case TcpState::kClosing: enter_time_wait(index); return false;
+        case TcpState::kFinWait1:
+          ep.state = TcpState::kFinWait2;
+          break;
+        case TcpState::kClosing:
+          enter_time_wait(index);
+          return false;
         case TcpState::kLastAck:
           close_connection(index, CloseReason::kOrderly);
           maybe_reap(index);
           return false;
-        default: break;
+        default:
+          break;
       }
     }
   }
@@ -410,7 +424,9 @@ void Network::Impl::process_text(std::uint32_t index, const Segment& seg) {
       ep.fin_received = true;
       ep.rcv_nxt += 1;
       switch (ep.state) {
-        case TcpState::kEstablished: ep.state = TcpState::kCloseWait; break;
+        case TcpState::kEstablished:
+          ep.state = TcpState::kCloseWait;
+          break;
         case TcpState::kFinWait1:
           if (ep.fin_sent && ep.snd_una == ep.snd_max) {
             send_control(index, tcp_flags::kAck, ep.snd_nxt);
@@ -423,7 +439,8 @@ void Network::Impl::process_text(std::uint32_t index, const Segment& seg) {
           send_control(index, tcp_flags::kAck, ep.snd_nxt);
           enter_time_wait(index);
           return;
-        default: break;
+        default:
+          break;
       }
     } else if (ep.state == TcpState::kTimeWait) {
       enter_time_wait(index);  // the peer resent its FIN: ACK again, restart 2 MSL
@@ -454,11 +471,11 @@ void Network::Impl::enter_time_wait(std::uint32_t index) {
   scheduler.cancel(ep.rtx_timer);
   scheduler.cancel(ep.time_wait_timer);
   const std::uint32_t generation = ep.generation;
-  ep.time_wait_timer = scheduler
-                           .schedule_in(ep.options.time_wait, [this, index, generation] {
-                             on_time_wait(index, generation);
-                           })
-                           .value();
+  ep.time_wait_timer =
+      scheduler
+          .schedule_in(ep.options.time_wait,
+                       [this, index, generation] { on_time_wait(index, generation); })
+          .value();
 }
 
 void Network::Impl::on_time_wait(std::uint32_t index, std::uint32_t generation) {
@@ -593,8 +610,8 @@ Result<EndpointId> Network::connect(HostId host, SocketAddress remote,
   if (local_port == 0) {
     for (std::uint32_t tries = 0; tries <= 65535U - kFirstEphemeral; ++tries) {
       const std::uint16_t candidate = h.next_ephemeral;
-      h.next_ephemeral = candidate == 65535 ? kFirstEphemeral
-                                            : static_cast<std::uint16_t>(candidate + 1);
+      h.next_ephemeral =
+          candidate == 65535 ? kFirstEphemeral : static_cast<std::uint16_t>(candidate + 1);
       if (!h.bound_ports.contains(candidate)) {
         local_port = candidate;
         break;
@@ -701,7 +718,8 @@ Status Network::close(EndpointId id) {
       ep.state = ep.state == TcpState::kEstablished ? TcpState::kFinWait1 : TcpState::kLastAck;
       impl_->output(*index);
       break;
-    default: break;  // already closing, or closed: reaped when CLOSED
+    default:
+      break;  // already closing, or closed: reaped when CLOSED
   }
   impl_->maybe_reap(*index);
   return {};
@@ -712,8 +730,7 @@ Status Network::abort(EndpointId id) {
   if (!index.ok()) return index.error();
   Endpoint& ep = impl_->endpoints[*index];
   ep.released = true;
-  if (impl_->hosts[ep.host.value].up && synchronized(ep.state) &&
-      ep.state != TcpState::kTimeWait) {
+  if (impl_->hosts[ep.host.value].up && synchronized(ep.state) && ep.state != TcpState::kTimeWait) {
     impl_->send_control(*index, tcp_flags::kRst | tcp_flags::kAck, ep.snd_nxt);
   }
   impl_->close_connection(*index, CloseReason::kAborted);
@@ -764,6 +781,8 @@ Result<EndpointInfo> Network::info(EndpointId id) const {
   return out;
 }
 
-std::size_t Network::endpoint_count() const noexcept { return impl_->live_endpoints; }
+std::size_t Network::endpoint_count() const noexcept {
+  return impl_->live_endpoints;
+}
 
 }  // namespace ws2sim

@@ -11,8 +11,8 @@ std::string format_duration(Duration d) {
   std::string out;
   // Work in unsigned magnitude so that Duration::min() has a magnitude too.
   const bool negative = d < Duration::zero();
-  std::uint64_t ns = negative ? ~static_cast<std::uint64_t>(d.count()) + 1
-                              : static_cast<std::uint64_t>(d.count());
+  std::uint64_t ns =
+      negative ? ~static_cast<std::uint64_t>(d.count()) + 1 : static_cast<std::uint64_t>(d.count());
   if (negative) out += '-';
   constexpr std::uint64_t kSec = 1'000'000'000;
   if (ns < kSec) {
@@ -41,7 +41,8 @@ std::string format_duration(Duration d) {
     char f[16];
     std::snprintf(f, sizeof f, "%09llu", static_cast<unsigned long long>(frac));
     std::string fs = f;
-    while (!fs.empty() && fs.back() == '0') fs.pop_back();
+    while (!fs.empty() && fs.back() == '0')
+      fs.pop_back();
     std::snprintf(sec, sizeof sec, "%llu.%ss", static_cast<unsigned long long>(s), fs.c_str());
   }
   if (days > 0) {

@@ -35,10 +35,10 @@ enum class ProbeShape : std::uint8_t {
 
 /// Keep-alive parameters of one connection.
 struct KeepAliveConfig {
-  bool enabled = false;                          ///< Off by default (RFC 1122: MUST default to off).
-  Duration idle = std::chrono::hours(2);         ///< Idle time before the first probe.
-  Duration interval = std::chrono::seconds(1);   ///< Time between unanswered probes.
-  std::uint32_t probe_count = 10;                ///< Unanswered probes before the drop; 0 = never probe.
+  bool enabled = false;                         ///< Off by default (RFC 1122: MUST default to off).
+  Duration idle = std::chrono::hours(2);        ///< Idle time before the first probe.
+  Duration interval = std::chrono::seconds(1);  ///< Time between unanswered probes.
+  std::uint32_t probe_count = 10;  ///< Unanswered probes before the drop; 0 = never probe.
   ProbeShape shape = ProbeShape::kNoData;
 
   /// Checks the ranges: durations must not be negative.
@@ -93,7 +93,7 @@ class KeepAliveEngine {
   struct Watch {
     std::int64_t last_receive = 0;  // ns since epoch
     EventId timer;
-    std::uint32_t config = 0;       // index into configs_
+    std::uint32_t config = 0;  // index into configs_
     std::uint32_t probes_out = 0;
     bool active = false;
   };

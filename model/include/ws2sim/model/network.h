@@ -108,11 +108,11 @@ struct EndpointInfo {
   std::optional<CloseReason> close_reason;
   SocketAddress local;
   std::optional<SocketAddress> remote;
-  std::size_t bytes_readable = 0;     ///< Received, not yet read.
-  std::size_t bytes_unacked = 0;      ///< Sent or queued, not yet acknowledged.
-  bool peer_closed = false;           ///< A FIN arrived: reads end after the buffered bytes.
-  std::size_t accept_queue = 0;       ///< Listeners: established connections waiting.
-  std::uint32_t probes_out = 0;       ///< Unanswered keep-alive probes.
+  std::size_t bytes_readable = 0;  ///< Received, not yet read.
+  std::size_t bytes_unacked = 0;   ///< Sent or queued, not yet acknowledged.
+  bool peer_closed = false;        ///< A FIN arrived: reads end after the buffered bytes.
+  std::size_t accept_queue = 0;    ///< Listeners: established connections waiting.
+  std::uint32_t probes_out = 0;    ///< Unanswered keep-alive probes.
   std::optional<TimePoint> last_receive;
   std::optional<TimePoint> next_keepalive_check;
   std::optional<TimePoint> established_at;
@@ -120,11 +120,25 @@ struct EndpointInfo {
 };
 
 /// Scheduled faults.
-struct CrashHost { HostId host; };
-struct RestartHost { HostId host; };
-struct RebootHost { HostId host; };
-struct PartitionHosts { HostId a; HostId b; bool both_ways = true; };
-struct HealHosts { HostId a; HostId b; bool both_ways = true; };
+struct CrashHost {
+  HostId host;
+};
+struct RestartHost {
+  HostId host;
+};
+struct RebootHost {
+  HostId host;
+};
+struct PartitionHosts {
+  HostId a;
+  HostId b;
+  bool both_ways = true;
+};
+struct HealHosts {
+  HostId a;
+  HostId b;
+  bool both_ways = true;
+};
 using Fault = std::variant<CrashHost, RestartHost, RebootHost, PartitionHosts, HealHosts>;
 
 /// All hosts and TCP endpoints of one simulation.

@@ -20,10 +20,10 @@ namespace ws2sim {
 
 /// Broad classes of failure. The Winsock layer maps these (plus context) to WSA error codes.
 enum class ErrorCode : std::uint8_t {
-  kInvalidArgument,    ///< A parameter is outside its documented range.
-  kNotFound,           ///< A host, endpoint or event id does not exist (any more).
-  kInvalidState,       ///< The object exists but cannot do this now (e.g. send on a closed endpoint).
-  kAlreadyExists,      ///< The name or address is taken.
+  kInvalidArgument,  ///< A parameter is outside its documented range.
+  kNotFound,         ///< A host, endpoint or event id does not exist (any more).
+  kInvalidState,     ///< The object exists but cannot do this now (e.g. send on a closed endpoint).
+  kAlreadyExists,    ///< The name or address is taken.
   kResourceExhausted,  ///< A table is full (ports, handles).
   kConnectionClosed,   ///< The connection ended; see the endpoint's close reason.
 };
@@ -48,6 +48,10 @@ class [[nodiscard]] Status {
   [[nodiscard]] bool ok() const noexcept { return !error_.has_value(); }
   /// The error; only valid when `!ok()`.
   [[nodiscard]] const Error& error() const { return *error_; }
+  /// The error's code, or nullopt on success: `EXPECT_EQ(s.code(), ErrorCode::kNotFound)`.
+  [[nodiscard]] std::optional<ErrorCode> code() const {
+    return error_ ? std::optional<ErrorCode>{error_->code} : std::nullopt;
+  }
 
  private:
   std::optional<Error> error_;
@@ -77,8 +81,14 @@ class [[nodiscard]] Result {
 };
 
 /// Shorthand constructors for errors.
-inline Error invalid_argument(std::string msg) { return {ErrorCode::kInvalidArgument, std::move(msg)}; }
-inline Error not_found(std::string msg) { return {ErrorCode::kNotFound, std::move(msg)}; }
-inline Error invalid_state(std::string msg) { return {ErrorCode::kInvalidState, std::move(msg)}; }
+inline Error invalid_argument(std::string msg) {
+  return {ErrorCode::kInvalidArgument, std::move(msg)};
+}
+inline Error not_found(std::string msg) {
+  return {ErrorCode::kNotFound, std::move(msg)};
+}
+inline Error invalid_state(std::string msg) {
+  return {ErrorCode::kInvalidState, std::move(msg)};
+}
 
 }  // namespace ws2sim

@@ -22,7 +22,8 @@ namespace ws2sim {
 /// A self-contained simulation.
 class World {
  public:
-  explicit World(std::uint64_t seed) : seed_(seed), rng_(seed), network_(scheduler_, rng_, trace_) {}
+  explicit World(std::uint64_t seed)
+      : seed_(seed), rng_(seed), network_(scheduler_, rng_, trace_) {}
   World(const World&) = delete;
   World& operator=(const World&) = delete;
 

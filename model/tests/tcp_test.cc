@@ -1,0 +1,110 @@
+// The TCP endpoint: handshake, byte streams, close, abort, retransmission limits.
+#include <numeric>
+
+#include "test_support.h"
+
+namespace ws2sim::testing {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::SizeIs;
+
+using Tcp = ConnectedPair;
+
+TEST_F(Tcp, HandshakeEstablishesBothSidesOneAndOneAndAHalfRoundTripsLater) {
+  connect_with({});
+  EXPECT_THAT(times_of(world.trace(), TraceKind::kConnectionEstablished, client),
+              ElementsAre(at(20ms)));
+  EXPECT_THAT(times_of(world.trace(), TraceKind::kConnectionEstablished, server),
+              ElementsAre(at(30ms)));
+  EXPECT_EQ(info().remote->port, 443);
+  EXPECT_GE(info().local.port, 49152);
+}
+
+TEST_F(Tcp, BytesArriveInOrderAcrossALossyPath) {
+  connect_with({}, {.initial_rto = 200ms, .max_rto = 5s, .max_retransmissions = 50});
+  ASSERT_TRUE(net().set_link(client, server, {.latency = 10ms, .loss = 0.2}).ok());
+  std::vector<std::uint8_t> data(100'000);
+  std::iota(data.begin(), data.end(), std::uint8_t{0});
+  ASSERT_EQ(net().send(conn, data).value(), data.size());
+  run_until(10min);
+  EXPECT_EQ(net().receive(peer, 1'000'000).value(), data);
+  EXPECT_EQ(info().bytes_unacked, 0U);
+  EXPECT_GT(times_of(world.trace(), TraceKind::kRetransmission).size(), 0U);
+}
+
+TEST_F(Tcp, ReceiveReturnsAtMostWhatWasAsked) {
+  connect_with({});
+  const std::uint8_t data[] = {'a', 'b', 'c'};
+  ASSERT_TRUE(net().send(peer, data).ok());
+  run_until(1s);
+  EXPECT_THAT(net().receive(conn, 2).value(), ElementsAre('a', 'b'));
+  EXPECT_THAT(net().receive(conn, 2).value(), ElementsAre('c'));
+  EXPECT_TRUE(net().receive(conn, 2).value().empty());
+}
+
+TEST_F(Tcp, OrderlyCloseWalksBothSidesToClosed) {
+  connect_with({});
+  ASSERT_TRUE(net().shutdown_send(conn).ok());  // client FIN at 30 ms
+  run_until(1s);
+  EXPECT_EQ(info().state, TcpState::kFinWait2);
+  EXPECT_EQ(net().info(peer)->state, TcpState::kCloseWait);
+  EXPECT_TRUE(net().info(peer)->peer_closed);
+  ASSERT_TRUE(net().close(peer).ok());  // server FIN at 1 s, reaches the client at 1.010 s
+  run_until(2s);
+  EXPECT_EQ(info().state, TcpState::kTimeWait);
+  EXPECT_THAT(times_of(world.trace(), TraceKind::kConnectionClosed, server),
+              ElementsAre(at(1020ms)));
+  run_until(1010ms + 120s);
+  EXPECT_EQ(info().state, TcpState::kClosed);
+  EXPECT_EQ(info().close_reason, CloseReason::kOrderly);
+}
+
+TEST_F(Tcp, AbortSendsResetAndThePeerSeesResetByPeer) {
+  connect_with({});
+  ASSERT_TRUE(net().abort(peer).ok());
+  run_until(1s);
+  EXPECT_EQ(info().close_reason, CloseReason::kResetByPeer);
+  EXPECT_EQ(net().info(peer).error().code, ErrorCode::kNotFound);  // released
+}
+
+TEST_F(Tcp, ConnectToAClosedPortIsRefused) {
+  connect_with({});
+  const EndpointId c = net().connect(client, {net().address(server), 8080}).value();
+  run_until(1s);
+  EXPECT_EQ(net().info(c)->close_reason, CloseReason::kConnectionRefused);
+}
+
+TEST_F(Tcp, ConnectToACrashedHostTimesOutAfterTheSynRetransmissions) {
+  connect_with({});
+  ASSERT_TRUE(net().crash(server).ok());
+  const EndpointId c = net().connect(client, {net().address(server), 443}).value();  // at 30 ms
+  run_until(1min);
+  // SYN, re-sent after 1 s and 2 s more; given up 4 s after that.
+  EXPECT_THAT(times_of(world.trace(), TraceKind::kRetransmission, client), SizeIs(2));
+  EXPECT_EQ(net().info(c)->close_reason, CloseReason::kConnectTimeout);
+  EXPECT_THAT(closes(), ElementsAre(at(7s + 30ms)));
+}
+
+TEST_F(Tcp, ReleasedEndpointsAreReapedAndTheirIdsRejected) {
+  connect_with({});
+  const std::size_t before = net().endpoint_count();
+  ASSERT_TRUE(net().abort(conn).ok());
+  run_until(1s);
+  EXPECT_EQ(net().info(conn).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(net().send(conn, std::vector<std::uint8_t>{1}).error().code, ErrorCode::kNotFound);
+  EXPECT_LT(net().endpoint_count(), before);
+}
+
+TEST_F(Tcp, SendAfterTheConnectionDroppedSaysWhy) {
+  connect_with({});
+  ASSERT_TRUE(net().abort(peer).ok());
+  run_until(1s);
+  const auto r = net().send(conn, std::vector<std::uint8_t>{1});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kConnectionClosed);
+  EXPECT_NE(r.error().message.find("reset"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ws2sim::testing
