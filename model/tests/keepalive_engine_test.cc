@@ -1,0 +1,402 @@
+// Tests for ws2sim/model/keepalive.h: the keep-alive engine driven directly through a fake
+// KeepAliveDriver (no network). Each test is a timeline with exact virtual times: "probe at
+// exactly 100 ms, nothing at 99 ms".
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <ostream>
+#include <vector>
+
+#include "ws2sim/model/keepalive.h"
+#include "ws2sim/model/scheduler.h"
+#include "ws2sim/model/status.h"
+#include "ws2sim/model/time.h"
+
+namespace ws2sim {
+namespace {
+
+using std::chrono::hours;
+using std::chrono::milliseconds;
+using std::chrono::nanoseconds;
+using std::chrono::seconds;
+
+constexpr TimePoint at_ms(std::int64_t ms) {
+  return kEpoch + milliseconds(ms);
+}
+
+// One call the engine made to the driver, stamped with the virtual time it happened at.
+struct Call {
+  enum Kind : std::uint8_t { kProbe, kTimeout, kSuppressed };
+  Kind kind;
+  std::uint32_t conn;
+  std::uint32_t probe;  // kProbe only
+  std::uint32_t of;     // kProbe and kTimeout
+  TimePoint at;
+  friend bool operator==(const Call&, const Call&) = default;
+};
+
+Call probe(std::uint32_t n, std::uint32_t of, TimePoint at, std::uint32_t conn = 0) {
+  return {Call::kProbe, conn, n, of, at};
+}
+Call timeout(std::uint32_t of, TimePoint at, std::uint32_t conn = 0) {
+  return {Call::kTimeout, conn, 0, of, at};
+}
+Call suppressed(TimePoint at, std::uint32_t conn = 0) {
+  return {Call::kSuppressed, conn, 0, 0, at};
+}
+
+void PrintTo(const Call& c, std::ostream* os) {
+  switch (c.kind) {
+    case Call::kProbe:
+      *os << "probe " << c.probe << "/" << c.of;
+      break;
+    case Call::kTimeout:
+      *os << "timeout of=" << c.of;
+      break;
+    case Call::kSuppressed:
+      *os << "suppressed";
+      break;
+  }
+  *os << " conn " << c.conn << " at " << format_duration(c.at.time_since_epoch()) << " ("
+      << c.at.time_since_epoch().count() << "ns)";
+}
+
+class FakeDriver final : public KeepAliveDriver {
+ public:
+  explicit FakeDriver(const Scheduler& scheduler) : scheduler_(scheduler) {}
+
+  bool outstanding = false;  // what has_outstanding_data answers
+  std::vector<Call> calls;
+
+  bool has_outstanding_data(std::uint32_t /*conn*/) override { return outstanding; }
+  void send_probe(std::uint32_t conn, std::uint32_t n, std::uint32_t of) override {
+    calls.push_back({Call::kProbe, conn, n, of, scheduler_.now()});
+  }
+  void keepalive_timeout(std::uint32_t conn, std::uint32_t of) override {
+    calls.push_back({Call::kTimeout, conn, 0, of, scheduler_.now()});
+  }
+  void keepalive_suppressed(std::uint32_t conn) override {
+    calls.push_back({Call::kSuppressed, conn, 0, 0, scheduler_.now()});
+  }
+
+ private:
+  const Scheduler& scheduler_;
+};
+
+KeepAliveConfig config(Duration idle, Duration interval, std::uint32_t probes) {
+  return {.enabled = true, .idle = idle, .interval = interval, .probe_count = probes};
+}
+
+// idle 100 ms, interval 50 ms, 3 probes: probes at 100/150/200, dead at 250.
+const KeepAliveConfig kFast = config(milliseconds(100), milliseconds(50), 3);
+
+class KeepAliveEngineTest : public ::testing::Test {
+ protected:
+  void run_to(TimePoint t) { ASSERT_TRUE(sched_.run_until(t).ok()); }
+  void start(const KeepAliveConfig& cfg, std::uint32_t conn = 0) {
+    ASSERT_TRUE(engine_.start(conn, cfg).ok());
+  }
+  const std::vector<Call>& calls() const { return driver_.calls; }
+
+  Scheduler sched_;
+  FakeDriver driver_{sched_};
+  KeepAliveEngine engine_{sched_, driver_};
+};
+
+// ---- the basic timeline ----
+
+TEST_F(KeepAliveEngineTest, NothingBeforeTheIdleTimeElapses) {
+  start(kFast);
+  run_to(at_ms(99));
+  EXPECT_TRUE(calls().empty());
+}
+
+TEST_F(KeepAliveEngineTest, FirstProbeAtExactlyTheIdleTime) {
+  start(kFast);
+  run_to(at_ms(100) - nanoseconds(1));
+  ASSERT_TRUE(calls().empty());
+  run_to(at_ms(100));
+  EXPECT_EQ(calls(), (std::vector<Call>{probe(1, 3, at_ms(100))}));
+}
+
+TEST_F(KeepAliveEngineTest, UnansweredProbesRepeatEveryIntervalThenTimeOut) {
+  start(kFast);
+  run_to(at_ms(250));
+  EXPECT_EQ(calls(), (std::vector<Call>{probe(1, 3, at_ms(100)), probe(2, 3, at_ms(150)),
+                                        probe(3, 3, at_ms(200)), timeout(3, at_ms(250))}));
+}
+
+TEST_F(KeepAliveEngineTest, NoTimeoutOneNanosecondBeforeTheLastIntervalEnds) {
+  start(kFast);
+  run_to(at_ms(250) - nanoseconds(1));
+  ASSERT_EQ(calls().size(), 3U);
+  EXPECT_EQ(calls().back(), probe(3, 3, at_ms(200)));
+  EXPECT_EQ(engine_.probes_out(0), 3U);
+}
+
+TEST_F(KeepAliveEngineTest, NothingAfterTheTimeout) {
+  start(kFast);
+  run_to(at_ms(250));
+  ASSERT_EQ(calls().size(), 4U);
+  run_to(at_ms(10'000));
+  EXPECT_EQ(calls().size(), 4U);
+  EXPECT_EQ(engine_.next_check(0), std::nullopt);
+  EXPECT_EQ(sched_.pending_count(), 0U);
+}
+
+TEST_F(KeepAliveEngineTest, StartStampsTheReceiveTimeAndArmsTheFirstCheck) {
+  run_to(at_ms(7));
+  start(kFast);
+  EXPECT_EQ(engine_.last_receive(0), at_ms(7));
+  EXPECT_EQ(engine_.next_check(0), at_ms(107));
+  EXPECT_EQ(engine_.probes_out(0), 0U);
+}
+
+// ---- traffic ----
+
+TEST_F(KeepAliveEngineTest, ReceiveOnlyStampsTheTimeAndLeavesTheTimerAlone) {
+  start(kFast);
+  run_to(at_ms(40));
+  EXPECT_FALSE(engine_.on_receive(0));
+  EXPECT_EQ(engine_.last_receive(0), at_ms(40));
+  EXPECT_EQ(engine_.next_check(0), at_ms(100));  // lazy: re-checked when it fires
+}
+
+TEST_F(KeepAliveEngineTest, ReceiveBeforeTheFirstProbeMovesItToIdleAfterTheReceive) {
+  start(kFast);
+  run_to(at_ms(40));
+  EXPECT_FALSE(engine_.on_receive(0));
+  run_to(at_ms(140) - nanoseconds(1));
+  ASSERT_TRUE(calls().empty()) << "no probe at 100 ms";
+  EXPECT_EQ(engine_.next_check(0), at_ms(140));
+  run_to(at_ms(140));
+  EXPECT_EQ(calls(), (std::vector<Call>{probe(1, 3, at_ms(140))}));
+}
+
+TEST_F(KeepAliveEngineTest, ReceiveAfterAProbeAnswersIt) {
+  start(kFast);
+  run_to(at_ms(120));
+  ASSERT_EQ(calls(), (std::vector<Call>{probe(1, 3, at_ms(100))}));
+  ASSERT_EQ(engine_.probes_out(0), 1U);
+  EXPECT_TRUE(engine_.on_receive(0));
+  EXPECT_EQ(engine_.probes_out(0), 0U);
+}
+
+TEST_F(KeepAliveEngineTest, SecondReceiveAfterAnAnsweredProbeAnswersNothing) {
+  start(kFast);
+  run_to(at_ms(120));
+  ASSERT_TRUE(engine_.on_receive(0));
+  EXPECT_FALSE(engine_.on_receive(0));
+}
+
+TEST_F(KeepAliveEngineTest, AfterAnAnswerTheNextProbeIsAFullIdleLater) {
+  start(kFast);
+  run_to(at_ms(120));
+  ASSERT_TRUE(engine_.on_receive(0));
+  run_to(at_ms(220) - nanoseconds(1));
+  ASSERT_EQ(calls(), (std::vector<Call>{probe(1, 3, at_ms(100))})) << "no probe 2 at 150 ms";
+  run_to(at_ms(220));
+  EXPECT_EQ(calls(), (std::vector<Call>{probe(1, 3, at_ms(100)), probe(1, 3, at_ms(220))}));
+}
+
+TEST_F(KeepAliveEngineTest, ReceiveOnAnUnwatchedConnectionAnswersNothing) {
+  EXPECT_FALSE(engine_.on_receive(5));
+  EXPECT_EQ(engine_.last_receive(5), std::nullopt);
+}
+
+// ---- probe count 0 ----
+
+TEST_F(KeepAliveEngineTest, ProbeCountZeroArmsNoTimer) {
+  start(config(milliseconds(100), milliseconds(50), 0));
+  EXPECT_EQ(engine_.next_check(0), std::nullopt);
+  EXPECT_EQ(sched_.pending_count(), 0U);
+}
+
+TEST_F(KeepAliveEngineTest, ProbeCountZeroNeverProbesNorTimesOut) {
+  start(config(milliseconds(100), milliseconds(50), 0));
+  run_to(at_ms(10'000));
+  EXPECT_TRUE(calls().empty());
+}
+
+// ---- outstanding data (RFC 9293 MUST-26) ----
+
+TEST_F(KeepAliveEngineTest, OutstandingDataSuppressesTheProbeAndDefersAFullIdle) {
+  start(kFast);
+  driver_.outstanding = true;
+  run_to(at_ms(100));
+  EXPECT_EQ(calls(), (std::vector<Call>{suppressed(at_ms(100))}));
+  EXPECT_EQ(engine_.next_check(0), at_ms(200));
+}
+
+TEST_F(KeepAliveEngineTest, ProbeFollowsTheDeferralOnceDataIsAcknowledged) {
+  start(kFast);
+  driver_.outstanding = true;
+  run_to(at_ms(100));
+  driver_.outstanding = false;
+  run_to(at_ms(200) - nanoseconds(1));
+  ASSERT_EQ(calls(), (std::vector<Call>{suppressed(at_ms(100))}));
+  run_to(at_ms(200));
+  EXPECT_EQ(calls(), (std::vector<Call>{suppressed(at_ms(100)), probe(1, 3, at_ms(200))}));
+}
+
+// ---- restart with new parameters (Linux: re-arm at once) ----
+
+TEST_F(KeepAliveEngineTest, ShorterIdleWhileActiveReArmsForTheRemainder) {
+  start(kFast);
+  run_to(at_ms(30));
+  start(config(milliseconds(50), milliseconds(50), 3));
+  EXPECT_EQ(engine_.next_check(0), at_ms(50));
+  run_to(at_ms(50) - nanoseconds(1));
+  ASSERT_TRUE(calls().empty());
+  run_to(at_ms(50));
+  EXPECT_EQ(calls(), (std::vector<Call>{probe(1, 3, at_ms(50))}));
+}
+
+TEST_F(KeepAliveEngineTest, IdleAlreadyExceededByNewParametersProbesNow) {
+  start(kFast);
+  run_to(at_ms(30));
+  start(config(milliseconds(20), milliseconds(50), 3));
+  EXPECT_EQ(engine_.next_check(0), at_ms(30));
+  ASSERT_TRUE(calls().empty()) << "start itself sends nothing";
+  run_to(at_ms(30));
+  EXPECT_EQ(calls(), (std::vector<Call>{probe(1, 3, at_ms(30))}));
+}
+
+TEST_F(KeepAliveEngineTest, RestartKeepsTheReceiveStamp) {
+  start(kFast);
+  run_to(at_ms(30));
+  start(config(milliseconds(50), milliseconds(50), 3));
+  EXPECT_EQ(engine_.last_receive(0), kEpoch);
+}
+
+// ---- disabling, stopping and bad parameters ----
+
+TEST_F(KeepAliveEngineTest, DisabledConfigMakesNoCalls) {
+  KeepAliveConfig off = kFast;
+  off.enabled = false;
+  start(off);
+  run_to(at_ms(10'000));
+  EXPECT_TRUE(calls().empty());
+  EXPECT_EQ(engine_.next_check(0), std::nullopt);
+}
+
+TEST_F(KeepAliveEngineTest, DisabledConfigWhileActiveIsTheSameAsStop) {
+  start(kFast);
+  run_to(at_ms(50));
+  KeepAliveConfig off = kFast;
+  off.enabled = false;
+  start(off);
+  EXPECT_EQ(engine_.next_check(0), std::nullopt);
+  EXPECT_EQ(engine_.last_receive(0), std::nullopt);
+  run_to(at_ms(10'000));
+  EXPECT_TRUE(calls().empty());
+}
+
+TEST_F(KeepAliveEngineTest, StopCancelsTheTimer) {
+  start(kFast);
+  run_to(at_ms(50));
+  engine_.stop(0);
+  EXPECT_EQ(engine_.next_check(0), std::nullopt);
+  EXPECT_EQ(sched_.pending_count(), 0U);
+  run_to(at_ms(10'000));
+  EXPECT_TRUE(calls().empty());
+}
+
+TEST_F(KeepAliveEngineTest, StopBetweenProbesEndsTheSequence) {
+  start(kFast);
+  run_to(at_ms(120));
+  engine_.stop(0);
+  EXPECT_EQ(engine_.probes_out(0), 0U);
+  run_to(at_ms(10'000));
+  EXPECT_EQ(calls(), (std::vector<Call>{probe(1, 3, at_ms(100))}));
+}
+
+TEST_F(KeepAliveEngineTest, NegativeIdleIsRejected) {
+  const Status st = engine_.start(0, config(milliseconds(-1), milliseconds(50), 3));
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(engine_.next_check(0), std::nullopt);
+}
+
+TEST_F(KeepAliveEngineTest, NegativeIntervalIsRejected) {
+  const Status st = engine_.start(0, config(milliseconds(100), milliseconds(-1), 3));
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST_F(KeepAliveEngineTest, RejectedRestartLeavesThePreviousWatchRunning) {
+  start(kFast);
+  run_to(at_ms(10));
+  const Status st = engine_.start(0, config(milliseconds(-1), milliseconds(50), 3));
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(engine_.next_check(0), at_ms(100));
+  run_to(at_ms(100));
+  EXPECT_EQ(calls(), (std::vector<Call>{probe(1, 3, at_ms(100))}));
+}
+
+// ---- edges ----
+
+TEST_F(KeepAliveEngineTest, ZeroIdleZeroIntervalProbesAndTimesOutInOneInstant) {
+  run_to(at_ms(5));
+  start(config(Duration::zero(), Duration::zero(), 3));
+  ASSERT_TRUE(calls().empty()) << "start itself sends nothing";
+  run_to(at_ms(5));
+  EXPECT_EQ(calls(), (std::vector<Call>{probe(1, 3, at_ms(5)), probe(2, 3, at_ms(5)),
+                                        probe(3, 3, at_ms(5)), timeout(3, at_ms(5))}));
+}
+
+TEST_F(KeepAliveEngineTest, MaxU32MillisecondIdleProbesAtExactlyThatTime) {
+  const TimePoint due = kEpoch + milliseconds(4'294'967'295);
+  start(config(milliseconds_u32(0xFFFFFFFFU), seconds(1), 3));
+  EXPECT_EQ(engine_.next_check(0), due);
+  run_to(due - nanoseconds(1));
+  ASSERT_TRUE(calls().empty());
+  run_to(due);
+  EXPECT_EQ(calls(), (std::vector<Call>{probe(1, 3, due)}));
+}
+
+TEST_F(KeepAliveEngineTest, ConnectionsAreIndependent) {
+  start(kFast, 0);
+  run_to(at_ms(30));
+  start(kFast, 3);
+  run_to(at_ms(130));
+  EXPECT_EQ(calls(), (std::vector<Call>{probe(1, 3, at_ms(100), 0), probe(1, 3, at_ms(130), 3)}));
+}
+
+// ---- detection_delay ----
+
+TEST(KeepAliveEngineDetectionDelay, WindowsDefaultsAreTwoHoursAndTenSeconds) {
+  EXPECT_EQ(detection_delay(config(hours(2), seconds(1), 10)), seconds(7210));
+}
+
+TEST(KeepAliveEngineDetectionDelay, LinuxDefaultsAreTwoHoursAndNineTimesSeventyFiveSeconds) {
+  EXPECT_EQ(detection_delay(config(seconds(7200), seconds(75), 9)), seconds(7875));
+}
+
+TEST(KeepAliveEngineDetectionDelay, ProbeCountZeroNeverDetects) {
+  EXPECT_EQ(detection_delay(config(hours(2), seconds(1), 0)), std::nullopt);
+}
+
+TEST(KeepAliveEngineDetectionDelay, DisabledNeverDetects) {
+  KeepAliveConfig off = config(hours(2), seconds(1), 10);
+  off.enabled = false;
+  EXPECT_EQ(detection_delay(off), std::nullopt);
+}
+
+TEST(KeepAliveEngineDetectionDelay, SaturatesInsteadOfOverflowing) {
+  constexpr std::uint32_t kMaxU32 = std::numeric_limits<std::uint32_t>::max();
+  EXPECT_EQ(detection_delay(config(seconds_u32(kMaxU32), seconds_u32(kMaxU32), kMaxU32)),
+            Duration::max());
+  EXPECT_EQ(detection_delay(config(Duration::max(), Duration::max(), 1)), Duration::max());
+}
+
+TEST(KeepAliveEngineDetectionDelay, MatchesTheEngineTimeline) {
+  EXPECT_EQ(detection_delay(kFast), milliseconds(250));
+}
+
+}  // namespace
+}  // namespace ws2sim
