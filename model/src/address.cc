@@ -55,9 +55,14 @@ std::string flags_to_string(std::uint8_t flags) {
     std::string_view name;
   };
   static constexpr Name kNames[] = {
-      {tcp_flags::kSyn, "SYN"}, {tcp_flags::kFin, "FIN"}, {tcp_flags::kRst, "RST"},
-      {tcp_flags::kPsh, "PSH"}, {tcp_flags::kAck, "ACK"}, {0x20, "URG"},
-      {0x40, "ECE"},            {0x80, "CWR"},
+      {tcp_flags::kSyn, "SYN"},
+      {tcp_flags::kFin, "FIN"},
+      {tcp_flags::kRst, "RST"},
+      {tcp_flags::kPsh, "PSH"},
+      {tcp_flags::kAck, "ACK"},
+      {0x20, "URG"},
+      {0x40, "ECE"},
+      {0x80, "CWR"},
   };
   std::string out;
   for (const Name& n : kNames) {

@@ -70,14 +70,18 @@ void put_le16(std::vector<std::uint8_t>& b, std::uint16_t v) {
   b.push_back(static_cast<std::uint8_t>(v >> 8));
 }
 void put_le32(std::vector<std::uint8_t>& b, std::uint32_t v) {
-  for (int shift = 0; shift < 32; shift += 8) b.push_back(static_cast<std::uint8_t>(v >> shift));
+  for (int shift = 0; shift < 32; shift += 8) {
+    b.push_back(static_cast<std::uint8_t>(v >> shift));
+  }
 }
 void put_be16(std::vector<std::uint8_t>& b, std::uint16_t v) {
   b.push_back(static_cast<std::uint8_t>(v >> 8));
   b.push_back(static_cast<std::uint8_t>(v & 0xFFU));
 }
 void put_be32(std::vector<std::uint8_t>& b, std::uint32_t v) {
-  for (int shift = 24; shift >= 0; shift -= 8) b.push_back(static_cast<std::uint8_t>(v >> shift));
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    b.push_back(static_cast<std::uint8_t>(v >> shift));
+  }
 }
 void set_be16(std::vector<std::uint8_t>& b, std::size_t at, std::uint16_t v) {
   b[at] = static_cast<std::uint8_t>(v >> 8);
@@ -93,7 +97,9 @@ std::uint32_t ones_sum(const std::uint8_t* data, std::size_t size, std::uint32_t
   return sum;
 }
 std::uint16_t fold_complement(std::uint32_t sum) {
-  while ((sum >> 16) != 0) sum = (sum & 0xFFFFU) + (sum >> 16);
+  while ((sum >> 16) != 0) {
+    sum = (sum & 0xFFFFU) + (sum >> 16);
+  }
   return static_cast<std::uint16_t>(~sum & 0xFFFFU);
 }
 

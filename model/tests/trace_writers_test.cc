@@ -87,8 +87,7 @@ void build_conversation(Trace& t) {
   est.connection = 1;
   t.record(est);
   sent(t0 + 10ms, true, make_segment(true, 1001, 5001, kPsh | kAck, {'h', 'e', 'l', 'l', 'o'}));
-  received(t0 + 11ms, true,
-           make_segment(true, 1001, 5001, kPsh | kAck, {'h', 'e', 'l', 'l', 'o'}));
+  received(t0 + 11ms, true, make_segment(true, 1001, 5001, kPsh | kAck, {'h', 'e', 'l', 'l', 'o'}));
   sent(t0 + 11ms, false, make_segment(false, 5001, 1006, kAck));
   received(t0 + 12ms, false, make_segment(false, 5001, 1006, kAck));
   // Keep-alive probe (SEQ = SND.NXT - 1) and its answer.
@@ -175,7 +174,9 @@ std::uint16_t ones_complement_sum(const std::vector<std::uint8_t>& bytes) {
     const std::uint64_t lo = i + 1 < bytes.size() ? bytes[i + 1] : 0;
     sum += hi << 8 | lo;
   }
-  while (sum > 0xFFFF) sum = (sum & 0xFFFF) + (sum >> 16);
+  while (sum > 0xFFFF) {
+    sum = (sum & 0xFFFF) + (sum >> 16);
+  }
   return static_cast<std::uint16_t>(sum);
 }
 
@@ -230,7 +231,9 @@ TEST(TraceTest, ObserverMayRecordWhileObserving) {
       TraceEvent follow;
       follow.kind = TraceKind::kConnectionClosed;
       follow.reason = CloseReason::kAborted;
-      for (int i = 0; i < 100; ++i) t.record(follow);  // grows the vector under the observer
+      for (int i = 0; i < 100; ++i) {
+        t.record(follow);  // grows the vector under the observer
+      }
       EXPECT_EQ(e.kind, TraceKind::kHostCrashed);
     }
   });
@@ -308,9 +311,9 @@ TEST(TraceJsonl, SegmentLine) {
             R"("conn":1,"peer":"server","keepalive":true,"segment":{"src":"10.0.0.1:49152",)"
             R"("dst":"10.0.0.2:80","seq":1005,"ack":5001,"flags":"ACK","window":65535,"len":0}})");
 
-  TraceEvent data = segment_event(kEpoch + 1s, TraceKind::kSegmentReceived, kServer, kClient,
-                                  make_segment(true, 4294967295U, 7, tcp_flags::kPsh | tcp_flags::kAck,
-                                               {1, 2, 3}));
+  TraceEvent data = segment_event(
+      kEpoch + 1s, TraceKind::kSegmentReceived, kServer, kClient,
+      make_segment(true, 4294967295U, 7, tcp_flags::kPsh | tcp_flags::kAck, {1, 2, 3}));
   data.retransmission = true;
   EXPECT_EQ(to_jsonl(data, t),
             R"({"t_ns":1000000000,"t":"1.000s","kind":"segment-received","host":"server",)"
@@ -360,9 +363,8 @@ TEST(TraceJsonl, ClosedLineWithReason) {
   e.connection = 1;
   e.reason = CloseReason::kKeepAliveTimeout;
   e.probe_count = 10;
-  EXPECT_EQ(to_jsonl(e, t),
-            R"({"t_ns":7210000000000,"t":"7210.000s","kind":"connection-closed",)"
-            R"("host":"client","conn":1,"reason":"keepalive-timeout","of":10})");
+  EXPECT_EQ(to_jsonl(e, t), R"({"t_ns":7210000000000,"t":"7210.000s","kind":"connection-closed",)"
+                            R"("host":"client","conn":1,"reason":"keepalive-timeout","of":10})");
 }
 
 TEST(TraceJsonl, WritesOneLinePerEventAndIsDeterministic) {
@@ -416,9 +418,9 @@ TEST(TracePcap, KnownPacketHeadersAndChecksums) {
   Trace t;
   name_hosts(t);
   const std::vector<std::uint8_t> payload = {'h', 'i', '!'};  // odd: exercises checksum padding
-  t.record(segment_event(kEpoch + 12s + 345678901ns, TraceKind::kSegmentSent, kClient, kServer,
-                         make_segment(true, 0x01020304U, 0xA0B0C0D0U,
-                                      tcp_flags::kPsh | tcp_flags::kAck, payload)));
+  t.record(segment_event(
+      kEpoch + 12s + 345678901ns, TraceKind::kSegmentSent, kClient, kServer,
+      make_segment(true, 0x01020304U, 0xA0B0C0D0U, tcp_flags::kPsh | tcp_flags::kAck, payload)));
   t.record(segment_event(kEpoch + 13s, TraceKind::kSegmentSent, kServer, kClient,
                          make_segment(false, 0xA0B0C0D0U, 0x01020307U, tcp_flags::kAck)));
   const std::vector<Packet> packets = parse_pcap(pcap_bytes(t));
@@ -461,8 +463,8 @@ TEST(TracePcap, KnownPacketHeadersAndChecksums) {
   EXPECT_EQ(std::vector<std::uint8_t>(d.begin() + 40, d.end()), payload);
 
   // TCP checksum over the pseudo-header (src, dst, 0, 6, TCP length) + header + payload.
-  std::vector<std::uint8_t> pseudo = {0x0A, 0x00, 0x00, 0x01, 0x0A, 0x00, 0x00, 0x02,
-                                      0x00, 0x06, 0x00, 23};
+  std::vector<std::uint8_t> pseudo = {0x0A, 0x00, 0x00, 0x01, 0x0A, 0x00,
+                                      0x00, 0x02, 0x00, 0x06, 0x00, 23};
   std::vector<std::uint8_t> whole = pseudo;
   whole.insert(whole.end(), d.begin() + 20, d.end());
   EXPECT_EQ(ones_complement_sum(whole), 0xFFFF) << "TCP checksum does not verify";
@@ -480,8 +482,8 @@ TEST(TracePcap, KnownPacketHeadersAndChecksums) {
   EXPECT_EQ(be32(q.data, 12), kServerIp);
   std::vector<std::uint8_t> q_ip(q.data.begin(), q.data.begin() + 20);
   EXPECT_EQ(ones_complement_sum(q_ip), 0xFFFF);
-  std::vector<std::uint8_t> q_whole = {0x0A, 0x00, 0x00, 0x02, 0x0A, 0x00, 0x00, 0x01,
-                                       0x00, 0x06, 0x00, 20};
+  std::vector<std::uint8_t> q_whole = {0x0A, 0x00, 0x00, 0x02, 0x0A, 0x00,
+                                       0x00, 0x01, 0x00, 0x06, 0x00, 20};
   q_whole.insert(q_whole.end(), q.data.begin() + 20, q.data.end());
   EXPECT_EQ(ones_complement_sum(q_whole), 0xFFFF);
 }
@@ -522,12 +524,16 @@ TEST(TracePcap, CaptureAtFilters) {
 
   // The lost segment is on the wire (server side) but not in the client's capture.
   const std::vector<Packet> client = parse_pcap(pcap_bytes(t, {.capture_at = kClient}));
-  for (const Packet& p : client) EXPECT_NE(p.sec, 20U);
+  for (const Packet& p : client) {
+    EXPECT_NE(p.sec, 20U);
+  }
   const std::vector<Packet> all = parse_pcap(pcap_bytes(t));
   EXPECT_EQ(all.back().sec, 20U);
   EXPECT_EQ(all.back().data.size(), 41U);
   // Identification counts packets of this writer only, from 1.
-  for (std::size_t i = 0; i < client.size(); ++i) EXPECT_EQ(be16(client[i].data, 4), i + 1);
+  for (std::size_t i = 0; i < client.size(); ++i) {
+    EXPECT_EQ(be16(client[i].data, 4), i + 1);
+  }
 }
 
 TEST(TracePcap, UnrepresentableTimestampFailsWithoutWriting) {

@@ -57,17 +57,17 @@ enum class TraceKind : std::uint8_t {
   kSegmentSent,
   kSegmentReceived,
   kSegmentDropped,
-  kProbeSent,             ///< Keep-alive probe `probe` of `probe_count`.
-  kProbeAnswered,         ///< A segment arrived while probes were outstanding.
-  kKeepAliveSuppressed,   ///< Timer found data outstanding: no probe, re-checked one idle later.
-  kRetransmission,        ///< RTO fired: retransmission number `probe`, next RTO in `duration`.
+  kProbeSent,            ///< Keep-alive probe `probe` of `probe_count`.
+  kProbeAnswered,        ///< A segment arrived while probes were outstanding.
+  kKeepAliveSuppressed,  ///< Timer found data outstanding: no probe, re-checked one idle later.
+  kRetransmission,       ///< RTO fired: retransmission number `probe`, next RTO in `duration`.
   kConnectionEstablished,
-  kConnectionClosed,      ///< With `reason`.
+  kConnectionClosed,  ///< With `reason`.
   kHostCrashed,
   kHostRestarted,
-  kPartitioned,           ///< `host` -> `peer` blocked.
-  kHealed,                ///< `host` -> `peer` open again.
-  kNatFlowExpired,        ///< A middlebox forgot an idle flow.
+  kPartitioned,     ///< `host` -> `peer` blocked.
+  kHealed,          ///< `host` -> `peer` open again.
+  kNatFlowExpired,  ///< A middlebox forgot an idle flow.
 };
 std::string_view to_string(TraceKind k) noexcept;
 
@@ -77,15 +77,16 @@ struct TraceEvent {
   TraceKind kind = TraceKind::kSegmentSent;
   HostId host;                              ///< Where it happened (sender for kSegmentSent).
   std::optional<std::uint64_t> connection;  ///< Connection serial, unique within a network.
-  std::optional<Segment> segment;           ///< For segment events and probes.
-  std::optional<HostId> peer;               ///< Partition/heal other end; segment receiver.
+  std::optional<Segment>
+      segment;                 ///< For segment events (a probe is a kSegmentSent with keepalive).
+  std::optional<HostId> peer;  ///< Partition/heal other end; segment receiver.
   std::optional<CloseReason> reason;
   std::optional<DropCause> drop;
-  std::uint32_t probe = 0;                  ///< Probe / retransmission number.
-  std::uint32_t probe_count = 0;            ///< Of how many.
-  std::optional<Duration> duration;         ///< RTO, NAT idle timeout.
-  bool retransmission = false;              ///< Segment re-sends sequence space sent before.
-  bool keepalive = false;                   ///< Segment is a keep-alive probe.
+  std::uint32_t probe = 0;           ///< Probe / retransmission number.
+  std::uint32_t probe_count = 0;     ///< Of how many.
+  std::optional<Duration> duration;  ///< RTO, NAT idle timeout.
+  bool retransmission = false;       ///< Segment re-sends sequence space sent before.
+  bool keepalive = false;            ///< Segment is a keep-alive probe.
 };
 
 /// An in-memory trace with optional live observers.
