@@ -1,0 +1,92 @@
+// ws2sim/winsock/profile.h — what differs between Windows versions, as data.
+//
+// One table holds every emulated Windows version. Each row names its NT version and build, and
+// every behaviour in it carries the evidence grade of shared/spec/winsock-keepalive.md: whether a
+// Microsoft page documents it, Wine's tests on real Windows observed it, an RFC requires it, or
+// we inferred it (then it is a switch here, never a branch in code). The emulator reads these
+// fields; nowhere does it compare version numbers.
+//
+//   const Profile* p = find_profile("windows-10-1703");
+//   p->tcp_keepcnt.value;        // true: TCP_KEEPCNT exists from 10 1703
+//   p->tcp_keepcnt.evidence;     // Evidence::kDocumented
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace ws2sim::winsock {
+
+/// How sure we are of a behaviour (spec: "evidence grades").
+enum class Evidence : std::uint8_t {
+  kDocumented,  ///< Stated on a Microsoft documentation page.
+  kObserved,    ///< Asserted by Wine's or .NET's tests that run on real Windows.
+  kRfc,         ///< Required by RFC 1122 §4.2.3.6 / RFC 9293 §3.8.4.
+  kInferred,    ///< Not confirmed by any source: our chosen default.
+};
+std::string_view to_string(Evidence e) noexcept;
+
+/// A behaviour's value and how we know it.
+template <typename T>
+struct Graded {
+  T value;
+  Evidence evidence;
+};
+
+/// Where the keep-alive probe count comes from.
+enum class ProbeCountRule : std::uint8_t {
+  /// 2000/XP/2003: max(TcpMaxDataRetransmissions, PPTPTcpMaxDataRetransmissions), default 5,
+  /// 0 = never probe, above 255 clamped to 255.
+  kRegistry,
+  /// Vista and later: always 10; the registry cannot change it (TCP_KEEPCNT can, where it exists).
+  kFixedTen,
+};
+
+/// How BOOL-valued SOL_SOCKET options (SO_KEEPALIVE) read optval/optlen.
+enum class BoolOptionRule : std::uint8_t {
+  /// optlen must be at least sizeof(DWORD), else WSAEFAULT (the documented rule).
+  kDword,
+  /// Vista+ kernel: set accepts optlen 1, 2 or 4 and reads only the first byte; get writes one
+  /// byte and sets *optlen = 1; optlen 0 -> WSAEFAULT; optlen -1 -> see `optlen_minus_one_error`.
+  kOneByteBoolean,
+};
+
+/// Which WSA error later calls get after keep-alive dropped the connection (the getsockopt
+/// page says WSAENOTCONN, the error-codes page WSAECONNRESET).
+enum class AfterDropError : std::uint8_t { kNotConnected, kConnectionReset };
+
+/// Product type, as OSVERSIONINFOEXW.wProductType reports it.
+enum class ProductType : std::uint8_t { kWorkstation = 1, kServer = 3 };
+
+/// One emulated Windows version.
+struct Profile {
+  std::string_view name;     ///< Stable id, e.g. "windows-10-1709".
+  std::string_view display;  ///< e.g. "Windows 10 version 1709".
+  std::uint32_t major;       ///< NT major version (5, 6, 10).
+  std::uint32_t minor;       ///< NT minor version.
+  std::uint32_t build;       ///< Build number (e.g. 16299).
+  ProductType product;
+  std::uint16_t service_pack;  ///< Major service pack level of the emulated release.
+
+  Graded<ProbeCountRule> probe_count;
+  /// SO_KEEPALIVE set while a connect is in progress fails with WSAEINVAL.
+  Graded<bool> keepalive_refused_while_connecting;
+  Graded<BoolOptionRule> bool_options;
+  /// setsockopt(SO_KEEPALIVE) with optlen -1 (one-byte rule only): WSAENOBUFS or WSAEFAULT.
+  Graded<int> optlen_minus_one_error;
+  Graded<bool> tcp_keepalive_option;  ///< IPPROTO_TCP option 3 (TCP_KEEPALIVE = TCP_KEEPIDLE).
+  Graded<bool> tcp_keepidle_documented;  ///< Documented as TCP_KEEPIDLE (10 1709+).
+  Graded<bool> tcp_keepcnt;              ///< TCP_KEEPCNT (10 1703+).
+  Graded<bool> tcp_keepintvl;            ///< TCP_KEEPINTVL (10 1709+).
+  /// TCP_KEEPIDLE / TCP_KEEPINTVL of 0 fail with WSAEINVAL (Server 2019 and later).
+  Graded<bool> zero_keepalive_seconds_rejected;
+  Graded<AfterDropError> after_drop;
+  Graded<bool> sio_keepalive_vals;  ///< WSAIoctl(SIO_KEEPALIVE_VALS) exists (2000 and later).
+};
+
+/// Every emulated version, oldest first.
+std::span<const Profile> all_profiles() noexcept;
+/// The profile called `name`, or nullptr.
+const Profile* find_profile(std::string_view name) noexcept;
+
+}  // namespace ws2sim::winsock

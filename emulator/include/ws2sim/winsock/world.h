@@ -1,0 +1,166 @@
+// ws2sim/winsock/world.h — the test-control API of the Winsock emulator.
+//
+// A World is one simulation: a virtual clock, a seeded network and its trace. It holds Hosts;
+// each host is one emulated Windows machine with a profile (profile.h), a registry
+// (Tcpip\Parameters), a socket table, its WSAStartup state and a few switches. Winsock calls
+// made by a thread act on the host that thread is bound to with a HostScope.
+//
+//   ws2sim::winsock::World world{/*seed=*/1};
+//   Host& client = world.add_host("client", "windows-10-22h2", "10.0.0.1").value();
+//   Host& server = world.add_host("server", "windows-server-2019", "10.0.0.2").value();
+//   {
+//     HostScope on(client);             // this thread's Winsock calls go to `client`
+//     WSADATA d; WSAStartup(MAKEWORD(2, 2), &d);
+//     SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
+//     ...connect, then world.crash(server)...
+//     recv(s, buf, sizeof buf, 0);      // returns after 2 h 0 min 10 s of virtual time:
+//     WSAGetLastError();                // WSAENETRESET
+//   }
+//
+// Blocking calls advance virtual time. With several threads bound to hosts of one world, time
+// advances only while every such thread is blocked in an emulated call; see docs/testing.md.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ws2sim/model/network.h"
+#include "ws2sim/model/status.h"
+#include "ws2sim/model/time.h"
+#include "ws2sim/model/trace.h"
+#include "ws2sim/model/world.h"
+#include "ws2sim/winsock/profile.h"
+
+namespace ws2sim::winsock {
+
+/// The REG_DWORD values of HKLM\SYSTEM\CurrentControlSet\Services\Tcpip\Parameters that the
+/// emulator reads. All are absent until set.
+enum class RegistryValue : std::uint8_t {
+  kKeepAliveTime,                  ///< ms, 1..0xFFFFFFFF, default 7,200,000
+  kKeepAliveInterval,              ///< ms, 1..0xFFFFFFFF, default 1,000
+  kTcpMaxDataRetransmissions,      ///< 0..0xFFFFFFFF, default 5
+  kPPTPTcpMaxDataRetransmissions,  ///< 0..0xFF, default 5
+};
+/// The registry name, e.g. "KeepAliveTime".
+std::string_view to_string(RegistryValue v) noexcept;
+/// Parses a registry name (exact spelling, case-insensitive).
+std::optional<RegistryValue> parse_registry_value(std::string_view name) noexcept;
+
+/// Per-host switches (spec: network down, provider without SIO_KEEPALIVE_VALS, strict mode).
+struct HostSwitches {
+  /// Every call fails with WSAENETDOWN (the network subsystem has failed).
+  bool network_down = false;
+  /// The transport provider lacks SIO_KEEPALIVE_VALS: WSAIoctl fails with WSAEOPNOTSUPP.
+  bool no_keepalive_ioctl = false;
+  /// Where the documentation and observed Windows disagree, follow the page literally.
+  bool strict_documentation = false;
+  /// Overrides the profile's error for calls made after keep-alive dropped a connection.
+  std::optional<AfterDropError> after_drop;
+};
+
+class World;
+
+/// One emulated Windows machine. Owned by its World; references stay valid for its lifetime.
+class Host {
+ public:
+  [[nodiscard]] std::string_view name() const noexcept;
+  [[nodiscard]] const Profile& profile() const noexcept;
+  [[nodiscard]] Ipv4Address address() const noexcept;
+  [[nodiscard]] HostId id() const noexcept;
+  [[nodiscard]] World& world() const noexcept;
+
+  /// Sets a registry value; out-of-range values are rejected (nothing is clamped).
+  Status set_registry(RegistryValue value, std::uint32_t data);
+  /// Removes a registry value (back to "absent", the Windows default).
+  void clear_registry(RegistryValue value);
+  [[nodiscard]] std::optional<std::uint32_t> registry(RegistryValue value) const;
+
+  [[nodiscard]] HostSwitches switches() const;
+  void set_switches(const HostSwitches& s);
+
+  /// Open sockets on this host.
+  [[nodiscard]] std::size_t socket_count() const;
+  /// The probe count a socket gets from this host's profile and registry (no TCP_KEEPCNT).
+  [[nodiscard]] std::uint32_t default_probe_count() const;
+
+  // ---- implementation details ----
+  struct State;
+  explicit Host(std::unique_ptr<State> state);
+  ~Host();
+  Host(const Host&) = delete;
+  Host& operator=(const Host&) = delete;
+  [[nodiscard]] State& state() const noexcept { return *state_; }
+
+ private:
+  std::unique_ptr<State> state_;
+};
+
+/// A simulation holding emulated Windows hosts.
+class World {
+ public:
+  explicit World(std::uint64_t seed);
+  ~World();
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+
+  /// Adds a host running `profile` (a name from all_profiles()) at dotted-quad `address`.
+  Result<std::reference_wrapper<Host>> add_host(std::string name, std::string_view profile,
+                                                std::string_view address);
+  [[nodiscard]] Host* find_host(std::string_view name) const;
+  [[nodiscard]] std::vector<Host*> hosts() const;
+
+  // Time -----------------------------------------------------------------------------------
+  [[nodiscard]] TimePoint now() const;
+  /// Advances virtual time (from a thread not blocked in an emulated call).
+  Status run_for(Duration d);
+  Status run_until(TimePoint t);
+  /// Blocking calls fail with WSAEINTR instead of waiting past this instant (a program that
+  /// would hang forever on Windows). Default: 400 days after the epoch.
+  void set_horizon(TimePoint t);
+  [[nodiscard]] TimePoint horizon() const;
+
+  // Network and faults ----------------------------------------------------------------------
+  Status set_link(Host& a, Host& b, const PathConfig& path);
+  Status crash(Host& h);
+  Status restart(Host& h);
+  Status reboot(Host& h);
+  Status partition(Host& a, Host& b, bool both_ways = true);
+  Status heal(Host& a, Host& b, bool both_ways = true);
+  Status add_nat(Host& a, Host& b, const NatConfig& config);
+  /// Schedules a fault at a virtual time (see ws2sim::Fault).
+  Status schedule(TimePoint at, const Fault& fault);
+
+  /// The trace of everything that happened.
+  [[nodiscard]] const Trace& trace() const;
+  /// The model underneath (scheduler, network, trace), for what this API does not cover.
+  ws2sim::World& model() noexcept;
+
+  // ---- implementation details ----
+  struct State;
+  [[nodiscard]] State& state() const noexcept { return *state_; }
+
+ private:
+  std::unique_ptr<State> state_;
+};
+
+/// Binds the calling thread's Winsock calls to `host` until destroyed. Scopes nest; the
+/// innermost wins. A thread bound to any host of a world takes part in that world's time rule.
+class HostScope {
+ public:
+  explicit HostScope(Host& host);
+  ~HostScope();
+  HostScope(const HostScope&) = delete;
+  HostScope& operator=(const HostScope&) = delete;
+
+ private:
+  Host* host_;
+};
+
+/// The host the calling thread is bound to, or nullptr.
+Host* current_host() noexcept;
+
+}  // namespace ws2sim::winsock

@@ -1,0 +1,128 @@
+// The profile table: spec §7 "Version table", one row per emulated Windows version.
+// Sources: the Microsoft pages for SO_KEEPALIVE, SIO_KEEPALIVE_VALS, IPPROTO_TCP options and
+// Windows Sockets error codes (documented); Wine's dlls/ws2_32/tests/sock.c and .NET's tests
+// (observed); RFC 1122 §4.2.3.6 (rfc). See docs/versions.md for the table as prose.
+#include <algorithm>
+#include <array>
+
+#include "ws2sim/winsock/profile.h"
+
+namespace ws2sim::winsock {
+namespace {
+
+constexpr int kWsaEfault = 10014;
+constexpr int kWsaEnobufs = 10055;
+
+using E = Evidence;
+
+// Fields shared by 2000, XP and Server 2003 (NT 5.x).
+constexpr Profile nt5(std::string_view name, std::string_view display, std::uint32_t minor,
+                      std::uint32_t build, ProductType product, std::uint16_t sp) {
+  return Profile{
+      .name = name,
+      .display = display,
+      .major = 5,
+      .minor = minor,
+      .build = build,
+      .product = product,
+      .service_pack = sp,
+      .probe_count = {ProbeCountRule::kRegistry, E::kDocumented},
+      .keepalive_refused_while_connecting = {false, E::kDocumented},
+      .bool_options = {BoolOptionRule::kDword, E::kDocumented},
+      .optlen_minus_one_error = {kWsaEfault, E::kDocumented},  // below sizeof(DWORD)
+      .tcp_keepalive_option = {false, E::kObserved},           // WSAENOPROTOOPT (libuv users)
+      .tcp_keepidle_documented = {false, E::kDocumented},
+      .tcp_keepcnt = {false, E::kDocumented},
+      .tcp_keepintvl = {false, E::kDocumented},
+      .zero_keepalive_seconds_rejected = {false, E::kInferred},
+      .after_drop = {AfterDropError::kNotConnected, E::kInferred},
+      .sio_keepalive_vals = {true, E::kDocumented},
+  };
+}
+
+// Fields shared by Vista and later (NT 6.0+): 10 fixed probes, one-byte BOOLEAN options,
+// SO_KEEPALIVE refused while connecting. Per-build differences are passed in.
+struct Modern {
+  bool keepcnt;
+  bool keepintvl;               // and TCP_KEEPIDLE documented under that name
+  int optlen_minus_one;         // WSAEFAULT from Windows 7 to 10 21H1, else WSAENOBUFS
+  bool zero_seconds_rejected;   // Server 2019 and later
+};
+
+constexpr Profile nt6(std::string_view name, std::string_view display, std::uint32_t major,
+                      std::uint32_t minor, std::uint32_t build, ProductType product,
+                      std::uint16_t sp, Modern m) {
+  return Profile{
+      .name = name,
+      .display = display,
+      .major = major,
+      .minor = minor,
+      .build = build,
+      .product = product,
+      .service_pack = sp,
+      .probe_count = {ProbeCountRule::kFixedTen, E::kDocumented},
+      .keepalive_refused_while_connecting = {true, E::kDocumented},
+      .bool_options = {BoolOptionRule::kOneByteBoolean, E::kObserved},
+      .optlen_minus_one_error = {m.optlen_minus_one, E::kObserved},
+      .tcp_keepalive_option = {true, E::kObserved},
+      .tcp_keepidle_documented = {m.keepintvl, E::kDocumented},
+      .tcp_keepcnt = {m.keepcnt, E::kDocumented},
+      .tcp_keepintvl = {m.keepintvl, E::kDocumented},
+      .zero_keepalive_seconds_rejected = {m.zero_seconds_rejected, E::kInferred},
+      .after_drop = {AfterDropError::kNotConnected, E::kInferred},
+      .sio_keepalive_vals = {true, E::kDocumented},
+  };
+}
+
+constexpr auto W = ProductType::kWorkstation;
+constexpr auto S = ProductType::kServer;
+constexpr Modern kVista{false, false, kWsaEnobufs, false};
+constexpr Modern k7To1607{false, false, kWsaEfault, false};
+constexpr Modern k1703{true, false, kWsaEfault, false};
+constexpr Modern k1709To21H1{true, true, kWsaEfault, false};
+constexpr Modern kServer2019{true, true, kWsaEfault, true};
+constexpr Modern k22H2{true, true, kWsaEnobufs, false};
+constexpr Modern kServer2022{true, true, kWsaEnobufs, true};
+
+constexpr std::array kProfiles{
+    nt5("windows-2000", "Windows 2000", 0, 2195, W, 4),
+    nt5("windows-xp", "Windows XP", 1, 2600, W, 3),
+    nt5("windows-server-2003", "Windows Server 2003 / XP x64", 2, 3790, S, 2),
+    nt6("windows-vista", "Windows Vista", 6, 0, 6002, W, 2, kVista),
+    nt6("windows-server-2008", "Windows Server 2008", 6, 0, 6003, S, 2, kVista),
+    nt6("windows-7", "Windows 7 / Server 2008 R2", 6, 1, 7601, W, 1, k7To1607),
+    nt6("windows-8", "Windows 8 / Server 2012", 6, 2, 9200, W, 0, k7To1607),
+    nt6("windows-8.1", "Windows 8.1", 6, 3, 9600, W, 0, k7To1607),
+    nt6("windows-server-2012r2", "Windows Server 2012 R2", 6, 3, 9600, S, 0, k7To1607),
+    nt6("windows-10-1507", "Windows 10 version 1507", 10, 0, 10240, W, 0, k7To1607),
+    nt6("windows-10-1607", "Windows 10 version 1607", 10, 0, 14393, W, 0, k7To1607),
+    nt6("windows-server-2016", "Windows Server 2016", 10, 0, 14393, S, 0, k7To1607),
+    nt6("windows-10-1703", "Windows 10 version 1703", 10, 0, 15063, W, 0, k1703),
+    nt6("windows-10-1709", "Windows 10 version 1709", 10, 0, 16299, W, 0, k1709To21H1),
+    nt6("windows-10-22h2", "Windows 10 version 22H2", 10, 0, 19045, W, 0, k22H2),
+    nt6("windows-server-2019", "Windows Server 2019", 10, 0, 17763, S, 0, kServer2019),
+    nt6("windows-server-2022", "Windows Server 2022", 10, 0, 20348, S, 0, kServer2022),
+    nt6("windows-11", "Windows 11 version 23H2", 10, 0, 22631, W, 0, k22H2),
+};
+
+}  // namespace
+
+std::string_view to_string(Evidence e) noexcept {
+  switch (e) {
+    case Evidence::kDocumented: return "documented";
+    case Evidence::kObserved: return "observed";
+    case Evidence::kRfc: return "rfc";
+    case Evidence::kInferred: return "inferred";
+  }
+  return "?";
+}
+
+std::span<const Profile> all_profiles() noexcept { return kProfiles; }
+
+const Profile* find_profile(std::string_view name) noexcept {
+  const auto it = std::find_if(kProfiles.begin(), kProfiles.end(),
+                               [name](const Profile& p) { return p.name == name; });
+  return it == kProfiles.end() ? nullptr : &*it;
+}
+
+}  // namespace ws2sim::winsock

@@ -1,0 +1,73 @@
+// Socket bookkeeping shared by the API files: buffers, state refresh, close reasons -> WSA errors.
+#include <limits>
+
+#include "internal.h"
+
+namespace ws2sim::winsock::detail {
+
+void pull_received(Network& net, Socket& s) {
+  if (!s.endpoint) return;
+  auto data = net.receive(*s.endpoint, std::numeric_limits<std::size_t>::max());
+  if (data.ok()) s.rx.insert(s.rx.end(), data->begin(), data->end());
+}
+
+std::optional<CloseReason> close_reason(Network& net, const Socket& s) {
+  if (!s.endpoint) return std::nullopt;
+  const auto info = net.info(*s.endpoint);
+  if (!info.ok() || info->state != TcpState::kClosed) return std::nullopt;
+  return info->close_reason;
+}
+
+int connection_error(const Host::State& host, CloseReason reason, bool in_progress) {
+  switch (reason) {
+    case CloseReason::kKeepAliveTimeout: {
+      // SO_KEEPALIVE page: calls in progress fail with WSAENETRESET. Later calls: the getsockopt
+      // page says WSAENOTCONN, the error-codes page WSAECONNRESET; a profile/host switch picks.
+      if (in_progress) return err::kEnetreset;
+      const AfterDropError after = host.switches.after_drop.value_or(host.profile->after_drop.value);
+      return after == AfterDropError::kNotConnected ? err::kEnotconn : err::kEconnreset;
+    }
+    case CloseReason::kResetByPeer: return err::kEconnreset;
+    // Error-codes page, WSAECONNABORTED: "possibly due to a data transmission time-out".
+    case CloseReason::kRetransmissionTimeout: return err::kEconnaborted;
+    case CloseReason::kConnectTimeout: return err::kEtimedout;
+    case CloseReason::kConnectionRefused: return err::kEconnrefused;
+    case CloseReason::kOrderly:
+    case CloseReason::kAborted:
+    case CloseReason::kHostRestarted: return err::kEnotconn;
+  }
+  return err::kEnotconn;
+}
+
+void refresh_state(const Host::State& host, Network& net, Socket& s) {
+  if (s.state != SocketState::kConnecting || !s.endpoint) return;
+  const auto info = net.info(*s.endpoint);
+  if (!info.ok()) return;
+  if (info->established_at) {
+    s.state = SocketState::kConnected;
+    s.connected_at = info->established_at;
+    s.local = info->local;
+  } else if (info->state == TcpState::kClosed && info->close_reason) {
+    // A non-blocking connect failed: SO_ERROR reports why; the endpoint is released.
+    s.state = SocketState::kFailed;
+    s.pending_error = connection_error(host, *info->close_reason, false);
+    (void)net.close(*s.endpoint);
+    s.endpoint.reset();
+  }
+}
+
+void destroy_socket(Host::State& host, Network& net, SocketHandle handle, bool abortive) {
+  const auto it = host.sockets.find(handle);
+  if (it == host.sockets.end()) return;
+  Socket& s = it->second;
+  if (s.endpoint) {
+    if (abortive) {
+      (void)net.abort(*s.endpoint);
+    } else {
+      (void)net.close(*s.endpoint);
+    }
+  }
+  host.sockets.erase(it);
+}
+
+}  // namespace ws2sim::winsock::detail
