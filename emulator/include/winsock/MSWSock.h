@@ -1,0 +1,11 @@
+/*
+ * MSWSock.h - ws2sim's emulation of the Windows header of that name, for programs that spell it
+ * with this capitalisation (Windows file names are case-insensitive, Linux ones are not). It simply
+ * includes ws2sim's mswsock.h.
+ */
+#ifndef WS2SIM_CASE_MSWSOCK_H_
+#define WS2SIM_CASE_MSWSOCK_H_
+
+#include "mswsock.h"
+
+#endif /* WS2SIM_CASE_MSWSOCK_H_ */

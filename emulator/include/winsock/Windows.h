@@ -1,0 +1,11 @@
+/*
+ * Windows.h - ws2sim's emulation of the Windows header of that name, for programs that spell it
+ * with this capitalisation (Windows file names are case-insensitive, Linux ones are not). It simply
+ * includes ws2sim's windows.h.
+ */
+#ifndef WS2SIM_CASE_WINDOWS_H_
+#define WS2SIM_CASE_WINDOWS_H_
+
+#include "windows.h"
+
+#endif /* WS2SIM_CASE_WINDOWS_H_ */

@@ -1,0 +1,11 @@
+/*
+ * Winsock2.h - ws2sim's emulation of the Windows header of that name, for programs that spell it
+ * with this capitalisation (Windows file names are case-insensitive, Linux ones are not). It simply
+ * includes ws2sim's winsock2.h.
+ */
+#ifndef WS2SIM_CASE_WINSOCK2_H_
+#define WS2SIM_CASE_WINSOCK2_H_
+
+#include "winsock2.h"
+
+#endif /* WS2SIM_CASE_WINSOCK2_H_ */

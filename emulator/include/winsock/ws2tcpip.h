@@ -1,0 +1,93 @@
+/*
+ * ws2tcpip.h - ws2sim's emulation of the Windows Winsock 2 TCP/IP header.
+ *
+ * Part of ws2sim's drop-in Windows headers (not Microsoft's header; see winsock2.h). Adds the
+ * TCP/IP-level socket options (including the keep-alive options TCP_KEEPALIVE/TCP_KEEPIDLE,
+ * TCP_KEEPCNT, TCP_KEEPINTVL), socklen_t and the text/binary address conversions.
+ * Declared functions link to ws2sim_<name>.
+ */
+#ifndef WS2SIM_WS2TCPIP_H_
+#define WS2SIM_WS2TCPIP_H_
+
+#define _WS2TCPIP_H_
+
+#include "winsock2.h"
+
+/* socklen_t is `int` on Windows but `unsigned int` in glibc (<unistd.h> declares it), so the
+ * Windows spelling is renamed like u_long; glibc is told the name is taken so that a later glibc
+ * header does not declare it again. */
+#define socklen_t ws2sim_socklen_t
+typedef int ws2sim_socklen_t;
+#ifndef __socklen_t_defined
+#define __socklen_t_defined
+#endif
+
+/* ---- IPPROTO_TCP options -------------------------------------------------------------------- */
+
+#define TCP_EXPEDITED_1122 0x0002
+#define TCP_KEEPALIVE 3 /* idle time in seconds; also spelled TCP_KEEPIDLE */
+#define TCP_MAXSEG 4
+#define TCP_MAXRT 5
+#define TCP_STDURG 6
+#define TCP_NOURG 7
+#define TCP_ATMARK 8
+#define TCP_NOSYNRETRIES 9
+#define TCP_TIMESTAMPS 10
+#define TCP_OFFLOAD_PREFERENCE 11
+#define TCP_CONGESTION_ALGORITHM 12
+#define TCP_DELAY_FIN_ACK 13
+#define TCP_MAXRTMS 14
+#define TCP_FASTOPEN 15
+#define TCP_KEEPCNT 16 /* probe count (Windows 10 1703 and later) */
+#define TCP_KEEPIDLE TCP_KEEPALIVE
+#define TCP_KEEPINTVL 17 /* probe interval in seconds (Windows 10 1709 and later) */
+#define TCP_FAIL_CONNECT_ON_ICMP_ERROR 18
+#define TCP_ICMP_ERROR_INFO 19
+
+/* ---- IPPROTO_IP / IPPROTO_IPV6 options ------------------------------------------------------ */
+
+#define IP_OPTIONS 1
+#define IP_HDRINCL 2
+#define IP_TOS 3
+#define IP_TTL 4
+#define IP_MULTICAST_IF 9
+#define IP_MULTICAST_TTL 10
+#define IP_MULTICAST_LOOP 11
+#define IP_ADD_MEMBERSHIP 12
+#define IP_DROP_MEMBERSHIP 13
+#define IP_DONTFRAGMENT 14
+
+#define IPV6_HOPOPTS 1
+#define IPV6_HDRINCL 2
+#define IPV6_UNICAST_HOPS 4
+#define IPV6_MULTICAST_IF 9
+#define IPV6_MULTICAST_HOPS 10
+#define IPV6_MULTICAST_LOOP 11
+#define IPV6_ADD_MEMBERSHIP 12
+#define IPV6_JOIN_GROUP IPV6_ADD_MEMBERSHIP
+#define IPV6_DROP_MEMBERSHIP 13
+#define IPV6_LEAVE_GROUP IPV6_DROP_MEMBERSHIP
+#define IPV6_V6ONLY 27
+
+/* ---- Address text --------------------------------------------------------------------------- */
+
+#define INET_ADDRSTRLEN 22
+#define INET6_ADDRSTRLEN 65
+
+WS2SIM_BEGIN_DECLS
+
+#if _WIN32_WINNT >= 0x0600
+INT WSAAPI inet_pton(INT Family, PCSTR pszAddrString, PVOID pAddrBuf) WS2SIM_SYMBOL(inet_pton);
+PCSTR WSAAPI inet_ntop(INT Family, const VOID* pAddr, PSTR pStringBuf, size_t StringBufSize)
+    WS2SIM_SYMBOL(inet_ntop);
+#define InetPtonA inet_pton
+#define InetNtopA inet_ntop
+#ifndef UNICODE
+#define InetPton InetPtonA
+#define InetNtop InetNtopA
+#endif
+#endif
+
+WS2SIM_END_DECLS
+
+#endif /* WS2SIM_WS2TCPIP_H_ */
