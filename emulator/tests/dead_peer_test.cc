@@ -81,8 +81,8 @@ INSTANTIATE_TEST_SUITE_P(EveryProfile, DeadPeer,
                            for (const Profile& p : all_profiles()) v.push_back(&p);
                            return v;
                          }()),
-                         [](const auto& info) {
-                           std::string n(info.param->name);
+                         [](const auto& param_info) {
+                           std::string n(param_info.param->name);
                            for (char& c : n) c = (c == '-' || c == '.') ? '_' : c;
                            return n;
                          });

@@ -198,8 +198,9 @@ Status Network::Impl::apply(const Fault& fault) {
       if (Status s = n.check_host(f.host); !s.ok()) return s;
       Host& h = n.hosts[f.host.value];
       if (h.up) return invalid_state("host '" + h.name + "' is running; crash it first");
-      h.up = true;
       n.record(n.event(TraceKind::kHostRestarted, f.host));
+      // Forget every connection while the host is still down, so that nothing is sent: a
+      // restarted machine has no memory of them (it answers their next segment with RST).
       for (std::uint32_t i = 0; i < n.endpoints.size(); ++i) {
         Endpoint& ep = n.endpoints[i];
         if (!ep.in_use || ep.host != f.host) continue;
@@ -207,6 +208,7 @@ Status Network::Impl::apply(const Fault& fault) {
         if (ep.state == TcpState::kClosed) ep.released = true;  // forgotten: no handle survives
         n.maybe_reap(i);
       }
+      h.up = true;
       h.listeners.clear();
       h.bound_ports.clear();
       h.connections.clear();

@@ -500,7 +500,7 @@ void Network::Impl::close_connection(std::uint32_t index, CloseReason reason) {
         send_control(i, tcp_flags::kRst | tcp_flags::kAck, child.snd_nxt);
       }
       child.released = true;
-      close_connection(i, CloseReason::kAborted);
+      close_connection(i, reason == CloseReason::kHostRestarted ? reason : CloseReason::kAborted);
       maybe_reap(i);
     }
     ep.accept_queue.clear();

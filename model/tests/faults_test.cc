@@ -131,3 +131,35 @@ TEST_F(Faults, HealedPartitionLetsRetransmissionsThrough) {
 
 }  // namespace
 }  // namespace ws2sim::testing
+
+namespace ws2sim::testing {
+namespace {
+
+// Regression: a restarting host's listener used to "abort" its not-yet-accepted connections by
+// sending RSTs at restart time. A rebooted machine sends nothing; the peer learns of the reboot
+// only when its next segment is answered with RST.
+TEST_F(Faults, RebootSendsNothingEvenForUnacceptedConnections) {
+  Network& n = world.network();
+  client = n.add_host("client", *Ipv4Address::parse("10.0.0.1")).value();
+  server = n.add_host("server", *Ipv4Address::parse("10.0.0.2")).value();
+  ASSERT_TRUE(n.set_link(client, server, {.latency = 10ms}).ok());
+  listener = n.listen(server, 443).value();
+  conn = n.connect(client, {n.address(server), 443}).value();  // never accepted
+  run_until(1s);
+  ASSERT_TRUE(n.reboot(server).ok());
+  run_until(1h);
+  for (const TraceEvent& e : world.trace().events()) {
+    if (e.kind == TraceKind::kSegmentSent && e.at >= at(1s)) {
+      ADD_FAILURE() << "segment sent at " << format_time(e.at) << " by host " << e.host.value;
+    }
+  }
+  EXPECT_EQ(info().state, TcpState::kEstablished);  // the client has not noticed yet
+  for (const TraceEvent& e : world.trace().events()) {
+    if (e.kind == TraceKind::kConnectionClosed && e.host == server) {
+      EXPECT_EQ(e.reason, CloseReason::kHostRestarted);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ws2sim::testing
