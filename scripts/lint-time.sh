@@ -2,11 +2,19 @@
 # Time is injected: nothing under model/ or emulator/ may read the wall clock or a global RNG.
 # The only escape hatch is a file listed in scripts/wall-clock-allowlist.txt (live mode).
 set -euo pipefail
+shopt -s extglob
 cd "$(dirname "$0")/.."
 pattern='system_clock|steady_clock|high_resolution_clock|gettimeofday|clock_gettime|\btime\(|\bstd::time\b|random_device|\brand\(|\bsrand\(|mt19937|default_random_engine|uniform_int_distribution|uniform_real_distribution|<random>|sleep_for|sleep_until|\busleep\('
 allow=()
 [ -f scripts/wall-clock-allowlist.txt ] && mapfile -t allow < <(grep -v '^#' scripts/wall-clock-allowlist.txt | grep -v '^$')
-hits=$(grep -rnE "$pattern" model emulator --include='*.h' --include='*.cc' --include='*.cpp' 2>/dev/null || true)
+# Code only: comments may name what they forbid.
+hits=$(grep -rnE "$pattern" model emulator --include='*.h' --include='*.cc' --include='*.cpp' 2>/dev/null |
+  while IFS= read -r hit; do
+    code=${hit#*:*:}
+    code=${code%%//*}
+    case "$code" in *([[:space:]])\**|*([[:space:]])/\**) continue ;; esac
+    printf '%s\n' "$code" | grep -qE "$pattern" && printf '%s\n' "$hit"
+  done || true)
 for a in "${allow[@]}"; do hits=$(printf '%s\n' "$hits" | grep -v "^$a:" || true); done
 hits=$(printf '%s\n' "$hits" | grep -v '^$' || true)
 if [ -n "$hits" ]; then

@@ -88,8 +88,8 @@ struct Harness {
       }
     }
 
-    const auto latency = std::chrono::milliseconds(
-        parse_number(env("WS2SIM_LATENCY_MS", "1"), "WS2SIM_LATENCY_MS"));
+    const auto latency =
+        std::chrono::milliseconds(parse_number(env("WS2SIM_LATENCY_MS", "1"), "WS2SIM_LATENCY_MS"));
     int n = 0;
     for (const std::string& target : split(env("WS2SIM_LISTEN", ""), ',')) {
       const std::size_t colon = target.find(':');

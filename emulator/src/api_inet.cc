@@ -4,6 +4,7 @@
 
 #include "inet_text.h"
 #include "internal.h"
+// The drop-in Windows headers (order-independent; after ours by convention).
 #include <winsock2.h>
 #include <ws2tcpip.h>
 
@@ -12,9 +13,15 @@ using ws2sim::winsock::detail::fail;
 u_short WSAAPI htons(u_short hostshort) {
   return static_cast<u_short>((hostshort << 8) | (hostshort >> 8));
 }
-u_short WSAAPI ntohs(u_short netshort) { return htons(netshort); }
-u_long WSAAPI htonl(u_long hostlong) { return __builtin_bswap32(hostlong); }
-u_long WSAAPI ntohl(u_long netlong) { return __builtin_bswap32(netlong); }
+u_short WSAAPI ntohs(u_short netshort) {
+  return htons(netshort);
+}
+u_long WSAAPI htonl(u_long hostlong) {
+  return __builtin_bswap32(hostlong);
+}
+u_long WSAAPI ntohl(u_long netlong) {
+  return __builtin_bswap32(netlong);
+}
 
 INT WSAAPI inet_pton(INT Family, PCSTR pszAddrString, PVOID pAddrBuf) {
   if (pszAddrString == nullptr || pAddrBuf == nullptr) return fail(WSAEFAULT);
@@ -47,7 +54,8 @@ ULONG WSAAPI inet_addr(const char* cp) {
 
 char* WSAAPI inet_ntoa(struct in_addr in) {
   thread_local char buffer[16];  // Windows keeps one buffer per thread too
-  const auto text = ws2sim::winsock::detail::format_ipv4(reinterpret_cast<const std::uint8_t*>(&in));
+  const auto text =
+      ws2sim::winsock::detail::format_ipv4(reinterpret_cast<const std::uint8_t*>(&in));
   std::memcpy(buffer, text->c_str(), text->size() + 1);
   return buffer;
 }

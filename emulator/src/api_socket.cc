@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "internal.h"
+// The drop-in Windows headers (order-independent; after ours by convention).
 #include <winsock2.h>
 #include <ws2tcpip.h>
 
@@ -71,10 +72,12 @@ EndpointOptions endpoint_options(const Host::State& h, const Socket& s) {
 int wait_failure(WaitResult r, bool socket_gone) {
   if (socket_gone) return fail(WSAEINTR);  // closed by another thread while blocked
   switch (r) {
-    case WaitResult::kTimedOut: return fail(WSAETIMEDOUT);
+    case WaitResult::kTimedOut:
+      return fail(WSAETIMEDOUT);
     case WaitResult::kCancelled:
     case WaitResult::kHorizon:
-    case WaitResult::kReady: break;
+    case WaitResult::kReady:
+      break;
   }
   return fail(WSAEINTR);
 }
@@ -191,7 +194,8 @@ int WSAAPI listen(SOCKET s, int backlog) {
   const auto queue = static_cast<std::uint32_t>(std::clamp(backlog, 1, kMaxBacklog));
   Host::State& h = call->host();
   auto ep = call->net().listen(h.id, sock->local->port, endpoint_options(h, *sock), queue);
-  if (!ep.ok()) return fail(ep.error().code == ErrorCode::kAlreadyExists ? WSAEADDRINUSE : WSAEINVAL);
+  if (!ep.ok())
+    return fail(ep.error().code == ErrorCode::kAlreadyExists ? WSAEADDRINUSE : WSAEINVAL);
   sock->endpoint = *ep;
   sock->state = SocketState::kListening;
   return 0;
@@ -212,7 +216,8 @@ SOCKET WSAAPI accept(SOCKET s, struct sockaddr* addr, int* addrlen) {
   auto queued = [&] { return net.info(listener).ok() && net.info(listener)->accept_queue > 0; };
   if (!queued()) {
     if (sock->nonblocking) return fail(WSAEWOULDBLOCK), INVALID_SOCKET;
-    const auto r = call->wait([&] { return !h.sockets.contains(s) || queued(); }, std::nullopt, sock);
+    const auto r =
+        call->wait([&] { return !h.sockets.contains(s) || queued(); }, std::nullopt, sock);
     const bool gone = !h.sockets.contains(s);
     if (gone || !queued()) return wait_failure(r, gone), INVALID_SOCKET;
     sock = &h.sockets.at(s);
@@ -249,10 +254,14 @@ int WSAAPI connect(SOCKET s, const struct sockaddr* name, int namelen) {
   Network& net = call->net();
   refresh_state(h, net, *sock);
   switch (sock->state) {
-    case SocketState::kListening: return fail(WSAEINVAL);
-    case SocketState::kConnected: return fail(WSAEISCONN);
-    case SocketState::kConnecting: return fail(WSAEALREADY);
-    default: break;
+    case SocketState::kListening:
+      return fail(WSAEINVAL);
+    case SocketState::kConnected:
+      return fail(WSAEISCONN);
+    case SocketState::kConnecting:
+      return fail(WSAEALREADY);
+    default:
+      break;
   }
   SocketAddress remote;
   if (const int e = read_address(*sock, name, namelen, &remote); e != 0) return fail(e);
@@ -269,9 +278,12 @@ int WSAAPI connect(SOCKET s, const struct sockaddr* name, int namelen) {
   auto ep = net.connect(h.id, remote, endpoint_options(h, *sock), sock->local->port);
   if (!ep.ok()) {
     switch (ep.error().code) {
-      case ErrorCode::kNotFound: return fail(WSAEHOSTUNREACH);  // no machine has that address
-      case ErrorCode::kAlreadyExists: return fail(WSAEADDRINUSE);
-      default: return fail(WSAEINVAL);
+      case ErrorCode::kNotFound:
+        return fail(WSAEHOSTUNREACH);  // no machine has that address
+      case ErrorCode::kAlreadyExists:
+        return fail(WSAEADDRINUSE);
+      default:
+        return fail(WSAEINVAL);
     }
   }
   sock->endpoint = *ep;
@@ -315,7 +327,8 @@ int WSAAPI send(SOCKET s, const char* buf, int len, int flags) {
   }
   if (sock->state != SocketState::kConnected) return fail(WSAENOTCONN);
   if (sock->send_shutdown) return fail(WSAESHUTDOWN);
-  if (const auto reason = close_reason(net, *sock)) return fail(connection_error(h, *reason, false));
+  if (const auto reason = close_reason(net, *sock))
+    return fail(connection_error(h, *reason, false));
   if (len == 0) return 0;
   const auto* bytes = reinterpret_cast<const std::uint8_t*>(buf);
   auto sent = net.send(*sock->endpoint, {bytes, static_cast<std::size_t>(len)});
@@ -340,7 +353,9 @@ int WSAAPI recv(SOCKET s, char* buf, int len, int flags) {
 
   const auto want = static_cast<std::size_t>(len);
   const bool wait_all = (flags & MSG_WAITALL) != 0 && (flags & MSG_PEEK) == 0;
-  auto peer_closed = [&](const Socket& x) { return net.info(*x.endpoint).ok() && net.info(*x.endpoint)->peer_closed; };
+  auto peer_closed = [&](const Socket& x) {
+    return net.info(*x.endpoint).ok() && net.info(*x.endpoint)->peer_closed;
+  };
   auto can_complete = [&](Socket& x) {
     pull_received(net, x);
     const bool enough = wait_all ? x.rx.size() >= want : !x.rx.empty();
@@ -350,8 +365,9 @@ int WSAAPI recv(SOCKET s, char* buf, int len, int flags) {
   if (!can_complete(*sock)) {
     if (sock->nonblocking) return fail(WSAEWOULDBLOCK);
     const std::optional<TimePoint> deadline =
-        sock->rcvtimeo_ms == 0 ? std::nullopt
-                               : std::optional{saturating_add(call->now(), milliseconds_u32(sock->rcvtimeo_ms))};
+        sock->rcvtimeo_ms == 0
+            ? std::nullopt
+            : std::optional{saturating_add(call->now(), milliseconds_u32(sock->rcvtimeo_ms))};
     const auto r = call->wait(
         [&] {
           auto it = h.sockets.find(s);
@@ -366,7 +382,8 @@ int WSAAPI recv(SOCKET s, char* buf, int len, int flags) {
   if (!sock->rx.empty() || len == 0) {
     const std::size_t n = std::min(want, sock->rx.size());
     std::copy_n(sock->rx.begin(), n, buf);
-    if ((flags & MSG_PEEK) == 0) sock->rx.erase(sock->rx.begin(), sock->rx.begin() + static_cast<std::ptrdiff_t>(n));
+    if ((flags & MSG_PEEK) == 0)
+      sock->rx.erase(sock->rx.begin(), sock->rx.begin() + static_cast<std::ptrdiff_t>(n));
     return static_cast<int>(n);
   }
   if (const auto reason = close_reason(net, *sock); reason && !peer_closed(*sock)) {

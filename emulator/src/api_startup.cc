@@ -3,8 +3,8 @@
 
 #include "internal.h"
 // Drop-in headers last: they rename glibc's select/fd_set/timeval if those came first.
-#include <winsock2.h>
 #include <windows.h>
+#include <winsock2.h>
 
 using namespace ws2sim::winsock;
 using namespace ws2sim::winsock::detail;
@@ -56,14 +56,23 @@ int WSAAPI WSACleanup(void) {
   Host::State& h = call->host();
   if (--h.startup_count == 0) {
     // "Sockets open when WSACleanup is called are reset and automatically deallocated."
-    while (!h.sockets.empty()) destroy_socket(h, call->net(), h.sockets.begin()->first, true);
+    while (!h.sockets.empty())
+      destroy_socket(h, call->net(), h.sockets.begin()->first, true);
     h.version = 0;
     call->world().cv.notify_all();
   }
   return 0;
 }
 
-int WSAAPI WSAGetLastError(void) { return thread_state().last_error; }
-void WSAAPI WSASetLastError(int iError) { thread_state().last_error = iError; }
-DWORD WINAPI GetLastError(void) { return static_cast<DWORD>(thread_state().last_error); }
-void WINAPI SetLastError(DWORD dwErrCode) { thread_state().last_error = static_cast<int>(dwErrCode); }
+int WSAAPI WSAGetLastError(void) {
+  return thread_state().last_error;
+}
+void WSAAPI WSASetLastError(int iError) {
+  thread_state().last_error = iError;
+}
+DWORD WINAPI GetLastError(void) {
+  return static_cast<DWORD>(thread_state().last_error);
+}
+void WINAPI SetLastError(DWORD dwErrCode) {
+  thread_state().last_error = static_cast<int>(dwErrCode);
+}

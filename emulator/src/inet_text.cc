@@ -1,15 +1,17 @@
 // Address text conversion with the C library's parsers. This file includes no Windows header,
 // so glibc's <arpa/inet.h> can be used here without clashing with the drop-in declarations.
+#include "inet_text.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
 #include <cstring>
 
-#include "inet_text.h"
-
 namespace ws2sim::winsock::detail {
 
-bool parse_ipv4(const char* text, std::uint8_t out[4]) { return ::inet_pton(AF_INET, text, out) == 1; }
+bool parse_ipv4(const char* text, std::uint8_t out[4]) {
+  return ::inet_pton(AF_INET, text, out) == 1;
+}
 
 bool parse_ipv6(const char* text, std::uint8_t out[16]) {
   return ::inet_pton(AF_INET6, text, out) == 1;
@@ -30,7 +32,7 @@ std::optional<std::string> format_ipv6(const std::uint8_t in[16]) {
 std::optional<std::uint32_t> parse_classic_ipv4(const char* text) {
   in_addr a{};
   if (::inet_aton(text, &a) == 0) return std::nullopt;  // accepts a.b.c.d, a.b.c, a.b, a; hex/octal
-  return a.s_addr;  // network byte order
+  return a.s_addr;                                      // network byte order
 }
 
 }  // namespace ws2sim::winsock::detail

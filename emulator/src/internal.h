@@ -50,8 +50,8 @@ inline int fail(int wsa_error) noexcept {
 }
 
 enum class SocketState : std::uint8_t {
-  kOpen,        // created, unbound
-  kBound,       // bind() done
+  kOpen,   // created, unbound
+  kBound,  // bind() done
   kListening,
   kConnecting,  // connect() started, not finished
   kConnected,   // the model endpoint exists and was established at least once
@@ -73,8 +73,8 @@ struct Socket {
 
   // Keep-alive, stored apart from the on/off switch so values survive toggling (spec §3).
   bool keepalive = false;
-  std::optional<Duration> keepalive_idle;      // SIO_KEEPALIVE_VALS (ms) or TCP_KEEPIDLE (s)
-  std::optional<Duration> keepalive_interval;  // SIO_KEEPALIVE_VALS (ms) or TCP_KEEPINTVL (s)
+  std::optional<Duration> keepalive_idle;        // SIO_KEEPALIVE_VALS (ms) or TCP_KEEPIDLE (s)
+  std::optional<Duration> keepalive_interval;    // SIO_KEEPALIVE_VALS (ms) or TCP_KEEPINTVL (s)
   std::optional<std::uint32_t> keepalive_count;  // TCP_KEEPCNT
 
   // Other options.
@@ -93,7 +93,7 @@ struct Socket {
   bool recv_shutdown = false;
   std::deque<std::uint8_t> rx;  // bytes already taken from the model endpoint
   std::optional<TimePoint> connected_at;
-  int blocked_calls = 0;       // threads blocked in a call on this socket
+  int blocked_calls = 0;  // threads blocked in a call on this socket
   bool closed_while_blocked = false;
 };
 
@@ -115,7 +115,7 @@ struct Host::State {
   std::array<std::optional<std::uint32_t>, 4> registry{};
   HostSwitches switches;
   int startup_count = 0;
-  std::uint16_t version = 0;  // negotiated, as MAKEWORD(major, minor)
+  std::uint16_t version = 0;                               // negotiated, as MAKEWORD(major, minor)
   std::map<detail::SocketHandle, detail::Socket> sockets;  // ordered: deterministic iteration
   std::map<std::uintptr_t, detail::Event> events;
   std::uint16_t next_ephemeral = 49152;
@@ -145,10 +145,10 @@ namespace detail {
 
 /// Why a blocking wait ended.
 enum class WaitResult : std::uint8_t {
-  kReady,        // the condition holds
-  kTimedOut,     // the deadline passed
-  kCancelled,    // WSACancelBlockingCall
-  kHorizon,      // nothing could ever make it ready before the world's horizon
+  kReady,      // the condition holds
+  kTimedOut,   // the deadline passed
+  kCancelled,  // WSACancelBlockingCall
+  kHorizon,    // nothing could ever make it ready before the world's horizon
 };
 
 /// Prologue of every emulated call: binds to the thread's host, takes the world lock and runs

@@ -21,13 +21,13 @@ std::uint32_t reg(const Host::State& h, RegistryValue v, std::uint32_t fallback)
 
 std::uint32_t registry_probe_count(const Host::State& host) {
   switch (host.profile->probe_count.value) {
-    case ProbeCountRule::kFixedTen: return kFixedProbeCount;
+    case ProbeCountRule::kFixedTen:
+      return kFixedProbeCount;
     case ProbeCountRule::kRegistry: {
       // 2000/XP/2003: the larger of the two values (each 5 when absent); 0 = no probes;
       // above 255 Windows itself clamps to 255.
-      const std::uint32_t n =
-          std::max(reg(host, RegistryValue::kTcpMaxDataRetransmissions, 5),
-                   reg(host, RegistryValue::kPPTPTcpMaxDataRetransmissions, 5));
+      const std::uint32_t n = std::max(reg(host, RegistryValue::kTcpMaxDataRetransmissions, 5),
+                                       reg(host, RegistryValue::kPPTPTcpMaxDataRetransmissions, 5));
       return std::min(n, kMaxRegistryProbeCount);
     }
   }

@@ -44,9 +44,9 @@ constexpr Profile nt5(std::string_view name, std::string_view display, std::uint
 // SO_KEEPALIVE refused while connecting. Per-build differences are passed in.
 struct Modern {
   bool keepcnt;
-  bool keepintvl;               // and TCP_KEEPIDLE documented under that name
-  int optlen_minus_one;         // WSAEFAULT from Windows 7 to 10 21H1, else WSAENOBUFS
-  bool zero_seconds_rejected;   // Server 2019 and later
+  bool keepintvl;              // and TCP_KEEPIDLE documented under that name
+  int optlen_minus_one;        // WSAEFAULT from Windows 7 to 10 21H1, else WSAENOBUFS
+  bool zero_seconds_rejected;  // Server 2019 and later
 };
 
 constexpr Profile nt6(std::string_view name, std::string_view display, std::uint32_t major,
@@ -109,15 +109,21 @@ constexpr std::array kProfiles{
 
 std::string_view to_string(Evidence e) noexcept {
   switch (e) {
-    case Evidence::kDocumented: return "documented";
-    case Evidence::kObserved: return "observed";
-    case Evidence::kRfc: return "rfc";
-    case Evidence::kInferred: return "inferred";
+    case Evidence::kDocumented:
+      return "documented";
+    case Evidence::kObserved:
+      return "observed";
+    case Evidence::kRfc:
+      return "rfc";
+    case Evidence::kInferred:
+      return "inferred";
   }
   return "?";
 }
 
-std::span<const Profile> all_profiles() noexcept { return kProfiles; }
+std::span<const Profile> all_profiles() noexcept {
+  return kProfiles;
+}
 
 const Profile* find_profile(std::string_view name) noexcept {
   const auto it = std::find_if(kProfiles.begin(), kProfiles.end(),

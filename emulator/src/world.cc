@@ -160,9 +160,9 @@ WaitResult Call::wait(const std::function<bool()>& ready, std::optional<TimePoin
 
 namespace {
 
-constexpr std::array<std::string_view, 4> kRegistryNames{
-    "KeepAliveTime", "KeepAliveInterval", "TcpMaxDataRetransmissions",
-    "PPTPTcpMaxDataRetransmissions"};
+constexpr std::array<std::string_view, 4> kRegistryNames{"KeepAliveTime", "KeepAliveInterval",
+                                                         "TcpMaxDataRetransmissions",
+                                                         "PPTPTcpMaxDataRetransmissions"};
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -189,11 +189,21 @@ std::optional<RegistryValue> parse_registry_value(std::string_view name) noexcep
 Host::Host(std::unique_ptr<State> state) : state_(std::move(state)) {}
 Host::~Host() = default;
 
-std::string_view Host::name() const noexcept { return state_->name; }
-const Profile& Host::profile() const noexcept { return *state_->profile; }
-Ipv4Address Host::address() const noexcept { return state_->address; }
-HostId Host::id() const noexcept { return state_->id; }
-World& Host::world() const noexcept { return *state_->world; }
+std::string_view Host::name() const noexcept {
+  return state_->name;
+}
+const Profile& Host::profile() const noexcept {
+  return *state_->profile;
+}
+Ipv4Address Host::address() const noexcept {
+  return state_->address;
+}
+HostId Host::id() const noexcept {
+  return state_->id;
+}
+World& Host::world() const noexcept {
+  return *state_->world;
+}
 
 Status Host::set_registry(RegistryValue value, std::uint32_t data) {
   const bool milliseconds =
@@ -251,7 +261,8 @@ Result<std::reference_wrapper<Host>> World::add_host(std::string name, std::stri
   const Profile* p = find_profile(profile);
   if (p == nullptr) {
     std::string known;
-    for (const Profile& q : all_profiles()) known += (known.empty() ? "" : ", ") + std::string(q.name);
+    for (const Profile& q : all_profiles())
+      known += (known.empty() ? "" : ", ") + std::string(q.name);
     return invalid_argument("unknown profile '" + std::string(profile) + "'; known: " + known);
   }
   const std::optional<Ipv4Address> addr = Ipv4Address::parse(address);
@@ -280,7 +291,8 @@ Host* World::find_host(std::string_view name) const {
 std::vector<Host*> World::hosts() const {
   std::lock_guard lock(state_->mu);
   std::vector<Host*> out;
-  for (const auto& h : state_->hosts) out.push_back(h.get());
+  for (const auto& h : state_->hosts)
+    out.push_back(h.get());
   return out;
 }
 
@@ -331,7 +343,8 @@ Status apply_fault(World::State& w, const Fault& fault) {
         if constexpr (std::is_same_v<F, CrashHost>) return net.crash(f.host);
         if constexpr (std::is_same_v<F, RestartHost>) return net.restart(f.host);
         if constexpr (std::is_same_v<F, RebootHost>) return net.reboot(f.host);
-        if constexpr (std::is_same_v<F, PartitionHosts>) return net.partition(f.a, f.b, f.both_ways);
+        if constexpr (std::is_same_v<F, PartitionHosts>)
+          return net.partition(f.a, f.b, f.both_ways);
         if constexpr (std::is_same_v<F, HealHosts>) return net.heal(f.a, f.b, f.both_ways);
       },
       fault);
@@ -386,7 +399,8 @@ Status World::add_nat(Host& a, Host& b, const NatConfig& config) {
 Status World::schedule(TimePoint at, const Fault& fault) {
   std::lock_guard lock(state_->mu);
   const auto check = [&](HostId h) -> Status {
-    if (h.value >= state_->hosts.size()) return not_found("no such host: #" + std::to_string(h.value));
+    if (h.value >= state_->hosts.size())
+      return not_found("no such host: #" + std::to_string(h.value));
     return {};
   };
   Status hosts_ok = std::visit(
@@ -407,8 +421,12 @@ Status World::schedule(TimePoint at, const Fault& fault) {
   return id.status();
 }
 
-const Trace& World::trace() const { return state_->model.trace(); }
-ws2sim::World& World::model() noexcept { return state_->model; }
+const Trace& World::trace() const {
+  return state_->model.trace();
+}
+ws2sim::World& World::model() noexcept {
+  return state_->model;
+}
 
 // ---- HostScope -------------------------------------------------------------------------------
 

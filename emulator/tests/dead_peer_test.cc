@@ -8,7 +8,9 @@ namespace {
 
 // Probe count each version uses with registry defaults (spec §3), written out independently of
 // the profile table: NT 5.x reads the registry (default 5), Vista and later send 10.
-std::uint32_t expected_default_probes(const Profile& p) { return p.major == 5 ? 5U : 10U; }
+std::uint32_t expected_default_probes(const Profile& p) {
+  return p.major == 5 ? 5U : 10U;
+}
 
 class DeadPeer : public EmulatorTest, public ::testing::WithParamInterface<const Profile*> {
  protected:
@@ -46,7 +48,8 @@ TEST_P(DeadPeer, IoctlBeforeConnectEnablesAndTimes) {  // P1, libpq's {1, 720000
   SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
   tcp_keepalive ka{1, 60'000, 500};
   DWORD returned = 99;
-  ASSERT_EQ(WSAIoctl(s, SIO_KEEPALIVE_VALS, &ka, sizeof ka, nullptr, 0, &returned, nullptr, nullptr), 0);
+  ASSERT_EQ(
+      WSAIoctl(s, SIO_KEEPALIVE_VALS, &ka, sizeof ka, nullptr, 0, &returned, nullptr, nullptr), 0);
   EXPECT_EQ(returned, 0U);
   ASSERT_EQ(connect_to_server(s), 0);
   const auto [n, error] = crash_and_recv(s);
@@ -60,7 +63,8 @@ TEST_P(DeadPeer, LaterCallsGetTheProfilesAfterDropError) {
   SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
   tcp_keepalive ka{1, 10'000, 1'000};
   DWORD returned = 0;
-  ASSERT_EQ(WSAIoctl(s, SIO_KEEPALIVE_VALS, &ka, sizeof ka, nullptr, 0, &returned, nullptr, nullptr), 0);
+  ASSERT_EQ(
+      WSAIoctl(s, SIO_KEEPALIVE_VALS, &ka, sizeof ka, nullptr, 0, &returned, nullptr, nullptr), 0);
   ASSERT_EQ(connect_to_server(s), 0);
   ASSERT_EQ(crash_and_recv(s).second, WSAENETRESET);
   char b = 0;
@@ -75,15 +79,16 @@ TEST_P(DeadPeer, LaterCallsGetTheProfilesAfterDropError) {
   EXPECT_EQ(WSAGetLastError(), WSAECONNRESET);
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryProfile, DeadPeer,
-                         ::testing::ValuesIn([] {
+INSTANTIATE_TEST_SUITE_P(EveryProfile, DeadPeer, ::testing::ValuesIn([] {
                            std::vector<const Profile*> v;
-                           for (const Profile& p : all_profiles()) v.push_back(&p);
+                           for (const Profile& p : all_profiles())
+                             v.push_back(&p);
                            return v;
                          }()),
                          [](const auto& param_info) {
                            std::string n(param_info.param->name);
-                           for (char& c : n) c = (c == '-' || c == '.') ? '_' : c;
+                           for (char& c : n)
+                             c = (c == '-' || c == '.') ? '_' : c;
                            return n;
                          });
 
@@ -152,7 +157,8 @@ TEST_F(DeadPeerModern, UnitsBugSecondsTimesThousandMeansNoProbeForSixteenHours) 
   BOOL yes = TRUE;
   ASSERT_EQ(setsockopt(s, SOL_SOCKET, SO_KEEPALIVE, reinterpret_cast<char*>(&yes), sizeof yes), 0);
   DWORD idle = 60'000;  // meant 60 s, sent in ms: 60000 s is 16 h 40 min
-  ASSERT_EQ(setsockopt(s, IPPROTO_TCP, TCP_KEEPIDLE, reinterpret_cast<char*>(&idle), sizeof idle), 0);
+  ASSERT_EQ(setsockopt(s, IPPROTO_TCP, TCP_KEEPIDLE, reinterpret_cast<char*>(&idle), sizeof idle),
+            0);
   ASSERT_EQ(connect_to_server(s), 0);
   ASSERT_NE(accept_on_server(), INVALID_SOCKET);
   ASSERT_TRUE(world.crash(*server).ok());
@@ -166,7 +172,8 @@ TEST_F(DeadPeerModern, RebootedPeerResetsAtTheFirstProbe) {
   SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
   tcp_keepalive ka{1, 30'000, 1'000};
   DWORD returned = 0;
-  ASSERT_EQ(WSAIoctl(s, SIO_KEEPALIVE_VALS, &ka, sizeof ka, nullptr, 0, &returned, nullptr, nullptr), 0);
+  ASSERT_EQ(
+      WSAIoctl(s, SIO_KEEPALIVE_VALS, &ka, sizeof ka, nullptr, 0, &returned, nullptr, nullptr), 0);
   ASSERT_EQ(connect_to_server(s), 0);
   ASSERT_NE(accept_on_server(), INVALID_SOCKET);
   ASSERT_TRUE(world.reboot(*server).ok());
@@ -181,7 +188,8 @@ TEST_F(DeadPeerModern, LivePeerKeepsTheConnectionAndDataFlows) {
   SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
   tcp_keepalive ka{1, 10'000, 1'000};
   DWORD returned = 0;
-  ASSERT_EQ(WSAIoctl(s, SIO_KEEPALIVE_VALS, &ka, sizeof ka, nullptr, 0, &returned, nullptr, nullptr), 0);
+  ASSERT_EQ(
+      WSAIoctl(s, SIO_KEEPALIVE_VALS, &ka, sizeof ka, nullptr, 0, &returned, nullptr, nullptr), 0);
   ASSERT_EQ(connect_to_server(s), 0);
   const SOCKET peer = accept_on_server();
   ASSERT_NE(peer, INVALID_SOCKET);

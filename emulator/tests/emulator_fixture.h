@@ -10,17 +10,19 @@
 
 #include "ws2sim/winsock/world.h"
 // The drop-in headers, exactly as a Windows program includes them.
-#include <winsock2.h>
-#include <ws2tcpip.h>
 #include <mstcpip.h>
 #include <mswsock.h>
 #include <windows.h>
+#include <winsock2.h>
+#include <ws2tcpip.h>
 
 namespace ws2sim::winsock::testing {
 
 using namespace std::chrono_literals;
 
-inline TimePoint at(Duration d) { return kEpoch + d; }
+inline TimePoint at(Duration d) {
+  return kEpoch + d;
+}
 
 /// A world with `client` (running the profile under test) and `server` (Windows Server 2022)
 /// 1 ms apart. Each side has called WSAStartup(2.2). The server listens on 10.0.0.2:443.

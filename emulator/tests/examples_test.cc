@@ -20,7 +20,8 @@ std::string run(const std::string& env, const std::string& program) {
   if (pipe == nullptr) return "popen failed";
   std::string out;
   std::array<char, 256> buf{};
-  while (fgets(buf.data(), static_cast<int>(buf.size()), pipe) != nullptr) out += buf.data();
+  while (fgets(buf.data(), static_cast<int>(buf.size()), pipe) != nullptr)
+    out += buf.data();
   const int status = pclose(pipe);
   if (status != 0) out += "[exit status " + std::to_string(status) + "]";
   return out;
@@ -37,8 +38,8 @@ constexpr const char* kP6 = "example_p6_so_keepalive_registry";
 // P1: {1, 60000 ms, 1000 ms} before connect; the peer crashes at 1 s; recv started when the
 // connection was established, which was the last receipt.
 TEST(Examples, P1IoctlBeforeConnectOnWindows10DetectsAfterTenProbes) {
-  const std::string out = run(
-      "WS2SIM_PROFILE=windows-10-22h2 WS2SIM_LISTEN=10.0.0.2:5432 WS2SIM_CRASH_PEER_AT=1", kP1);
+  const std::string out =
+      run("WS2SIM_PROFILE=windows-10-22h2 WS2SIM_LISTEN=10.0.0.2:5432 WS2SIM_CRASH_PEER_AT=1", kP1);
   EXPECT_TRUE(contains(out, "SIO_KEEPALIVE_VALS ok, bytes returned 0")) << out;
   EXPECT_TRUE(contains(out, "recv failed: error 10052 after 70000 ms")) << out;  // WSAENETRESET
 }
@@ -50,16 +51,16 @@ TEST(Examples, P1OnWindowsXpUsesTheRegistryProbeCount) {
 }
 
 TEST(Examples, P1RebootedPeerResetsAtTheFirstProbe) {
-  const std::string out = run(
-      "WS2SIM_PROFILE=windows-11 WS2SIM_LISTEN=10.0.0.2:5432 WS2SIM_REBOOT_PEER_AT=1", kP1);
+  const std::string out =
+      run("WS2SIM_PROFILE=windows-11 WS2SIM_LISTEN=10.0.0.2:5432 WS2SIM_REBOOT_PEER_AT=1", kP1);
   EXPECT_TRUE(contains(out, "recv failed: error 10054 after 60002 ms")) << out;  // WSAECONNRESET
 }
 
 // P3: the version gate picks TCP_KEEPIDLE/INTVL/CNT (30 s, 2 s, 4) from build 16299, and
 // SIO_KEEPALIVE_VALS {30000, 2000} with the profile's probe count before that.
 TEST(Examples, P3On1709UsesTheSecondsOptions) {
-  const std::string out = run(
-      "WS2SIM_PROFILE=windows-10-1709 WS2SIM_LISTEN=10.0.0.2:443 WS2SIM_CRASH_PEER_AT=1", kP3);
+  const std::string out =
+      run("WS2SIM_PROFILE=windows-10-1709 WS2SIM_LISTEN=10.0.0.2:443 WS2SIM_CRASH_PEER_AT=1", kP3);
   EXPECT_TRUE(contains(out, "running on Windows 10.0 build 16299")) << out;
   EXPECT_TRUE(contains(out, "using TCP_KEEPIDLE/TCP_KEEPINTVL/TCP_KEEPCNT")) << out;
   EXPECT_FALSE(contains(out, "failed")) << out;
@@ -67,8 +68,8 @@ TEST(Examples, P3On1709UsesTheSecondsOptions) {
 }
 
 TEST(Examples, P3On1703FallsBackToTheIoctl) {
-  const std::string out = run(
-      "WS2SIM_PROFILE=windows-10-1703 WS2SIM_LISTEN=10.0.0.2:443 WS2SIM_CRASH_PEER_AT=1", kP3);
+  const std::string out =
+      run("WS2SIM_PROFILE=windows-10-1703 WS2SIM_LISTEN=10.0.0.2:443 WS2SIM_CRASH_PEER_AT=1", kP3);
   EXPECT_TRUE(contains(out, "build 15063")) << out;
   EXPECT_TRUE(contains(out, "using SIO_KEEPALIVE_VALS")) << out;
   EXPECT_TRUE(contains(out, "after 50000 ms")) << out;  // 30 s + 10 x 2 s
@@ -84,17 +85,17 @@ TEST(Examples, P3OnWindowsXpFallsBackToTheIoctlWithFiveProbes) {
 // P6: SO_KEEPALIVE only. XP takes its timing from the registry and answers getsockopt with a
 // 4-byte BOOL; Windows 10 uses 2 h / 1 s / 10 and writes a 1-byte BOOLEAN.
 TEST(Examples, P6OnWindowsXpFollowsTheRegistry) {
-  const std::string out = run(
-      "WS2SIM_PROFILE=windows-xp WS2SIM_LISTEN=10.0.0.2:3306 WS2SIM_CRASH_PEER_AT=1 "
-      "WS2SIM_REGISTRY=KeepAliveTime=300000,TcpMaxDataRetransmissions=8",
-      kP6);
+  const std::string out =
+      run("WS2SIM_PROFILE=windows-xp WS2SIM_LISTEN=10.0.0.2:3306 WS2SIM_CRASH_PEER_AT=1 "
+          "WS2SIM_REGISTRY=KeepAliveTime=300000,TcpMaxDataRetransmissions=8",
+          kP6);
   EXPECT_TRUE(contains(out, "getsockopt(SO_KEEPALIVE) wrote 4 byte(s), value 1")) << out;
   EXPECT_TRUE(contains(out, "recv returned -1, error 10052, after 308000 ms")) << out;
 }
 
 TEST(Examples, P6OnWindows10UsesTwoHoursAndTenProbes) {
-  const std::string out = run(
-      "WS2SIM_PROFILE=windows-10-22h2 WS2SIM_LISTEN=10.0.0.2:3306 WS2SIM_CRASH_PEER_AT=1", kP6);
+  const std::string out =
+      run("WS2SIM_PROFILE=windows-10-22h2 WS2SIM_LISTEN=10.0.0.2:3306 WS2SIM_CRASH_PEER_AT=1", kP6);
   EXPECT_TRUE(contains(out, "getsockopt(SO_KEEPALIVE) wrote 1 byte(s), value 1")) << out;
   EXPECT_TRUE(contains(out, "recv returned -1, error 10052, after 7210000 ms")) << out;
 }

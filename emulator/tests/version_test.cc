@@ -20,7 +20,6 @@ extern "C" NTSTATUS NTAPI RtlVerifyVersionInfo(PRTL_OSVERSIONINFOEXW VersionInfo
 namespace ws2sim::winsock::testing {
 namespace {
 
-
 struct Expected {
   std::string_view profile;
   DWORD major;

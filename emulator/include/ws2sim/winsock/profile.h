@@ -74,7 +74,7 @@ struct Profile {
   Graded<BoolOptionRule> bool_options;
   /// setsockopt(SO_KEEPALIVE) with optlen -1 (one-byte rule only): WSAENOBUFS or WSAEFAULT.
   Graded<int> optlen_minus_one_error;
-  Graded<bool> tcp_keepalive_option;  ///< IPPROTO_TCP option 3 (TCP_KEEPALIVE = TCP_KEEPIDLE).
+  Graded<bool> tcp_keepalive_option;     ///< IPPROTO_TCP option 3 (TCP_KEEPALIVE = TCP_KEEPIDLE).
   Graded<bool> tcp_keepidle_documented;  ///< Documented as TCP_KEEPIDLE (10 1709+).
   Graded<bool> tcp_keepcnt;              ///< TCP_KEEPCNT (10 1703+).
   Graded<bool> tcp_keepintvl;            ///< TCP_KEEPINTVL (10 1709+).
