@@ -18,9 +18,7 @@ constexpr std::uint16_t kFirstEphemeral = 49152;
 constexpr int kMaxBacklog = 200;
 
 bool port_in_use(const Host::State& h, std::uint16_t port) {
-  return std::any_of(h.sockets.begin(), h.sockets.end(), [port](const auto& entry) {
-    return entry.second.local && entry.second.local->port == port;
-  });
+  return h.bound_ports.contains(port);
 }
 
 std::optional<std::uint16_t> pick_ephemeral(Host::State& h) {
@@ -173,7 +171,7 @@ int WSAAPI bind(SOCKET s, const struct sockaddr* name, int namelen) {
   } else if (port_in_use(h, a.port) && !sock->reuseaddr) {
     return fail(WSAEADDRINUSE);
   }
-  sock->local = a;
+  bind_port(h, *sock, a);
   sock->state = SocketState::kBound;
   return 0;
 }
@@ -236,6 +234,7 @@ SOCKET WSAAPI accept(SOCKET s, struct sockaddr* addr, int* addrlen) {
   accepted.pending_error = 0;
   accepted.rx.clear();
   accepted.blocked_calls = 0;
+  accepted.owns_port = false;  // it shares the listener's port
   const SOCKET handle = accepted.handle;
   Socket& stored = h.sockets.emplace(handle, std::move(accepted)).first->second;
   apply_keepalive(h, stored);
@@ -273,7 +272,7 @@ int WSAAPI connect(SOCKET s, const struct sockaddr* name, int namelen) {
   if (!sock->local) {
     const auto port = pick_ephemeral(h);
     if (!port) return fail(WSAENOBUFS);
-    sock->local = SocketAddress{Ipv4Address{0}, *port};
+    bind_port(h, *sock, SocketAddress{Ipv4Address{0}, *port});
   }
   auto ep = net.connect(h.id, remote, endpoint_options(h, *sock), sock->local->port);
   if (!ep.ok()) {

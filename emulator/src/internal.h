@@ -68,6 +68,7 @@ struct Socket {
   SocketState state = SocketState::kOpen;
   std::optional<EndpointId> endpoint;  // the model endpoint once listening or connecting
   std::optional<SocketAddress> local;  // bound address (explicit or implicit)
+  bool owns_port = false;              // bound the port itself (accepted sockets share theirs)
   std::optional<SocketAddress> peer;   // connect() target
   bool nonblocking = false;
 
@@ -119,6 +120,7 @@ struct Host::State {
   std::map<detail::SocketHandle, detail::Socket> sockets;  // ordered: deterministic iteration
   std::map<std::uintptr_t, detail::Event> events;
   std::uint16_t next_ephemeral = 49152;
+  std::map<std::uint16_t, std::uint32_t> bound_ports;  // port -> sockets that bound it
 };
 
 struct World::State {
@@ -204,6 +206,8 @@ std::optional<CloseReason> close_reason(Network& net, const Socket& s);
 int connection_error(const Host::State& host, CloseReason reason, bool in_progress);
 /// Notices that a non-blocking connect finished (or failed, setting SO_ERROR).
 void refresh_state(const Host::State& host, Network& net, Socket& s);
+/// Records that `s` binds `port` on the host (bind() or the implicit bind of connect()).
+void bind_port(Host::State& host, Socket& s, SocketAddress address);
 /// Closes a socket's model endpoint (orderly or abortive) and removes it from the host.
 void destroy_socket(Host::State& host, Network& net, SocketHandle handle, bool abortive);
 

@@ -62,10 +62,20 @@ void refresh_state(const Host::State& host, Network& net, Socket& s) {
   }
 }
 
+void bind_port(Host::State& host, Socket& s, SocketAddress address) {
+  s.local = address;
+  s.owns_port = true;
+  ++host.bound_ports[address.port];
+}
+
 void destroy_socket(Host::State& host, Network& net, SocketHandle handle, bool abortive) {
   const auto it = host.sockets.find(handle);
   if (it == host.sockets.end()) return;
   Socket& s = it->second;
+  if (s.owns_port && s.local) {
+    const auto port = host.bound_ports.find(s.local->port);
+    if (port != host.bound_ports.end() && --port->second == 0) host.bound_ports.erase(port);
+  }
   if (s.endpoint) {
     if (abortive) {
       (void)net.abort(*s.endpoint);

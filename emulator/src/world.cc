@@ -330,6 +330,7 @@ namespace {
 // A restarted machine's programs are gone: no sockets, no events, no WSAStartup.
 void forget_programs(Host::State& h) {
   h.sockets.clear();
+  h.bound_ports.clear();
   h.events.clear();
   h.startup_count = 0;
   h.version = 0;

@@ -32,6 +32,7 @@ struct Endpoint {
   EndpointOptions options;
   // listener
   std::uint32_t backlog = 0;
+  std::uint32_t half_open = 0;  // children in SYN-RECEIVED
   std::deque<std::uint32_t> accept_queue;
   std::optional<std::uint32_t> parent;  // listener, until accepted
   // send sequence space: [snd_una, snd_nxt) in flight, snd_max the highest ever sent

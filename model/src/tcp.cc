@@ -261,11 +261,8 @@ void Network::Impl::segment_arrives(HostId host, const Segment& seg) {
 void Network::Impl::listener_gets_syn(std::uint32_t listener, const Segment& seg) {
   {
     const Endpoint& l = endpoints[listener];
-    std::size_t pending = l.accept_queue.size();
-    for (const Endpoint& e : endpoints) {
-      if (e.in_use && e.parent == listener && e.state == TcpState::kSynReceived) ++pending;
-    }
-    if (pending >= l.backlog) return;  // backlog full: the SYN is ignored and will be retried
+    // Backlog full: the SYN is ignored and will be retried.
+    if (l.accept_queue.size() + l.half_open >= l.backlog) return;
   }
   const std::uint32_t index = allocate_endpoint(endpoints[listener].host);
   Endpoint& ep = endpoints[index];
@@ -279,6 +276,7 @@ void Network::Impl::listener_gets_syn(std::uint32_t listener, const Segment& seg
   ep.rcv_nxt = seg.seq + 1;
   ep.iss = rng.next_u32();
   ep.snd_una = ep.iss;
+  ++endpoints[listener].half_open;
   hosts[ep.host.value].connections.emplace(connection_key(ep.local.port, *ep.remote), index);
   send_syn(index);
 }
@@ -454,6 +452,7 @@ void Network::Impl::process_text(std::uint32_t index, const Segment& seg) {
 
 void Network::Impl::enter_established(std::uint32_t index) {
   Endpoint& ep = endpoints[index];
+  if (ep.state == TcpState::kSynReceived && ep.parent) --endpoints[*ep.parent].half_open;
   ep.state = TcpState::kEstablished;
   ep.established_at = scheduler.now();
   if (trace.wanted()) {
@@ -507,6 +506,7 @@ void Network::Impl::close_connection(std::uint32_t index, CloseReason reason) {
   } else if (ep.remote) {
     hosts[ep.host.value].connections.erase(connection_key(ep.local.port, *ep.remote));
   }
+  if (ep.state == TcpState::kSynReceived && ep.parent) --endpoints[*ep.parent].half_open;
   ep.state = TcpState::kClosed;
   ep.close_reason = reason;
   scheduler.cancel(ep.rtx_timer);

@@ -108,3 +108,31 @@ TEST_F(Tcp, SendAfterTheConnectionDroppedSaysWhy) {
 
 }  // namespace
 }  // namespace ws2sim::testing
+
+namespace ws2sim::testing {
+namespace {
+
+// The backlog bounds established-but-unaccepted plus half-open connections; a SYN beyond it is
+// ignored, and the client's SYN retransmission gets in once the application accepts.
+TEST_F(Tcp, FullBacklogIgnoresSynsUntilTheApplicationAccepts) {
+  Network& n = world.network();
+  client = n.add_host("client", *Ipv4Address::parse("10.0.0.1")).value();
+  server = n.add_host("server", *Ipv4Address::parse("10.0.0.2")).value();
+  ASSERT_TRUE(n.set_link(client, server, {.latency = 10ms}).ok());
+  listener = n.listen(server, 443, {}, /*backlog=*/2).value();
+  const EndpointId a = n.connect(client, {n.address(server), 443}).value();
+  const EndpointId b = n.connect(client, {n.address(server), 443}).value();
+  const EndpointId c = n.connect(client, {n.address(server), 443}).value();
+  run_until(500ms);
+  EXPECT_EQ(n.info(a)->state, TcpState::kEstablished);
+  EXPECT_EQ(n.info(b)->state, TcpState::kEstablished);
+  EXPECT_EQ(n.info(c)->state, TcpState::kSynSent);  // its SYN was ignored
+  EXPECT_EQ(n.info(listener)->accept_queue, 2U);
+  ASSERT_TRUE(n.accept(listener).value().has_value());
+  run_until(1s + 20ms);  // c's SYN is re-sent at 1 s (initial RTO), answered at 1.020 s
+  EXPECT_EQ(n.info(c)->state, TcpState::kEstablished);
+  EXPECT_EQ(n.info(c)->established_at, at(1s + 20ms));
+}
+
+}  // namespace
+}  // namespace ws2sim::testing
