@@ -101,6 +101,7 @@ WaitResult Call::wait(const std::function<bool()>& ready, std::optional<TimePoin
   ThreadState& ts = thread_state();
   World::State::Waiter me{ready, deadline};
   w.waiters.push_back(&me);
+  w.cv.notify_all();  // wait_until_blocked() watches the number of waiters
   const SocketHandle handle = socket != nullptr ? socket->handle : 0;
   if (socket != nullptr) ++socket->blocked_calls;
   ts.in_blocking_call = true;
@@ -420,6 +421,16 @@ Status World::schedule(TimePoint at, const Fault& fault) {
   auto id = state_->model.scheduler().schedule_at(
       at, [w = state_.get(), fault] { (void)apply_fault(*w, fault); });
   return id.status();
+}
+
+std::size_t World::blocked_threads() const {
+  std::lock_guard lock(state_->mu);
+  return state_->waiters.size();
+}
+
+void World::wait_until_blocked(std::size_t n) const {
+  std::unique_lock lock(state_->mu);
+  state_->cv.wait(lock, [&] { return state_->waiters.size() >= n; });
 }
 
 const Trace& World::trace() const {

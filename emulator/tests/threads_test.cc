@@ -79,8 +79,8 @@ TEST_F(Threads, AnAttachedIdleThreadHoldsTimeUntilItDetaches) {
     Sleep(60'000);  // cannot finish while the main thread is attached and not blocked
     sleeper_done = true;
   });
-  // Give a broken implementation real time to let the sleeper through (nothing is timed).
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  world.wait_until_blocked(1);  // the sleeper has reached Sleep() and is waiting
+  EXPECT_EQ(world.blocked_threads(), 1U);
   EXPECT_FALSE(sleeper_done.load());
   EXPECT_EQ(world.now(), kEpoch);
   idle_scope.reset();  // detach: the sleeper is now the only attached thread

@@ -123,6 +123,13 @@ class World {
   void set_horizon(TimePoint t);
   [[nodiscard]] TimePoint horizon() const;
 
+  // Threads ---------------------------------------------------------------------------------
+  /// Threads currently blocked in an emulated call.
+  [[nodiscard]] std::size_t blocked_threads() const;
+  /// Waits (in real time, without polling) until at least `n` threads are blocked in emulated
+  /// calls: a test thread uses it to know another thread has reached its blocking call.
+  void wait_until_blocked(std::size_t n) const;
+
   // Network and faults ----------------------------------------------------------------------
   Status set_link(Host& a, Host& b, const PathConfig& path);
   Status crash(Host& h);
