@@ -11,6 +11,8 @@ namespace ws2sim::winsock {
 namespace {
 
 constexpr int kWsaEfault = 10014;
+// The default Windows clock interrupt period (64 Hz), which drives the TCP timers.
+constexpr Duration kTimerTick = std::chrono::microseconds(15'625);
 constexpr int kWsaEnobufs = 10055;
 
 using E = Evidence;
@@ -37,6 +39,7 @@ constexpr Profile nt5(std::string_view name, std::string_view display, std::uint
       .zero_keepalive_seconds_rejected = {false, E::kInferred},
       .after_drop = {AfterDropError::kNotConnected, E::kInferred},
       .sio_keepalive_vals = {true, E::kDocumented},
+      .keepalive_timer_tick = {kTimerTick, E::kInferred},
   };
 }
 
@@ -71,6 +74,7 @@ constexpr Profile nt6(std::string_view name, std::string_view display, std::uint
       .zero_keepalive_seconds_rejected = {m.zero_seconds_rejected, E::kInferred},
       .after_drop = {AfterDropError::kNotConnected, E::kInferred},
       .sio_keepalive_vals = {true, E::kDocumented},
+      .keepalive_timer_tick = {kTimerTick, E::kInferred},
   };
 }
 

@@ -54,24 +54,32 @@ int main() {
       "sources.\n\n"
       "| profile | version | probe count | SO_KEEPALIVE while connecting | BOOL optlen rule | "
       "optlen −1 | TCP_KEEPALIVE (3) | TCP_KEEPCNT | TCP_KEEPINTVL | 0 s IDLE/INTVL | "
-      "later calls after a keep-alive drop |\n"
-      "|---|---|---|---|---|---|---|---|---|---|---|\n");
+      "later calls after a keep-alive drop | 0 interval: probes a tick apart |\n"
+      "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const Profile& p : ws2sim::winsock::all_profiles()) {
-    std::printf(
-        "| `%.*s` | %.*s — %u.%u.%u | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-        static_cast<int>(p.name.size()), p.name.data(), static_cast<int>(p.display.size()),
-        p.display.data(), p.major, p.minor, p.build, probe_rule(p.probe_count).c_str(),
-        cell(p.keepalive_refused_while_connecting, "WSAEINVAL", "allowed").c_str(),
-        bool_rule(p.bool_options).c_str(),
-        (wsa(p.optlen_minus_one_error.value) + grade(p.optlen_minus_one_error.evidence)).c_str(),
-        cell(p.tcp_keepalive_option).c_str(), cell(p.tcp_keepcnt).c_str(),
-        cell(p.tcp_keepintvl).c_str(),
-        cell(p.zero_keepalive_seconds_rejected, "WSAEINVAL", "accepted").c_str(),
-        ((p.after_drop.value == ws2sim::winsock::AfterDropError::kNotConnected
-              ? std::string("WSAENOTCONN")
-              : std::string("WSAECONNRESET")) +
-         grade(p.after_drop.evidence))
-            .c_str());
+    const std::string after_drop =
+        p.after_drop.value == ws2sim::winsock::AfterDropError::kNotConnected ? "WSAENOTCONN"
+                                                                             : "WSAECONNRESET";
+    const std::string cells[] = {
+        "`" + std::string(p.name) + "`",
+        std::string(p.display) + " — " + std::to_string(p.major) + "." + std::to_string(p.minor) +
+            "." + std::to_string(p.build),
+        probe_rule(p.probe_count),
+        cell(p.keepalive_refused_while_connecting, "WSAEINVAL", "allowed"),
+        bool_rule(p.bool_options),
+        wsa(p.optlen_minus_one_error.value) + grade(p.optlen_minus_one_error.evidence),
+        cell(p.tcp_keepalive_option),
+        cell(p.tcp_keepcnt),
+        cell(p.tcp_keepintvl),
+        cell(p.zero_keepalive_seconds_rejected, "WSAEINVAL", "accepted"),
+        after_drop + grade(p.after_drop.evidence),
+        ws2sim::format_duration(p.keepalive_timer_tick.value) +
+            grade(p.keepalive_timer_tick.evidence),
+    };
+    std::string row = "|";
+    for (const std::string& c : cells)
+      row += " " + c + " |";
+    std::printf("%s\n", row.c_str());
   }
   std::printf(
       "\nCommon to every version: keep-alive is off on a new socket *(documented, rfc)*; idle "

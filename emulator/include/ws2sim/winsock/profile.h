@@ -15,6 +15,8 @@
 #include <span>
 #include <string_view>
 
+#include "ws2sim/model/time.h"
+
 namespace ws2sim::winsock {
 
 /// How sure we are of a behaviour (spec: "evidence grades").
@@ -82,6 +84,10 @@ struct Profile {
   Graded<bool> zero_keepalive_seconds_rejected;
   Graded<AfterDropError> after_drop;
   Graded<bool> sio_keepalive_vals;  ///< WSAIoctl(SIO_KEEPALIVE_VALS) exists (2000 and later).
+  /// The spacing of "back-to-back" probes when the interval is 0 (spec §2): the stack's timer
+  /// tick. A zero interval therefore gives a probe storm against a live peer (each probe is
+  /// answered before the next) and detection after N ticks against a dead one.
+  Graded<Duration> keepalive_timer_tick;
 };
 
 /// Every emulated version, oldest first.
