@@ -11,6 +11,7 @@ packages=(
   libcli11-dev                          # command-line parsing
   libboost-dev                          # Boost.Asio for live sockets
   tshark                                # checks our pcaps with Wireshark's dissectors
+  libxml2-utils                         # xmllint: the CLI tests check the SVGs are well-formed XML
   gcc-mingw-w64-x86-64-win32 g++-mingw-w64-x86-64-win32  # examples against real Windows headers
   clang-format clang-tidy               # style and lint
 )

@@ -1,9 +1,26 @@
 #include "ws2sim/model/keepalive.h"
 
 #include <algorithm>
+#include <limits>
 #include <string>
 
 namespace ws2sim {
+namespace {
+
+constexpr std::int64_t count_of(TimePoint t) noexcept {
+  return t.time_since_epoch().count();
+}
+// t + d, clamped to the representable range (saturating_add, without its branches).
+inline std::int64_t plus(std::int64_t t, Duration d) noexcept {
+  std::int64_t sum;
+  if (__builtin_add_overflow(t, d.count(), &sum)) {
+    return d.count() > 0 ? std::numeric_limits<std::int64_t>::max()
+                         : std::numeric_limits<std::int64_t>::min();
+  }
+  return sum;
+}
+
+}  // namespace
 
 Status KeepAliveConfig::validate() const {
   if (idle < Duration::zero()) {
@@ -21,112 +38,236 @@ std::optional<Duration> detection_delay(const KeepAliveConfig& config) {
 }
 
 KeepAliveEngine::KeepAliveEngine(Scheduler& scheduler, KeepAliveDriver& driver)
-    : scheduler_(scheduler), driver_(driver) {}
+    : scheduler_(scheduler),
+      driver_(driver),
+      attached_(scheduler.attach_timers(&nodes_, &KeepAliveEngine::fire_node, this)) {}
 
 KeepAliveEngine::~KeepAliveEngine() {
-  for (Watch& w : watches_)
-    scheduler_.cancel(w.timer);
+  for (std::size_t conn = 0; conn < nodes_.size(); ++conn)
+    disarm(static_cast<std::uint32_t>(conn));
+  if (attached_) scheduler_.detach_timers();
 }
 
+void KeepAliveEngine::reserve(std::size_t connections) {
+  nodes_.reserve(connections);
+}
+
+std::size_t KeepAliveEngine::memory_bytes() const noexcept {
+  // Side tables: about three words per element in libstdc++'s unordered_map.
+  return sizeof(*this) + nodes_.capacity() * sizeof(Node) +
+         configs_.capacity() * sizeof(KeepAliveConfig) +
+         config_users_.capacity() * sizeof(std::uint32_t) + external_.capacity() * sizeof(EventId) +
+         (big_counts_.size() + big_tags_.size()) * 4 * sizeof(void*);
+}
+
+std::uint32_t KeepAliveEngine::count(std::uint32_t conn) const {
+  const std::uint16_t c = nodes_[conn].count;
+  return c == kCountOverflow ? big_counts_.at(conn) : c;
+}
+
+void KeepAliveEngine::set_count(std::uint32_t conn, std::uint32_t value) {
+  Node& n = nodes_[conn];
+  if (value < kCountOverflow) {
+    if (n.count == kCountOverflow) big_counts_.erase(conn);
+    n.count = static_cast<std::uint16_t>(value);
+  } else {
+    n.count = kCountOverflow;
+    big_counts_[conn] = value;
+  }
+}
+
+std::uint32_t KeepAliveEngine::config_of(std::uint32_t conn) const {
+  const std::uint8_t t = nodes_[conn].tag;
+  return t == kTagOverflow ? big_tags_.at(conn) : t;
+}
+
+void KeepAliveEngine::set_config(std::uint32_t conn, std::uint32_t index) {
+  Node& n = nodes_[conn];
+  if (n.tag == kTagOverflow) big_tags_.erase(conn);
+  if (index < kTagOverflow) {
+    n.tag = static_cast<std::uint8_t>(index);
+  } else {
+    n.tag = kTagOverflow;
+    big_tags_[conn] = index;
+  }
+}
+
+void KeepAliveEngine::reset(std::uint32_t conn) noexcept {
+  Node& n = nodes_[conn];
+  if (n.count == kCountOverflow) big_counts_.erase(conn);
+  if (n.tag == kTagOverflow) big_tags_.erase(conn);
+  n = Node{};
+}
+
+// Parameter sets are shared and counted: a set nobody uses any more is reused.
 std::uint32_t KeepAliveEngine::intern(const KeepAliveConfig& config) {
-  const auto it = std::find(configs_.begin(), configs_.end(), config);
-  if (it != configs_.end()) return static_cast<std::uint32_t>(it - configs_.begin());
-  configs_.push_back(config);
-  return static_cast<std::uint32_t>(configs_.size() - 1);
+  if (last_config_ < configs_.size() && config_users_[last_config_] != 0 &&
+      configs_[last_config_] == config) {
+    ++config_users_[last_config_];
+    return last_config_;
+  }
+  std::size_t free = configs_.size();
+  for (std::size_t i = 0; i < configs_.size(); ++i) {
+    if (config_users_[i] == 0) {
+      free = std::min(free, i);
+    } else if (configs_[i] == config) {
+      ++config_users_[i];
+      last_config_ = static_cast<std::uint32_t>(i);
+      return last_config_;
+    }
+  }
+  if (free == configs_.size()) {
+    configs_.push_back(config);
+    config_users_.push_back(0);
+  }
+  configs_[free] = config;
+  config_users_[free] = 1;
+  last_config_ = static_cast<std::uint32_t>(free);
+  return last_config_;
+}
+
+void KeepAliveEngine::release(std::uint32_t index) noexcept {
+  --config_users_[index];
 }
 
 Status KeepAliveEngine::start(std::uint32_t conn, const KeepAliveConfig& config) {
-  if (Status s = config.validate(); !s.ok()) return s;
+  if (config.idle < Duration::zero() || config.interval < Duration::zero()) {
+    return config.validate();
+  }
   if (!config.enabled) {
     stop(conn);
     return {};
   }
-  if (conn >= watches_.size()) watches_.resize(std::size_t{conn} + 1);
-  Watch& w = watches_[conn];
-  scheduler_.cancel(w.timer);
-  w.timer = {};
-  const TimePoint now = scheduler_.now();
-  const bool restart = w.active;
-  w.config = intern(config);
-  if (!restart) {
-    // Like Linux's tcp_set_keepalive(): a fresh start counts a full idle period from now.
-    w.active = true;
-    w.probes_out = 0;
-    w.last_receive = now.time_since_epoch().count();
-  }
-  if (config.probe_count == 0) return {};  // never probe, never drop: no timer at all
-  if (w.probes_out == 0) {
-    // A parameter change re-arms at once for what is left of the new idle time.
-    const TimePoint due = saturating_add(TimePoint{Duration{w.last_receive}}, config.idle);
-    arm_at(conn, std::max(due, now));
+  if (conn >= nodes_.size()) nodes_.resize(std::size_t{conn} + 1);
+  const std::uint32_t index = intern(config);
+  disarm(conn);
+  const std::int64_t now = count_of(scheduler_.now());
+  if (active(conn)) {
+    release(config_of(conn));
   } else {
-    arm_at(conn, saturating_add(now, config.interval));
+    // Like Linux's tcp_set_keepalive(): a fresh start counts a full idle period from now.
+    nodes_[conn].stamp = now;
+  }
+  set_config(conn, index);
+  if (config.probe_count == 0) return {};  // never probe, never drop: no timer at all
+  if (count(conn) == 0) {
+    // A parameter change re-arms at once for what is left of the new idle time.
+    arm_at(conn, std::max(plus(nodes_[conn].stamp, config.idle), now));
+  } else {
+    arm_at(conn, plus(now, config.interval));
   }
   return {};
 }
 
 void KeepAliveEngine::stop(std::uint32_t conn) {
-  if (conn >= watches_.size()) return;
-  Watch& w = watches_[conn];
-  scheduler_.cancel(w.timer);
-  w = Watch{};
+  if (conn >= nodes_.size()) return;
+  disarm(conn);
+  if (active(conn)) release(config_of(conn));
+  reset(conn);
 }
 
 bool KeepAliveEngine::on_receive(std::uint32_t conn) {
-  if (conn >= watches_.size() || !watches_[conn].active) return false;
-  Watch& w = watches_[conn];
-  w.last_receive = scheduler_.now().time_since_epoch().count();
-  const bool answered = w.probes_out > 0;
-  w.probes_out = 0;
+  if (!active(conn)) return false;
+  Node& n = nodes_[conn];
+  n.stamp = count_of(scheduler_.now());
+  const bool answered = n.count != 0;
+  if (n.count == kCountOverflow) big_counts_.erase(conn);
+  n.count = 0;
   return answered;
 }
 
 std::uint32_t KeepAliveEngine::probes_out(std::uint32_t conn) const {
-  return conn < watches_.size() ? watches_[conn].probes_out : 0;
+  return conn < nodes_.size() ? count(conn) : 0;
 }
 
 std::optional<TimePoint> KeepAliveEngine::next_check(std::uint32_t conn) const {
-  if (conn >= watches_.size()) return std::nullopt;
-  return scheduler_.due_time(watches_[conn].timer);
+  if (conn >= nodes_.size() || !armed(conn)) return std::nullopt;
+  return TimePoint{Duration{nodes_[conn].due}};
 }
 
 std::optional<TimePoint> KeepAliveEngine::last_receive(std::uint32_t conn) const {
-  if (conn >= watches_.size() || !watches_[conn].active) return std::nullopt;
-  return TimePoint{Duration{watches_[conn].last_receive}};
+  if (!active(conn)) return std::nullopt;
+  return TimePoint{Duration{nodes_[conn].stamp}};
 }
 
-void KeepAliveEngine::arm_at(std::uint32_t conn, TimePoint at) {
-  watches_[conn].timer = scheduler_.schedule_at(at, [this, conn] { fire(conn); }).value();
+void KeepAliveEngine::arm_at(std::uint32_t conn, std::int64_t at) {
+  if (attached_ && (conn & Scheduler::kGenericBit) == 0) {
+    scheduler_.arm_timer(conn, at);
+  } else {
+    arm_external(conn, at);
+  }
 }
 
+// Not the scheduler's timer client (or an index a node reference cannot carry): a generic event.
+void KeepAliveEngine::arm_external(std::uint32_t conn, std::int64_t at) {
+  const EventId id = scheduler_
+                         .schedule_at(TimePoint{Duration{at}},
+                                      [this, conn] {
+                                        nodes_[conn].where = Scheduler::kNowhere;
+                                        fire(conn);
+                                      })
+                         .value();
+  if (conn >= external_.size()) external_.resize(std::size_t{conn} + 1);
+  external_[conn] = id;
+  Node& n = nodes_[conn];
+  n.due = at;
+  n.where = Scheduler::kExternal;
+}
+
+void KeepAliveEngine::disarm(std::uint32_t conn) noexcept {
+  Node& n = nodes_[conn];
+  if (n.where == Scheduler::kNowhere) return;
+  if (n.where == Scheduler::kExternal) {
+    scheduler_.cancel(external_[conn]);
+    n.where = Scheduler::kNowhere;
+  } else {
+    scheduler_.disarm_timer(conn);
+  }
+}
+
+void KeepAliveEngine::fire_node(void* engine, std::uint32_t conn) {
+  static_cast<KeepAliveEngine*>(engine)->fire(conn);
+}
+
+// Guard clauses, then exactly one re-arm. Driver calls may start or stop connections (and so
+// grow `nodes_` or `configs_`): nothing is held across them by reference.
 void KeepAliveEngine::fire(std::uint32_t conn) {
-  Watch& w = watches_[conn];
-  w.timer = {};
-  if (!w.active) return;
-  const KeepAliveConfig& cfg = configs_[w.config];
-  const TimePoint now = scheduler_.now();
+  // `conn` < nodes_.size(): only armed nodes fire.
+  const std::uint8_t tag = nodes_[conn].tag;
+  if (tag == kInactive) return;
+  const std::uint32_t index = tag != kTagOverflow ? tag : big_tags_.at(conn);
+  const KeepAliveConfig& cfg = configs_[index];
+  const std::int64_t now = count_of(scheduler_.now());
+  const Duration idle = cfg.idle;
+  const Duration interval = cfg.interval;
+  const std::uint32_t probe_count = cfg.probe_count;
 
   if (driver_.has_outstanding_data(conn)) {
-    w.probes_out = 0;
+    set_count(conn, 0);
     driver_.keepalive_suppressed(conn);
-    if (watches_[conn].active) arm_at(conn, saturating_add(now, cfg.idle));
+    if (active(conn) && !armed(conn)) arm_at(conn, plus(now, idle));
     return;
   }
-  const TimePoint idle_until = saturating_add(TimePoint{Duration{w.last_receive}}, cfg.idle);
+  Node& n = nodes_[conn];
+  const std::int64_t idle_until = plus(n.stamp, idle);
   if (now < idle_until) {
     arm_at(conn, idle_until);  // traffic arrived since arming: wait out the remainder
     return;
   }
-  if (w.probes_out >= cfg.probe_count) {
-    const std::uint32_t sent = w.probes_out;
-    w = Watch{};
-    driver_.keepalive_timeout(conn, sent);
+  const std::uint32_t out = n.count != kCountOverflow ? n.count : big_counts_.at(conn);
+  if (out >= probe_count) {
+    release(index);
+    reset(conn);
+    driver_.keepalive_timeout(conn, out);
     return;
   }
-  ++w.probes_out;
-  const Duration interval = cfg.interval;
-  driver_.send_probe(conn, w.probes_out, cfg.probe_count);
-  if (watches_[conn].active) arm_at(conn, saturating_add(now, interval));
+  if (out + 1 < kCountOverflow) {
+    n.count = static_cast<std::uint16_t>(out + 1);
+  } else {
+    set_count(conn, out + 1);
+  }
+  driver_.send_probe(conn, out + 1, probe_count);
+  if (active(conn) && !armed(conn)) arm_at(conn, plus(now, interval));
 }
 
 }  // namespace ws2sim

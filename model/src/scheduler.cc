@@ -6,47 +6,64 @@
 namespace ws2sim {
 namespace {
 
-// Heap order: the smallest (time, seq) on top.
-struct Later {
-  template <typename E>
-  bool operator()(const E& a, const E& b) const noexcept {
-    return a.time != b.time ? a.time > b.time : a.seq > b.seq;
-  }
-};
-
 template <typename E>
 bool earlier(const E& a, const E& b) noexcept {
-  return a.time != b.time ? a.time < b.time : a.seq < b.seq;
+  return a.due != b.due ? a.due < b.due : a.seq < b.seq;
+}
+
+constexpr int kDigitBits = 6;
+constexpr std::uint64_t kDigitMask = 63;
+
+// The radix heap bucket of `key` relative to `base` (key >= base >= 0): level * 64 + digit.
+std::size_t bucket_of(std::int64_t base, std::int64_t key) noexcept {
+  const auto x = static_cast<std::uint64_t>(key ^ base);
+  const int level = x == 0 ? 0 : (63 - __builtin_clzll(x)) / kDigitBits;
+  const auto digit = (static_cast<std::uint64_t>(key) >> (level * kDigitBits)) & kDigitMask;
+  return static_cast<std::size_t>(level) * 64 + static_cast<std::size_t>(digit);
 }
 
 }  // namespace
 
-Scheduler::Scheduler() {
-  lanes_.reserve(kMaxLanes);
+// Ordering without a sequence number per lane event. An event's sequence number is taken when it
+// is scheduled and the clock never goes back, so a smaller sequence number means an earlier or
+// equal scheduling instant (`arm`). Within a lane, events run in the order they were appended,
+// which is sequence order. Between queues, events due at the same instant are ordered by `arm`,
+// and two of them can only share `arm` if they share the delay too (due - arm): a delay with a lane
+// always uses it, so the other one is in the heap and was scheduled before that lane was opened
+// (lanes are only reassigned when empty). Hence: (due, arm), heap first on a full tie; the heap
+// itself yields (due, seq) order. This is exactly the (time, sequence) order.
+
+Scheduler::Scheduler() = default;
+
+bool Scheduler::attach_timers(std::vector<TimerNode>* nodes, TimerFire fire,
+                              void* client) noexcept {
+  if (nodes_ != nullptr) return false;
+  nodes_ = nodes;
+  fire_ = fire;
+  client_ = client;
+  return true;
 }
 
-void Scheduler::Lane::push(const Entry& e) {
-  if (size == ring.size()) {
-    std::vector<Entry> grown;
-    grown.reserve(std::max<std::size_t>(16, ring.size() * 2));
-    for (std::size_t i = 0; i < size; ++i)
-      grown.push_back(ring[(head + i) % ring.size()]);
-    grown.resize(grown.capacity());
-    ring = std::move(grown);
-    head = 0;
+void Scheduler::detach_timers() noexcept {
+  if (nodes_ != nullptr) {
+    // The client disarmed its nodes; drop their stale heap entries while they can be checked.
+    compact_heap();
   }
-  ring[(head + size) % ring.size()] = e;
-  ++size;
+  nodes_ = nullptr;
+  fire_ = nullptr;
+  client_ = nullptr;
 }
 
-void Scheduler::Lane::pop() {
-  head = (head + 1) % ring.size();
-  --size;
-}
-
-bool Scheduler::stale(const Entry& e) const noexcept {
-  const Slot& s = slots_[e.slot];
-  return !s.live || s.generation != e.generation;
+bool Scheduler::stale(const HeapEntry& e) const noexcept {
+  if ((e.ref & kGenericBit) != 0) {
+    const Slot& s = slots_[e.ref & ~kGenericBit];
+    return !s.live || s.generation != e.generation;
+  }
+  // A node re-armed into the heap has a new sequence number; the low half and the due time
+  // both matching a stale entry would take 2^32 heap insertions in between (the same bound as
+  // a slot's 32-bit generation).
+  const TimerNode& n = (*nodes_)[e.ref];
+  return n.where != kInHeap || n.pos != static_cast<std::uint32_t>(e.seq) || n.due != e.due;
 }
 
 Result<EventId> Scheduler::schedule_at(TimePoint at, Task task) {
@@ -77,49 +94,303 @@ EventId Scheduler::insert(std::int64_t time, std::int64_t delay, Task task) {
   }
   Slot& slot = slots_[index];
   slot.task = std::move(task);
-  slot.time = time;
+  slot.due = time;
   slot.live = true;
   ++live_;
-  const Entry entry{time, next_seq_++, index, slot.generation};
+  enqueue(index | kGenericBit, time, delay);
+  return EventId{index, slots_[index].generation};
+}
 
-  // A fixed delay from `now` keeps a lane sorted: reuse one, or open one while there is room.
-  auto lane = std::find_if(lanes_.begin(), lanes_.end(),
-                           [delay](const Lane& l) { return l.delay == delay; });
-  if (lane == lanes_.end() && lanes_.size() < kMaxLanes && delay > 0) {
-    lanes_.push_back(Lane{delay, {}, 0, 0});
-    lane = lanes_.end() - 1;
-  }
-  if (lane != lanes_.end()) {
-    lane->push(entry);
-    slot.queue = static_cast<std::uint8_t>(lane - lanes_.begin());
+bool Scheduler::disarm_timer(std::uint32_t id) noexcept {
+  TimerNode& n = (*nodes_)[id];
+  if (n.where == kNowhere) return false;
+  if (n.where == kInHeap) {
+    n.where = kNowhere;
+    heap_stale_added();
   } else {
-    heap_.push_back(entry);
-    std::push_heap(heap_.begin(), heap_.end(), Later{});
-    slot.queue = kHeap;
+    lane_remove(n.where, n.pos);
+    n.where = kNowhere;
   }
-  return EventId{index, slot.generation};
+  --live_;
+  return true;
+}
+
+// A delay gets a lane the second time it is seen (one-off delays stay in the heap), while one of
+// the kMaxLanes lanes is free or empty.
+std::uint8_t Scheduler::lane_for(std::int64_t delay) noexcept {
+  if (delay <= 0) return kInHeap;
+  for (std::uint8_t i = 0; i < lane_count_; ++i) {
+    if (lanes_[i].delay == delay) return i;
+  }
+  // One-off delays only overwrite their own slot, so a recurring delay is rarely forgotten.
+  std::int64_t& seen =
+      seen_delays_[(static_cast<std::uint64_t>(delay) * 0x9e3779b97f4a7c15ULL) >> 58];
+  if (seen != delay) {
+    seen = delay;
+    return kInHeap;
+  }
+  std::uint8_t lane = kInHeap;
+  if (lane_count_ < kMaxLanes) {
+    lane = lane_count_++;
+  } else {
+    for (std::uint8_t i = 0; i < kMaxLanes; ++i) {
+      if (lanes_[i].live == 0) {
+        lane = i;
+        break;
+      }
+    }
+    if (lane == kInHeap) return kInHeap;
+  }
+  Lane& l = lanes_[lane];
+  l.delay = delay;
+  l.head = l.tail = l.live = 0;
+  if (l.ring.size() > 4096) {  // a reused lane starts small again
+    l.ring = {};
+    l.mask = 0;
+  }
+  return lane;
+}
+
+void Scheduler::enqueue(std::uint32_t ref, std::int64_t due, std::int64_t delay) {
+  const std::uint8_t lane = lane_for(delay);
+  if (lane != kInHeap) {
+    last_lane_ = lane;
+    lane_append(lane, ref, due);
+    return;
+  }
+  const std::uint64_t seq = next_seq_++;
+  const std::int64_t arm = now_.time_since_epoch().count();
+  if ((ref & kGenericBit) != 0) {
+    Slot& s = slots_[ref & ~kGenericBit];
+    s.where = kInHeap;
+    heap_push(HeapEntry{due, arm, seq, ref, s.generation});
+  } else {
+    TimerNode& n = (*nodes_)[ref];
+    n.where = kInHeap;
+    n.pos = static_cast<std::uint32_t>(seq);
+    heap_push(HeapEntry{due, arm, seq, ref, 0});
+  }
+}
+
+void Scheduler::lane_append(std::uint8_t lane, std::uint32_t ref, std::int64_t due) {
+  Lane& l = lanes_[lane];
+  if (l.full()) {
+    // Double, keeping every entry at its absolute position (modulo the new size).
+    std::vector<std::uint32_t> grown(std::max<std::size_t>(16, l.ring.size() * 2));
+    const auto mask = static_cast<std::uint32_t>(grown.size() - 1);
+    for (std::uint32_t p = l.head; p != l.tail; ++p)
+      grown[p & mask] = l.at(p);
+    l.ring = std::move(grown);
+    l.mask = mask;
+  }
+  l.at(l.tail) = ref;
+  if ((ref & kGenericBit) != 0) {
+    Slot& s = slots_[ref & ~kGenericBit];
+    s.pos = l.tail;
+    s.where = lane;
+  } else {
+    TimerNode& n = (*nodes_)[ref];
+    n.pos = l.tail;
+    n.where = lane;
+  }
+  ++l.tail;
+  if (l.live++ == 0) {
+    l.head_due = due;
+    nonempty_lanes_ |= 1U << lane;
+  }
+}
+
+void Scheduler::lane_settle(Lane& l) noexcept {
+  while (l.at(l.head) == kNil)
+    ++l.head;
+  l.head_due = due_of(l.at(l.head));
+}
+
+void Scheduler::lane_remove(std::uint8_t lane, std::uint32_t pos) noexcept {
+  Lane& l = lanes_[lane];
+  l.at(pos) = kNil;
+  if (--l.live == 0) {
+    l.head = l.tail;  // only holes were left
+    nonempty_lanes_ &= ~(1U << lane);
+  } else if (pos == l.head) {
+    lane_settle(l);
+  }
+}
+
+void Scheduler::heap_place(const HeapEntry& e) {
+  const std::size_t b = bucket_of(heap_base_, e.due);
+  const std::size_t level = b / kDigits;
+  const std::size_t digit = b % kDigits;
+  std::vector<HeapEntry>& bucket = heap_[b];
+  if (level == 0 && heap_head0_[digit] == bucket.size() && !bucket.empty()) {
+    bucket.clear();
+    heap_head0_[digit] = 0;
+  }
+  bucket.push_back(e);
+  heap_digits_[level] |= std::uint64_t{1} << digit;
+  heap_levels_ |= 1U << level;
+}
+
+void Scheduler::heap_push(const HeapEntry& e) {
+  heap_place(e);
+  ++heap_size_;
+  // A new minimum lands in the lowest bucket in use (buckets grow with the key), so the cached
+  // top either stays or becomes this entry.
+  if (heap_cached_ && earlier(e, heap_[heap_min_bucket_][heap_min_index_])) {
+    heap_min_bucket_ = static_cast<std::uint16_t>(bucket_of(heap_base_, e.due));
+    heap_min_index_ = heap_[heap_min_bucket_].size() - 1;
+  }
+}
+
+const Scheduler::HeapEntry* Scheduler::heap_top() noexcept {
+  if (heap_cached_) return &heap_[heap_min_bucket_][heap_min_index_];
+  while (heap_levels_ != 0) {
+    const auto level = static_cast<std::size_t>(__builtin_ctz(heap_levels_));
+    const auto digit = static_cast<std::size_t>(__builtin_ctzll(heap_digits_[level]));
+    const std::size_t b = level * kDigits + digit;
+    std::vector<HeapEntry>& v = heap_[b];
+    std::size_t best = v.size();
+    if (level == 0) {
+      // One due time, in sequence order: the first live entry.
+      std::uint32_t& head = heap_head0_[digit];
+      while (head < v.size() && stale(v[head])) {
+        ++head;
+        --heap_size_;
+        --stale_in_heap_;
+      }
+      if (head < v.size()) best = head;
+    } else {
+      // Find the minimum, squeezing out stale entries.
+      std::size_t kept = 0;
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        if (stale(v[i])) {
+          --heap_size_;
+          --stale_in_heap_;
+          continue;
+        }
+        v[kept] = v[i];
+        if (best == v.size() || earlier(v[kept], v[best])) best = kept;
+        ++kept;
+      }
+      v.resize(kept);  // when nothing is kept, best (the old size) is past the end
+    }
+    if (best < v.size()) {
+      heap_cached_ = true;
+      heap_min_bucket_ = static_cast<std::uint16_t>(b);
+      heap_min_index_ = best;
+      return &v[best];
+    }
+    v.clear();
+    if (level == 0) heap_head0_[digit] = 0;
+    heap_digits_[level] &= ~(std::uint64_t{1} << digit);
+    if (heap_digits_[level] == 0) heap_levels_ &= ~(1U << level);
+  }
+  return nullptr;
+}
+
+void Scheduler::heap_pop() {
+  heap_cached_ = false;
+  --heap_size_;
+  const std::size_t b = heap_min_bucket_;
+  const std::size_t level = b / kDigits;
+  const std::size_t digit = b % kDigits;
+  std::vector<HeapEntry>& v = heap_[b];
+  if (level == 0) {
+    // heap_top() stepped over the stale entries ahead of the minimum, and a valid cached minimum
+    // never has live ones ahead of it; step over whatever precedes it all the same.
+    const std::size_t skipped = heap_min_index_ - heap_head0_[digit];
+    heap_size_ -= skipped;
+    stale_in_heap_ -= skipped;
+    heap_head0_[digit] = static_cast<std::uint32_t>(heap_min_index_);
+    if (++heap_head0_[digit] == v.size()) {
+      v.clear();
+      if (v.capacity() > 64) std::vector<HeapEntry>().swap(v);
+      heap_head0_[digit] = 0;
+      heap_digits_[0] &= ~(std::uint64_t{1} << digit);
+      if (heap_digits_[0] == 0) heap_levels_ &= ~1U;
+    }
+    return;
+  }
+  // The clock is about to move to the minimum: rebase on it and spread its bucket over the lower
+  // levels (every other bucket keeps its place). Level 0 was empty, so the entries due at the
+  // new base arrive there together; they are put in sequence order (usually there is one).
+  heap_base_ = v[heap_min_index_].due;
+  v[heap_min_index_] = v.back();
+  v.pop_back();
+  // The emptied bucket starts again from nothing (buckets take turns being large), and the
+  // scratch vector keeps at most a small buffer.
+  heap_scratch_.clear();
+  heap_scratch_.swap(v);
+  if (v.capacity() > 64) std::vector<HeapEntry>().swap(v);
+  heap_digits_[level] &= ~(std::uint64_t{1} << digit);
+  if (heap_digits_[level] == 0) heap_levels_ &= ~(1U << level);
+  for (const HeapEntry& e : heap_scratch_) {
+    heap_place(e);
+    // Entries within 2^18 ns of the new base run next among the heap's: fetch their state now.
+    if ((static_cast<std::uint64_t>(e.due ^ heap_base_) >> (3 * kDigitBits)) == 0) prefetch(e.ref);
+  }
+  if (heap_scratch_.capacity() > 1024) std::vector<HeapEntry>().swap(heap_scratch_);
+  const std::size_t d0 = static_cast<std::size_t>(heap_base_) & kDigitMask;
+  std::vector<HeapEntry>& b0 = heap_[d0];
+  if (b0.size() > 1) {
+    std::sort(b0.begin(), b0.end(),
+              [](const HeapEntry& x, const HeapEntry& y) { return x.seq < y.seq; });
+  }
+}
+
+void Scheduler::heap_stale_added() {
+  heap_cached_ = false;
+  ++stale_in_heap_;
+  if (stale_in_heap_ > 1024 && stale_in_heap_ > heap_size_ / 2) compact_heap();
+}
+
+void Scheduler::compact_heap() {
+  heap_size_ = 0;
+  heap_levels_ = 0;
+  heap_digits_ = {};
+  for (std::size_t b = 0; b < heap_.size(); ++b) {
+    std::vector<HeapEntry>& v = heap_[b];
+    if (b < kDigits) {
+      v.erase(v.begin(), v.begin() + heap_head0_[b]);
+      heap_head0_[b] = 0;
+    }
+    std::erase_if(v, [this](const HeapEntry& e) { return stale(e); });
+    heap_size_ += v.size();
+    if (!v.empty()) {
+      heap_digits_[b / kDigits] |= std::uint64_t{1} << (b % kDigits);
+      heap_levels_ |= 1U << (b / kDigits);
+    }
+  }
+  stale_in_heap_ = 0;
+  heap_cached_ = false;
+}
+
+std::size_t Scheduler::heap_bytes() const noexcept {
+  std::size_t bytes = heap_scratch_.capacity() * sizeof(HeapEntry);
+  for (const auto& b : heap_)
+    bytes += b.capacity() * sizeof(HeapEntry);
+  return bytes;
+}
+
+void Scheduler::release_slot(std::uint32_t index) noexcept {
+  Slot& slot = slots_[index];
+  slot.live = false;
+  slot.where = kNowhere;
+  ++slot.generation;
+  if (slot.generation == 0) slot.generation = 1;  // 0 is never issued
+  free_slots_.push_back(index);
+  --live_;
 }
 
 bool Scheduler::cancel(EventId id) noexcept {
   if (!is_pending(id)) return false;
   Slot& slot = slots_[id.slot];
   slot.task.reset();
-  slot.live = false;
-  ++slot.generation;
-  if (slot.generation == 0) slot.generation = 1;  // 0 is never issued
-  free_slots_.push_back(id.slot);
-  --live_;
-  if (slot.queue == kHeap) {
-    ++stale_in_heap_;
-    if (stale_in_heap_ > 1024 && stale_in_heap_ > heap_.size() / 2) compact_heap();
-  }
+  const std::uint8_t where = slot.where;
+  if (where != kInHeap) lane_remove(where, slot.pos);
+  release_slot(id.slot);
+  if (where == kInHeap) heap_stale_added();
   return true;
-}
-
-void Scheduler::compact_heap() {
-  std::erase_if(heap_, [this](const Entry& e) { return stale(e); });
-  std::make_heap(heap_.begin(), heap_.end(), Later{});
-  stale_in_heap_ = 0;
 }
 
 bool Scheduler::is_pending(EventId id) const noexcept {
@@ -129,61 +400,85 @@ bool Scheduler::is_pending(EventId id) const noexcept {
 
 std::optional<TimePoint> Scheduler::due_time(EventId id) const noexcept {
   if (!is_pending(id)) return std::nullopt;
-  return TimePoint{Duration{slots_[id.slot].time}};
+  return TimePoint{Duration{slots_[id.slot].due}};
 }
 
-std::optional<std::size_t> Scheduler::peek() {
-  std::optional<std::size_t> best;
-  const Entry* best_entry = nullptr;
-  for (std::size_t i = 0; i < lanes_.size(); ++i) {
-    Lane& lane = lanes_[i];
-    while (lane.size > 0 && stale(lane.front()))
-      lane.pop();
-    if (lane.size > 0 && (best_entry == nullptr || earlier(lane.front(), *best_entry))) {
+std::uint8_t Scheduler::peek() noexcept {
+  std::uint8_t best = kNowhere;
+  std::int64_t best_due = 0;
+  std::int64_t best_arm = 0;
+  for (std::uint32_t mask = nonempty_lanes_; mask != 0; mask &= mask - 1) {
+    const auto i = static_cast<std::uint8_t>(__builtin_ctz(mask));
+    const Lane& l = lanes_[i];
+    const std::int64_t arm = l.head_due - l.delay;
+    if (best == kNowhere || l.head_due < best_due || (l.head_due == best_due && arm < best_arm)) {
       best = i;
-      best_entry = &lane.front();
+      best_due = l.head_due;
+      best_arm = arm;
     }
   }
-  while (!heap_.empty() && stale(heap_.front())) {
-    std::pop_heap(heap_.begin(), heap_.end(), Later{});
-    heap_.pop_back();
-    --stale_in_heap_;
-  }
-  if (!heap_.empty() && (best_entry == nullptr || earlier(heap_.front(), *best_entry))) {
-    best = lanes_.size();
+  if (heap_size_ != 0) {
+    const HeapEntry* top = heap_top();
+    if (top != nullptr && (best == kNowhere || top->due < best_due ||
+                           (top->due == best_due && top->arm <= best_arm))) {
+      best = kInHeap;
+    }
   }
   return best;
 }
 
+void Scheduler::run_next(std::uint8_t queue) {
+  std::uint32_t ref;
+  std::int64_t due;
+  if (queue == kInHeap) {
+    const HeapEntry* top = heap_top();
+    ref = top->ref;
+    due = top->due;
+    heap_pop();
+  } else {
+    Lane& l = lanes_[queue];
+    ref = l.at(l.head);
+    due = l.head_due;
+    ++l.head;
+    if (--l.live == 0) {
+      l.head = l.tail;
+      nonempty_lanes_ &= ~(1U << queue);
+    } else {
+      // The events kPrefetch places on are fetched now; the new head was fetched that long ago.
+      if (l.tail - l.head > kPrefetch) {
+        const std::uint32_t ahead = l.at(l.head + kPrefetch);
+        if (ahead != kNil) prefetch(ahead);
+      }
+      lane_settle(l);
+    }
+  }
+  now_ = TimePoint{Duration{due}};
+  ++events_run_;
+  if ((ref & kGenericBit) != 0) {
+    run_closure(ref & ~kGenericBit);
+  } else {
+    (*nodes_)[ref].where = kNowhere;
+    --live_;
+    fire_(client_, ref);
+  }
+}
+
+void Scheduler::run_closure(std::uint32_t index) {
+  Task task = std::move(slots_[index].task);
+  release_slot(index);
+  task();  // may schedule or cancel other events; the slot may be reused from here on
+}
+
 std::optional<TimePoint> Scheduler::next_event_time() {
-  const auto q = peek();
-  if (!q) return std::nullopt;
-  const Entry& e = *q == lanes_.size() ? heap_.front() : lanes_[*q].front();
-  return TimePoint{Duration{e.time}};
+  const std::uint8_t q = peek();
+  if (q == kNowhere) return std::nullopt;
+  return TimePoint{Duration{q == kInHeap ? heap_top()->due : lanes_[q].head_due}};
 }
 
 bool Scheduler::step() {
-  const auto q = peek();
-  if (!q) return false;
-  Entry e;
-  if (*q == lanes_.size()) {
-    e = heap_.front();
-    std::pop_heap(heap_.begin(), heap_.end(), Later{});
-    heap_.pop_back();
-  } else {
-    e = lanes_[*q].front();
-    lanes_[*q].pop();
-  }
-  Slot& slot = slots_[e.slot];
-  Task task = std::move(slot.task);
-  slot.live = false;
-  ++slot.generation;
-  if (slot.generation == 0) slot.generation = 1;
-  free_slots_.push_back(e.slot);
-  --live_;
-  now_ = TimePoint{Duration{e.time}};
-  ++events_run_;
-  task();  // may schedule or cancel other events; `slot` may be reused from here on
+  const std::uint8_t q = peek();
+  if (q == kNowhere) return false;
+  run_next(q);
   return true;
 }
 
@@ -192,8 +487,12 @@ Status Scheduler::run_until(TimePoint until) {
     return invalid_argument("cannot run until " + format_time(until) +
                             ": the clock is already at " + format_time(now_));
   }
-  for (auto next = next_event_time(); next && *next <= until; next = next_event_time())
-    step();
+  const std::int64_t limit = until.time_since_epoch().count();
+  for (std::uint8_t q = peek(); q != kNowhere; q = peek()) {
+    const std::int64_t due = q == kInHeap ? heap_top()->due : lanes_[q].head_due;
+    if (due > limit) break;
+    run_next(q);
+  }
   now_ = until;
   return {};
 }
@@ -219,6 +518,14 @@ Result<bool> Scheduler::run_until(const std::function<bool()>& done, TimePoint d
     step();
   }
   return true;
+}
+
+std::size_t Scheduler::memory_bytes() const noexcept {
+  std::size_t rings = 0;
+  for (const Lane& l : lanes_)
+    rings += l.ring.capacity() * sizeof(std::uint32_t);
+  return sizeof(*this) + slots_.capacity() * sizeof(Slot) +
+         free_slots_.capacity() * sizeof(std::uint32_t) + heap_bytes() + rings;
 }
 
 }  // namespace ws2sim

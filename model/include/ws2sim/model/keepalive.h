@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "ws2sim/model/scheduler.h"
@@ -90,21 +91,49 @@ class KeepAliveEngine {
 
   // ---- implementation details ----
  private:
-  struct Watch {
-    std::int64_t last_receive = 0;  // ns since epoch
-    EventId timer;
-    std::uint32_t config = 0;  // index into configs_
-    std::uint32_t probes_out = 0;
-    bool active = false;
-  };
+  friend class Population;
+  // One 24-byte node per connection, shared with the scheduler (see Scheduler::TimerNode):
+  // stamp = last receive (ns), count = probes out, tag = parameter set (kInactive: not watched).
+  // Probe counts from 0xFFFF and parameter sets from kTagOverflow on live in side tables, so
+  // nothing is limited. The first engine on a scheduler queues its nodes in the scheduler's
+  // lanes directly; a further engine arms generic events instead (their ids in `external_`).
+  using Node = Scheduler::TimerNode;
+  static constexpr std::uint8_t kInactive = 0xFF;
+  static constexpr std::uint8_t kTagOverflow = 0xFE;
+  static constexpr std::uint16_t kCountOverflow = 0xFFFF;
+
+  static void fire_node(void* engine, std::uint32_t conn);
   void fire(std::uint32_t conn);
-  void arm_at(std::uint32_t conn, TimePoint at);
+  void arm_at(std::uint32_t conn, std::int64_t at);
+  [[gnu::noinline]] void arm_external(std::uint32_t conn, std::int64_t at);
+  void disarm(std::uint32_t conn) noexcept;
+  [[nodiscard]] bool armed(std::uint32_t conn) const noexcept {
+    return nodes_[conn].where != Scheduler::kNowhere;
+  }
+  [[nodiscard]] bool active(std::uint32_t conn) const noexcept {
+    return conn < nodes_.size() && nodes_[conn].tag != kInactive;
+  }
+  [[nodiscard]] std::uint32_t count(std::uint32_t conn) const;
+  void set_count(std::uint32_t conn, std::uint32_t value);
+  [[nodiscard]] std::uint32_t config_of(std::uint32_t conn) const;
+  void set_config(std::uint32_t conn, std::uint32_t index);
+  // Forgets everything about `conn` (its timer must be disarmed).
+  void reset(std::uint32_t conn) noexcept;
   std::uint32_t intern(const KeepAliveConfig& config);
+  void release(std::uint32_t index) noexcept;
+  void reserve(std::size_t connections);
+  [[nodiscard]] std::size_t memory_bytes() const noexcept;
 
   Scheduler& scheduler_;
   KeepAliveDriver& driver_;
-  std::vector<Watch> watches_;
-  std::vector<KeepAliveConfig> configs_;  // few distinct parameter sets, shared
+  std::vector<Node> nodes_;
+  std::vector<KeepAliveConfig> configs_;  // few distinct parameter sets, shared and counted
+  std::vector<std::uint32_t> config_users_;
+  std::uint32_t last_config_ = 0;  // the set interned last (most starts repeat it)
+  std::unordered_map<std::uint32_t, std::uint32_t> big_counts_;  // lookups only, never iterated
+  std::unordered_map<std::uint32_t, std::uint32_t> big_tags_;    // lookups only, never iterated
+  std::vector<EventId> external_;  // generic events of an engine that is not the timer client
+  bool attached_ = false;
 };
 
 }  // namespace ws2sim

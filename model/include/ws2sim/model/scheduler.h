@@ -16,10 +16,14 @@
 //
 // Scale: arming never allocates per event (closures live in `InlineTask`, slots are recycled).
 // Events scheduled a fixed delay ahead — keep-alive idle and interval timers, path latencies —
-// go to a FIFO per distinct delay, which is sorted by construction, so arm, cancel and pop are
-// O(1) there; other events go to a binary heap.
+// go to a FIFO per distinct delay (a ring of 32-bit references), which is sorted by
+// construction, so arm, cancel and pop are O(1) there; other events go to a monotone radix heap
+// (amortised O(log span)). The keep-alive engine's timers are 24-byte nodes queued in those same
+// structures without closure, slot or event id; see the implementation details below.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -84,48 +88,165 @@ class Scheduler {
 
   // ---- implementation details ----
  private:
-  struct Entry {
-    std::int64_t time;
-    std::uint64_t seq;
-    std::uint32_t slot;
-    std::uint32_t generation;
+  friend class KeepAliveEngine;
+  friend class Population;
+
+  // Events are referred to by a 32-bit reference: a generic slot (kGenericBit set) or a node of
+  // the attached timer client (the keep-alive engine, whose node index is its connection index).
+  static constexpr std::uint32_t kGenericBit = 0x8000'0000U;
+  static constexpr std::uint32_t kNil = 0xFFFF'FFFFU;
+  // Where an event is queued: a lane index (< kMaxLanes), the heap, or nowhere.
+  static constexpr std::uint8_t kMaxLanes = 16;
+  static constexpr std::uint8_t kNowhere = 0xFF;
+  static constexpr std::uint8_t kInHeap = 0xFE;
+  static constexpr std::uint8_t kExternal = 0xFD;  // client bookkeeping: armed as a generic event
+
+  // The timer of one keep-alive connection: 24 bytes, no closure and no event id (the node's
+  // index is the connection's). The scheduler owns `due`, `pos` and `where`; `stamp`, `count`
+  // and `tag` belong to the client. `pos` is the node's position in its lane's ring, or the low
+  // half of its heap entry's sequence number.
+  struct TimerNode {
+    std::int64_t due = 0;  // ns since epoch, while queued
+    std::int64_t stamp = 0;
+    std::uint32_t pos = 0;
+    std::uint16_t count = 0;
+    std::uint8_t tag = 0xFF;
+    std::uint8_t where = kNowhere;
   };
+  static_assert(sizeof(TimerNode) == 24);
+  using TimerFire = void (*)(void* client, std::uint32_t node);
+
   struct Slot {
     Task task;
-    std::int64_t time = 0;
+    std::int64_t due = 0;
+    std::uint32_t pos = 0;
     std::uint32_t generation = 1;
-    std::uint8_t queue = 0;  // lane index, or kHeap
+    std::uint8_t where = kNowhere;
     bool live = false;
   };
-  // A FIFO of entries that all share one delay; sorted because the clock never goes back.
+  // A FIFO of events that share one delay: a ring of references (absolute positions, power-of-two
+  // capacity), sorted by (time, sequence) because the clock never goes back and events are
+  // appended as scheduled. A cancelled event leaves a hole (kNil) that the head skips. The ring
+  // makes the next events known in advance, so their state is prefetched kPrefetch pops ahead.
   struct Lane {
     std::int64_t delay = 0;
-    std::vector<Entry> ring;
-    std::size_t head = 0;
-    std::size_t size = 0;
-    void push(const Entry& e);
-    [[nodiscard]] const Entry& front() const { return ring[head]; }
-    void pop();
+    std::int64_t head_due = 0;  // due time of at(head) while live > 0
+    std::vector<std::uint32_t> ring;
+    std::uint32_t mask = 0;  // ring.size() - 1 (the ring is empty or a power of two)
+    std::uint32_t head = 0;  // tail - head entries, holes included
+    std::uint32_t tail = 0;
+    std::uint32_t live = 0;
+    [[nodiscard]] std::uint32_t& at(std::uint32_t pos) noexcept { return ring.data()[pos & mask]; }
+    [[nodiscard]] bool full() const noexcept { return ring.empty() || tail - head > mask; }
   };
-  static constexpr std::size_t kMaxLanes = 16;
-  static constexpr std::uint8_t kHeap = 0xff;
+  static constexpr std::uint32_t kPrefetch = 16;
+  // Events whose delay has no lane, in a monotone radix heap of 6-bit digits (a hierarchical
+  // timing wheel that cascades on its minimum): an entry sits in bucket (level, digit) where
+  // `level` is the highest 6-bit digit in which its due time differs from `heap_base_` and
+  // `digit` is its value of that digit. Level 0 buckets hold one due time each, in sequence order
+  // (a FIFO from `heap_head0_[digit]`). `heap_base_` only moves to the due time of an event about
+  // to run, so it never passes the clock and every new entry fits. An entry moves down at most
+  // 11 levels, about 3 for delays of minutes. `arm` is the clock when the event was scheduled.
+  struct HeapEntry {
+    std::int64_t due;
+    std::int64_t arm;
+    std::uint64_t seq;
+    std::uint32_t ref;
+    std::uint32_t generation;  // generic slots only
+  };
 
-  [[nodiscard]] bool stale(const Entry& e) const noexcept;
-  // Drops stale entries at the heads; returns the queue holding the next live entry
-  // (lanes_.size() for the heap), or nullopt when nothing is pending.
-  std::optional<std::size_t> peek();
+  // The timer client (one per scheduler; further engines use generic events).
+  bool attach_timers(std::vector<TimerNode>* nodes, TimerFire fire, void* client) noexcept;
+  void detach_timers() noexcept;
+  // Queues node `id` for `at` (>= now). Precondition: the node is not queued. Inline: the
+  // engine re-arms on every expiry, nearly always into the lane it used last.
+  void arm_timer(std::uint32_t id, std::int64_t at) {
+    TimerNode& n = (*nodes_)[id];
+    n.due = at;
+    ++live_;
+    const std::int64_t delay = at - now_.time_since_epoch().count();
+    const std::uint8_t hint = last_lane_;
+    if (hint < lane_count_ && lanes_[hint].delay == delay && !lanes_[hint].full()) {
+      Lane& l = lanes_[hint];
+      l.at(l.tail) = id;
+      n.pos = l.tail++;
+      n.where = hint;
+      if (l.live++ == 0) {
+        l.head_due = at;
+        nonempty_lanes_ |= 1U << hint;
+      }
+      return;
+    }
+    enqueue(id, at, delay);
+  }
+  // Dequeues node `id` if queued; returns whether it was.
+  bool disarm_timer(std::uint32_t id) noexcept;
+  [[nodiscard]] std::size_t memory_bytes() const noexcept;
+
+  [[nodiscard]] bool stale(const HeapEntry& e) const noexcept;
+  // The queue holding the next event (a lane index or kInHeap), or kNowhere when none is pending.
+  std::uint8_t peek() noexcept;
+  void run_next(std::uint8_t queue);
+  [[gnu::noinline]] void run_closure(std::uint32_t index);
   EventId insert(std::int64_t time, std::int64_t delay, Task task);
+  void enqueue(std::uint32_t ref, std::int64_t due, std::int64_t delay);
+  std::uint8_t lane_for(std::int64_t delay) noexcept;
+  void lane_append(std::uint8_t lane, std::uint32_t ref, std::int64_t due);
+  void lane_remove(std::uint8_t lane, std::uint32_t pos) noexcept;
+  // Drops the holes at the head and caches the new head's due time (the lane is not empty).
+  void lane_settle(Lane& l) noexcept;
+  // Inline on purpose: GCC drops calls to an out-of-line function that only prefetches.
+  void prefetch(std::uint32_t ref) const noexcept {
+    const char* p = (ref & kGenericBit) != 0
+                        ? reinterpret_cast<const char*>(&slots_[ref & ~kGenericBit])
+                        : reinterpret_cast<const char*>(&(*nodes_)[ref]);
+    const std::size_t size = (ref & kGenericBit) != 0 ? sizeof(Slot) : sizeof(TimerNode);
+    __builtin_prefetch(p);
+    __builtin_prefetch(p + size - 1);
+  }
+  void heap_push(const HeapEntry& e);
+  // The smallest live entry by (due, seq), or nullptr; drops stale entries on the way.
+  const HeapEntry* heap_top() noexcept;
+  void heap_place(const HeapEntry& e);
+  // Removes the entry heap_top() returned (nothing may be pushed or cancelled in between).
+  void heap_pop();
+  void heap_stale_added();
   void compact_heap();
+  [[nodiscard]] std::size_t heap_bytes() const noexcept;
+  void release_slot(std::uint32_t index) noexcept;
+
+  [[nodiscard]] std::int64_t due_of(std::uint32_t ref) const noexcept {
+    return (ref & kGenericBit) != 0 ? slots_[ref & ~kGenericBit].due : (*nodes_)[ref].due;
+  }
 
   TimePoint now_ = kEpoch;
   std::uint64_t next_seq_ = 0;
   std::uint64_t events_run_ = 0;
   std::size_t live_ = 0;
   std::size_t stale_in_heap_ = 0;
+  std::uint32_t nonempty_lanes_ = 0;  // bit i: lanes_[i] holds events
+  std::uint8_t lane_count_ = 0;
+  std::uint8_t last_lane_ = kMaxLanes;  // the lane enqueue() used last
+  std::array<Lane, kMaxLanes> lanes_{};
+  std::array<std::int64_t, 64> seen_delays_{};  // delays seen once, direct-mapped by a hash
   std::vector<Slot> slots_;
   std::vector<std::uint32_t> free_slots_;
-  std::vector<Entry> heap_;
-  std::vector<Lane> lanes_;
+  static constexpr int kDigitBits = 6;
+  static constexpr std::size_t kDigits = 64;
+  static constexpr std::size_t kLevels = 11;  // 66 bits cover every due time
+  std::array<std::vector<HeapEntry>, kLevels * kDigits> heap_;
+  std::array<std::uint64_t, kLevels> heap_digits_{};  // bit d: bucket (level, d) holds entries
+  std::array<std::uint32_t, kDigits> heap_head0_{};
+  std::uint32_t heap_levels_ = 0;  // bit l: level l holds entries
+  std::vector<HeapEntry> heap_scratch_;
+  std::size_t heap_size_ = 0;  // entries held, stale ones included
+  std::int64_t heap_base_ = 0;
+  bool heap_cached_ = false;  // heap_top() is heap_[heap_min_bucket_][heap_min_index_]
+  std::uint16_t heap_min_bucket_ = 0;
+  std::size_t heap_min_index_ = 0;
+  std::vector<TimerNode>* nodes_ = nullptr;
+  TimerFire fire_ = nullptr;
+  void* client_ = nullptr;
 };
 
 }  // namespace ws2sim

@@ -1,0 +1,69 @@
+// ws2sim/cli/detect.h — "with these settings on this Windows version, when is a dead peer
+// detected?" (`ws2sim detect`).
+//
+// It really runs it: a fresh emulated socket on a host of the profile (registry values set),
+// the keep-alive calls in the order given, connect() to a Windows Server 2022 peer, the peer
+// crashes right after the handshake, and a blocking recv() waits in virtual time until keep-alive
+// gives up (or the horizon of 200 years passes: never detected).
+//
+//   DetectRequest q{.profile = "windows-xp"};
+//   q.registry.emplace_back(winsock::RegistryValue::kTcpMaxDataRetransmissions, 300);
+//   q.calls.push_back({.kind = CallKind::kSoKeepAlive, .value = 1});
+//   DetectResult r = detect(q).value();
+//   r.probe_times.size();   // 255
+//   *r.detection;           // 7455 s after the last received segment
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ws2sim/cli/winsock_calls.h"
+#include "ws2sim/model/status.h"
+#include "ws2sim/model/time.h"
+#include "ws2sim/model/trace.h"
+#include "ws2sim/winsock/world.h"
+
+namespace ws2sim::cli {
+
+struct DetectRequest {
+  std::string profile;
+  std::vector<std::pair<winsock::RegistryValue, std::uint32_t>> registry;
+  std::vector<KeepAliveCall> calls;  ///< Made in this order, before connect().
+};
+
+struct DetectResult {
+  std::string profile;
+  std::string display;
+  std::vector<std::pair<winsock::RegistryValue, std::uint32_t>> registry;
+  std::vector<std::pair<KeepAliveCall, CallOutcome>> calls;
+  TimePoint last_receive;              ///< The SYN-ACK: the last segment from the peer.
+  std::vector<TimePoint> probe_times;  ///< Every probe sent.
+  std::optional<Duration> detection;   ///< From last_receive to the drop; nullopt: never.
+  std::optional<CloseReason> reason;   ///< Why the connection ended, if it did.
+  CallOutcome recv;                    ///< What the blocked recv() returned.
+  TimePoint recv_returned;             ///< When it returned (virtual time).
+};
+
+/// Runs the experiment. Fails for an unknown profile or a registry value out of range.
+Result<DetectResult> detect(const DetectRequest& request);
+
+/// The experiment for every profile in all_profiles(), oldest first.
+Result<std::vector<DetectResult>> detect_all_profiles(const DetectRequest& request);
+
+/// Readable report of one result.
+std::string format_detect(const DetectResult& r);
+/// One row per result.
+std::string format_detect_table(const std::vector<DetectResult>& results);
+/// {"profile", "display", "registry", "calls": [{"call","result","error","error_code"}],
+///  "probes", "probe_schedule_ms", "last_receive_ms", "detection_ms" (null: never),
+///  "reason", "error", "error_code"}
+nlohmann::ordered_json detect_json(const DetectResult& r);
+
+/// The bar chart of detection time per result.
+std::string detect_svg(const std::vector<DetectResult>& results, const std::string& title);
+
+}  // namespace ws2sim::cli

@@ -1,0 +1,81 @@
+// ws2sim/cli/load.h — `ws2sim load`: how much keep-alive probe traffic do N connections make?
+//
+// Runs a ws2sim::Population (model/population.h: the keep-alive engine and scheduler of the TCP
+// model, with the peer modelled as a seeded draw) and counts every probe, and every answer a live
+// peer sends back, in buckets of virtual time. A million connections take well under a second.
+//
+//   LoadConfig c;
+//   c.population.connections = 1'000'000;
+//   c.population.dead_fraction = 1.0;
+//   LoadReport r = run_load(c).value();
+//   r.peak_probes_per_second();   // the busiest bucket
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ws2sim/model/population.h"
+#include "ws2sim/model/status.h"
+#include "ws2sim/model/time.h"
+
+namespace ws2sim::cli {
+
+struct LoadConfig {
+  PopulationConfig population;
+  /// How long to run. Unset: to completion when every connection ends (all peers dead, or none
+  /// answers), else open spread + 2 x (idle + count x interval), two full keep-alive cycles.
+  std::optional<Duration> duration;
+  /// Bucket width. Unset: a round width giving at most 300 buckets (at least 1 s).
+  std::optional<Duration> bucket;
+};
+
+struct LoadReport {
+  LoadConfig config;
+  PopulationStats stats;
+  TimePoint end;
+  Duration bucket{0};
+  bool completed = false;              ///< Ran until no connection was left.
+  std::vector<std::uint64_t> probes;   ///< Per bucket.
+  std::vector<std::uint64_t> answers;  ///< Per bucket, by arrival (answer_delay after the probe).
+
+  [[nodiscard]] double bucket_seconds() const;
+  [[nodiscard]] double peak_probes_per_second() const;
+  [[nodiscard]] std::size_t peak_bucket() const;
+  [[nodiscard]] double mean_probes_per_second() const;  ///< Over [0, end].
+  [[nodiscard]] double peak_bytes_per_second() const;   ///< Probes and answers, probe_bytes each.
+  [[nodiscard]] double mean_bytes_per_second() const;
+};
+
+/// Runs the population and counts. Fails with a sentence for an invalid configuration.
+Result<LoadReport> run_load(const LoadConfig& config);
+
+std::string format_load(const LoadReport& r);
+nlohmann::ordered_json load_json(const LoadReport& r);
+std::string load_svg(const LoadReport& r);
+
+/// `ws2sim load` arguments as typed on the command line (durations as text, e.g. "2h").
+struct LoadArgs {
+  std::uint64_t connections = 1'000'000;
+  std::string spread = "1h";
+  std::string idle = "2h";
+  std::string interval = "1s";
+  std::uint32_t count = 10;
+  double dead_fraction = 0.0;
+  double answer_probability = 1.0;
+  std::string answer_delay = "0s";
+  std::uint32_t traffic = 0;
+  std::string traffic_window = "10m";
+  std::optional<std::string> duration;
+  std::optional<std::string> bucket;
+  std::uint32_t probe_bytes = 40;
+  std::uint64_t seed = 1;
+  std::optional<std::string> svg;
+  bool json = false;
+};
+int command_load(const LoadArgs& args, std::ostream& out, std::ostream& err);
+
+}  // namespace ws2sim::cli

@@ -1,0 +1,97 @@
+// ws2sim/cli/runner.h — plays a scenario on the Winsock emulator (`ws2sim run`, `ws2sim demo`).
+//
+// Every keep-alive call, connect, send and recv is a real Winsock call on an emulated host.
+// Each connection gets one thread, bound to its client host with a HostScope, that waits for the
+// handshake and then sits in a blocking recv(), so that a keep-alive drop reaches a call in
+// progress (WSAENETRESET) exactly as on Windows. One more thread (the "director") makes every
+// other call at its virtual time: socket(), the calls before connect(), connect(), sends, the
+// faults the model cannot schedule itself. Only one thread acts at any virtual instant, the
+// director first, so the run — and hence every output — is a function of the scenario and the
+// seed alone.
+//
+//   Result<Scenario> s = load_scenario("cli/scenarios/nat.json");
+//   Result<RunReport> r = run_scenario(*s, {});
+//   std::cout << format_timeline(*r) << format_summary(*r);   // timeline.h
+//   write_jsonl_file(r->trace(), "nat.jsonl");
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ws2sim/cli/scenario.h"
+#include "ws2sim/cli/winsock_calls.h"
+#include "ws2sim/model/status.h"
+#include "ws2sim/model/time.h"
+#include "ws2sim/model/trace.h"
+#include "ws2sim/winsock/world.h"
+
+namespace ws2sim::cli {
+
+/// One Winsock-level step of the run, as the timeline shows it.
+struct CallRecord {
+  TimePoint at;
+  std::size_t anchor = 0;  ///< Trace events recorded before it: its place among them.
+  std::optional<std::size_t> connection;  ///< Index into Scenario::connections.
+  std::string host;
+  std::string text;  ///< "setsockopt(SOL_SOCKET, SO_KEEPALIVE, 1) = OK", "send(100 bytes) = 100"
+};
+
+/// A Winsock call and what it returned.
+struct CallResult {
+  std::string call;
+  CallOutcome outcome;
+  TimePoint at;
+  std::string when;  ///< Keep-alive calls: "before-connect", "connecting" or "after-connect".
+};
+
+/// What happened to one connection.
+struct ConnectionReport {
+  std::string name;
+  std::string client;
+  std::string server;
+  std::string profile;
+  std::uint16_t port = 0;
+  std::vector<CallResult> calls;               ///< The scenario's keep-alive calls, in order.
+  std::optional<CallOutcome> connect_error;    ///< connect() failed (refused, timed out, ...).
+  std::string failed_call = "connect()";       ///< The call connect_error is about.
+  std::optional<SocketAddress> local;          ///< The client's address and ephemeral port.
+  std::optional<std::uint64_t> client_serial;  ///< Trace connection serial, client side.
+  std::optional<std::uint64_t> server_serial;  ///< Trace connection serial, server side.
+  std::optional<TimePoint> established_at;
+  std::optional<TimePoint> last_receive;  ///< Last segment the client received before the end.
+  std::optional<TimePoint> closed_at;     ///< When the client's side of the connection ended.
+  std::optional<CloseReason> reason;
+  std::optional<TimePoint> server_closed_at;  ///< When the server's side ended, if it did.
+  std::optional<CloseReason> server_reason;
+  std::uint32_t probes_sent = 0;
+  std::uint32_t probes_answered = 0;
+  std::uint64_t bytes_received = 0;   ///< By the client's recv().
+  std::optional<CallResult> pending;  ///< The blocking recv() in progress when it ended.
+  std::vector<CallResult> later;      ///< Calls made after that.
+  bool open_at_end = false;           ///< Still connected when the scenario's time ran out.
+};
+
+/// The result of one run. Holds the emulated world so that the trace stays readable.
+struct RunReport {
+  Scenario scenario;
+  std::uint64_t seed = 0;
+  TimePoint end;
+  std::vector<CallRecord> records;  ///< Sorted by (anchor, at, connection, order made).
+  std::vector<ConnectionReport> connections;
+  std::unique_ptr<winsock::World> world;
+
+  [[nodiscard]] const Trace& trace() const { return world->trace(); }
+  /// The scenario connection a trace event belongs to (client or server side), if any.
+  [[nodiscard]] std::optional<std::size_t> connection_of(const TraceEvent& e) const;
+  /// Every probe-sent event of the run.
+  [[nodiscard]] std::size_t probe_count() const;
+};
+
+/// Plays `scenario`. `seed` overrides the scenario's seed. Fails only when the emulator rejects
+/// the set-up (which a validated scenario never makes it do).
+Result<RunReport> run_scenario(const Scenario& scenario, std::optional<std::uint64_t> seed = {});
+
+}  // namespace ws2sim::cli

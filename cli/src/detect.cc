@@ -1,0 +1,253 @@
+// `ws2sim detect`: the keep-alive calls on an emulated socket, a crashed peer, a blocking recv.
+#include "ws2sim/cli/detect.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "ws2sim/cli/svg.h"
+#include "ws2sim/cli/time_text.h"
+#include "ws2sim/winsock/profile.h"
+// The drop-in Windows headers last, after every ws2sim and standard header.
+#include <windows.h>
+#include <winsock2.h>
+#include <ws2tcpip.h>
+
+namespace ws2sim::cli {
+namespace {
+
+using namespace std::chrono_literals;
+using winsock::HostScope;
+
+constexpr std::uint16_t kPort = 443;
+// The blocked recv() gives up here (WSAEINTR): the peer is "never" detected. Every schedule a
+// registry or SIO_KEEPALIVE_VALS can set (at most 255 x 49.7 days) ends long before; only
+// TCP_KEEPIDLE/TCP_KEEPINTVL values of centuries reach it.
+constexpr Duration kHorizon = std::chrono::hours(24 * 365 * 200);
+
+sockaddr_in peer_address() {
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(kPort);
+  inet_pton(AF_INET, "10.0.0.2", &a.sin_addr);
+  return a;
+}
+
+std::string pad(std::string s, std::size_t width) {
+  if (s.size() < width) s.append(width - s.size(), ' ');
+  return s;
+}
+
+std::string schedule_text(const DetectResult& r) {
+  if (r.probe_times.empty()) return "none";
+  std::string s = std::to_string(r.probe_times.size()) + ": the first " +
+                  format_duration(r.probe_times.front() - r.last_receive) +
+                  " after the last received segment";
+  if (r.probe_times.size() >= 2) {
+    const Duration step = r.probe_times[1] - r.probe_times[0];
+    bool uniform = true;
+    for (std::size_t i = 2; i < r.probe_times.size(); ++i) {
+      uniform = uniform && r.probe_times[i] - r.probe_times[i - 1] == step;
+    }
+    s += uniform
+             ? ", then one every " + format_duration(step)
+             : ", the last " + format_duration(r.probe_times.back() - r.last_receive) + " after it";
+  }
+  return s;
+}
+
+}  // namespace
+
+Result<DetectResult> detect(const DetectRequest& q) {
+  const winsock::Profile* profile = winsock::find_profile(q.profile);
+  winsock::World world{1};
+  world.set_horizon(kEpoch + kHorizon);
+  auto client_added = world.add_host("client", q.profile, "10.0.0.1");
+  if (!client_added.ok()) return client_added.error();
+  winsock::Host& client = client_added->get();
+  winsock::Host& peer = world.add_host("peer", "windows-server-2022", "10.0.0.2").value();
+  for (const auto& [value, data] : q.registry) {
+    if (Status s = client.set_registry(value, data); !s.ok()) return s.error();
+  }
+
+  WSADATA data;
+  {
+    HostScope on(peer);
+    WSAStartup(MAKEWORD(2, 2), &data);
+    SOCKET l = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    sockaddr_in any{};
+    any.sin_family = AF_INET;
+    any.sin_port = htons(kPort);
+    if (bind(l, reinterpret_cast<sockaddr*>(&any), sizeof any) != 0 || listen(l, SOMAXCONN) != 0) {
+      return invalid_state("the peer could not listen: " + wsa_error_text(WSAGetLastError()));
+    }
+  }
+
+  DetectResult r;
+  r.profile = q.profile;
+  r.display = std::string(profile->display) + ", NT " + std::to_string(profile->major) + "." +
+              std::to_string(profile->minor) + " build " + std::to_string(profile->build);
+  r.registry = q.registry;
+  HostScope on(client);
+  WSAStartup(MAKEWORD(2, 2), &data);
+  const SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+  for (const KeepAliveCall& call : q.calls)
+    r.calls.emplace_back(call, execute(call, s));
+  const sockaddr_in to = peer_address();
+  if (connect(s, reinterpret_cast<const sockaddr*>(&to), sizeof to) != 0) {
+    return invalid_state("connect() to the peer failed: " + wsa_error_text(WSAGetLastError()));
+  }
+  if (Status st = world.crash(peer); !st.ok()) return st.error();
+  char buf[16];
+  const int n = recv(s, buf, sizeof buf, 0);
+  r.recv = CallOutcome{n, n == SOCKET_ERROR ? WSAGetLastError() : 0};
+  r.recv_returned = world.now();
+
+  std::optional<TimePoint> closed;
+  for (const TraceEvent& e : world.trace().events()) {
+    if (e.host != client.id() || !e.connection) continue;
+    if (e.kind == TraceKind::kSegmentReceived && !closed) r.last_receive = e.at;
+    if (e.kind == TraceKind::kProbeSent) r.probe_times.push_back(e.at);
+    if (e.kind == TraceKind::kConnectionClosed && !closed) {
+      closed = e.at;
+      r.reason = e.reason;
+    }
+  }
+  if (closed) r.detection = *closed - r.last_receive;
+  return r;
+}
+
+Result<std::vector<DetectResult>> detect_all_profiles(const DetectRequest& request) {
+  std::vector<DetectResult> out;
+  for (const winsock::Profile& p : winsock::all_profiles()) {
+    DetectRequest q = request;
+    q.profile = std::string(p.name);
+    Result<DetectResult> r = detect(q);
+    if (!r.ok()) return r.error();
+    out.push_back(std::move(r).value());
+  }
+  return out;
+}
+
+std::string format_detect(const DetectResult& r) {
+  std::ostringstream out;
+  out << "profile   " << r.profile << " (" << r.display << ")\n";
+  out << "registry  ";
+  if (r.registry.empty()) out << "defaults (no Tcpip\\Parameters values set)";
+  for (std::size_t i = 0; i < r.registry.size(); ++i) {
+    out << (i ? ", " : "") << winsock::to_string(r.registry[i].first) << " = "
+        << r.registry[i].second;
+  }
+  out << '\n';
+  if (r.calls.empty()) out << "calls     none (keep-alive stays off)\n";
+  std::size_t width = 0;
+  for (const auto& [call, outcome] : r.calls)
+    width = std::max(width, describe(call).size());
+  for (std::size_t i = 0; i < r.calls.size(); ++i) {
+    out << (i == 0 ? "calls     " : "          ") << i + 1 << ". "
+        << pad(describe(r.calls[i].first), width) << "  " << describe(r.calls[i].second) << '\n';
+  }
+  out << "then      connect(), the peer crashes; its last segment (the SYN-ACK) arrived at "
+      << format_clock(r.last_receive) << '\n';
+  out << "probes    " << schedule_text(r) << '\n';
+  if (r.detection) {
+    out << "detected  " << format_ms(*r.detection) << " (" << format_duration(*r.detection)
+        << ") after the last received segment";
+    if (r.reason) out << ": " << to_string(*r.reason);
+    out << '\n';
+  } else {
+    out << "detected  never: the blocked recv() was still waiting after 200 years of virtual "
+           "time\n";
+  }
+  out << "recv()    "
+      << (r.recv.failed() ? "SOCKET_ERROR, " + wsa_error_text(r.recv.error)
+                          : std::to_string(r.recv.result))
+      << " at " << format_clock(r.recv_returned) << (r.detection ? "" : " (the horizon)") << '\n';
+  return out.str();
+}
+
+std::string format_detect_table(const std::vector<DetectResult>& results) {
+  std::vector<std::vector<std::string>> rows;
+  rows.push_back({"profile", "calls", "probes", "detection_ms", "detection", "recv() error"});
+  for (const DetectResult& r : results) {
+    std::string calls;
+    for (const auto& [call, outcome] : r.calls) {
+      calls += (calls.empty() ? "" : ", ") +
+               (outcome.failed() ? wsa_error_name(outcome.error) : std::string("OK"));
+    }
+    rows.push_back(
+        {r.profile, calls.empty() ? "-" : calls, std::to_string(r.probe_times.size()),
+         r.detection ? std::to_string(to_ms(*r.detection)) : "never",
+         r.detection ? format_duration(*r.detection) : "-",
+         r.recv.failed() ? wsa_error_text(r.recv.error) : std::to_string(r.recv.result)});
+  }
+  std::vector<std::size_t> width(rows.front().size(), 0);
+  for (const auto& row : rows) {
+    for (std::size_t i = 0; i < row.size(); ++i)
+      width[i] = std::max(width[i], row[i].size());
+  }
+  std::ostringstream out;
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i)
+      line += (i ? "  " : "") + (i + 1 < row.size() ? pad(row[i], width[i]) : row[i]);
+    out << line << '\n';
+  }
+  return out.str();
+}
+
+nlohmann::ordered_json detect_json(const DetectResult& r) {
+  nlohmann::ordered_json j;
+  j["profile"] = r.profile;
+  j["display"] = r.display;
+  nlohmann::ordered_json reg = nlohmann::ordered_json::object();
+  for (const auto& [value, data] : r.registry)
+    reg[std::string(winsock::to_string(value))] = data;
+  j["registry"] = reg;
+  nlohmann::ordered_json calls = nlohmann::ordered_json::array();
+  for (const auto& [call, outcome] : r.calls) {
+    nlohmann::ordered_json c;
+    c["call"] = describe(call);
+    c["result"] = outcome.result;
+    c["error"] = outcome.failed() ? nlohmann::ordered_json(wsa_error_name(outcome.error))
+                                  : nlohmann::ordered_json(nullptr);
+    c["error_code"] =
+        outcome.failed() ? nlohmann::ordered_json(outcome.error) : nlohmann::ordered_json(nullptr);
+    calls.push_back(c);
+  }
+  j["calls"] = calls;
+  j["probes"] = r.probe_times.size();
+  nlohmann::ordered_json times = nlohmann::ordered_json::array();
+  for (TimePoint t : r.probe_times)
+    times.push_back(to_ms(t - r.last_receive));
+  j["probe_schedule_ms"] = times;
+  j["last_receive_ms"] = to_ms(r.last_receive - kEpoch);
+  j["detection_ms"] =
+      r.detection ? nlohmann::ordered_json(to_ms(*r.detection)) : nlohmann::ordered_json(nullptr);
+  j["reason"] = r.reason ? nlohmann::ordered_json(std::string(to_string(*r.reason)))
+                         : nlohmann::ordered_json(nullptr);
+  j["recv_result"] = r.recv.result;
+  j["error"] = r.recv.failed() ? nlohmann::ordered_json(wsa_error_name(r.recv.error))
+                               : nlohmann::ordered_json(nullptr);
+  j["error_code"] =
+      r.recv.failed() ? nlohmann::ordered_json(r.recv.error) : nlohmann::ordered_json(nullptr);
+  return j;
+}
+
+std::string detect_svg(const std::vector<DetectResult>& results, const std::string& title) {
+  std::vector<Bar> bars;
+  for (const DetectResult& r : results) {
+    Bar b;
+    b.label = r.profile;
+    b.value = r.detection;
+    b.note = r.recv.failed() ? wsa_error_name(r.recv.error) : std::string();
+    for (const auto& [call, outcome] : r.calls) {
+      if (outcome.failed())
+        b.note += "; " + std::string(call_name(call.kind)) + " " + wsa_error_name(outcome.error);
+    }
+    bars.push_back(std::move(b));
+  }
+  return bar_chart_svg(title, bars);
+}
+
+}  // namespace ws2sim::cli

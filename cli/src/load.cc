@@ -1,0 +1,329 @@
+// `ws2sim load`: probe traffic of a population of keep-alive connections, bucketed in time.
+#include "ws2sim/cli/load.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <sstream>
+
+#include "ws2sim/cli/commands.h"
+#include "ws2sim/cli/svg.h"
+#include "ws2sim/cli/time_text.h"
+
+namespace ws2sim::cli {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr std::size_t kTargetBuckets = 300;
+constexpr std::size_t kMaxBuckets = 1'000'000;
+constexpr std::array<Duration, 21> kBucketSteps{
+    1s,    2s, 5s, 10s, 15s, 30s, 1min, 2min,    5min,     10min,     15min,
+    30min, 1h, 2h, 6h,  12h, 24h, 48h,  24h * 7, 24h * 30, 24h * 365,
+};
+
+double secs(Duration d) {
+  return static_cast<double>(d.count()) / 1e9;
+}
+
+std::string fixed(double v, int decimals = 1) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+bool runs_to_completion(const PopulationConfig& c) {
+  return c.dead_fraction >= 1.0 || c.answer_probability <= 0.0 || !c.keepalive.enabled ||
+         c.keepalive.probe_count == 0;
+}
+
+Duration cycle(const PopulationConfig& c) {
+  return saturating_add(c.keepalive.idle,
+                        saturating_mul(c.keepalive.interval, c.keepalive.probe_count));
+}
+
+}  // namespace
+
+double LoadReport::bucket_seconds() const {
+  return secs(bucket);
+}
+
+std::size_t LoadReport::peak_bucket() const {
+  return static_cast<std::size_t>(std::max_element(probes.begin(), probes.end()) - probes.begin());
+}
+
+double LoadReport::peak_probes_per_second() const {
+  return probes.empty() ? 0.0 : static_cast<double>(probes[peak_bucket()]) / bucket_seconds();
+}
+
+double LoadReport::mean_probes_per_second() const {
+  const double span = secs(end - kEpoch);
+  return span > 0 ? static_cast<double>(stats.probes_sent) / span : 0.0;
+}
+
+double LoadReport::peak_bytes_per_second() const {
+  std::uint64_t best = 0;
+  for (std::size_t i = 0; i < probes.size(); ++i) {
+    best = std::max(best, probes[i] + (i < answers.size() ? answers[i] : 0));
+  }
+  return static_cast<double>(best) * config.population.probe_bytes / bucket_seconds();
+}
+
+double LoadReport::mean_bytes_per_second() const {
+  const double span = secs(end - kEpoch);
+  std::uint64_t answered = 0;
+  for (std::uint64_t a : answers)
+    answered += a;
+  return span > 0 ? static_cast<double>(stats.probes_sent + answered) *
+                        config.population.probe_bytes / span
+                  : 0.0;
+}
+
+Result<LoadReport> run_load(const LoadConfig& config) {
+  const PopulationConfig& pc = config.population;
+  Result<std::unique_ptr<Population>> created = Population::create(pc);
+  if (!created.ok()) return created.error();
+  Population& pop = **created;
+
+  LoadReport r;
+  r.config = config;
+  r.completed = !config.duration && runs_to_completion(pc);
+  Duration run_for{0};
+  Duration estimate{0};
+  if (config.duration) {
+    run_for = *config.duration;
+    estimate = run_for;
+  } else if (r.completed) {
+    estimate = saturating_add(saturating_add(pc.open_spread, pc.traffic_window), cycle(pc));
+  } else {
+    run_for = saturating_add(pc.open_spread, saturating_mul(cycle(pc), 2));
+    estimate = run_for;
+  }
+  if (config.bucket) {
+    if (*config.bucket < 1ms) return invalid_argument("the bucket must be at least 1 ms");
+    r.bucket = *config.bucket;
+  } else {
+    r.bucket = kBucketSteps.back();
+    for (Duration step : kBucketSteps) {
+      if (step * static_cast<std::int64_t>(kTargetBuckets) >= estimate) {
+        r.bucket = step;
+        break;
+      }
+    }
+  }
+  if (estimate / r.bucket > static_cast<std::int64_t>(kMaxBuckets)) {
+    return invalid_argument("a " + format_compact(r.bucket) + " bucket over " +
+                            format_compact(estimate) + " makes more than " +
+                            std::to_string(kMaxBuckets) + " buckets; choose a wider one");
+  }
+
+  const PopulationWorkload workload(pc);
+  const std::int64_t width = r.bucket.count();
+  const auto count_into = [&](std::vector<std::uint64_t>& v, TimePoint at) {
+    const auto i = static_cast<std::size_t>(at.time_since_epoch().count() / width);
+    if (i >= v.size()) v.resize(std::max(i + 1, v.size() * 2), 0);
+    ++v[i];
+  };
+  r.probes.assign(static_cast<std::size_t>(estimate / r.bucket) + 1, 0);
+  r.answers.assign(r.probes.size(), 0);
+  pop.on_probe([&](std::uint64_t conn, TimePoint at) {
+    count_into(r.probes, at);
+    if (!workload.peer_dead(conn) && workload.answers(conn, at)) {
+      count_into(r.answers, saturating_add(at, pc.answer_delay));
+    }
+  });
+  const Status ran = r.completed ? pop.run_to_completion() : pop.run_until(kEpoch + run_for);
+  if (!ran.ok()) return ran.error();
+  r.stats = pop.stats();
+  r.end = pop.now();
+  if (!r.completed) r.end = kEpoch + run_for;
+  const auto buckets =
+      static_cast<std::size_t>((r.end - kEpoch + r.bucket - Duration{1}) / r.bucket);
+  r.probes.resize(std::max<std::size_t>(buckets, 1), 0);
+  r.answers.resize(r.probes.size(), 0);
+  return r;
+}
+
+std::string format_load(const LoadReport& r) {
+  const PopulationConfig& c = r.config.population;
+  std::ostringstream out;
+  out << "load: " << c.connections << " connections opened over " << format_compact(c.open_spread)
+      << "; keep-alive after " << format_compact(c.keepalive.idle) << " idle, then every "
+      << format_compact(c.keepalive.interval) << ", " << c.keepalive.probe_count << " probes\n";
+  out << "peers: " << fixed(c.dead_fraction * 100, 1) << "% dead (never answer), live ones answer "
+      << fixed(c.answer_probability * 100, 1) << "% of probes "
+      << (c.answer_delay == Duration::zero() ? std::string("at once")
+                                             : "after " + format_compact(c.answer_delay));
+  if (c.traffic_segments > 0) {
+    out << "; " << c.traffic_segments << " traffic segments per connection within "
+        << format_compact(c.traffic_window);
+  }
+  out << "; seed " << c.seed << '\n';
+  out << (r.completed ? "ran to completion (every connection dropped) at " : "ran for ")
+      << format_clock(r.end) << " of virtual time, buckets of " << format_compact(r.bucket)
+      << "\n\n";
+  std::uint64_t answered_on_wire = 0;
+  for (std::uint64_t a : r.answers)
+    answered_on_wire += a;
+  out << "probes sent           " << r.stats.probes_sent << '\n';
+  out << "probes answered       " << r.stats.probes_answered << '\n';
+  out << "connections dropped   " << r.stats.connections_dropped << '\n';
+  out << "timer fires           " << r.stats.timer_fires << '\n';
+  out << "peak                  " << fixed(r.peak_probes_per_second())
+      << " probes/s in the bucket at "
+      << format_clock(kEpoch + r.bucket * static_cast<std::int64_t>(r.peak_bucket())) << "; "
+      << fixed(r.peak_bytes_per_second(), 0) << " bytes/s on the wire\n";
+  out << "mean                  " << fixed(r.mean_probes_per_second()) << " probes/s; "
+      << fixed(r.mean_bytes_per_second(), 0) << " bytes/s on the wire (probes and answers, "
+      << c.probe_bytes << " bytes each)\n\n";
+  // A coarse text histogram: at most 24 rows.
+  const std::size_t rows = std::min<std::size_t>(24, r.probes.size());
+  const std::size_t per_row = (r.probes.size() + rows - 1) / rows;
+  std::vector<double> rate;
+  double top = 0;
+  for (std::size_t i = 0; i < r.probes.size(); i += per_row) {
+    std::uint64_t n = 0;
+    std::size_t k = 0;
+    for (; k < per_row && i + k < r.probes.size(); ++k)
+      n += r.probes[i + k];
+    rate.push_back(static_cast<double>(n) / (r.bucket_seconds() * static_cast<double>(k)));
+    top = std::max(top, rate.back());
+  }
+  out << "       time     probes/s\n";
+  for (std::size_t row = 0; row < rate.size(); ++row) {
+    const std::string t =
+        format_clock(kEpoch + r.bucket * static_cast<std::int64_t>(row * per_row));
+    std::string rs = fixed(rate[row]);
+    const auto bar = top > 0 ? static_cast<std::size_t>(rate[row] / top * 50.0 + 0.5) : 0;
+    out << std::string(t.size() < 11 ? 11 - t.size() : 0, ' ') << t << "  "
+        << std::string(rs.size() < 11 ? 11 - rs.size() : 0, ' ') << rs << "  "
+        << std::string(bar, '#') << '\n';
+  }
+  return out.str();
+}
+
+nlohmann::ordered_json load_json(const LoadReport& r) {
+  const PopulationConfig& c = r.config.population;
+  nlohmann::ordered_json j;
+  j["connections"] = c.connections;
+  j["spread_ms"] = to_ms(c.open_spread);
+  j["keepalive"] = {{"idle_ms", to_ms(c.keepalive.idle)},
+                    {"interval_ms", to_ms(c.keepalive.interval)},
+                    {"count", c.keepalive.probe_count}};
+  j["dead_fraction"] = c.dead_fraction;
+  j["answer_probability"] = c.answer_probability;
+  j["answer_delay_ms"] = to_ms(c.answer_delay);
+  j["traffic_segments"] = c.traffic_segments;
+  j["traffic_window_ms"] = to_ms(c.traffic_window);
+  j["probe_bytes"] = c.probe_bytes;
+  j["seed"] = c.seed;
+  j["completed"] = r.completed;
+  j["end_ms"] = to_ms(r.end - kEpoch);
+  j["bucket_ms"] = to_ms(r.bucket);
+  j["probes_sent"] = r.stats.probes_sent;
+  j["probes_answered"] = r.stats.probes_answered;
+  j["connections_dropped"] = r.stats.connections_dropped;
+  j["timer_fires"] = r.stats.timer_fires;
+  j["drop_hash"] = r.stats.drop_hash;
+  j["peak_probes_per_second"] = r.peak_probes_per_second();
+  j["peak_at_ms"] = to_ms(r.bucket * static_cast<std::int64_t>(r.peak_bucket()));
+  j["mean_probes_per_second"] = r.mean_probes_per_second();
+  j["peak_bytes_per_second"] = r.peak_bytes_per_second();
+  j["mean_bytes_per_second"] = r.mean_bytes_per_second();
+  nlohmann::ordered_json buckets = nlohmann::ordered_json::array();
+  for (std::size_t i = 0; i < r.probes.size(); ++i) {
+    buckets.push_back({{"t_ms", to_ms(r.bucket * static_cast<std::int64_t>(i))},
+                       {"probes", r.probes[i]},
+                       {"answers", r.answers[i]}});
+  }
+  j["buckets"] = buckets;
+  return j;
+}
+
+std::string load_svg(const LoadReport& r) {
+  const PopulationConfig& c = r.config.population;
+  std::vector<RatePoint> points;
+  for (std::size_t i = 0; i < r.probes.size(); ++i) {
+    points.push_back({r.bucket_seconds() * static_cast<double>(i),
+                      static_cast<double>(r.probes[i]) / r.bucket_seconds()});
+  }
+  const std::string title =
+      "Keep-alive probes per second: " + std::to_string(c.connections) + " connections over " +
+      format_compact(c.open_spread) + ", idle " + format_compact(c.keepalive.idle) + ", every " +
+      format_compact(c.keepalive.interval) + " x " + std::to_string(c.keepalive.probe_count) +
+      ", " + fixed(c.dead_fraction * 100, 0) + "% dead peers";
+  const std::string subtitle =
+      "peak " + fixed(r.peak_probes_per_second()) + " probes/s at " +
+      format_clock(kEpoch + r.bucket * static_cast<std::int64_t>(r.peak_bucket())) + ", mean " +
+      fixed(r.mean_probes_per_second()) + " probes/s; " + std::to_string(r.stats.probes_sent) +
+      " probes, " + std::to_string(r.stats.connections_dropped) + " connections dropped; seed " +
+      std::to_string(c.seed);
+  return rate_chart_svg(title, subtitle,
+                        "probes per second (" + format_compact(r.bucket) + " buckets)", points,
+                        r.bucket_seconds());
+}
+
+int command_load(const LoadArgs& a, std::ostream& out, std::ostream& err) {
+  LoadConfig c;
+  PopulationConfig& p = c.population;
+  const auto duration = [&](const std::string& text, const char* option, Duration& into) {
+    Result<Duration> d = parse_duration(text);
+    if (!d.ok()) {
+      err << "ws2sim load: " << option << ": " << d.error().message << '\n';
+      return false;
+    }
+    into = *d;
+    return true;
+  };
+  p.connections = a.connections;
+  p.keepalive.enabled = true;
+  p.keepalive.probe_count = a.count;
+  p.dead_fraction = a.dead_fraction;
+  p.answer_probability = a.answer_probability;
+  p.traffic_segments = a.traffic;
+  p.probe_bytes = a.probe_bytes;
+  p.seed = a.seed;
+  if (!duration(a.spread, "--spread", p.open_spread) ||
+      !duration(a.idle, "--idle", p.keepalive.idle) ||
+      !duration(a.interval, "--interval", p.keepalive.interval) ||
+      !duration(a.answer_delay, "--answer-delay", p.answer_delay) ||
+      !duration(a.traffic_window, "--traffic-window", p.traffic_window)) {
+    return kExitUsage;
+  }
+  if (a.duration) {
+    Duration d{0};
+    if (!duration(*a.duration, "--duration", d)) return kExitUsage;
+    c.duration = d;
+  }
+  if (a.bucket) {
+    Duration d{0};
+    if (!duration(*a.bucket, "--bucket", d)) return kExitUsage;
+    c.bucket = d;
+  }
+  Result<LoadReport> r = run_load(c);
+  if (!r.ok()) {
+    err << "ws2sim load: " << r.error().message << '\n';
+    return kExitUsage;
+  }
+  if (a.json) {
+    out << load_json(*r).dump(2) << '\n';
+  } else {
+    out << format_load(*r);
+  }
+  if (a.svg) {
+    std::ofstream f(*a.svg, std::ios::binary | std::ios::trunc);
+    f << load_svg(*r);
+    f.flush();
+    if (!f) {
+      err << "ws2sim load: " << *a.svg << ": cannot write\n";
+      return kExitFailure;
+    }
+    if (!a.json) out << "\nwrote " << *a.svg << " (probes per second)\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace ws2sim::cli

@@ -1,0 +1,630 @@
+// Plays a scenario: real Winsock calls on emulated hosts, one thread per connection plus the
+// director. See runner.h for the threading rule that keeps the run deterministic.
+#include "ws2sim/cli/runner.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <tuple>
+
+#include "ws2sim/cli/time_text.h"
+// The drop-in Windows headers last, after every ws2sim and standard header.
+#include <mstcpip.h>
+#include <windows.h>
+#include <winsock2.h>
+#include <ws2tcpip.h>
+
+namespace ws2sim::cli {
+namespace {
+
+using winsock::Host;
+using winsock::HostScope;
+
+constexpr int kDirector = 0;  // record source ranks: the director acts first at an instant
+constexpr int kConnectionThread = 1;
+
+sockaddr_in to_sockaddr(Ipv4Address a, std::uint16_t port) {
+  sockaddr_in out{};
+  out.sin_family = AF_INET;
+  out.sin_port = htons(port);
+  out.sin_addr.s_addr = htonl(a.value);
+  return out;
+}
+
+std::string result_text(int r, int error) {
+  if (r == SOCKET_ERROR) return "SOCKET_ERROR, " + wsa_error_text(error);
+  return std::to_string(r);
+}
+
+class Run {
+ public:
+  Run(const Scenario& s, std::uint64_t seed)
+      : sc_(s), seed_(seed), world_(std::make_unique<winsock::World>(seed)) {}
+
+  Result<RunReport> go();
+
+ private:
+  struct Conn {
+    const ConnectionSpec* spec = nullptr;
+    std::size_t index = 0;
+    Host* client = nullptr;
+    Host* server = nullptr;
+    SOCKET socket = INVALID_SOCKET;
+    SOCKET server_socket = INVALID_SOCKET;
+    std::thread thread;
+    ConnectionReport report;
+    std::uint64_t seq = 0;
+  };
+
+  enum class ActionKind : std::uint8_t { kFault, kConnect, kTraffic };
+  struct Action {
+    TimePoint at;
+    ActionKind kind;
+    std::size_t index;
+  };
+
+  struct Sorted {
+    CallRecord record;
+    int source = 0;
+    std::size_t conn_rank = 0;
+    std::uint64_t seq = 0;
+  };
+
+  enum class Director : std::uint8_t { kRunning, kSleeping, kDone };
+
+  Status set_up();
+  void direct();
+  void sleep_until(TimePoint t);
+  void fault(const FaultSpec& f);
+  void start_connection(Conn& c);
+  void traffic(const TrafficSpec& t);
+  void accept_pending(Host& server, std::uint16_t port);
+  void run_calls(Conn& c, CallPhase phase, int source);
+  void connection_main(Conn& c);
+  void serve(Conn& c);
+  void wait_for_director();
+  /// Records a step. `anchor`: its place among the trace events; by default the events so far.
+  void record(Conn* c, int source, const std::string& host, std::string text,
+              std::optional<std::size_t> anchor = {});
+  std::size_t events_so_far() const { return world_->trace().events().size(); }
+  void fill_from_trace(Conn& c);
+  Host& host(std::string_view name) { return *world_->find_host(name); }
+  TimePoint horizon() const { return kEpoch + sc_.duration; }
+
+  const Scenario& sc_;
+  std::uint64_t seed_;
+  std::unique_ptr<winsock::World> world_;
+  std::vector<Conn> conns_;
+  std::map<std::pair<std::string, std::uint16_t>, SOCKET> listeners_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  Director director_ = Director::kRunning;
+  TimePoint director_deadline_;
+  bool attached_ = false;
+  std::vector<Sorted> records_;
+  std::uint64_t director_seq_ = 0;
+};
+
+// ---- recording -----------------------------------------------------------------------------
+
+void Run::record(Conn* c, int source, const std::string& host_name, std::string text,
+                 std::optional<std::size_t> anchor) {
+  Sorted s;
+  // Only the thread acting at this instant reads the trace: nobody else is touching it.
+  s.record.anchor = anchor.value_or(events_so_far());
+  s.record.at = world_->now();
+  s.record.host = host_name;
+  s.record.text = std::move(text);
+  s.source = source;
+  if (c != nullptr) {
+    s.record.connection = c->index;
+    s.conn_rank = c->index;
+  }
+  std::lock_guard lock(mu_);
+  s.seq = source == kDirector ? director_seq_++ : c->seq++;
+  records_.push_back(std::move(s));
+}
+
+// ---- set-up ----------------------------------------------------------------------------------
+
+Status Run::set_up() {
+  world_->set_horizon(horizon());
+  for (const HostSpec& h : sc_.hosts) {
+    auto added = world_->add_host(h.name, h.profile, h.address);
+    if (!added.ok()) return added.error();
+    for (const auto& [value, data] : h.registry) {
+      if (Status s = added->get().set_registry(value, data); !s.ok()) return s;
+    }
+  }
+  for (const LinkSpec& l : sc_.links) {
+    if (Status s = world_->set_link(host(l.a), host(l.b), l.path); !s.ok()) return s;
+  }
+  for (Host* h : world_->hosts()) {
+    HostScope on(*h);
+    WSADATA data;
+    if (WSAStartup(MAKEWORD(2, 2), &data) != 0) {
+      return invalid_state("WSAStartup failed on " + std::string(h->name()));
+    }
+  }
+  // Listeners: the ports a host lists, else every port a connection targets on it.
+  for (const HostSpec& h : sc_.hosts) {
+    std::vector<std::uint16_t> ports;
+    if (h.listen) {
+      ports = *h.listen;
+    } else {
+      for (const ConnectionSpec& c : sc_.connections) {
+        if (c.to == h.name && std::find(ports.begin(), ports.end(), c.port) == ports.end()) {
+          ports.push_back(c.port);
+        }
+      }
+    }
+    HostScope on(host(h.name));
+    for (std::uint16_t port : ports) {
+      SOCKET l = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+      sockaddr_in any = to_sockaddr(Ipv4Address{0}, port);
+      u_long nonblocking = 1;
+      if (l == INVALID_SOCKET || bind(l, reinterpret_cast<sockaddr*>(&any), sizeof any) != 0 ||
+          listen(l, SOMAXCONN) != 0 || ioctlsocket(l, FIONBIO, &nonblocking) != 0) {
+        return invalid_state("cannot listen on " + h.name + ":" + std::to_string(port) + ": " +
+                             wsa_error_text(WSAGetLastError()));
+      }
+      listeners_[{h.name, port}] = l;
+    }
+  }
+  for (const HostSpec& h : sc_.hosts)
+    host(h.name).set_switches(h.switches);
+  // Faults the model schedules itself run at their exact instant, before anything else due then.
+  for (const FaultSpec& f : sc_.faults) {
+    const TimePoint at = kEpoch + f.at;
+    std::optional<Fault> model_fault;
+    switch (f.kind) {
+      case FaultKind::kCrash:
+        model_fault = CrashHost{host(f.host).id()};
+        break;
+      case FaultKind::kRestart:
+        model_fault = RestartHost{host(f.host).id()};
+        break;
+      case FaultKind::kReboot:
+        model_fault = RebootHost{host(f.host).id()};
+        break;
+      case FaultKind::kPartition:
+        model_fault = PartitionHosts{host(f.host).id(), host(f.other).id(), f.both_ways};
+        break;
+      case FaultKind::kHeal:
+        model_fault = HealHosts{host(f.host).id(), host(f.other).id(), f.both_ways};
+        break;
+      case FaultKind::kNat:
+      case FaultKind::kNetworkDown:
+      case FaultKind::kNetworkUp:
+        break;  // the director applies these
+    }
+    if (model_fault) {
+      if (Status s = world_->schedule(at, *model_fault); !s.ok()) return s;
+    }
+  }
+  conns_.resize(sc_.connections.size());
+  for (std::size_t i = 0; i < conns_.size(); ++i) {
+    Conn& c = conns_[i];
+    c.spec = &sc_.connections[i];
+    c.index = i;
+    c.client = &host(c.spec->from);
+    c.server = &host(c.spec->to);
+    c.report.name = c.spec->name;
+    c.report.client = c.spec->from;
+    c.report.server = c.spec->to;
+    c.report.profile = std::string(c.client->profile().name);
+    c.report.port = c.spec->port;
+  }
+  return {};
+}
+
+// ---- the director ------------------------------------------------------------------------------
+
+void Run::direct() {
+  std::vector<Action> actions;
+  for (std::size_t i = 0; i < sc_.faults.size(); ++i) {
+    const FaultKind k = sc_.faults[i].kind;
+    if (k == FaultKind::kNat || k == FaultKind::kNetworkDown || k == FaultKind::kNetworkUp) {
+      actions.push_back({kEpoch + sc_.faults[i].at, ActionKind::kFault, i});
+    }
+  }
+  for (std::size_t i = 0; i < sc_.connections.size(); ++i) {
+    actions.push_back({kEpoch + sc_.connections[i].at, ActionKind::kConnect, i});
+  }
+  for (std::size_t i = 0; i < sc_.traffic.size(); ++i) {
+    actions.push_back({kEpoch + sc_.traffic[i].at, ActionKind::kTraffic, i});
+  }
+  std::stable_sort(actions.begin(), actions.end(), [](const Action& a, const Action& b) {
+    return std::tie(a.at, a.kind) < std::tie(b.at, b.kind);
+  });
+
+  {
+    // The director's own binding: any host will do, it only sleeps through it.
+    HostScope base(*world_->hosts().front());
+    for (const Action& a : actions) {
+      sleep_until(a.at);
+      switch (a.kind) {
+        case ActionKind::kFault:
+          fault(sc_.faults[a.index]);
+          break;
+        case ActionKind::kConnect:
+          start_connection(conns_[a.index]);
+          break;
+        case ActionKind::kTraffic:
+          traffic(sc_.traffic[a.index]);
+          break;
+      }
+    }
+    std::lock_guard lock(mu_);
+    director_ = Director::kDone;
+  }
+  cv_.notify_all();
+  for (Conn& c : conns_) {
+    if (c.thread.joinable()) c.thread.join();
+  }
+}
+
+void Run::sleep_until(TimePoint t) {
+  while (true) {
+    const TimePoint now = world_->now();
+    if (now >= t || now >= horizon()) return;
+    const std::int64_t ms = std::min<std::int64_t>(to_ms(t - now), 0xFFFFFFFE);
+    {
+      std::lock_guard lock(mu_);
+      director_ = Director::kSleeping;
+      director_deadline_ = now + std::chrono::milliseconds(ms);
+    }
+    cv_.notify_all();
+    Sleep(static_cast<DWORD>(ms));
+    std::lock_guard lock(mu_);
+    director_ = Director::kRunning;
+  }
+}
+
+void Run::wait_for_director() {
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [&] {
+    switch (director_) {
+      case Director::kDone:
+        return true;
+      case Director::kRunning:
+        return false;
+      case Director::kSleeping:
+        return director_deadline_ > world_->now();
+    }
+    return true;
+  });
+}
+
+void Run::fault(const FaultSpec& f) {
+  Host& a = host(f.host);
+  const std::size_t before = events_so_far();
+  switch (f.kind) {
+    case FaultKind::kNat: {
+      Host& b = host(f.other);
+      const Status s = world_->add_nat(a, b, f.nat);
+      record(nullptr, kDirector, f.host,
+             s.ok() ? "NAT between " + f.host + " and " + f.other + ": forgets flows idle for " +
+                          seconds_text(f.nat.idle_timeout) +
+                          (f.nat.on_expiry == NatExpiry::kReset ? ", then answers with RST"
+                                                                : ", then drops their segments")
+                    : "NAT not added: " + s.error().message,
+             before);
+      break;
+    }
+    case FaultKind::kNetworkDown:
+    case FaultKind::kNetworkUp: {
+      const bool down = f.kind == FaultKind::kNetworkDown;
+      winsock::HostSwitches sw = a.switches();
+      sw.network_down = down;
+      a.set_switches(sw);
+      for (Host* other : world_->hosts()) {
+        if (other == &a) continue;
+        (void)(down ? world_->partition(a, *other) : world_->heal(a, *other));
+      }
+      record(nullptr, kDirector, f.host,
+             down ? "network down: Winsock calls fail with WSAENETDOWN, no segment passes"
+                  : "network up again",
+             before);
+      break;
+    }
+    default:
+      break;  // scheduled in the model
+  }
+}
+
+void Run::run_calls(Conn& c, CallPhase phase, int source) {
+  for (const ScenarioCall& call : c.spec->calls) {
+    if (call.when != phase) continue;
+    const std::size_t before = events_so_far();
+    const CallOutcome out = execute(call.call, c.socket);
+    c.report.calls.push_back(
+        {describe(call.call), out, world_->now(), std::string(to_string(phase))});
+    record(&c, source, c.spec->from, describe(call.call) + " = " + describe(out), before);
+  }
+}
+
+void Run::start_connection(Conn& c) {
+  HostScope on(*c.client);
+  c.socket = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+  if (c.socket == INVALID_SOCKET) {
+    const int e = WSAGetLastError();
+    c.report.connect_error = CallOutcome{SOCKET_ERROR, e};
+    c.report.failed_call = "socket()";
+    record(&c, kDirector, c.spec->from, "socket() = INVALID_SOCKET, " + wsa_error_text(e));
+    return;
+  }
+  run_calls(c, CallPhase::kBeforeConnect, kDirector);
+  u_long nonblocking = 1;
+  (void)ioctlsocket(c.socket, FIONBIO, &nonblocking);  // the thread waits in select()
+  const sockaddr_in to = to_sockaddr(c.server->address(), c.spec->port);
+  const std::size_t before = events_so_far();  // the SYN is sent inside connect()
+  const int r = connect(c.socket, reinterpret_cast<const sockaddr*>(&to), sizeof to);
+  const int e = r == SOCKET_ERROR ? WSAGetLastError() : 0;
+  const std::string target =
+      c.spec->to + " " + to_string(SocketAddress{c.server->address(), c.spec->port});
+  if (r == SOCKET_ERROR && e != WSAEWOULDBLOCK) {
+    c.report.connect_error = CallOutcome{r, e};
+    record(&c, kDirector, c.spec->from,
+           "connect(" + target + ") = SOCKET_ERROR, " + wsa_error_text(e), before);
+    return;
+  }
+  sockaddr_in local{};
+  int len = sizeof local;
+  if (getsockname(c.socket, reinterpret_cast<sockaddr*>(&local), &len) == 0) {
+    c.report.local =
+        SocketAddress{Ipv4Address{ntohl(local.sin_addr.s_addr)}, ntohs(local.sin_port)};
+  }
+  record(&c, kDirector, c.spec->from,
+         "connect(" + target + ") from port " +
+             (c.report.local ? std::to_string(c.report.local->port) : std::string("?")) +
+             ": handshake started",
+         before);
+  run_calls(c, CallPhase::kConnecting, kDirector);
+
+  // The connection's thread must be attached before time may move on.
+  {
+    std::lock_guard lock(mu_);
+    attached_ = false;
+  }
+  c.thread = std::thread([this, &c] { connection_main(c); });
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [&] { return attached_; });
+}
+
+void Run::accept_pending(Host& server, std::uint16_t port) {
+  const auto it = listeners_.find({std::string(server.name()), port});
+  if (it == listeners_.end()) return;
+  while (true) {
+    sockaddr_in peer{};
+    int len = sizeof peer;
+    const SOCKET a = accept(it->second, reinterpret_cast<sockaddr*>(&peer), &len);
+    if (a == INVALID_SOCKET) return;
+    const SocketAddress from{Ipv4Address{ntohl(peer.sin_addr.s_addr)}, ntohs(peer.sin_port)};
+    for (Conn& c : conns_) {
+      if (c.server == &server && c.spec->port == port && c.report.local == from &&
+          c.server_socket == INVALID_SOCKET) {
+        c.server_socket = a;
+      }
+    }
+  }
+}
+
+void Run::traffic(const TrafficSpec& t) {
+  const auto it = std::find_if(conns_.begin(), conns_.end(),
+                               [&](const Conn& c) { return c.spec->name == t.connection; });
+  Conn& c = *it;
+  std::string data(t.bytes, ' ');
+  static constexpr std::string_view kPattern = "ws2sim keep-alive test data\n";
+  for (std::size_t i = 0; i < data.size(); ++i)
+    data[i] = kPattern[i % kPattern.size()];
+  const std::string what =
+      "send(" + std::to_string(t.bytes) + (t.bytes == 1 ? " byte)" : " bytes)");
+  if (t.from_server) {
+    HostScope on(*c.server);
+    if (c.server_socket == INVALID_SOCKET) accept_pending(*c.server, c.spec->port);
+    if (c.server_socket == INVALID_SOCKET) {
+      record(&c, kDirector, c.spec->to,
+             what + " not made: the server has not accepted this connection");
+      return;
+    }
+    const std::size_t before = events_so_far();
+    const int r = send(c.server_socket, data.data(), static_cast<int>(data.size()), 0);
+    record(&c, kDirector, c.spec->to,
+           what + " = " + result_text(r, r == SOCKET_ERROR ? WSAGetLastError() : 0), before);
+    return;
+  }
+  HostScope on(*c.client);
+  if (c.socket == INVALID_SOCKET) {
+    record(&c, kDirector, c.spec->from, what + " not made: the connection has no socket");
+    return;
+  }
+  const std::size_t before = events_so_far();
+  const int r = send(c.socket, data.data(), static_cast<int>(data.size()), 0);
+  record(&c, kDirector, c.spec->from,
+         what + " = " + result_text(r, r == SOCKET_ERROR ? WSAGetLastError() : 0), before);
+}
+
+// ---- a connection's thread -------------------------------------------------------------------
+
+void Run::connection_main(Conn& c) {
+  HostScope on(*c.client);
+  {
+    std::lock_guard lock(mu_);
+    attached_ = true;
+  }
+  cv_.notify_all();
+  serve(c);
+}  // releasing the scope detaches the thread: it no longer holds time still
+
+void Run::serve(Conn& c) {
+  const std::string& me = c.spec->from;
+  fd_set writable;
+  FD_ZERO(&writable);
+  FD_SET(c.socket, &writable);
+  fd_set failed = writable;
+  const int n = select(0, nullptr, &writable, &failed, nullptr);
+  const int select_error = n == SOCKET_ERROR ? WSAGetLastError() : 0;
+  wait_for_director();
+  if (n == SOCKET_ERROR) {
+    const bool end = world_->now() >= horizon() && select_error == WSAEINTR;
+    if (!end) {
+      c.report.connect_error = CallOutcome{SOCKET_ERROR, select_error};
+      c.report.failed_call = "select() while connecting";
+    }
+    record(&c, kConnectionThread, me,
+           end ? std::string("connect() still in progress when the scenario ended")
+               : "select() while connecting = SOCKET_ERROR, " + wsa_error_text(select_error));
+    return;
+  }
+  if (FD_ISSET(c.socket, &failed)) {
+    int so_error = 0;
+    int len = sizeof so_error;
+    (void)getsockopt(c.socket, SOL_SOCKET, SO_ERROR, reinterpret_cast<char*>(&so_error), &len);
+    c.report.connect_error = CallOutcome{SOCKET_ERROR, so_error};
+    record(&c, kConnectionThread, me, "connect() failed: " + wsa_error_text(so_error));
+    return;
+  }
+  u_long blocking = 0;
+  (void)ioctlsocket(c.socket, FIONBIO, &blocking);
+  run_calls(c, CallPhase::kAfterConnect, kConnectionThread);
+
+  std::vector<char> buf(65536);
+  while (true) {
+    const int r = recv(c.socket, buf.data(), static_cast<int>(buf.size()), 0);
+    const int error = r == SOCKET_ERROR ? WSAGetLastError() : 0;
+    wait_for_director();
+    const TimePoint now = world_->now();
+    if (r > 0) {
+      c.report.bytes_received += static_cast<std::uint64_t>(r);
+      record(&c, kConnectionThread, me,
+             "recv() = " + std::to_string(r) + (r == 1 ? " byte" : " bytes"));
+      continue;
+    }
+    c.report.pending = CallResult{"recv()", CallOutcome{r, error}, now, {}};
+    if (r == 0) {
+      record(&c, kConnectionThread, me, "recv() = 0: the server closed the connection");
+      return;
+    }
+    if (error == WSAEINTR && now >= horizon()) {
+      c.report.open_at_end = true;
+      return;  // still waiting when the scenario's time ran out
+    }
+    record(&c, kConnectionThread, me,
+           "recv() in progress = SOCKET_ERROR, " + wsa_error_text(error));
+    break;
+  }
+  // Calls made after the connection failed.
+  char byte = 0;
+  const int r1 = recv(c.socket, &byte, 1, 0);
+  const int e1 = r1 == SOCKET_ERROR ? WSAGetLastError() : 0;
+  c.report.later.push_back({"recv()", {r1, e1}, world_->now(), {}});
+  record(&c, kConnectionThread, me, "later recv() = " + result_text(r1, e1));
+  const int r2 = send(c.socket, "x", 1, 0);
+  const int e2 = r2 == SOCKET_ERROR ? WSAGetLastError() : 0;
+  c.report.later.push_back({"send()", {r2, e2}, world_->now(), {}});
+  record(&c, kConnectionThread, me, "later send() = " + result_text(r2, e2));
+}
+
+// ---- after the run -----------------------------------------------------------------------------
+
+void Run::fill_from_trace(Conn& c) {
+  ConnectionReport& r = c.report;
+  if (!r.local) return;
+  const HostId client = c.client->id();
+  const HostId server = c.server->id();
+  for (const TraceEvent& e : world_->trace().events()) {
+    if (e.kind != TraceKind::kSegmentSent || !e.segment || !e.connection) continue;
+    if (!r.client_serial && e.host == client && e.segment->source == *r.local)
+      r.client_serial = e.connection;
+    if (!r.server_serial && e.host == server && e.segment->destination == *r.local) {
+      r.server_serial = e.connection;
+    }
+    if (r.client_serial && r.server_serial) break;
+  }
+  if (!r.client_serial) return;
+  for (const TraceEvent& e : world_->trace().events()) {
+    if (r.server_serial && e.connection == r.server_serial && e.host == server &&
+        e.kind == TraceKind::kConnectionClosed && !r.server_closed_at) {
+      r.server_closed_at = e.at;
+      r.server_reason = e.reason;
+    }
+    if (e.connection != r.client_serial || e.host != client) continue;
+    switch (e.kind) {
+      case TraceKind::kProbeSent:
+        ++r.probes_sent;
+        break;
+      case TraceKind::kProbeAnswered:
+        ++r.probes_answered;
+        break;
+      case TraceKind::kSegmentReceived:
+        // A RST ends the connection; the segment before it is the last sign of life.
+        if (!r.closed_at && e.segment && !e.segment->has(tcp_flags::kRst)) r.last_receive = e.at;
+        break;
+      case TraceKind::kConnectionEstablished:
+        if (!r.established_at) r.established_at = e.at;
+        break;
+      case TraceKind::kConnectionClosed:
+        if (!r.closed_at) {
+          r.closed_at = e.at;
+          r.reason = e.reason;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+Result<RunReport> Run::go() {
+  if (Status s = set_up(); !s.ok()) return s.error();
+  direct();
+  (void)world_->run_until(horizon());  // the rest of the scenario's time, nobody attached
+  for (Conn& c : conns_)
+    fill_from_trace(c);
+
+  std::sort(records_.begin(), records_.end(), [](const Sorted& a, const Sorted& b) {
+    return std::tie(a.record.anchor, a.record.at, a.source, a.conn_rank, a.seq) <
+           std::tie(b.record.anchor, b.record.at, b.source, b.conn_rank, b.seq);
+  });
+  RunReport report;
+  report.scenario = sc_;
+  report.seed = seed_;
+  report.end = horizon();
+  for (Sorted& s : records_)
+    report.records.push_back(std::move(s.record));
+  for (Conn& c : conns_)
+    report.connections.push_back(std::move(c.report));
+  report.world = std::move(world_);
+  return report;
+}
+
+}  // namespace
+
+std::optional<std::size_t> RunReport::connection_of(const TraceEvent& e) const {
+  if (!e.connection) return std::nullopt;
+  for (std::size_t i = 0; i < connections.size(); ++i) {
+    if (connections[i].client_serial == e.connection ||
+        connections[i].server_serial == e.connection) {
+      return i;
+    }
+  }
+  return std::nullopt;
+}
+
+std::size_t RunReport::probe_count() const {
+  std::size_t n = 0;
+  for (const TraceEvent& e : trace().events())
+    n += e.kind == TraceKind::kProbeSent ? 1 : 0;
+  return n;
+}
+
+Result<RunReport> run_scenario(const Scenario& scenario, std::optional<std::uint64_t> seed) {
+  Run run(scenario, seed.value_or(scenario.seed));
+  return run.go();
+}
+
+}  // namespace ws2sim::cli

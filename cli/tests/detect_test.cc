@@ -1,0 +1,215 @@
+// `detect`: the detection times and call results of the spec (shared/spec/winsock-keepalive.md
+// §2, §3, §5; clients.md P4), measured by really running the calls on emulated sockets.
+#include "ws2sim/cli/detect.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "ws2sim/cli/commands.h"
+#include "ws2sim/cli/time_text.h"
+
+namespace ws2sim::cli {
+namespace {
+
+using namespace std::chrono_literals;
+using winsock::RegistryValue;
+
+constexpr int kWsaEnoprotoopt = 10042;
+constexpr int kWsaEnetreset = 10052;
+constexpr int kWsaEintr = 10004;
+
+const KeepAliveCall kSoKeepAliveOn{.kind = CallKind::kSoKeepAlive, .value = 1};
+
+DetectResult run(DetectRequest q) {
+  Result<DetectResult> r = detect(q);
+  EXPECT_TRUE(r.ok()) << r.error().message;
+  return r.ok() ? std::move(r).value() : DetectResult{};
+}
+
+TEST(Detect, Windows10DefaultsTwoHoursTenProbesTenSeconds) {
+  const DetectResult r =
+      run({.profile = "windows-10-22h2", .registry = {}, .calls = {kSoKeepAliveOn}});
+  ASSERT_EQ(r.calls.size(), 1U);
+  EXPECT_FALSE(r.calls[0].second.failed());
+  EXPECT_EQ(r.probe_times.size(), 10U);
+  ASSERT_TRUE(r.detection.has_value());
+  EXPECT_EQ(to_ms(*r.detection), 7'210'000);
+  EXPECT_EQ(r.recv.error, kWsaEnetreset);
+  EXPECT_EQ(r.reason, CloseReason::kKeepAliveTimeout);
+  // First probe two hours after the last received segment, then one a second.
+  EXPECT_EQ(r.probe_times.front() - r.last_receive, 2h);
+  EXPECT_EQ(r.probe_times.back() - r.last_receive, 2h + 9s);
+}
+
+TEST(Detect, WindowsXpDefaultsFiveProbes) {
+  const DetectResult r = run({.profile = "windows-xp", .registry = {}, .calls = {kSoKeepAliveOn}});
+  EXPECT_EQ(r.probe_times.size(), 5U);
+  ASSERT_TRUE(r.detection.has_value());
+  EXPECT_EQ(to_ms(*r.detection), 7'205'000);
+  EXPECT_EQ(r.recv.error, kWsaEnetreset);
+}
+
+TEST(Detect, XpTcpMaxDataRetransmissions300IsClampedTo255Probes) {
+  const DetectResult r = run({.profile = "windows-xp",
+                              .registry = {{RegistryValue::kTcpMaxDataRetransmissions, 300}},
+                              .calls = {kSoKeepAliveOn}});
+  EXPECT_EQ(r.probe_times.size(), 255U);
+  ASSERT_TRUE(r.detection.has_value());
+  EXPECT_EQ(to_ms(*r.detection), 7'455'000);
+}
+
+TEST(Detect, RegistryTimesApplyOnVistaButNotTheCount) {
+  const DetectResult r = run({.profile = "windows-7",
+                              .registry = {{RegistryValue::kKeepAliveTime, 60'000},
+                                           {RegistryValue::kKeepAliveInterval, 2'000},
+                                           {RegistryValue::kTcpMaxDataRetransmissions, 3}},
+                              .calls = {kSoKeepAliveOn}});
+  EXPECT_EQ(r.probe_times.size(), 10U);
+  EXPECT_EQ(to_ms(*r.detection), 60'000 + 10 * 2'000);
+}
+
+TEST(Detect, Windows1703RejectsTcpKeepIntvlWhileEarlierCallsStayInEffect) {  // clients.md P4
+  const DetectResult r = run({.profile = "windows-10-1703",
+                              .registry = {},
+                              .calls = {{.kind = CallKind::kKeepAliveVals,
+                                         .onoff = 1,
+                                         .keepalivetime = 60'000,
+                                         .keepaliveinterval = 1'000},
+                                        {.kind = CallKind::kTcpKeepCnt, .value = 3},
+                                        {.kind = CallKind::kTcpKeepIntvl, .value = 5}}});
+  ASSERT_EQ(r.calls.size(), 3U);
+  EXPECT_EQ(r.calls[0].second, (CallOutcome{0, 0}));
+  EXPECT_EQ(r.calls[1].second, (CallOutcome{0, 0}));
+  EXPECT_EQ(r.calls[2].second, (CallOutcome{-1, kWsaEnoprotoopt}));
+  // 60 s idle, 3 probes (TCP_KEEPCNT) 1 s apart (the ioctl's interval, not TCP_KEEPINTVL's 5 s).
+  EXPECT_EQ(r.probe_times.size(), 3U);
+  EXPECT_EQ(to_ms(*r.detection), 63'000);
+  EXPECT_EQ(describe(r.calls[2].second), "WSAENOPROTOOPT (10042)");
+}
+
+TEST(Detect, TheSameCallsOn1709AllSucceed) {
+  const DetectResult r = run({.profile = "windows-10-1709",
+                              .registry = {},
+                              .calls = {{.kind = CallKind::kKeepAliveVals,
+                                         .onoff = 1,
+                                         .keepalivetime = 60'000,
+                                         .keepaliveinterval = 1'000},
+                                        {.kind = CallKind::kTcpKeepCnt, .value = 3},
+                                        {.kind = CallKind::kTcpKeepIntvl, .value = 5}}});
+  EXPECT_FALSE(r.calls[2].second.failed());
+  EXPECT_EQ(to_ms(*r.detection), 60'000 + 3 * 5'000);
+}
+
+TEST(Detect, OrderMattersTheLastWriterWins) {
+  const KeepAliveCall idle{.kind = CallKind::kTcpKeepIdle, .value = 30};
+  const KeepAliveCall vals{.kind = CallKind::kKeepAliveVals,
+                           .onoff = 1,
+                           .keepalivetime = 90'000,
+                           .keepaliveinterval = 1'000};
+  const DetectResult a = run({.profile = "windows-11", .registry = {}, .calls = {idle, vals}});
+  const DetectResult b = run({.profile = "windows-11", .registry = {}, .calls = {vals, idle}});
+  EXPECT_EQ(to_ms(*a.detection), 90'000 + 10 * 1'000);
+  EXPECT_EQ(to_ms(*b.detection), 30'000 + 10 * 1'000);
+}
+
+TEST(Detect, XpRejectsTcpKeepAliveOption) {  // clients.md P5
+  const DetectResult r =
+      run({.profile = "windows-xp",
+           .registry = {},
+           .calls = {kSoKeepAliveOn, {.kind = CallKind::kTcpKeepAlive, .value = 10}}});
+  EXPECT_EQ(r.calls[1].second.error, kWsaEnoprotoopt);
+  EXPECT_EQ(to_ms(*r.detection), 7'205'000);  // the system defaults remain
+}
+
+TEST(Detect, NeverDetectedEndsAtTheHorizonWithWsaEintr) {
+  const DetectResult no_calls = run({.profile = "windows-10-22h2", .registry = {}, .calls = {}});
+  EXPECT_FALSE(no_calls.detection.has_value());
+  EXPECT_EQ(no_calls.recv.error, kWsaEintr);
+  EXPECT_TRUE(no_calls.probe_times.empty());
+
+  const DetectResult zero = run({.profile = "windows-xp",
+                                 .registry = {{RegistryValue::kTcpMaxDataRetransmissions, 0},
+                                              {RegistryValue::kPPTPTcpMaxDataRetransmissions, 0}},
+                                 .calls = {kSoKeepAliveOn}});
+  EXPECT_FALSE(zero.detection.has_value());
+  EXPECT_EQ(zero.recv.error, kWsaEintr);
+  const nlohmann::ordered_json j = detect_json(zero);
+  EXPECT_TRUE(j["detection_ms"].is_null());
+  EXPECT_EQ(j["error"], "WSAEINTR");
+  EXPECT_EQ(j["error_code"], kWsaEintr);
+}
+
+TEST(Detect, BadRequestsAreErrorsNotCrashes) {
+  EXPECT_FALSE(detect({.profile = "windows-12", .registry = {}, .calls = {}}).ok());
+  Result<DetectResult> r = detect(
+      {.profile = "windows-xp", .registry = {{RegistryValue::kKeepAliveTime, 0}}, .calls = {}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "KeepAliveTime must be from 1 to 0xFFFFFFFF milliseconds, got 0");
+}
+
+TEST(Detect, JsonShape) {
+  const DetectResult r =
+      run({.profile = "windows-10-1703",
+           .registry = {{RegistryValue::kKeepAliveInterval, 500}},
+           .calls = {kSoKeepAliveOn, {.kind = CallKind::kTcpKeepIntvl, .value = 5}}});
+  const nlohmann::ordered_json j = detect_json(r);
+  EXPECT_EQ(j["profile"], "windows-10-1703");
+  ASSERT_TRUE(j["calls"].is_array());
+  ASSERT_EQ(j["calls"].size(), 2U);
+  EXPECT_EQ(j["calls"][0]["call"], "setsockopt(SOL_SOCKET, SO_KEEPALIVE, 1)");
+  EXPECT_EQ(j["calls"][0]["result"], 0);
+  EXPECT_TRUE(j["calls"][0]["error"].is_null());
+  EXPECT_EQ(j["calls"][1]["call"], "setsockopt(IPPROTO_TCP, TCP_KEEPINTVL, 5)");
+  EXPECT_EQ(j["calls"][1]["result"], -1);
+  EXPECT_EQ(j["calls"][1]["error"], "WSAENOPROTOOPT");
+  EXPECT_EQ(j["calls"][1]["error_code"], kWsaEnoprotoopt);
+  EXPECT_EQ(j["probes"], 10);
+  ASSERT_EQ(j["probe_schedule_ms"].size(), 10U);
+  EXPECT_EQ(j["probe_schedule_ms"][0], 7'200'000);
+  EXPECT_EQ(j["probe_schedule_ms"][9], 7'200'000 + 9 * 500);
+  EXPECT_EQ(j["detection_ms"], 7'205'000);
+  EXPECT_EQ(j["error"], "WSAENETRESET");
+  EXPECT_EQ(j["error_code"], kWsaEnetreset);
+  EXPECT_EQ(j["reason"], "keepalive-timeout");
+  EXPECT_EQ(j["registry"]["KeepAliveInterval"], 500);
+}
+
+TEST(Detect, AllProfilesGivesOneResultPerProfileInTableOrder) {
+  Result<std::vector<DetectResult>> all =
+      detect_all_profiles({.profile = {}, .registry = {}, .calls = {kSoKeepAliveOn}});
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), winsock::all_profiles().size());
+  for (std::size_t i = 0; i < all->size(); ++i) {
+    const DetectResult& r = (*all)[i];
+    EXPECT_EQ(r.profile, winsock::all_profiles()[i].name);
+    EXPECT_EQ(to_ms(*r.detection), winsock::all_profiles()[i].major == 5 ? 7'205'000 : 7'210'000)
+        << r.profile;
+  }
+  const std::string table = format_detect_table(*all);
+  EXPECT_THAT(table, ::testing::HasSubstr("windows-xp             OK     5       7205000"));
+  EXPECT_THAT(table, ::testing::HasSubstr("windows-11             OK     10      7210000"));
+}
+
+TEST(Detect, CommandLineValueParsers) {
+  EXPECT_EQ(*parse_keepalive_vals("1,60000,1000"), (KeepAliveCall{.kind = CallKind::kKeepAliveVals,
+                                                                  .onoff = 1,
+                                                                  .keepalivetime = 60000,
+                                                                  .keepaliveinterval = 1000}));
+  EXPECT_EQ(parse_keepalive_vals("1,60000").error().message,
+            "\"1,60000\": expected ONOFF,TIME_MS,INTERVAL_MS, e.g. 1,60000,1000");
+  EXPECT_FALSE(parse_keepalive_vals("1,2,3,4").ok());
+  EXPECT_FALSE(parse_keepalive_vals("1,,3").ok());
+  EXPECT_EQ(*parse_dword("0xFFFFFFFF"), 0xFFFFFFFFU);
+  EXPECT_EQ(parse_dword("4294967296").error().message,
+            "\"4294967296\" does not fit a DWORD (0 to 4294967295)");
+  const auto reg = parse_registry_assignment("tcpmaxdataretransmissions=300");
+  ASSERT_TRUE(reg.ok());
+  EXPECT_EQ(reg->first, RegistryValue::kTcpMaxDataRetransmissions);
+  EXPECT_EQ(reg->second, 300U);
+  EXPECT_FALSE(parse_registry_assignment("KeepAliveTime").ok());
+}
+
+}  // namespace
+}  // namespace ws2sim::cli

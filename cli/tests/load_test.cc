@@ -1,0 +1,138 @@
+// `load`: the probe counts of a population, bucketed; the shape of the JSON; a million
+// connections in seconds.
+#include "ws2sim/cli/load.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <numeric>
+#include <sstream>
+
+#include "test_support.h"
+#include "ws2sim/cli/commands.h"
+
+namespace ws2sim::cli {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+
+LoadConfig dead_peers(std::uint64_t n) {
+  LoadConfig c;
+  c.population.connections = n;
+  c.population.open_spread = 1h;
+  c.population.keepalive = {.enabled = true, .idle = 7200s, .interval = 75s, .probe_count = 10};
+  c.population.dead_fraction = 1.0;
+  return c;
+}
+
+std::uint64_t sum(const std::vector<std::uint64_t>& v) {
+  return std::accumulate(v.begin(), v.end(), std::uint64_t{0});
+}
+
+TEST(Load, DeadPeersEveryConnectionSendsItsProbesAndDrops) {
+  const Result<LoadReport> r = run_load(dead_peers(20'000));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_TRUE(r->completed);
+  EXPECT_EQ(r->stats.probes_sent, 200'000U);
+  EXPECT_EQ(r->stats.connections_dropped, 20'000U);
+  EXPECT_EQ(sum(r->probes), r->stats.probes_sent);
+  EXPECT_EQ(sum(r->answers), 0U);
+  EXPECT_EQ(r->bucket, 1min);  // about 3 h 12 min in at most 300 buckets
+  // No probe before the first idle period ends; all done by spread + idle + 10 x 75 s.
+  EXPECT_EQ(r->probes[0], 0U);
+  EXPECT_LE(r->end, kEpoch + 1h + 7200s + 750s);
+  EXPECT_GE(r->peak_probes_per_second(), r->mean_probes_per_second());
+  // Steady state: 20000 connections opened over an hour, each probing every 75 s for 750 s.
+  EXPECT_NEAR(r->peak_probes_per_second(), 20'000.0 / 3600.0 * 10.0 * 75.0 / 75.0, 2.0);
+  EXPECT_DOUBLE_EQ(r->mean_bytes_per_second(), r->mean_probes_per_second() * 40.0);
+}
+
+TEST(Load, LivePeersAnswerAndTheAnswersCountOnTheWire) {
+  LoadConfig c = dead_peers(5'000);
+  c.population.dead_fraction = 0.2;
+  c.population.answer_delay = 30ms;
+  c.duration = 6h;
+  c.bucket = 10min;
+  const Result<LoadReport> r = run_load(c);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_FALSE(r->completed);
+  EXPECT_EQ(r->end, kEpoch + 6h);
+  EXPECT_EQ(r->probes.size(), 36U);
+  EXPECT_EQ(sum(r->probes), r->stats.probes_sent);
+  EXPECT_GT(sum(r->answers), 0U);
+  EXPECT_NEAR(static_cast<double>(r->stats.connections_dropped), 1000.0, 120.0);  // about a fifth
+  EXPECT_GT(r->mean_bytes_per_second(), r->mean_probes_per_second() * 40.0);
+}
+
+TEST(Load, SameSeedSameNumbers) {
+  LoadConfig c = dead_peers(10'000);
+  c.population.dead_fraction = 0.5;
+  c.duration = 5h;
+  const auto a = run_load(c);
+  const auto b = run_load(c);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(load_json(*a).dump(), load_json(*b).dump());
+  c.population.seed = 2;
+  EXPECT_NE(load_json(*run_load(c)).dump(), load_json(*a).dump());
+}
+
+TEST(Load, JsonShape) {
+  const Result<LoadReport> r = run_load(dead_peers(1'000));
+  ASSERT_TRUE(r.ok());
+  const nlohmann::ordered_json j = load_json(*r);
+  for (const char* key : {"connections", "spread_ms", "keepalive", "dead_fraction", "end_ms",
+                          "bucket_ms", "probes_sent", "probes_answered", "connections_dropped",
+                          "peak_probes_per_second", "peak_at_ms", "mean_probes_per_second",
+                          "peak_bytes_per_second", "mean_bytes_per_second", "buckets"}) {
+    EXPECT_TRUE(j.contains(key)) << key;
+  }
+  EXPECT_EQ(j["probes_sent"], 10'000);
+  EXPECT_EQ(j["keepalive"]["interval_ms"], 75'000);
+  EXPECT_EQ(j["buckets"].size(), r->probes.size());
+  EXPECT_EQ(j["buckets"][0]["t_ms"], 0);
+  testing::TempDir dir;
+  testing::write_file(dir.file("l.svg"), load_svg(*r));
+  testing::expect_well_formed_xml(dir.file("l.svg"));
+}
+
+TEST(Load, BadConfigurationsAreUsageErrors) {
+  LoadArgs a;
+  a.connections = 10;
+  a.dead_fraction = 2.0;
+  std::ostringstream out;
+  std::ostringstream err;
+  EXPECT_EQ(command_load(a, out, err), kExitUsage);
+  EXPECT_THAT(err.str(), HasSubstr("dead_fraction must be within [0, 1]"));
+  a.dead_fraction = 1.0;
+  a.idle = "2 hours";
+  err.str("");
+  EXPECT_EQ(command_load(a, out, err), kExitUsage);
+  EXPECT_THAT(err.str(), HasSubstr("ws2sim load: --idle: \"2 hours\" is not a duration"));
+  a.idle = "2h";
+  a.bucket = "1ms";
+  err.str("");
+  EXPECT_EQ(command_load(a, out, err), kExitUsage);
+  EXPECT_THAT(err.str(), HasSubstr("choose a wider one"));
+}
+
+TEST(Load, AMillionConnectionsInSeconds) {
+  const auto start = std::chrono::steady_clock::now();
+  const Result<LoadReport> r = run_load(dead_peers(1'000'000));
+  const auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->stats.probes_sent, 10'000'000U);
+  EXPECT_EQ(r->stats.connections_dropped, 1'000'000U);
+#ifdef NDEBUG  // optimised builds only: the sanitizer build is many times slower
+  EXPECT_LT(took, 10s) << "1,000,000 connections took "
+                       << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+                       << " ms";
+#else
+  (void)took;
+#endif
+}
+
+}  // namespace
+}  // namespace ws2sim::cli
