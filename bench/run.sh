@@ -9,7 +9,7 @@
 #   4. runs the Google Benchmark suites (scheduler operations 10^4..10^7, S1–S4 on the
 #      population, the Winsock emulator path).
 #
-#   bench/run.sh                 everything (about 10 minutes on 2 cores)
+#   bench/run.sh                 everything (about 15 minutes on 2 cores)
 #   bench/run.sh --smoke         every harness and suite once at a tiny size (CI); no install
 #   bench/run.sh --table-only    steps 1-3
 #   REPS=5 bench/run.sh          repetitions per (harness, workload); default 3 (S3: 1)

@@ -325,8 +325,7 @@ Status Population::run_to_completion() {
         "run_to_completion would never end: live peers (dead_fraction < 1) answer probes "
         "(answer_probability > 0) and keep their connections open; use run_until");
   }
-  while (impl_->scheduler.step()) {
-  }
+  impl_->scheduler.drain();
   return {};
 }
 

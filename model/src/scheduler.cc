@@ -475,6 +475,11 @@ std::optional<TimePoint> Scheduler::next_event_time() {
   return TimePoint{Duration{q == kInHeap ? heap_top()->due : lanes_[q].head_due}};
 }
 
+void Scheduler::drain() {
+  for (std::uint8_t q = peek(); q != kNowhere; q = peek())
+    run_next(q);
+}
+
 bool Scheduler::step() {
   const std::uint8_t q = peek();
   if (q == kNowhere) return false;

@@ -8,17 +8,18 @@
 // keep-alive do to a million connections over hours" in a fraction of a second, and it is what
 // `ws2sim load` and the benchmarks (bench/) run.
 //
-//   PopulationConfig cfg;                       // S1: 1 M dead peers, Linux-like 7200 s / 75 s x
-//   10 auto pop = Population::create(cfg).value(); pop->run_to_completion();                   //
-//   every connection dropped pop->stats().connections_dropped;           // 1'000'000
+//   PopulationConfig cfg;                        // S1: 1 M dead peers, 7200 s, 10 x 75 s
+//   auto pop = Population::create(cfg).value();
+//   pop->run_to_completion();                    // until every connection is dropped
+//   pop->stats().connections_dropped;            // 1'000'000
 //
 // The workload is a pure function of the seed (see `PopulationWorkload`): connection i opens at a
 // time drawn uniformly within the i-th 1/N of [0, open_spread) (jittered, so connection ids are
 // in opening order); its k-th traffic segment arrives uniformly within the k-th 1/n of
 // [open, open + traffic_window); whether its peer is dead, and whether a live peer answers the
 // probe sent at time t, are seeded draws keyed by (connection, t). Nothing depends on the order
-// in which events run, so other harnesses (an ns-3 model, a priority-queue baseline) reproduce the
-// same statistics exactly.
+// in which events run, so other harnesses (an ns-3 model, a priority-queue baseline) reproduce
+// the same statistics exactly.
 //
 // Opens and traffic segments form one arrival stream, ordered by (time, opens first, connection,
 // segment). One event at a time delivers it: the event for arrival k+1 is scheduled when arrival

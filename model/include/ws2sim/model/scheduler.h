@@ -188,6 +188,8 @@ class Scheduler {
   std::uint8_t peek() noexcept;
   void run_next(std::uint8_t queue);
   [[gnu::noinline]] void run_closure(std::uint32_t index);
+  // Runs events until none is pending; the clock stays at the last one's time.
+  void drain();
   EventId insert(std::int64_t time, std::int64_t delay, Task task);
   void enqueue(std::uint32_t ref, std::int64_t due, std::int64_t delay);
   std::uint8_t lane_for(std::int64_t delay) noexcept;
