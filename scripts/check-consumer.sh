@@ -71,6 +71,20 @@ for t in ws2sim_model_tests ws2sim_winsock_tests ws2sim_conformance ws2sim-versi
   ! grep -q "^$t:" <<<"$targets" || fail "a subproject build has ws2sim's own target $t"
 done
 
+echo "-- an unmodified Windows program with ws2sim_add_windows_program (installed package)"
+mkdir -p "$work/program"
+cat >"$work/program/CMakeLists.txt" <<CMAKE
+cmake_minimum_required(VERSION 3.25)
+project(program LANGUAGES C CXX)
+find_package(ws2sim 0.1 REQUIRED)
+ws2sim_add_windows_program(p1 "$root/examples/p1_ioctl_before_connect.c")
+CMAKE
+{ cmake -S "$work/program" -B "$work/program/build" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" &&
+  cmake --build "$work/program/build"; } >"$work/program.log" 2>&1 || { cat "$work/program.log"; fail "building a program with the harness failed"; }
+out=$(WS2SIM_PROFILE=windows-xp WS2SIM_LISTEN=10.0.0.2:5432 WS2SIM_CRASH_PEER_AT=1 "$work/program/build/p1" 2>&1 || true)
+grep -q "recv failed: error 10052 after 65000 ms" <<<"$out" || { echo "$out"; fail "the harnessed program did not run in the emulator"; }
+echo "p1 on emulated Windows XP: recv failed with WSAENETRESET after 65 s of virtual time"
+
 echo "-- pkg-config"
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 [ "$(pkg-config --modversion ws2sim-winsock)" = "$(pkg-config --modversion ws2sim-model)" ] || fail "pkg-config versions differ"

@@ -15,7 +15,10 @@ struct ErrorName {
   std::string_view name;
 };
 
-#define WS2SIM_ERROR_NAME(code) ErrorName{code, #code}
+#define WS2SIM_ERROR_NAME(code) \
+  ErrorName {                   \
+    code, #code                 \
+  }
 
 // Every error code winsock2.h defines, in numeric order within each group.
 constexpr std::array kErrors{

@@ -1,12 +1,14 @@
 // The GoogleTest helpers (ws2sim/gtest.h) on a real world: each matcher matches what happened,
 // and fails with a message that says what happened instead.
-#include "ws2sim/gtest.h"
-
 #include <gtest/gtest-spi.h>
+#include <mstcpip.h>  // SIO_KEEPALIVE_VALS, after the ws2sim headers like every drop-in header
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <vector>
+
+#include "ws2sim/gtest.h"
 
 namespace {
 
@@ -78,7 +80,8 @@ class Helpers : public ws2sim::gtest::WinsockTest {
   // idle 30 s, then one a second.
   static std::vector<ws2sim::TimePoint> expected_probes() {
     std::vector<ws2sim::TimePoint> t;
-    for (int i = 0; i < 10; ++i) t.push_back(at(30s + 10ms + i * 1s));
+    for (int i = 0; i < 10; ++i)
+      t.push_back(at(30s + 10ms + i * 1s));
     return t;
   }
 
@@ -86,7 +89,8 @@ class Helpers : public ws2sim::gtest::WinsockTest {
   Host* server = nullptr;
 };
 
-// ---- Succeeds / FailsWith / IsWsaError -------------------------------------------------------------
+// ---- Succeeds / FailsWith / IsWsaError
+// -------------------------------------------------------------
 
 TEST_F(Helpers, FailsWithMatchesTheErrorOfTheCallJustMade) {
   HostScope on(*client);
@@ -106,9 +110,10 @@ TEST_F(Helpers, FailsWithNamesTheActualErrorWhenItDiffers) {
   SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
   sockaddr_in to = address("10.0.0.2", 80);
   const int r = connect(s, reinterpret_cast<sockaddr*>(&to), sizeof to);
-  EXPECT_NONFATAL_FAILURE(EXPECT_THAT(r, FailsWith(WSAETIMEDOUT)),
-                          "Expected: fails (SOCKET_ERROR or INVALID_SOCKET) with WSAETIMEDOUT "
-                          "(10060)\n  Actual: -1 (the call failed with WSAECONNREFUSED (10061))");
+  EXPECT_NONFATAL_FAILURE(
+      EXPECT_THAT(r, FailsWith(WSAETIMEDOUT)),
+      "Expected: fails (SOCKET_ERROR or INVALID_SOCKET) with WSAETIMEDOUT "
+      "(10060)\n  Actual: -1 (of type int), the call failed with WSAECONNREFUSED (10061)");
   EXPECT_NONFATAL_FAILURE(EXPECT_THAT(r, Succeeds()),
                           "the call failed with WSAECONNREFUSED (10061)");
 }
@@ -138,7 +143,7 @@ TEST(WsaErrorMatcher, NamesBothErrors) {
   EXPECT_EQ(DescribeMatcher<int>(IsWsaError(WSAENETRESET), /*negation=*/true),
             "is not WSAENETRESET (10052)");
   EXPECT_NONFATAL_FAILURE(EXPECT_THAT(WSAECONNRESET, IsWsaError(WSAENETRESET)),
-                          "Actual: 10054, which is WSAECONNRESET (10054)");
+                          "Actual: 10054 (of type int), which is WSAECONNRESET (10054)");
   EXPECT_NONFATAL_FAILURE(EXPECT_THAT(0, IsWsaError(WSAENETRESET)), "which is 0 (no error)");
   EXPECT_NONFATAL_FAILURE(EXPECT_THAT(4242, IsWsaError(0)), "which is error 4242");
 }
@@ -152,7 +157,8 @@ TEST(ErrorNames, EveryCodeOfTheHeaderHasItsName) {
   EXPECT_EQ(ws2sim::winsock::describe_wsa_error(WSAETIMEDOUT), "WSAETIMEDOUT (10060)");
 }
 
-// ---- IsOk ------------------------------------------------------------------------------------------
+// ---- IsOk
+// ------------------------------------------------------------------------------------------
 
 TEST(IsOkMatcher, ExplainsTheError) {
   ws2sim::winsock::World world{1};
@@ -170,9 +176,9 @@ TEST_F(Helpers, ProbesAndDropMatchWhatHappened) {
   EXPECT_THAT(keepalive_gives_up(), FailsWith(WSAENETRESET));
   const Trace& trace = world.trace();
   EXPECT_THAT(trace, SentProbesAt(*client, expected_probes()));
-  EXPECT_THAT(trace, SentProbesAt(*client, {30s + 10ms, 31s + 10ms, 32s + 10ms, 33s + 10ms,
-                                            34s + 10ms, 35s + 10ms, 36s + 10ms, 37s + 10ms,
-                                            38s + 10ms, 39s + 10ms}));
+  EXPECT_THAT(trace,
+              SentProbesAt(*client, {30s + 10ms, 31s + 10ms, 32s + 10ms, 33s + 10ms, 34s + 10ms,
+                                     35s + 10ms, 36s + 10ms, 37s + 10ms, 38s + 10ms, 39s + 10ms}));
   EXPECT_THAT(trace, SentProbesAt(*server, std::vector<ws2sim::TimePoint>{}));
   EXPECT_THAT(trace, ProbesSentBy(*client, SizeIs(10)));
   EXPECT_THAT(trace, ProbesSentBy(*server, IsEmpty()));
@@ -208,7 +214,7 @@ TEST_F(Helpers, ProbeMatchersDescribeWhatTheyWant) {
   EXPECT_EQ(DescribeMatcher<const Trace&>(SentProbesAt(*client, std::vector<ws2sim::TimePoint>{})),
             "has client sending no keep-alive probes");
   EXPECT_EQ(DescribeMatcher<const Trace&>(ProbesSentBy(*client, SizeIs(10))),
-            "has client's keep-alive probe times, which has a size that is equal to 10");
+            "has client's keep-alive probe instants (size is equal to 10)");
   EXPECT_EQ(DescribeMatcher<const Trace&>(
                 ConnectionDropped(*client, at(40s + 10ms), CloseReason::kKeepAliveTimeout)),
             "has a connection of client closed at 40.010s because of keepalive-timeout");
@@ -216,11 +222,12 @@ TEST_F(Helpers, ProbeMatchersDescribeWhatTheyWant) {
 
 TEST_F(Helpers, InnerProbeMatchersPrintInstants) {
   keepalive_gives_up();
-  EXPECT_NONFATAL_FAILURE(
-      EXPECT_THAT(world.trace(), ProbesSentBy(*client, ElementsAre(at(30s)))),
-      "client sent 10 probes, at 30.010s");
+  EXPECT_NONFATAL_FAILURE(EXPECT_THAT(world.trace(), ProbesSentBy(*client, ElementsAre(at(30s)))),
+                          "(has 1 element that is equal to 30.000s)");
   EXPECT_NONFATAL_FAILURE(EXPECT_THAT(world.trace(), ProbesSentBy(*client, SizeIs(9))),
-                          "which has a size that is equal to 9");
+                          "Expected: has client's keep-alive probe instants (size is equal to 9)\n"
+                          "  Actual: a trace of 40 events from 0.000s to 40.010s (of type "
+                          "ws2sim::Trace), client sent 10 probes, at 30.010s");
 }
 
 TEST_F(Helpers, DropMismatchListsTheClosesThatHappened) {
@@ -228,7 +235,7 @@ TEST_F(Helpers, DropMismatchListsTheClosesThatHappened) {
   EXPECT_NONFATAL_FAILURE(
       EXPECT_THAT(world.trace(),
                   ConnectionDropped(*client, at(40s), CloseReason::kKeepAliveTimeout)),
-      "client's connections closed: connection 1 at 40.010s (keepalive-timeout)");
+      "client's connections closed: connection 2 at 40.010s (keepalive-timeout)");
   EXPECT_NONFATAL_FAILURE(
       EXPECT_THAT(world.trace(), ConnectionDropped(*client, CloseReason::kRetransmissionTimeout)),
       "(keepalive-timeout)");
@@ -259,10 +266,10 @@ TEST(FormatInstant, ExactWithAtLeastMilliseconds) {
 TEST_F(Helpers, TimelineTellsTheStoryWithoutSegments) {
   keepalive_gives_up();
   const std::string timeline = ws2sim::gtest::describe_timeline(world.trace());
-  EXPECT_THAT(timeline, HasSubstr("  0.010s client: connection 1 established\n"));
+  EXPECT_THAT(timeline, HasSubstr("  0.010s client: connection 2 established\n"));
   EXPECT_THAT(timeline, HasSubstr("server crashed\n"));
-  EXPECT_THAT(timeline, HasSubstr("  30.010s client: keep-alive probe 1/10 (connection 1)\n"));
-  EXPECT_THAT(timeline, HasSubstr("  40.010s client: connection 1 closed (keepalive-timeout)\n"));
+  EXPECT_THAT(timeline, HasSubstr("  30.010s client: keep-alive probe 1/10 (connection 2)\n"));
+  EXPECT_THAT(timeline, HasSubstr("  40.010s client: connection 2 closed (keepalive-timeout)\n"));
   EXPECT_THAT(timeline, Not(HasSubstr("segment")));
   const std::string short_one = ws2sim::gtest::describe_timeline(world.trace(), 2);
   EXPECT_THAT(short_one, HasSubstr("more\n"));

@@ -40,7 +40,8 @@ class ClientTest : public ws2sim::gtest::WinsockTest {
 TEST_F(ClientTest, NoticesADeadServerWithinFortySeconds) {
   make_hosts("windows-10-22h2");
   HostScope on(*client);  // this thread's Winsock calls now act on the client
-  SOCKET s = app::connect_with_keepalive("10.0.0.2", 443, {.idle_ms = 30'000, .interval_ms = 1'000});
+  SOCKET s =
+      app::connect_with_keepalive("10.0.0.2", 443, {.idle_ms = 30'000, .interval_ms = 1'000});
   ASSERT_THAT(s, Succeeds());  // connected at 10 ms of virtual time (5 ms each way)
 
   ASSERT_THAT(world.crash(*server), IsOk());  // the server stops answering
@@ -49,9 +50,9 @@ TEST_F(ClientTest, NoticesADeadServerWithinFortySeconds) {
 
   // 30 s idle after the last segment received (the SYN-ACK at 10 ms), then 10 probes 1 s apart;
   // the connection is dropped 1 s after the last one.
-  EXPECT_THAT(world.trace(), SentProbesAt(*client, {30s + 10ms, 31s + 10ms, 32s + 10ms, 33s + 10ms,
-                                                    34s + 10ms, 35s + 10ms, 36s + 10ms, 37s + 10ms,
-                                                    38s + 10ms, 39s + 10ms}));
+  EXPECT_THAT(world.trace(),
+              SentProbesAt(*client, {30s + 10ms, 31s + 10ms, 32s + 10ms, 33s + 10ms, 34s + 10ms,
+                                     35s + 10ms, 36s + 10ms, 37s + 10ms, 38s + 10ms, 39s + 10ms}));
   EXPECT_THAT(world.trace(),
               ConnectionDropped(*client, at(40s + 10ms), CloseReason::kKeepAliveTimeout));
   closesocket(s);

@@ -100,14 +100,16 @@ inline ::testing::Matcher<int> IsWsaError(int wsa_error);
 /// `ASSERT_THAT(world.set_link(a, b, {.latency = 5ms}), IsOk());`
 inline auto IsOk();
 
-// ---- Matchers on a world's trace -----------------------------------------------------------------
+// ---- Matchers on a world's trace
+// -----------------------------------------------------------------
 
 /// Matches a trace in which `host` sent keep-alive probes at exactly `times` (instants; see at()),
 /// no more, no fewer: `EXPECT_THAT(world.trace(), SentProbesAt(client, {at(30s), at(31s)}));`
-inline ::testing::Matcher<const Trace&> SentProbesAt(const Host& host, std::vector<TimePoint> times);
+inline ::testing::Matcher<const Trace&> SentProbesAt(const Host& host,
+                                                     std::vector<TimePoint> times);
 /// The same with durations since the start: `SentProbesAt(client, {30s, 31s})`.
 inline ::testing::Matcher<const Trace&> SentProbesAt(const Host& host,
-                                              std::initializer_list<Duration> since_start);
+                                                     std::initializer_list<Duration> since_start);
 
 /// Matches a trace whose list of `host`'s probe instants matches `times_matcher`:
 /// `EXPECT_THAT(world.trace(), ProbesSentBy(client, SizeIs(10)));`,
@@ -118,11 +120,12 @@ inline ::testing::Matcher<const Trace&> ProbesSentBy(
 /// Matches a trace in which a connection of `host` closed at `when` for `reason`:
 /// `ConnectionDropped(client, at(40s + 10ms), CloseReason::kKeepAliveTimeout)`.
 inline ::testing::Matcher<const Trace&> ConnectionDropped(const Host& host, TimePoint when,
-                                                   CloseReason reason);
+                                                          CloseReason reason);
 /// The same at any time.
 inline ::testing::Matcher<const Trace&> ConnectionDropped(const Host& host, CloseReason reason);
 
-// ---- The fixture ---------------------------------------------------------------------------------
+// ---- The fixture
+// ---------------------------------------------------------------------------------
 
 /// Thrown by WinsockTest's set-up helpers when the set-up itself fails; GoogleTest reports the
 /// message as the test's failure.
@@ -232,7 +235,8 @@ class CallResultMatcher {
     if (!expected_) {
       *os << "succeeds (is not SOCKET_ERROR or INVALID_SOCKET)";
     } else {
-      *os << "fails (SOCKET_ERROR or INVALID_SOCKET) with " << winsock::describe_wsa_error(*expected_);
+      *os << "fails (SOCKET_ERROR or INVALID_SOCKET) with "
+          << winsock::describe_wsa_error(*expected_);
     }
   }
   void DescribeNegationTo(std::ostream* os) const {
@@ -310,9 +314,8 @@ class ProbeTimesMatcher : public ::testing::MatcherInterface<const Trace&> {
     if (expected_.empty()) {
       *os << "has " << name_ << " sending no keep-alive probes";
     } else {
-      *os << "has " << name_ << " sending exactly " << expected_.size()
-          << " keep-alive probe" << (expected_.size() == 1 ? "" : "s") << ", at "
-          << list_instants(expected_, 40);
+      *os << "has " << name_ << " sending exactly " << expected_.size() << " keep-alive probe"
+          << (expected_.size() == 1 ? "" : "s") << ", at " << list_instants(expected_, 40);
     }
   }
   void DescribeNegationTo(std::ostream* os) const override {
@@ -341,12 +344,14 @@ class ProbesSentByMatcher : public ::testing::MatcherInterface<const Trace&> {
     return ok;
   }
   void DescribeTo(std::ostream* os) const override {
-    *os << "has " << name_ << "'s keep-alive probe times, which ";
+    *os << "has " << name_ << "'s keep-alive probe instants (";
     inner_.DescribeTo(os);
+    *os << ")";
   }
   void DescribeNegationTo(std::ostream* os) const override {
-    *os << "has " << name_ << "'s keep-alive probe times, which ";
+    *os << "has " << name_ << "'s keep-alive probe instants (";
     inner_.DescribeNegationTo(os);
+    *os << ")";
   }
 
  private:
@@ -411,7 +416,8 @@ inline std::string format_instant(TimePoint t) {
   if (fraction < 0) fraction = -fraction;
   std::string digits = std::to_string(fraction);
   digits.insert(0, 9 - digits.size(), '0');
-  while (digits.size() > 3 && digits.back() == '0') digits.pop_back();
+  while (digits.size() > 3 && digits.back() == '0')
+    digits.pop_back();
   return out + "." + digits + "s";
 }
 
@@ -517,7 +523,8 @@ inline ::testing::Matcher<const Trace&> SentProbesAt(const Host& host,
 inline ::testing::Matcher<const Trace&> SentProbesAt(const Host& host,
                                                      std::initializer_list<Duration> since_start) {
   std::vector<TimePoint> times;
-  for (Duration d : since_start) times.push_back(at(d));
+  for (Duration d : since_start)
+    times.push_back(at(d));
   return SentProbesAt(host, std::move(times));
 }
 
@@ -570,8 +577,7 @@ inline SOCKET WinsockTest::listen_on(Host& host, u_short port) {
     throw SetupError(what + "bind failed with " + winsock::describe_wsa_error(WSAGetLastError()));
   }
   if (listen(s, SOMAXCONN) == SOCKET_ERROR) {
-    throw SetupError(what + "listen failed with " +
-                     winsock::describe_wsa_error(WSAGetLastError()));
+    throw SetupError(what + "listen failed with " + winsock::describe_wsa_error(WSAGetLastError()));
   }
   return s;
 }
@@ -621,6 +627,14 @@ inline void PrintTo(const Status& s, std::ostream* os) {
     *os << "OK";
   } else {
     *os << to_string(s.error().code) << ": " << s.error().message;
+  }
+}
+template <typename T>
+void PrintTo(const Result<T>& r, std::ostream* os) {
+  if (r.ok()) {
+    *os << "OK (a value)";
+  } else {
+    *os << to_string(r.error().code) << ": " << r.error().message;
   }
 }
 /// A trace prints as its size and span; WinsockTest prints the timeline when a test fails.
