@@ -20,8 +20,9 @@ trap 'rm -rf "$work"' EXIT
 prefix="$work/ws2sim"
 export CMAKE_BUILD_PARALLEL_LEVEL=2 CMAKE_EXPORT_COMPILE_COMMANDS=ON
 fail() { echo "check-consumer: $*"; exit 1; }
+step() { echo "-- [${SECONDS}s] $*"; }
 
-echo "-- install $build into a fresh prefix"
+step "install $build into a fresh prefix"
 cmake --build "$build" --target ws2sim_model ws2sim_winsock ws2sim_harness ws2sim >/dev/null
 cmake --install "$build" --prefix "$prefix" >"$work/install.log"
 for f in include/ws2sim/drop-in/winsock2.h include/ws2sim/winsock/world.h include/ws2sim/gtest.h \
@@ -46,7 +47,7 @@ check_no_leak() {
 consumer() {  # consumer NAME CMAKE_ARGS...: configure, build and test examples/consumer
   local dir="$work/$1"
   shift
-  cmake -S examples/consumer -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  cmake -S examples/consumer -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE= \
     -DCMAKE_EXPORT_COMPILE_COMMANDS=ON "$@" >"$dir.configure.log" 2>&1 ||
     { cat "$dir.configure.log"; fail "configuring the consumer ($*) failed"; }
   cmake --build "$dir" -j2 >"$dir.build.log" 2>&1 || { tail -n 40 "$dir.build.log"; fail "building the consumer ($*) failed"; }
@@ -55,7 +56,7 @@ consumer() {  # consumer NAME CMAKE_ARGS...: configure, build and test examples/
   check_no_leak "$dir"
 }
 
-echo "-- docs/getting-started.md steps 2 and 3 against the installed package"
+step "docs/getting-started.md steps 2 and 3 against the installed package"
 doc=docs/getting-started.md
 blocks=$(awk '/<!-- check-consumer: run -->/{m=1;next} m&&/^```/{if(f){f=0;m=0}else{f=1};next} f' "$doc")
 grep -q 'ctest' <<<"$blocks" || fail "no runnable blocks found in $doc"
@@ -64,14 +65,14 @@ grep -E 'tests passed' "$work/doc.log"
 grep -q "$prefix/lib/cmake/ws2sim" "$work/my-project/build/CMakeCache.txt" || fail "the consumer did not use the installed package"
 check_no_leak "$work/my-project/build"
 
-echo "-- examples/consumer with ws2sim's sources through FetchContent (add_subdirectory)"
+step "examples/consumer with ws2sim's sources through FetchContent (add_subdirectory)"
 consumer fetched -DWS2SIM_SOURCE="$root" -DFETCHCONTENT_QUIET=ON
 targets=$(cmake --build "$work/fetched" --target help)
 for t in ws2sim_model_tests ws2sim_winsock_tests ws2sim_conformance ws2sim-versions-doc example_p1_ioctl_before_connect; do
   ! grep -q "^$t:" <<<"$targets" || fail "a subproject build has ws2sim's own target $t"
 done
 
-echo "-- an unmodified Windows program with ws2sim_add_windows_program (installed package)"
+step "an unmodified Windows program with ws2sim_add_windows_program (installed package)"
 mkdir -p "$work/program"
 cat >"$work/program/CMakeLists.txt" <<CMAKE
 cmake_minimum_required(VERSION 3.25)
@@ -85,7 +86,7 @@ out=$(WS2SIM_PROFILE=windows-xp WS2SIM_LISTEN=10.0.0.2:5432 WS2SIM_CRASH_PEER_AT
 grep -q "recv failed: error 10052 after 65000 ms" <<<"$out" || { echo "$out"; fail "the harnessed program did not run in the emulator"; }
 echo "p1 on emulated Windows XP: recv failed with WSAENETRESET after 65 s of virtual time"
 
-echo "-- pkg-config"
+step "pkg-config"
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 [ "$(pkg-config --modversion ws2sim-winsock)" = "$(pkg-config --modversion ws2sim-model)" ] || fail "pkg-config versions differ"
 cat >"$work/pc.cc" <<'CC'
@@ -126,9 +127,9 @@ C
 gcc -std=c11 "$work/pc.c" $(pkg-config --cflags --libs ws2sim-winsock) -o "$work/pc-c"
 "$work/pc-c"
 
-echo "-- examples/consumer/src against the real Windows headers (MinGW-w64)"
+step "examples/consumer/src against the real Windows headers (MinGW-w64)"
 mingw=$(command -v x86_64-w64-mingw32-g++ || command -v x86_64-w64-mingw32-g++-win32 || true)
 [ -n "$mingw" ] || fail "MinGW-w64 missing; run scripts/setup.sh"
 "$mingw" -std=c++20 -Wall -Wextra -Werror -c examples/consumer/src/keepalive_client.cc -o "$work/client.o"
 
-echo "check-consumer: installed package, FetchContent, pkg-config and MinGW checks passed"
+echo "check-consumer: installed package, FetchContent, harness, pkg-config and MinGW checks passed in ${SECONDS}s"
