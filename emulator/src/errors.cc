@@ -98,15 +98,21 @@ constexpr std::array kErrors{
 
 std::optional<std::string_view> wsa_error_name(int code) noexcept {
   for (const ErrorName& e : kErrors) {
-    if (e.code == code) return e.name;
+    if (e.code == code) {
+      return e.name;
+    }
   }
   return std::nullopt;
 }
 
 std::string describe_wsa_error(int code) {
-  if (code == 0) return "0 (no error)";
+  if (code == 0) {
+    return "0 (no error)";
+  }
   const std::optional<std::string_view> name = wsa_error_name(code);
-  if (!name) return "error " + std::to_string(code);
+  if (!name) {
+    return "error " + std::to_string(code);
+  }
   return std::string(*name) + " (" + std::to_string(code) + ")";
 }
 

@@ -80,8 +80,10 @@ class Helpers : public ws2sim::gtest::WinsockTest {
   // idle 30 s, then one a second.
   static std::vector<ws2sim::TimePoint> expected_probes() {
     std::vector<ws2sim::TimePoint> t;
-    for (int i = 0; i < 10; ++i)
+    t.reserve(10);
+    for (int i = 0; i < 10; ++i) {
       t.push_back(at(30s + 10ms + i * 1s));
+    }
     return t;
   }
 

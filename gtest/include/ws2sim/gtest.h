@@ -175,7 +175,9 @@ inline std::string list_instants(const std::vector<TimePoint>& times, std::size_
       out += ", ... (" + std::to_string(times.size()) + " in all)";
       break;
     }
-    if (i != 0) out += ", ";
+    if (i != 0) {
+      out += ", ";
+    }
     out += format_instant(times[i]);
   }
   return out;
@@ -189,7 +191,9 @@ inline bool is_timeline_event(TraceKind k) {
 inline std::vector<TimePoint> probe_times(const Trace& trace, HostId host) {
   std::vector<TimePoint> out;
   for (const TraceEvent& e : trace.events()) {
-    if (e.kind == TraceKind::kProbeSent && e.host == host) out.push_back(e.at);
+    if (e.kind == TraceKind::kProbeSent && e.host == host) {
+      out.push_back(e.at);
+    }
   }
   return out;
 }
@@ -273,7 +277,9 @@ class IsOkMatcher {
  public:
   template <typename S>
   bool MatchAndExplain(const S& status, ::testing::MatchResultListener* listener) const {
-    if (status.ok()) return true;
+    if (status.ok()) {
+      return true;
+    }
     *listener << "it failed: " << to_string(status.error().code) << ": " << status.error().message;
     return false;
   }
@@ -290,7 +296,9 @@ class ProbeTimesMatcher : public ::testing::MatcherInterface<const Trace&> {
                        ::testing::MatchResultListener* listener) const override {
     const std::vector<TimePoint> seen = probe_times(trace, host_);
     *listener << probes_seen(trace, host_, name_);
-    if (seen == expected_) return true;
+    if (seen == expected_) {
+      return true;
+    }
     for (std::size_t i = 0; i < seen.size() || i < expected_.size(); ++i) {
       const std::string nth = "probe " + std::to_string(i + 1);
       if (i >= seen.size()) {
@@ -340,7 +348,9 @@ class ProbesSentByMatcher : public ::testing::MatcherInterface<const Trace&> {
     ::testing::StringMatchResultListener inner_listener;
     const bool ok = inner_.MatchAndExplain(seen, &inner_listener);
     *listener << probes_seen(trace, host_, name_);
-    if (!inner_listener.str().empty()) *listener << "; " << inner_listener.str();
+    if (!inner_listener.str().empty()) {
+      *listener << "; " << inner_listener.str();
+    }
     return ok;
   }
   void DescribeTo(std::ostream* os) const override {
@@ -369,18 +379,24 @@ class ConnectionDroppedMatcher : public ::testing::MatcherInterface<const Trace&
                        ::testing::MatchResultListener* listener) const override {
     std::vector<const TraceEvent*> closes;
     for (const TraceEvent& e : trace.events()) {
-      if (e.kind == TraceKind::kConnectionClosed && e.host == host_) closes.push_back(&e);
+      if (e.kind == TraceKind::kConnectionClosed && e.host == host_) {
+        closes.push_back(&e);
+      }
     }
     if (closes.empty()) {
       *listener << "no connection of " << name_ << " closed";
-      if (!trace.recording()) *listener << " (the trace's recording is off)";
+      if (!trace.recording()) {
+        *listener << " (the trace's recording is off)";
+      }
       return false;
     }
     bool found = false;
     *listener << name_ << "'s connections closed: ";
     for (std::size_t i = 0; i < closes.size(); ++i) {
       const TraceEvent& e = *closes[i];
-      if (i != 0) *listener << "; ";
+      if (i != 0) {
+        *listener << "; ";
+      }
       *listener << connection_label(e) << " at " << format_instant(e.at) << " ("
                 << (e.reason ? to_string(*e.reason) : std::string_view("no reason")) << ")";
       found = found || (e.reason == reason_ && (!when_ || e.at == *when_));
@@ -389,12 +405,16 @@ class ConnectionDroppedMatcher : public ::testing::MatcherInterface<const Trace&
   }
   void DescribeTo(std::ostream* os) const override {
     *os << "has a connection of " << name_ << " closed";
-    if (when_) *os << " at " << format_instant(*when_);
+    if (when_) {
+      *os << " at " << format_instant(*when_);
+    }
     *os << " because of " << to_string(reason_);
   }
   void DescribeNegationTo(std::ostream* os) const override {
     *os << "has no connection of " << name_ << " closed";
-    if (when_) *os << " at " << format_instant(*when_);
+    if (when_) {
+      *os << " at " << format_instant(*when_);
+    }
     *os << " because of " << to_string(reason_);
   }
 
@@ -413,11 +433,14 @@ inline std::string format_instant(TimePoint t) {
   std::int64_t fraction = ns % 1'000'000'000;
   std::string out = ns < 0 && whole == 0 ? "-" : "";
   out += std::to_string(whole);
-  if (fraction < 0) fraction = -fraction;
+  if (fraction < 0) {
+    fraction = -fraction;
+  }
   std::string digits = std::to_string(fraction);
   digits.insert(0, 9 - digits.size(), '0');
-  while (digits.size() > 3 && digits.back() == '0')
+  while (digits.size() > 3 && digits.back() == '0') {
     digits.pop_back();
+  }
   return out + "." + digits + "s";
 }
 
@@ -482,7 +505,9 @@ inline std::string describe_timeline(const Trace& trace, std::size_t max_lines) 
   std::size_t shown = 0;
   std::size_t more = 0;
   for (const TraceEvent& e : trace.events()) {
-    if (!detail::is_timeline_event(e.kind)) continue;
+    if (!detail::is_timeline_event(e.kind)) {
+      continue;
+    }
     if (shown == max_lines) {
       ++more;
       continue;
@@ -490,8 +515,12 @@ inline std::string describe_timeline(const Trace& trace, std::size_t max_lines) 
     out += "  " + describe_event(trace, e) + "\n";
     ++shown;
   }
-  if (more != 0) out += "  ... and " + std::to_string(more) + " more\n";
-  if (shown == 0) out += "  (no keep-alive or connection events)\n";
+  if (more != 0) {
+    out += "  ... and " + std::to_string(more) + " more\n";
+  }
+  if (shown == 0) {
+    out += "  (no keep-alive or connection events)\n";
+  }
   return out;
 }
 
@@ -523,8 +552,9 @@ inline ::testing::Matcher<const Trace&> SentProbesAt(const Host& host,
 inline ::testing::Matcher<const Trace&> SentProbesAt(const Host& host,
                                                      std::initializer_list<Duration> since_start) {
   std::vector<TimePoint> times;
-  for (Duration d : since_start)
+  for (Duration d : since_start) {
     times.push_back(at(d));
+  }
   return SentProbesAt(host, std::move(times));
 }
 
@@ -547,7 +577,9 @@ inline Host& WinsockTest::add_host(std::string name, std::string_view profile,
   const std::string what = "add_host(\"" + name + "\", \"" + std::string(profile) + "\", \"" +
                            std::string(address) + "\")";
   auto host = world.add_host(std::move(name), profile, address);
-  if (!host.ok()) throw SetupError(what + " failed: " + host.error().message);
+  if (!host.ok()) {
+    throw SetupError(what + " failed: " + host.error().message);
+  }
   return host.value().get();
 }
 
@@ -583,7 +615,9 @@ inline SOCKET WinsockTest::listen_on(Host& host, u_short port) {
 }
 
 inline void WinsockTest::TearDown() {
-  if (!HasFailure()) return;
+  if (!HasFailure()) {
+    return;
+  }
   const Trace& trace = world.trace();
   std::ostringstream out;
   out << "[ ws2sim   ] the world's timeline up to " << format_instant(world.now()) << ":\n"
@@ -593,7 +627,9 @@ inline void WinsockTest::TearDown() {
     const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
     std::string file = std::string(info->test_suite_name()) + "." + info->name() + ".jsonl";
     for (char& c : file) {
-      if (c == '/') c = '_';  // parameterised names contain slashes
+      if (c == '/') {
+        c = '_';  // parameterised names contain slashes
+      }
     }
     const std::string path = std::string(dir) + "/" + file;
     const Status written = write_jsonl_file(trace, path);
