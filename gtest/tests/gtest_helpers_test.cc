@@ -91,8 +91,7 @@ class Helpers : public ws2sim::gtest::WinsockTest {
   Host* server = nullptr;
 };
 
-// ---- Succeeds / FailsWith / IsWsaError
-// -------------------------------------------------------------
+// ---- Succeeds / FailsWith / IsWsaError ----------------------------------------------------------
 
 TEST_F(Helpers, FailsWithMatchesTheErrorOfTheCallJustMade) {
   HostScope on(*client);
@@ -159,8 +158,7 @@ TEST(ErrorNames, EveryCodeOfTheHeaderHasItsName) {
   EXPECT_EQ(ws2sim::winsock::describe_wsa_error(WSAETIMEDOUT), "WSAETIMEDOUT (10060)");
 }
 
-// ---- IsOk
-// ------------------------------------------------------------------------------------------
+// ---- IsOk ---------------------------------------------------------------------------------------
 
 TEST(IsOkMatcher, ExplainsTheError) {
   ws2sim::winsock::World world{1};
@@ -172,7 +170,7 @@ TEST(IsOkMatcher, ExplainsTheError) {
   EXPECT_NONFATAL_FAILURE(EXPECT_THAT(bad.status(), IsOk()), bad.error().message);
 }
 
-// ---- Trace matchers ----------------------------------------------------------------------------
+// ---- Trace matchers -----------------------------------------------------------------------------
 
 TEST_F(Helpers, ProbesAndDropMatchWhatHappened) {
   EXPECT_THAT(keepalive_gives_up(), FailsWith(WSAENETRESET));
@@ -253,7 +251,7 @@ TEST_F(Helpers, TraceMatchersSayWhenRecordingIsOff) {
                           "client sent no keep-alive probes (the trace's recording is off)");
 }
 
-// ---- Timeline, instants, fixture ---------------------------------------------------------------
+// ---- Timeline, instants, fixture ----------------------------------------------------------------
 
 TEST(FormatInstant, ExactWithAtLeastMilliseconds) {
   using ws2sim::gtest::format_instant;

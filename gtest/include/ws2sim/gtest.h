@@ -77,7 +77,7 @@ inline std::string describe_timeline(const Trace& trace, std::size_t max_lines =
 /// The virtual instants at which `host` sent keep-alive probes, in order.
 inline std::vector<TimePoint> probe_times(const Trace& trace, const Host& host);
 
-// ---- Matchers on Winsock results ---------------------------------------------------------------
+// ---- Matchers on Winsock results ----------------------------------------------------------------
 
 /// Matches the result of a Winsock call that reports failure as SOCKET_ERROR (int results) or
 /// INVALID_SOCKET (socket, accept, WSASocket) when it did NOT fail; otherwise explains with the
@@ -100,8 +100,7 @@ inline ::testing::Matcher<int> IsWsaError(int wsa_error);
 /// `ASSERT_THAT(world.set_link(a, b, {.latency = 5ms}), IsOk());`
 inline auto IsOk();
 
-// ---- Matchers on a world's trace
-// -----------------------------------------------------------------
+// ---- Matchers on a world's trace ----------------------------------------------------------------
 
 /// Matches a trace in which `host` sent keep-alive probes at exactly `times` (instants; see at()),
 /// no more, no fewer: `EXPECT_THAT(world.trace(), SentProbesAt(client, {at(30s), at(31s)}));`
@@ -124,8 +123,7 @@ inline ::testing::Matcher<const Trace&> ConnectionDropped(const Host& host, Time
 /// The same at any time.
 inline ::testing::Matcher<const Trace&> ConnectionDropped(const Host& host, CloseReason reason);
 
-// ---- The fixture
-// ---------------------------------------------------------------------------------
+// ---- The fixture --------------------------------------------------------------------------------
 
 /// Thrown by WinsockTest's set-up helpers when the set-up itself fails; GoogleTest reports the
 /// message as the test's failure.
