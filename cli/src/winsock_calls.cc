@@ -4,6 +4,8 @@
 #include <array>
 #include <utility>
 
+#include "ws2sim/winsock/errors.h"
+
 // The drop-in Windows headers last, after every ws2sim and standard header.
 #include <mstcpip.h>
 #include <winsock2.h>
@@ -19,55 +21,6 @@ constexpr std::array<std::pair<CallKind, std::string_view>, 6> kNames{{
     {CallKind::kTcpKeepAlive, "TCP_KEEPALIVE"},
     {CallKind::kTcpKeepIntvl, "TCP_KEEPINTVL"},
     {CallKind::kTcpKeepCnt, "TCP_KEEPCNT"},
-}};
-
-struct ErrorName {
-  int code;
-  std::string_view name;
-};
-
-constexpr std::array<ErrorName, 41> kErrors{{
-    {WSAEINTR, "WSAEINTR"},
-    {WSAEBADF, "WSAEBADF"},
-    {WSAEACCES, "WSAEACCES"},
-    {WSAEFAULT, "WSAEFAULT"},
-    {WSAEINVAL, "WSAEINVAL"},
-    {WSAEMFILE, "WSAEMFILE"},
-    {WSAEWOULDBLOCK, "WSAEWOULDBLOCK"},
-    {WSAEINPROGRESS, "WSAEINPROGRESS"},
-    {WSAEALREADY, "WSAEALREADY"},
-    {WSAENOTSOCK, "WSAENOTSOCK"},
-    {WSAEDESTADDRREQ, "WSAEDESTADDRREQ"},
-    {WSAEMSGSIZE, "WSAEMSGSIZE"},
-    {WSAEPROTOTYPE, "WSAEPROTOTYPE"},
-    {WSAENOPROTOOPT, "WSAENOPROTOOPT"},
-    {WSAEPROTONOSUPPORT, "WSAEPROTONOSUPPORT"},
-    {WSAESOCKTNOSUPPORT, "WSAESOCKTNOSUPPORT"},
-    {WSAEOPNOTSUPP, "WSAEOPNOTSUPP"},
-    {WSAEPFNOSUPPORT, "WSAEPFNOSUPPORT"},
-    {WSAEAFNOSUPPORT, "WSAEAFNOSUPPORT"},
-    {WSAEADDRINUSE, "WSAEADDRINUSE"},
-    {WSAEADDRNOTAVAIL, "WSAEADDRNOTAVAIL"},
-    {WSAENETDOWN, "WSAENETDOWN"},
-    {WSAENETUNREACH, "WSAENETUNREACH"},
-    {WSAENETRESET, "WSAENETRESET"},
-    {WSAECONNABORTED, "WSAECONNABORTED"},
-    {WSAECONNRESET, "WSAECONNRESET"},
-    {WSAENOBUFS, "WSAENOBUFS"},
-    {WSAEISCONN, "WSAEISCONN"},
-    {WSAENOTCONN, "WSAENOTCONN"},
-    {WSAESHUTDOWN, "WSAESHUTDOWN"},
-    {WSAETIMEDOUT, "WSAETIMEDOUT"},
-    {WSAECONNREFUSED, "WSAECONNREFUSED"},
-    {WSAEHOSTDOWN, "WSAEHOSTDOWN"},
-    {WSAEHOSTUNREACH, "WSAEHOSTUNREACH"},
-    {WSASYSNOTREADY, "WSASYSNOTREADY"},
-    {WSAVERNOTSUPPORTED, "WSAVERNOTSUPPORTED"},
-    {WSANOTINITIALISED, "WSANOTINITIALISED"},
-    {WSAEDISCON, "WSAEDISCON"},
-    {WSA_IO_PENDING, "WSA_IO_PENDING"},
-    {WSA_IO_INCOMPLETE, "WSA_IO_INCOMPLETE"},
-    {WSA_OPERATION_ABORTED, "WSA_OPERATION_ABORTED"},
 }};
 
 CallOutcome setsockopt_u32(SOCKET s, int level, int name, std::uint32_t value) {
@@ -120,10 +73,8 @@ std::string describe(const KeepAliveCall& call) {
 }
 
 std::string wsa_error_name(int code) {
-  for (const ErrorName& e : kErrors) {
-    if (e.code == code) return std::string(e.name);
-  }
-  return "error " + std::to_string(code);
+  const std::optional<std::string_view> name = winsock::wsa_error_name(code);
+  return name ? std::string(*name) : "error " + std::to_string(code);
 }
 
 std::string wsa_error_text(int code) {

@@ -1,0 +1,11 @@
+# CMake functions of ws2sim, shared by its own build and the installed package
+# (find_package(ws2sim) includes this file).
+
+# ws2sim_add_windows_program(NAME SOURCES...): builds Windows source files unmodified against the
+# drop-in headers (ws2sim::winsock_headers) and links the harness (ws2sim::harness), so running the
+# program runs it in an emulated world described by WS2SIM_* environment variables (see
+# emulator/harness/harness.cc).
+function(ws2sim_add_windows_program name)
+  add_executable(${name} ${ARGN})
+  target_link_libraries(${name} PRIVATE ws2sim::harness ws2sim::winsock)
+endfunction()
