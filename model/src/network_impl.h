@@ -123,6 +123,7 @@ struct Network::Impl final : KeepAliveDriver {
   void enter_time_wait(std::uint32_t index);
   void output(std::uint32_t index);
   void send_control(std::uint32_t index, std::uint8_t flags, std::uint32_t seq);
+  static void start_send_sequence(Endpoint& ep) noexcept;
   void send_syn(std::uint32_t index);
   void arm_rtx(std::uint32_t index);
   void on_rtx_timer(std::uint32_t index, std::uint32_t generation);

@@ -145,6 +145,15 @@ void Network::Impl::send_control(std::uint32_t index, std::uint8_t flags, std::u
   transmit(&ep, ep.host, std::move(seg));
 }
 
+// Before the SYN leaves, nothing has been sent: snd_una = snd_nxt = snd_max = ISS. (Leaving
+// snd_max at 0 made the first SYN look like a retransmission whenever the random ISN was
+// "before" 0 in sequence space.)
+void Network::Impl::start_send_sequence(Endpoint& ep) noexcept {
+  ep.snd_una = ep.iss;
+  ep.snd_nxt = ep.iss;
+  ep.snd_max = ep.iss;
+}
+
 void Network::Impl::send_syn(std::uint32_t index) {
   Endpoint& ep = endpoints[index];
   const bool passive = ep.state == TcpState::kSynReceived;
@@ -275,7 +284,7 @@ void Network::Impl::listener_gets_syn(std::uint32_t listener, const Segment& seg
   ep.irs = seg.seq;
   ep.rcv_nxt = seg.seq + 1;
   ep.iss = rng.next_u32();
-  ep.snd_una = ep.iss;
+  start_send_sequence(ep);
   ++endpoints[listener].half_open;
   hosts[ep.host.value].connections.emplace(connection_key(ep.local.port, *ep.remote), index);
   send_syn(index);
@@ -633,7 +642,7 @@ Result<EndpointId> Network::connect(HostId host, SocketAddress remote,
   ep.state = TcpState::kSynSent;
   ep.binds_port = true;
   ep.iss = impl_->rng.next_u32();
-  ep.snd_una = ep.iss;
+  Impl::start_send_sequence(ep);
   h.bound_ports.insert(local_port);
   h.connections.emplace(Impl::connection_key(local_port, remote), index);
   const EndpointId id{index, ep.generation};

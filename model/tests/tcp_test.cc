@@ -134,5 +134,33 @@ TEST_F(Tcp, FullBacklogIgnoresSynsUntilTheApplicationAccepts) {
   EXPECT_EQ(n.info(c)->established_at, at(1s + 20ms));
 }
 
+// Regression: the first SYN and SYN|ACK were traced as retransmissions whenever the random ISN
+// lay "before" 0 in sequence space (snd_max started at 0). Only a re-sent SYN is one.
+TEST(TcpTrace, OnlyReSentSegmentsAreMarkedRetransmissionsWhateverTheIsn) {
+  for (std::uint64_t seed = 1; seed <= 64; ++seed) {
+    World w(seed);
+    Network& n = w.network();
+    const HostId a = n.add_host("a", *Ipv4Address::parse("10.0.0.1")).value();
+    const HostId b = n.add_host("b", *Ipv4Address::parse("10.0.0.2")).value();
+    ASSERT_TRUE(n.set_link(a, b, {.latency = 10ms}).ok());
+    const HostId c = n.add_host("c", *Ipv4Address::parse("10.0.0.3")).value();  // no listener
+    ASSERT_TRUE(n.set_link(a, c, {.latency = 10ms}).ok());
+    ASSERT_TRUE(n.listen(b, 443).ok());
+    ASSERT_TRUE(n.connect(a, {n.address(b), 443}).ok());
+    ASSERT_TRUE(n.partition(a, c).ok());
+    ASSERT_TRUE(n.connect(a, {n.address(c), 80}).ok());  // SYN at 0, re-sent at 1 s
+    ASSERT_TRUE(w.run_until(at(1500ms)).ok());
+    std::vector<TimePoint> resent;
+    std::size_t sent = 0;
+    for (const TraceEvent& e : w.trace().events()) {
+      if (e.kind != TraceKind::kSegmentSent) continue;
+      ++sent;
+      if (e.retransmission) resent.push_back(e.at);
+    }
+    EXPECT_EQ(sent, 5U) << "seed " << seed;  // SYN, SYN|ACK, ACK; SYN to c twice
+    EXPECT_THAT(resent, ElementsAre(at(1s))) << "seed " << seed;
+  }
+}
+
 }  // namespace
 }  // namespace ws2sim::testing
