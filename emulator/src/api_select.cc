@@ -126,6 +126,7 @@ int WSAAPI select(int /*nfds: ignored, as on Windows*/, fd_set* readfds, fd_set*
   if (!call) return SOCKET_ERROR;
   Host::State& h = call->host();
   Network& net = call->net();
+  if (h.live) return fail(WSAEOPNOTSUPP);  // live mode (live.h) has no readiness calls yet
 
   // The sets are read in full before any is written: a program may pass one set twice.
   const std::array<fd_set*, 3> sets{readfds, writefds, exceptfds};
@@ -205,6 +206,7 @@ int WSAAPI WSAPoll(LPWSAPOLLFD fdArray, ULONG fds, INT timeout) {
   if (fdArray == nullptr) return fail(WSAEFAULT);
   Host::State& h = call->host();
   Network& net = call->net();
+  if (h.live) return fail(WSAEOPNOTSUPP);  // live mode (live.h) has no readiness calls yet
 
   // Entries that are not sockets get POLLNVAL and do not count in the result; when none is a
   // socket the call fails with WSAENOTSOCK (observed).
