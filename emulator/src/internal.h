@@ -172,7 +172,8 @@ class Call {
   Host::State& host() const noexcept { return *host_; }
   World::State& world() const noexcept { return *world_; }
   Network& net() const noexcept { return world_->model.network(); }
-  TimePoint now() const noexcept { return world_->model.now(); }
+  /// Virtual time; in a world with live hosts, real time since the first live host (live.h).
+  TimePoint now() const noexcept;
 
   /// The socket for `s` on this host, or nullptr with WSAENOTSOCK set.
   Socket* socket(SocketHandle s) const;

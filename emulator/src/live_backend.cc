@@ -25,6 +25,7 @@
 #include <chrono>
 #include <cstring>
 #include <string>
+#include <thread>
 
 namespace ws2sim::winsock::detail {
 
@@ -47,9 +48,10 @@ struct LiveSocket {
   tcp::socket sock;                  // until listen()
   tcp::acceptor acceptor;            // after listen()
   bool listening = false;
-  bool closed = false;               // closesocket() ran
-  std::optional<CloseReason> ended;  // the connection ended (sticky, like Windows)
-  std::optional<LinuxKeepAlive> applied;
+  bool closed = false;                           // closesocket() ran
+  std::optional<CloseReason> ended;              // the connection ended (sticky, like Windows)
+  std::optional<LinuxKeepAlive> applied;         // what Linux was last given
+  std::vector<LinuxClampRecord> applied_clamps;  // and what that clamped
 
   int fd() { return listening ? acceptor.native_handle() : sock.native_handle(); }
 };
@@ -101,20 +103,32 @@ struct IntOption {
   }
 };
 
-enum class Wait : std::uint8_t { kReady, kTimedOut, kClosed };
+enum class Wait : std::uint8_t { kReady, kTimedOut, kClosed, kHorizon };
+
+// The world's horizon (World::set_horizon) as a real-clock instant: blocking calls end with
+// WSAEINTR there, as in virtual time.
+RealClock::time_point horizon_of(const World::State& w) {
+  const Duration h = w.horizon - kEpoch;
+  const auto room = RealClock::time_point::max() - w.live->start;
+  if (h >= std::chrono::duration_cast<Duration>(room)) return RealClock::time_point::max();
+  return w.live->start + std::chrono::duration_cast<RealClock::duration>(h);
+}
 
 // Waits in real time, with the world lock released, until the kernel reports `events` on the
-// socket, `deadline` passes, or closesocket() shuts the socket down under us.
+// socket, `deadline` or the world's horizon passes, or closesocket() shuts the socket down.
 Wait wait_for(Call& call, const std::shared_ptr<LiveSocket>& ls, short events,
               std::optional<RealClock::time_point> deadline) {
   const int fd = ls->fd();
+  const RealClock::time_point horizon = horizon_of(call.world());
+  const bool horizon_first = !deadline || horizon < *deadline;
+  const RealClock::time_point until = horizon_first ? horizon : *deadline;
   call.lock().unlock();
   int r = 0;
   while (true) {
     int timeout_ms = -1;
-    if (deadline) {
-      const auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - RealClock::now());
-      timeout_ms = static_cast<int>(std::max<std::int64_t>(left.count(), 0));
+    if (until != RealClock::time_point::max()) {
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>(until - RealClock::now());
+      timeout_ms = static_cast<int>(std::clamp<std::int64_t>(left.count(), 0, 1'000'000'000));
     }
     pollfd p{fd, events, 0};
     r = ::poll(&p, 1, timeout_ms);
@@ -122,7 +136,13 @@ Wait wait_for(Call& call, const std::shared_ptr<LiveSocket>& ls, short events,
   }
   call.lock().lock();
   if (ls->closed) return Wait::kClosed;
-  return r == 0 ? Wait::kTimedOut : Wait::kReady;
+  if (r != 0) return Wait::kReady;
+  return horizon_first ? Wait::kHorizon : Wait::kTimedOut;
+}
+
+// The WSA error of a wait that did not end ready: closed meanwhile or horizon -> WSAEINTR.
+int interrupted(Wait w) {
+  return w == Wait::kTimedOut ? err::kEtimedout : err::kEintr;
 }
 
 std::optional<RealClock::time_point> deadline_after(std::uint32_t ms) {
@@ -175,7 +195,7 @@ int connection_failed(Call& call, Socket& s, int e, bool in_progress) {
 
 void mark_connected(Host::State& h, Socket& s) {
   s.state = SocketState::kConnected;
-  s.connected_at = h.world->state().model.now();
+  s.connected_at = now(h.world->state());
   boost::system::error_code ec;
   const auto local = s.live->sock.local_endpoint(ec);
   if (!ec) s.local = from_endpoint(local);
@@ -251,7 +271,7 @@ SocketHandle accept(Call& call, SocketHandle listener, SocketAddress* peer) {
       return fail(windows_error(h, ec.value(), {})), 0;
     if (s->nonblocking) return fail(kWsaEwouldblock), 0;
     const Wait w = wait_for(call, ls, POLLIN, std::nullopt);
-    if (w == Wait::kClosed || !h.sockets.contains(listener)) return fail(err::kEintr), 0;
+    if (w != Wait::kReady || !h.sockets.contains(listener)) return fail(interrupted(w)), 0;
     s = &h.sockets.at(listener);
   }
   boost::system::error_code ec;
@@ -293,7 +313,7 @@ int connect(Call& call, SocketHandle handle, SocketAddress remote) {
     s->pending_error = 0;
     if (s->nonblocking) return fail(kWsaEwouldblock);
     const Wait w = wait_for(call, ls, POLLOUT, std::nullopt);
-    if (w == Wait::kClosed || !h.sockets.contains(handle)) return fail(err::kEintr);
+    if (w != Wait::kReady || !h.sockets.contains(handle)) return fail(interrupted(w));
     s = &h.sockets.at(handle);
     int so_error = 0;
     socklen_t len = sizeof so_error;
@@ -345,7 +365,7 @@ int send(Call& call, SocketHandle handle, const char* buf, int len) {
     waited = true;
     if (w == Wait::kClosed || !h.sockets.contains(handle)) return fail(err::kEintr);
     s = &h.sockets.at(handle);
-    if (w == Wait::kTimedOut) return fail(err::kEtimedout);
+    if (w != Wait::kReady) return fail(interrupted(w));
   }
   return static_cast<int>(sent);
 }
@@ -378,7 +398,7 @@ int recv(Call& call, SocketHandle handle, char* buf, int len, bool peek, bool wa
     waited = true;
     if (w == Wait::kClosed || !h.sockets.contains(handle)) return fail(err::kEintr);
     s = &h.sockets.at(handle);
-    if (w == Wait::kTimedOut) return got > 0 ? static_cast<int>(got) : fail(err::kEtimedout);
+    if (w != Wait::kReady) return got > 0 ? static_cast<int>(got) : fail(interrupted(w));
   }
 }
 
@@ -416,6 +436,47 @@ std::uint32_t bytes_readable(Socket& s) {
   return static_cast<std::uint32_t>(n);
 }
 
+TimePoint now(const World::State& w) {
+  return kEpoch + since_start(*w.live);
+}
+
+WaitResult wait(Call& call, const std::function<bool()>& ready, std::optional<TimePoint> deadline) {
+  // Readiness here is several sockets' (select) or none (Sleep): checked every millisecond with
+  // the lock released, so other threads' calls go on meanwhile.
+  constexpr Duration kPollEvery = std::chrono::milliseconds(1);
+  const TimePoint horizon = call.world().horizon;
+  while (true) {
+    if (ready()) return WaitResult::kReady;
+    const TimePoint t = call.now();
+    if (deadline && t >= *deadline) return WaitResult::kTimedOut;
+    if (t >= horizon) return WaitResult::kHorizon;
+    Duration nap = std::min(kPollEvery, horizon - t);
+    if (deadline) nap = std::min(nap, *deadline - t);
+    call.lock().unlock();
+    std::this_thread::sleep_for(nap);
+    call.lock().lock();
+  }
+}
+
+PollState poll_state(const Host::State& host, Socket& s) {
+  PollState out;
+  if (!s.live) return out;
+  refresh(host, s);
+  if (s.state == SocketState::kFailed) {
+    out.failed = out.hup = true;
+    return out;
+  }
+  if (s.state != SocketState::kConnected && s.state != SocketState::kListening) return out;
+  pollfd p{s.live->fd(), POLLIN | POLLOUT, 0};
+  if (::poll(&p, 1, 0) < 0) return out;
+  const bool err = (p.revents & POLLERR) != 0 || s.live->ended.has_value();
+  out.hup = (p.revents & (POLLHUP | POLLRDHUP)) != 0 || err;
+  out.readable = (p.revents & POLLIN) != 0 || out.hup;
+  out.writable = s.state == SocketState::kConnected && (p.revents & POLLOUT) != 0 && !err;
+  out.failed = err;
+  return out;
+}
+
 std::optional<CloseReason> close_reason(const Socket& s) {
   return s.live ? s.live->ended : std::nullopt;
 }
@@ -423,7 +484,9 @@ std::optional<CloseReason> close_reason(const Socket& s) {
 void apply_keepalive(Host::State& host, Socket& s) {
   if (!s.live) return;
   const LinuxKeepAliveTranslation t = translate_keepalive(effective_keepalive(host, s));
-  if (s.live->applied == t.options) return;  // nothing changed on the Linux side
+  // Nothing new to tell Linux or the log (a change on the Windows side that Linux cannot express,
+  // such as XP's 0 probes with keep-alive switched on, still changes the clamp records).
+  if (s.live->applied == t.options && s.live->applied_clamps == t.clamps) return;
   LiveSocket& ls = *s.live;
   const int fd = ls.fd();
   // Raw setsockopt on the descriptor: the socket may be a listener (Asio acceptor) or not.
@@ -441,6 +504,7 @@ void apply_keepalive(Host::State& host, Socket& s) {
     return;
   }
   ls.applied = t.options;
+  ls.applied_clamps = t.clamps;
   log(host, s, "keepalive-set",
       "SO_KEEPALIVE=" + std::to_string(t.options.so_keepalive ? 1 : 0) +
           " TCP_KEEPIDLE=" + std::to_string(t.options.keepidle_s) +

@@ -35,6 +35,21 @@ void apply_keepalive(Host::State& host, Socket& s);
 /// Closes the Linux socket (RST when `abortive`); wakes calls blocked on it.
 void close(Host::State& host, Socket& s, bool abortive);
 
+/// A live world's clock: real time since its first live host, as a TimePoint (World::now()).
+TimePoint now(const World::State& w);
+/// Call::wait for a live host: waits in real time, with the world lock released, until `ready()`
+/// holds (checked every millisecond), `deadline` (a live-clock instant) or the horizon passes.
+WaitResult wait(Call& call, const std::function<bool()>& ready, std::optional<TimePoint> deadline);
+
+/// What poll() says of a live socket, for select() (api_select.cc).
+struct PollState {
+  bool readable = false;  // data, a pending connection, EOF or an error
+  bool writable = false;  // connected (or connect finished) and not broken
+  bool failed = false;    // a connect failed, or the connection broke (POLLERR)
+  bool hup = false;       // the peer closed or the connection ended
+};
+PollState poll_state(const Host::State& host, Socket& s);
+
 /// windows_error_for_linux (live.h) on a host's state.
 int windows_error(const Host::State& host, int linux_errno, const LinuxErrorContext& ctx);
 

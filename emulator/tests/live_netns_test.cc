@@ -71,6 +71,8 @@ struct Outcome {
   int recv_error = 0;
   Duration recv_returned_after{};
   bool alive_afterwards = false;  // case 2: a byte still crossed after the long recv
+  int later_recv_error = 0;       // case 1: a recv() after the drop (the profile's choice)
+  int later_keepalive_error = 0;  // case 1: setsockopt(SO_KEEPALIVE) after it (WSAENETRESET)
 };
 
 // The hooks that differ between the modes: reading the clock, and acting on the network at the
@@ -144,6 +146,15 @@ Outcome run_program(Host& client, Host& server, const char* server_ip, Mode& mod
     out.recv_error = out.recv_result == SOCKET_ERROR ? WSAGetLastError() : 0;
     out.recv_returned_after = mode.now() - t0;
     mode.after_wait();
+    if (out.recv_error == WSAENETRESET) {
+      out.later_recv_error = recv(c, &b, 1, 0) == SOCKET_ERROR ? WSAGetLastError() : 0;
+      BOOL on_ = TRUE;
+      out.later_keepalive_error =
+          setsockopt(c, SOL_SOCKET, SO_KEEPALIVE, reinterpret_cast<const char*>(&on_),
+                     sizeof on_) == SOCKET_ERROR
+              ? WSAGetLastError()
+              : 0;
+    }
   }
   if (out.recv_error == WSAETIMEDOUT) {  // case 2: is the connection still good?
     {
@@ -342,6 +353,8 @@ TEST(KernelVersusModel, DeadPeerDetectedWhenTheModelSays) {
   ASSERT_EQ(model.outcome.recv_error, WSAENETRESET);
   ASSERT_EQ(model.outcome.recv_returned_after, kModelDetection);
   EXPECT_EQ(model.probes, 3);
+  EXPECT_EQ(model.outcome.later_recv_error, WSAENOTCONN);  // the profile's after-drop error
+  EXPECT_EQ(model.outcome.later_keepalive_error, WSAENETRESET);
 
   Netns ns;
   REQUIRE_NETNS(ns);
@@ -358,6 +371,8 @@ TEST(KernelVersusModel, DeadPeerDetectedWhenTheModelSays) {
   ASSERT_LT(kernel.drop_installed_after, 1s) << "the drop came after the first probe";
   EXPECT_EQ(kernel.outcome.recv_result, SOCKET_ERROR);
   EXPECT_EQ(kernel.outcome.recv_error, WSAENETRESET);  // ETIMEDOUT in progress, as Windows says
+  EXPECT_EQ(kernel.outcome.later_recv_error, model.outcome.later_recv_error);
+  EXPECT_EQ(kernel.outcome.later_keepalive_error, model.outcome.later_keepalive_error);
   EXPECT_GE(kernel.outcome.recv_returned_after, kModelDetection - kEarlyTolerance);
   EXPECT_LE(kernel.outcome.recv_returned_after, kModelDetection + kLateTolerance);
 }
