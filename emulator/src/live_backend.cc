@@ -244,6 +244,9 @@ int listen(Call& call, Socket& s, int backlog) {
   LiveSocket& ls = *s.live;
   boost::system::error_code ec;
   ls.acceptor.assign(tcp::v4(), ls.sock.release(), ec);
+  // Asio keeps "non-blocking" per object: without this its accept() would block in poll()
+  // holding the world lock.
+  if (!ec) ls.acceptor.non_blocking(true, ec);
   if (!ec) ls.acceptor.listen(std::max(backlog, 1), ec);
   ls.listening = true;
   if (ec) return fail(windows_error(call.host(), ec.value(), {}));

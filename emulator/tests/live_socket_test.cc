@@ -194,6 +194,17 @@ TEST_F(LiveSockets, SelectSeesAPendingConnectionAndData) {
   EXPECT_EQ(select(0, &readable, nullptr, nullptr, &forever_enough), 1);
 }
 
+// Regression: a listener's accept() with nothing queued blocked inside Asio, holding the world
+// lock, instead of failing with WSAEWOULDBLOCK on a non-blocking listener.
+TEST_F(LiveSockets, NonBlockingAcceptWithNothingQueuedWouldBlock) {
+  const SOCKET l = listen_on_loopback();
+  HostScope on(*server_);
+  u_long nonblocking = 1;
+  ASSERT_EQ(ioctlsocket(l, FIONBIO, &nonblocking), 0);
+  EXPECT_EQ(accept(l, nullptr, nullptr), INVALID_SOCKET);
+  EXPECT_EQ(WSAGetLastError(), WSAEWOULDBLOCK);
+}
+
 TEST_F(LiveSockets, NonBlockingRecvWouldBlock) {
   const SOCKET l = listen_on_loopback();
   HostScope on(*client_);
