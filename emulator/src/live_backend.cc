@@ -19,6 +19,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <cerrno>
@@ -59,6 +60,7 @@ struct LiveSocket {
 namespace live {
 namespace {
 
+constexpr int kWinsockSockStream = 1;  // SOCK_STREAM (the drop-in headers are not included here)
 constexpr int kWsaEwouldblock = 10035;
 constexpr int kWsaEsocktnosupport = 10044;
 constexpr int kWsaEafnosupport = 10047;
@@ -193,7 +195,7 @@ int connection_failed(Call& call, Socket& s, int e, bool in_progress) {
   return wsa;
 }
 
-void mark_connected(Host::State& h, Socket& s) {
+void mark_connected(const Host::State& h, Socket& s) {
   s.state = SocketState::kConnected;
   s.connected_at = now(h.world->state());
   boost::system::error_code ec;
@@ -207,7 +209,7 @@ void mark_connected(Host::State& h, Socket& s) {
 
 int open(Call& call, Socket& s) {
   Host::State& h = call.host();
-  if (s.type != 1 /* SOCK_STREAM */) {
+  if (s.type != kWinsockSockStream) {
     log(h, s, "unsupported", "live mode has TCP sockets only");
     return kWsaEsocktnosupport;
   }
@@ -344,8 +346,7 @@ void refresh(const Host::State& host, Socket& s) {
     s.pending_error = windows_error(host, so_error, {});
     return;
   }
-  // const host: the log and connect time are the only writes, both to world-owned state.
-  mark_connected(const_cast<Host::State&>(host), s);
+  mark_connected(host, s);
 }
 
 int send(Call& call, SocketHandle handle, const char* buf, int len) {
@@ -551,12 +552,18 @@ bool Host::live() const noexcept {
 Result<std::reference_wrapper<Host>> World::add_live_host(std::string name,
                                                           std::string_view profile) {
   // The model still lists the host (names and ids stay unique across both backends) under a
-  // placeholder loopback address; its real addresses are this machine's.
-  Result<std::reference_wrapper<Host>> added = invalid_argument("no free placeholder address");
-  for (std::uint32_t i = 1; i < 255; ++i) {
-    added = add_host(name, profile, "127.255.255." + std::to_string(i));
-    if (added.ok() || added.error().message.find("belongs to host") == std::string::npos) break;
+  // placeholder loopback address no other host of the world has; its real addresses are this
+  // machine's.
+  std::string placeholder;
+  for (std::uint32_t i = 1; i < 255 && placeholder.empty(); ++i) {
+    const std::string candidate = "127.255.255." + std::to_string(i);
+    const Ipv4Address a = *Ipv4Address::parse(candidate);
+    const auto all = hosts();
+    if (std::none_of(all.begin(), all.end(), [&](const Host* h) { return h->address() == a; }))
+      placeholder = candidate;
   }
+  if (placeholder.empty()) return invalid_argument("no free placeholder address for a live host");
+  Result<std::reference_wrapper<Host>> added = add_host(std::move(name), profile, placeholder);
   if (!added.ok()) return added;
   std::lock_guard lock(state_->mu);
   if (!state_->live) state_->live = std::make_shared<detail::LiveWorld>();

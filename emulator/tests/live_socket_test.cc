@@ -65,6 +65,18 @@ TEST_F(LiveSockets, HostsAreLive) {
   EXPECT_FALSE(emulated.add_host("h", "windows-xp", "10.0.0.1").value().get().live());
 }
 
+TEST(LiveHosts, PlaceholderAddressesAvoidEmulatedHostsAndBadProfilesFail) {
+  World world{1};
+  ASSERT_TRUE(world.add_host("emulated", "windows-xp", "127.255.255.1").ok());
+  auto live = world.add_live_host("live", "windows-xp");
+  ASSERT_TRUE(live.ok()) << live.error().message;
+  EXPECT_TRUE(live->get().live());
+  const auto bad = world.add_live_host("bad", "windows-95");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("unknown profile"), std::string::npos);
+  EXPECT_FALSE(world.add_live_host("live", "windows-xp").ok());  // names stay unique
+}
+
 TEST_F(LiveSockets, BytesCrossARealConnection) {
   const SOCKET l = listen_on_loopback();
   SOCKET c;
