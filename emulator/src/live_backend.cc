@@ -250,7 +250,7 @@ int listen(Call& call, Socket& s, int backlog) {
   // holding the world lock.
   if (!ec) ls.acceptor.non_blocking(true, ec);
   if (!ec) ls.acceptor.listen(std::max(backlog, 1), ec);
-  ls.listening = true;
+  ls.listening = true;  // the descriptor belongs to the acceptor from here on, even on failure
   if (ec) return fail(windows_error(call.host(), ec.value(), {}));
   s.state = SocketState::kListening;
   log(call.host(), s, "listen",
