@@ -78,6 +78,9 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--svg", run.svg, "Write the timeline picture (SVG) to this file");
   run_cmd->add_option("--seed", run.seed, "Seed for the run (default: the scenario's \"seed\")");
   run_cmd->add_flag("--full", run.full, "Print every probe instead of folding long runs of probes");
+  run_cmd->add_flag("--live", run.live,
+                    "Real Linux sockets in a private network namespace, in real time (root; "
+                    "docs/cli.md)");
 
   // detect -----------------------------------------------------------------------------------
   DetectArgs detect;

@@ -10,6 +10,7 @@ packages=(
   nlohmann-json3-dev                    # JSON trace and scenario files
   libcli11-dev                          # command-line parsing
   libboost-dev                          # Boost.Asio for live sockets
+  iproute2 nftables                     # live-mode tests: `ip netns` and packet drops (nft)
   tshark                                # checks our pcaps with Wireshark's dissectors
   libxml2-utils                         # xmllint: the CLI tests check the SVGs are well-formed XML
   gcc-mingw-w64-x86-64-win32 g++-mingw-w64-x86-64-win32  # examples against real Windows headers

@@ -92,10 +92,17 @@ std::string wrap(std::string_view text, std::size_t width) {
 void print_run(const RunReport& r, std::string_view source, bool full, std::ostream& out) {
   out << "scenario " << (r.scenario.name.empty() ? std::string("(unnamed)") : r.scenario.name)
       << " (" << source << "), seed " << r.seed << ", " << format_duration(r.end - kEpoch)
-      << " of virtual time\n";
+      << (r.live ? " of real time (live: Linux sockets in a private network namespace)\n"
+                 : " of virtual time\n");
   if (!r.scenario.description.empty()) out << wrap(r.scenario.description, 100) << '\n';
   out << '\n' << format_timeline(r, {.full = full}) << '\n';
   out << "summary\n" << format_summary(r);
+  if (!r.live) return;
+  out << "\nlive log (what Linux was given and reported)\n";
+  for (const winsock::LiveRecord& l : r.live_log) {
+    out << "  " << format_clock(kEpoch + l.at) << "  " << l.host << "  " << l.what << "  "
+        << l.detail << '\n';
+  }
 }
 
 // Writes the files a run was asked for; reports each.
@@ -202,7 +209,16 @@ int command_run(const RunArgs& args, std::ostream& out, std::ostream& err) {
     err << "ws2sim run: " << sc.error().message << '\n';
     return kExitUsage;
   }
-  Result<RunReport> r = run_scenario(*sc, args.seed);
+  if (args.live && (args.trace || args.pcap || args.svg || args.seed)) {
+    err << "ws2sim run: --live cannot take --trace, --pcap, --svg or --seed: they describe the "
+           "model's run (live mode prints what Linux was given and reported instead)\n";
+    return kExitUsage;
+  }
+  if (const auto why = args.live ? live_unsupported(*sc) : std::nullopt) {
+    err << "ws2sim run: " << args.scenario << ": --live cannot run this scenario: " << *why << '\n';
+    return kExitUsage;
+  }
+  Result<RunReport> r = args.live ? run_scenario_live(*sc) : run_scenario(*sc, args.seed);
   if (!r.ok()) {
     err << "ws2sim run: " << args.scenario << ": " << r.error().message << '\n';
     return kExitFailure;

@@ -9,6 +9,7 @@
 #include <thread>
 #include <tuple>
 
+#include "live_network.h"
 #include "ws2sim/cli/time_text.h"
 // The drop-in Windows headers last, after every ws2sim and standard header.
 #include <mstcpip.h>
@@ -40,8 +41,8 @@ std::string result_text(int r, int error) {
 
 class Run {
  public:
-  Run(const Scenario& s, std::uint64_t seed)
-      : sc_(s), seed_(seed), world_(std::make_unique<winsock::World>(seed)) {}
+  Run(const Scenario& s, std::uint64_t seed, LiveNetwork* live = nullptr)
+      : sc_(s), seed_(seed), world_(std::make_unique<winsock::World>(seed)), live_(live) {}
 
   Result<RunReport> go();
 
@@ -91,11 +92,23 @@ class Run {
   std::size_t events_so_far() const { return world_->trace().events().size(); }
   void fill_from_trace(Conn& c);
   Host& host(std::string_view name) { return *world_->find_host(name); }
+  /// A host's scenario address (live hosts' model addresses are placeholders).
+  Ipv4Address address_of(std::string_view name) const {
+    for (const HostSpec& h : sc_.hosts) {
+      if (h.name == name) return *Ipv4Address::parse(h.address);
+    }
+    return Ipv4Address{0};
+  }
+  /// Live mode: drops (or lets through again) every packet between `a` and the other hosts
+  /// (`b` empty), or between `a` and `b`.
+  void live_block(const std::string& a, const std::string& b, bool both_ways, bool block);
+  void fill_from_live(Conn& c);
   TimePoint horizon() const { return kEpoch + sc_.duration; }
 
   const Scenario& sc_;
   std::uint64_t seed_;
   std::unique_ptr<winsock::World> world_;
+  LiveNetwork* live_ = nullptr;  // set for `ws2sim run --live`
   std::vector<Conn> conns_;
   std::map<std::pair<std::string, std::uint16_t>, SOCKET> listeners_;
 
@@ -133,7 +146,8 @@ void Run::record(Conn* c, int source, const std::string& host_name, std::string 
 Status Run::set_up() {
   world_->set_horizon(horizon());
   for (const HostSpec& h : sc_.hosts) {
-    auto added = world_->add_host(h.name, h.profile, h.address);
+    auto added = live_ != nullptr ? world_->add_live_host(h.name, h.profile)
+                                  : world_->add_host(h.name, h.profile, h.address);
     if (!added.ok()) return added.error();
     for (const auto& [value, data] : h.registry) {
       if (Status s = added->get().set_registry(value, data); !s.ok()) return s;
@@ -164,7 +178,8 @@ Status Run::set_up() {
     HostScope on(host(h.name));
     for (std::uint16_t port : ports) {
       SOCKET l = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-      sockaddr_in any = to_sockaddr(Ipv4Address{0}, port);
+      // Live hosts share one kernel: each listens on its own address only.
+      sockaddr_in any = to_sockaddr(live_ != nullptr ? address_of(h.name) : Ipv4Address{0}, port);
       u_long nonblocking = 1;
       if (l == INVALID_SOCKET || bind(l, reinterpret_cast<sockaddr*>(&any), sizeof any) != 0 ||
           listen(l, SOMAXCONN) != 0 || ioctlsocket(l, FIONBIO, &nonblocking) != 0) {
@@ -178,6 +193,7 @@ Status Run::set_up() {
     host(h.name).set_switches(h.switches);
   // Faults the model schedules itself run at their exact instant, before anything else due then.
   for (const FaultSpec& f : sc_.faults) {
+    if (live_ != nullptr) break;  // live: the director applies every fault as nftables rules
     const TimePoint at = kEpoch + f.at;
     std::optional<Fault> model_fault;
     switch (f.kind) {
@@ -227,7 +243,8 @@ void Run::direct() {
   std::vector<Action> actions;
   for (std::size_t i = 0; i < sc_.faults.size(); ++i) {
     const FaultKind k = sc_.faults[i].kind;
-    if (k == FaultKind::kNat || k == FaultKind::kNetworkDown || k == FaultKind::kNetworkUp) {
+    if (live_ != nullptr || k == FaultKind::kNat || k == FaultKind::kNetworkDown ||
+        k == FaultKind::kNetworkUp) {
       actions.push_back({kEpoch + sc_.faults[i].at, ActionKind::kFault, i});
     }
   }
@@ -321,9 +338,13 @@ void Run::fault(const FaultSpec& f) {
       winsock::HostSwitches sw = a.switches();
       sw.network_down = down;
       a.set_switches(sw);
-      for (Host* other : world_->hosts()) {
-        if (other == &a) continue;
-        (void)(down ? world_->partition(a, *other) : world_->heal(a, *other));
+      if (live_ != nullptr) {
+        live_block(f.host, "", true, down);
+      } else {
+        for (Host* other : world_->hosts()) {
+          if (other == &a) continue;
+          (void)(down ? world_->partition(a, *other) : world_->heal(a, *other));
+        }
       }
       record(nullptr, kDirector, f.host,
              down ? "network down: Winsock calls fail with WSAENETDOWN, no segment passes"
@@ -331,8 +352,38 @@ void Run::fault(const FaultSpec& f) {
              before);
       break;
     }
+    case FaultKind::kCrash:
+      if (live_ == nullptr) break;  // scheduled in the model
+      live_block(f.host, "", true, true);
+      record(nullptr, kDirector, f.host,
+             "crash (live: nftables drops every packet to and from " + f.host + ")", before);
+      break;
+    case FaultKind::kPartition:
+    case FaultKind::kHeal: {
+      if (live_ == nullptr) break;  // scheduled in the model
+      const bool part = f.kind == FaultKind::kPartition;
+      live_block(f.host, f.other, f.both_ways, part);
+      record(nullptr, kDirector, f.host,
+             std::string(part ? "partition " : "heal ") + f.host +
+                 (f.both_ways ? " <-> " : " -> ") + f.other + " (live: nftables)",
+             before);
+      break;
+    }
     default:
       break;  // scheduled in the model
+  }
+}
+
+void Run::live_block(const std::string& a, const std::string& b, bool both_ways, bool block) {
+  const std::string from = to_string(address_of(a));
+  for (const HostSpec& h : sc_.hosts) {
+    if (h.name == a || (!b.empty() && h.name != b)) continue;
+    const std::string to = h.address;
+    Status s1 = block ? live_->block(from, to) : live_->unblock(from, to);
+    Status s2 = !both_ways ? Status{} : block ? live_->block(to, from) : live_->unblock(to, from);
+    for (const Status& st : {s1, s2}) {
+      if (!st.ok()) record(nullptr, kDirector, a, "live fault failed: " + st.error().message);
+    }
   }
 }
 
@@ -357,15 +408,19 @@ void Run::start_connection(Conn& c) {
     record(&c, kDirector, c.spec->from, "socket() = INVALID_SOCKET, " + wsa_error_text(e));
     return;
   }
+  if (live_ != nullptr) {  // live: connect from the client's own address (the faults need it)
+    const sockaddr_in self = to_sockaddr(address_of(c.spec->from), 0);
+    (void)bind(c.socket, reinterpret_cast<const sockaddr*>(&self), sizeof self);
+  }
   run_calls(c, CallPhase::kBeforeConnect, kDirector);
   u_long nonblocking = 1;
   (void)ioctlsocket(c.socket, FIONBIO, &nonblocking);  // the thread waits in select()
-  const sockaddr_in to = to_sockaddr(c.server->address(), c.spec->port);
+  const sockaddr_in to = to_sockaddr(address_of(c.spec->to), c.spec->port);
   const std::size_t before = events_so_far();  // the SYN is sent inside connect()
   const int r = connect(c.socket, reinterpret_cast<const sockaddr*>(&to), sizeof to);
   const int e = r == SOCKET_ERROR ? WSAGetLastError() : 0;
   const std::string target =
-      c.spec->to + " " + to_string(SocketAddress{c.server->address(), c.spec->port});
+      c.spec->to + " " + to_string(SocketAddress{address_of(c.spec->to), c.spec->port});
   if (r == SOCKET_ERROR && e != WSAEWOULDBLOCK) {
     c.report.connect_error = CallOutcome{r, e};
     record(&c, kDirector, c.spec->from,
@@ -490,6 +545,7 @@ void Run::serve(Conn& c) {
   }
   u_long blocking = 0;
   (void)ioctlsocket(c.socket, FIONBIO, &blocking);
+  if (live_ != nullptr) c.report.established_at = world_->now();  // no trace to read it from
   run_calls(c, CallPhase::kAfterConnect, kConnectionThread);
 
   std::vector<char> buf(65536);
@@ -499,6 +555,7 @@ void Run::serve(Conn& c) {
     wait_for_director();
     const TimePoint now = world_->now();
     if (r > 0) {
+      if (live_ != nullptr) c.report.last_receive = now;
       c.report.bytes_received += static_cast<std::uint64_t>(r);
       record(&c, kConnectionThread, me,
              "recv() = " + std::to_string(r) + (r == 1 ? " byte" : " bytes"));
@@ -582,9 +639,14 @@ void Run::fill_from_trace(Conn& c) {
 Result<RunReport> Run::go() {
   if (Status s = set_up(); !s.ok()) return s.error();
   direct();
-  (void)world_->run_until(horizon());  // the rest of the scenario's time, nobody attached
-  for (Conn& c : conns_)
-    fill_from_trace(c);
+  if (live_ == nullptr) {
+    (void)world_->run_until(horizon());  // the rest of the scenario's time, nobody attached
+    for (Conn& c : conns_)
+      fill_from_trace(c);
+  } else {
+    for (Conn& c : conns_)
+      fill_from_live(c);
+  }
 
   std::sort(records_.begin(), records_.end(), [](const Sorted& a, const Sorted& b) {
     return std::tie(a.record.anchor, a.record.at, a.source, a.conn_rank, a.seq) <
@@ -598,8 +660,33 @@ Result<RunReport> Run::go() {
     report.records.push_back(std::move(s.record));
   for (Conn& c : conns_)
     report.connections.push_back(std::move(c.report));
+  if (live_ != nullptr) {
+    report.live = true;
+    report.live_log = world_->live_log();
+  }
   report.world = std::move(world_);
   return report;
+}
+
+// Live mode has no trace: how the connection ended comes from the error its recv() got.
+void Run::fill_from_live(Conn& c) {
+  ConnectionReport& r = c.report;
+  if (!r.pending || !r.pending->outcome.failed()) return;
+  r.closed_at = r.pending->at;
+  switch (r.pending->outcome.error) {
+    case WSAENETRESET:
+      r.reason = CloseReason::kKeepAliveTimeout;
+      break;
+    case WSAECONNRESET:
+      r.reason = CloseReason::kResetByPeer;
+      break;
+    case WSAECONNABORTED:
+      r.reason = CloseReason::kRetransmissionTimeout;
+      break;
+    default:
+      r.closed_at.reset();
+      break;
+  }
 }
 
 }  // namespace
@@ -624,6 +711,40 @@ std::size_t RunReport::probe_count() const {
 
 Result<RunReport> run_scenario(const Scenario& scenario, std::optional<std::uint64_t> seed) {
   Run run(scenario, seed.value_or(scenario.seed));
+  return run.go();
+}
+
+std::optional<std::string> live_unsupported(const Scenario& scenario) {
+  if (!scenario.links.empty()) {
+    return "\"links\" (latency and loss are the model's; the live namespace's loopback has "
+           "neither)";
+  }
+  for (const FaultSpec& f : scenario.faults) {
+    switch (f.kind) {
+      case FaultKind::kRestart:
+      case FaultKind::kReboot:
+        return "fault \"" + std::string(f.kind == FaultKind::kRestart ? "restart" : "reboot") +
+               "\" (a real host cannot forget its connections while the program keeps its sockets)";
+      case FaultKind::kNat:
+        return std::string("fault \"nat\" (no NAT in the live namespace)");
+      default:
+        break;
+    }
+  }
+  return std::nullopt;
+}
+
+Result<RunReport> run_scenario_live(const Scenario& scenario) {
+  if (const auto why = live_unsupported(scenario)) {
+    return invalid_argument("cannot run live: " + *why);
+  }
+  std::vector<std::string> addresses;
+  for (const HostSpec& h : scenario.hosts)
+    addresses.push_back(h.address);
+  auto net = LiveNetwork::create(addresses);
+  if (!net.ok()) return net.error();
+  if (Status s = (*net)->enter(); !s.ok()) return s.error();
+  Run run(scenario, scenario.seed, net->get());
   return run.go();
 }
 

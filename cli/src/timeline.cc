@@ -372,11 +372,18 @@ std::string format_summary(const RunReport& report) {
       continue;
     }
     out << "  established " << format_clock(*c.established_at);
-    if (c.last_receive) out << ", last segment received " << format_clock(*c.last_receive);
-    out << "; probes sent " << c.probes_sent << ", answered " << c.probes_answered << '\n';
+    // Live, only the receipts recv() returned are seen: probe answers are the kernel's.
+    if (c.last_receive)
+      out << (report.live ? ", last data received " : ", last segment received ")
+          << format_clock(*c.last_receive);
+    if (report.live) {
+      out << "; probes: the kernel's (not observed live)\n";
+    } else {
+      out << "; probes sent " << c.probes_sent << ", answered " << c.probes_answered << '\n';
+    }
     if (c.closed_at && c.reason) {
       out << "  died " << format_clock(*c.closed_at) << ": " << to_string(*c.reason);
-      if (c.last_receive) {
+      if (c.last_receive && !report.live) {
         const Duration d = *c.closed_at - *c.last_receive;
         out << ", " << format_ms(d) << " (" << format_duration(d)
             << ") after the last received segment";

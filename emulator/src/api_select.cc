@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "internal.h"
+#include "live_backend.h"
 // Drop-in headers last: they rename glibc's select/fd_set/timeval if those came first.
 #include <winsock2.h>
 
@@ -51,6 +52,16 @@ Readiness readiness(Host::State& h, Network& net, SocketHandle handle) {
     // Datagrams are not modelled: nothing ever arrives, sending never blocks (observed: an
     // unbound UDP socket is writable).
     r.writable = r.wrnorm = true;
+    return r;
+  }
+  if (s.live) {  // live mode: what the kernel says (live_backend.cc)
+    const live::PollState p = live::poll_state(h, s);
+    r.readable = r.rdnorm = p.readable;
+    r.writable = r.wrnorm = p.writable;
+    r.except = s.state == SocketState::kFailed;
+    r.hup = p.hup;
+    r.err = p.failed;
+    if (s.state == SocketState::kFailed) r.wrnorm = true;
     return r;
   }
   switch (s.state) {

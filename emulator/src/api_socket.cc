@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "internal.h"
+#include "live_backend.h"
 // The drop-in Windows headers (order-independent; after ours by convention).
 #include <winsock2.h>
 #include <ws2tcpip.h>
@@ -104,7 +105,13 @@ SOCKET create(Call& call, int af, int type, int protocol, bool overlapped) {
   s.type = type;
   s.protocol = protocol;
   s.overlapped = overlapped;
-  call.host().sockets.emplace(handle, std::move(s));
+  Socket& stored = call.host().sockets.emplace(handle, std::move(s)).first->second;
+  if (call.host().live) {
+    if (const int e = live::open(call, stored); e != 0) {
+      call.host().sockets.erase(handle);
+      return fail(e), INVALID_SOCKET;
+    }
+  }
   return handle;
 }
 
@@ -161,6 +168,7 @@ int WSAAPI bind(SOCKET s, const struct sockaddr* name, int namelen) {
   if (sock == nullptr) return SOCKET_ERROR;
   SocketAddress a;
   if (const int e = read_address(*sock, name, namelen, &a); e != 0) return fail(e);
+  if (sock->live) return live::bind(*call, *sock, a);
   if (sock->state != SocketState::kOpen || sock->local) return fail(WSAEINVAL);  // bound already
   Host::State& h = call->host();
   if (a.address.value != 0 && a.address != h.address) return fail(WSAEADDRNOTAVAIL);
@@ -183,6 +191,7 @@ int WSAAPI listen(SOCKET s, int backlog) {
   if (sock == nullptr) return SOCKET_ERROR;
   refresh_state(call->host(), call->net(), *sock);
   if (sock->type != SOCK_STREAM) return fail(WSAEOPNOTSUPP);
+  if (sock->live) return live::listen(*call, *sock, std::clamp(backlog, 1, kMaxBacklog));
   if (sock->state == SocketState::kConnected || sock->state == SocketState::kConnecting) {
     return fail(WSAEISCONN);
   }
@@ -207,6 +216,13 @@ SOCKET WSAAPI accept(SOCKET s, struct sockaddr* addr, int* addrlen) {
   if (sock->state != SocketState::kListening) return fail(WSAEINVAL), INVALID_SOCKET;
   if (addr != nullptr && (addrlen == nullptr || *addrlen < static_cast<int>(sizeof(sockaddr_in)))) {
     return fail(WSAEFAULT), INVALID_SOCKET;
+  }
+  if (sock->live) {
+    SocketAddress peer;
+    const SocketHandle accepted = live::accept(*call, s, &peer);
+    if (accepted == 0) return INVALID_SOCKET;
+    if (addr != nullptr && write_address(peer, addr, addrlen) != 0) return INVALID_SOCKET;
+    return accepted;
   }
   Host::State& h = call->host();
   Network& net = call->net();
@@ -269,6 +285,7 @@ int WSAAPI connect(SOCKET s, const struct sockaddr* name, int namelen) {
     sock->peer = remote;
     return 0;
   }
+  if (sock->live) return live::connect(*call, s, remote);
   if (!sock->local) {
     const auto port = pick_ephemeral(h);
     if (!port) return fail(WSAENOBUFS);
@@ -326,6 +343,7 @@ int WSAAPI send(SOCKET s, const char* buf, int len, int flags) {
   }
   if (sock->state != SocketState::kConnected) return fail(WSAENOTCONN);
   if (sock->send_shutdown) return fail(WSAESHUTDOWN);
+  if (sock->live) return live::send(*call, s, buf, len);
   if (const auto reason = close_reason(net, *sock))
     return fail(connection_error(h, *reason, false));
   if (len == 0) return 0;
@@ -349,6 +367,9 @@ int WSAAPI recv(SOCKET s, char* buf, int len, int flags) {
   if (sock->type == SOCK_DGRAM) return sock->nonblocking ? fail(WSAEWOULDBLOCK) : fail(WSAENOTCONN);
   if (sock->state != SocketState::kConnected) return fail(WSAENOTCONN);
   if (sock->recv_shutdown) return fail(WSAESHUTDOWN);
+  if (sock->live) {
+    return live::recv(*call, s, buf, len, (flags & MSG_PEEK) != 0, (flags & MSG_WAITALL) != 0);
+  }
 
   const auto want = static_cast<std::size_t>(len);
   const bool wait_all = (flags & MSG_WAITALL) != 0 && (flags & MSG_PEEK) == 0;
@@ -398,6 +419,7 @@ int WSAAPI shutdown(SOCKET s, int how) {
   if (sock == nullptr) return SOCKET_ERROR;
   refresh_state(call->host(), call->net(), *sock);
   if (how != SD_RECEIVE && how != SD_SEND && how != SD_BOTH) return fail(WSAEINVAL);
+  if (sock->live) return live::shutdown(*call, *sock, how != SD_RECEIVE, how != SD_SEND);
   if (sock->state != SocketState::kConnected) return fail(WSAENOTCONN);
   if (how != SD_RECEIVE && !sock->send_shutdown) {
     sock->send_shutdown = true;
@@ -414,6 +436,10 @@ int WSAAPI getsockname(SOCKET s, struct sockaddr* name, int* namelen) {
   if (sock == nullptr) return SOCKET_ERROR;
   refresh_state(call->host(), call->net(), *sock);
   if (!sock->local) return fail(WSAEINVAL);  // not bound yet
+  if (sock->live) {
+    const auto local = live::local_address(*sock);
+    return write_address(local.value_or(*sock->local), name, namelen);
+  }
   SocketAddress a = *sock->local;
   if (sock->endpoint) {
     if (auto info = call->net().info(*sock->endpoint); info.ok() && info->remote) a = info->local;
@@ -428,6 +454,8 @@ int WSAAPI getpeername(SOCKET s, struct sockaddr* name, int* namelen) {
   if (sock == nullptr) return SOCKET_ERROR;
   refresh_state(call->host(), call->net(), *sock);
   if (sock->state != SocketState::kConnected || !sock->peer) return fail(WSAENOTCONN);
+  if (sock->live)
+    return write_address(live::peer_address(*sock).value_or(*sock->peer), name, namelen);
   return write_address(*sock->peer, name, namelen);
 }
 
@@ -439,6 +467,10 @@ int WSAAPI ioctlsocket(SOCKET s, LONG cmd, u_long* argp) {
   if (argp == nullptr) return fail(WSAEFAULT);
   if (cmd == FIONBIO) {
     sock->nonblocking = *argp != 0;
+    return 0;
+  }
+  if (cmd == FIONREAD && sock->live) {
+    *argp = live::bytes_readable(*sock);
     return 0;
   }
   if (cmd == FIONREAD) {

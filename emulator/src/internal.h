@@ -58,6 +58,9 @@ enum class SocketState : std::uint8_t {
   kFailed,      // connect() failed (refused, timed out)
 };
 
+struct LiveSocket;  // live_backend.cc: the real Linux socket of a live host's socket
+struct LiveWorld;   // live_backend.cc: a world's live-mode state (Asio context, live log)
+
 /// One emulated socket.
 struct Socket {
   SocketHandle handle = 0;
@@ -96,6 +99,7 @@ struct Socket {
   std::optional<TimePoint> connected_at;
   int blocked_calls = 0;  // threads blocked in a call on this socket
   bool closed_while_blocked = false;
+  std::shared_ptr<LiveSocket> live;  // set on live hosts only: the socket is a real one
 };
 
 /// A WSAEVENT (manual-reset event).
@@ -121,6 +125,7 @@ struct Host::State {
   std::map<std::uintptr_t, detail::Event> events;
   std::uint16_t next_ephemeral = 49152;
   std::map<std::uint16_t, std::uint32_t> bound_ports;  // port -> sockets that bound it
+  bool live = false;  // World::add_live_host: sockets are real Linux sockets (live.h)
 };
 
 struct World::State {
@@ -141,6 +146,7 @@ struct World::State {
   detail::SocketHandle next_handle = 0x100;
   std::uintptr_t next_event = 0x10000;
   TimePoint horizon = kEpoch + std::chrono::hours(24 * 400);
+  std::shared_ptr<detail::LiveWorld> live;  // created by the first add_live_host
 };
 
 namespace detail {
@@ -166,7 +172,8 @@ class Call {
   Host::State& host() const noexcept { return *host_; }
   World::State& world() const noexcept { return *world_; }
   Network& net() const noexcept { return world_->model.network(); }
-  TimePoint now() const noexcept { return world_->model.now(); }
+  /// Virtual time; in a world with live hosts, real time since the first live host (live.h).
+  TimePoint now() const noexcept;
 
   /// The socket for `s` on this host, or nullptr with WSAENOTSOCK set.
   Socket* socket(SocketHandle s) const;

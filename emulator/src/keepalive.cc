@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "internal.h"
+#include "live_backend.h"
 
 namespace ws2sim::winsock::detail {
 namespace {
@@ -50,6 +51,7 @@ KeepAliveConfig effective_keepalive(const Host::State& host, const Socket& s) {
 }
 
 void apply_keepalive(Host::State& host, Socket& s) {
+  if (s.live) return live::apply_keepalive(host, s);
   if (!s.endpoint) return;
   // The endpoint may already be gone from the model's view (dropped): nothing to update then.
   (void)host.world->model().network().set_keepalive(*s.endpoint, effective_keepalive(host, s));

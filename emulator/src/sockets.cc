@@ -2,6 +2,7 @@
 #include <limits>
 
 #include "internal.h"
+#include "live_backend.h"
 
 namespace ws2sim::winsock::detail {
 
@@ -12,6 +13,7 @@ void pull_received(Network& net, Socket& s) {
 }
 
 std::optional<CloseReason> close_reason(Network& net, const Socket& s) {
+  if (s.live) return live::close_reason(s);
   if (!s.endpoint) return std::nullopt;
   const auto info = net.info(*s.endpoint);
   if (!info.ok() || info->state != TcpState::kClosed) return std::nullopt;
@@ -46,6 +48,7 @@ int connection_error(const Host::State& host, CloseReason reason, bool in_progre
 }
 
 void refresh_state(const Host::State& host, Network& net, Socket& s) {
+  if (s.live) return live::refresh(host, s);
   if (s.state != SocketState::kConnecting || !s.endpoint) return;
   const auto info = net.info(*s.endpoint);
   if (!info.ok()) return;
@@ -72,6 +75,7 @@ void destroy_socket(Host::State& host, Network& net, SocketHandle handle, bool a
   const auto it = host.sockets.find(handle);
   if (it == host.sockets.end()) return;
   Socket& s = it->second;
+  if (s.live) live::close(host, s, abortive);
   if (s.owns_port && s.local) {
     const auto port = host.bound_ports.find(s.local->port);
     if (port != host.bound_ports.end() && --port->second == 0) host.bound_ports.erase(port);

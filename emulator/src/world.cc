@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "internal.h"
+#include "live_backend.h"
 
 namespace ws2sim::winsock {
 namespace detail {
@@ -95,8 +96,13 @@ void drive(World::State& w) {
 
 }  // namespace
 
+TimePoint Call::now() const noexcept {
+  return world_->live ? live::now(*world_) : world_->model.now();
+}
+
 WaitResult Call::wait(const std::function<bool()>& ready, std::optional<TimePoint> deadline,
                       Socket* socket) {
+  if (host_->live) return live::wait(*this, ready, deadline);  // real time, not the model's
   World::State& w = *world_;
   ThreadState& ts = thread_state();
   World::State::Waiter me{ready, deadline};
@@ -299,6 +305,7 @@ std::vector<Host*> World::hosts() const {
 
 TimePoint World::now() const {
   std::lock_guard lock(state_->mu);
+  if (state_->live) return detail::live::now(*state_);  // live mode: real time (live.h)
   return state_->model.now();
 }
 

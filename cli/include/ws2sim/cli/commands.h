@@ -33,6 +33,7 @@ struct RunArgs {
   std::optional<std::string> svg;
   std::optional<std::uint64_t> seed;
   bool full = false;  ///< Print every probe instead of folding long runs.
+  bool live = false;  ///< Real sockets in a private network namespace, real time (runner.h).
 };
 int command_run(const RunArgs& args, std::ostream& out, std::ostream& err);
 

@@ -82,6 +82,10 @@ struct RunReport {
   std::vector<CallRecord> records;  ///< Sorted by (anchor, at, connection, order made).
   std::vector<ConnectionReport> connections;
   std::unique_ptr<winsock::World> world;
+  /// `ws2sim run --live`: real sockets and real time; times are real time since the start, the
+  /// model trace is empty and `live_log` says what Linux was given and what it reported.
+  bool live = false;
+  std::vector<winsock::LiveRecord> live_log;
 
   [[nodiscard]] const Trace& trace() const { return world->trace(); }
   /// The scenario connection a trace event belongs to (client or server side), if any.
@@ -93,5 +97,13 @@ struct RunReport {
 /// Plays `scenario`. `seed` overrides the scenario's seed. Fails only when the emulator rejects
 /// the set-up (which a validated scenario never makes it do).
 Result<RunReport> run_scenario(const Scenario& scenario, std::optional<std::uint64_t> seed = {});
+
+/// Why `scenario` cannot run live (the first feature live mode lacks, named), or nullopt.
+std::optional<std::string> live_unsupported(const Scenario& scenario);
+
+/// Plays `scenario` on live hosts (real Linux sockets) in a private network namespace whose
+/// loopback carries the scenario's addresses, in real time; crash, partition, heal and
+/// network-down/up become nftables rules at their instant. Needs root, `ip` and `nft`.
+Result<RunReport> run_scenario_live(const Scenario& scenario);
 
 }  // namespace ws2sim::cli

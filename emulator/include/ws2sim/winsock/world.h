@@ -33,6 +33,7 @@
 #include "ws2sim/model/time.h"
 #include "ws2sim/model/trace.h"
 #include "ws2sim/model/world.h"
+#include "ws2sim/winsock/live.h"
 #include "ws2sim/winsock/profile.h"
 
 namespace ws2sim::winsock {
@@ -72,6 +73,8 @@ class Host {
   [[nodiscard]] Ipv4Address address() const noexcept;
   [[nodiscard]] HostId id() const noexcept;
   [[nodiscard]] World& world() const noexcept;
+  /// True for a live host (World::add_live_host): its sockets are real Linux sockets.
+  [[nodiscard]] bool live() const noexcept;
 
   /// Sets a registry value; out-of-range values are rejected (nothing is clamped).
   Status set_registry(RegistryValue value, std::uint32_t data);
@@ -110,6 +113,12 @@ class World {
   /// Adds a host running `profile` (a name from all_profiles()) at dotted-quad `address`.
   Result<std::reference_wrapper<Host>> add_host(std::string name, std::string_view profile,
                                                 std::string_view address);
+  /// Adds a live host running `profile`: its Winsock calls act on real TCP sockets of this Linux
+  /// machine (live.h) with the profile's semantics, and its blocking calls wait in real time.
+  /// Live and emulated hosts of one world do not talk to each other; use a world of live hosts.
+  Result<std::reference_wrapper<Host>> add_live_host(std::string name, std::string_view profile);
+  /// What live hosts' sockets were set to, what was clamped, which errors came when (live.h).
+  [[nodiscard]] std::vector<LiveRecord> live_log() const;
   [[nodiscard]] Host* find_host(std::string_view name) const;
   [[nodiscard]] std::vector<Host*> hosts() const;
 
