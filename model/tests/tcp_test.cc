@@ -54,7 +54,7 @@ TEST_F(Tcp, SmallReadsWhileBytesKeepArrivingKeepTheStreamInOrder) {
   std::vector<std::uint8_t> got;
   for (std::size_t sent = 0; sent < data.size(); sent += 5'000) {
     ASSERT_TRUE(net().send(peer, std::span(data).subspan(sent, 5'000)).ok());
-    run_until(1s + sent * 1ms);
+    run_until(1s + std::chrono::milliseconds(static_cast<std::int64_t>(sent)));
     for (int k = 0; k < 300; ++k) {
       const std::vector<std::uint8_t> part = net().receive(conn, 13).value();
       got.insert(got.end(), part.begin(), part.end());
