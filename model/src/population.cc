@@ -1,6 +1,7 @@
 #include "ws2sim/model/population.h"
 
 #include <algorithm>
+#include <array>
 #include <string>
 #include <utility>
 
@@ -188,10 +189,12 @@ bool TrafficStream::refill() {
     pending_ -= ready_.size();
     ++bucket_;
   }
-  const auto before = [](const auto& x, const auto& y) {
-    return x.at != y.at ? x.at < y.at : x.conn != y.conn ? x.conn < y.conn : x.segment < y.segment;
-  };
-  if (ready_.size() <= 16) {  // insertion sort for small buckets
+  if (ready_.size() <= 64) {  // insertion sort for small buckets
+    const auto before = [](const auto& x, const auto& y) {
+      return x.at != y.at       ? x.at < y.at
+             : x.conn != y.conn ? x.conn < y.conn
+                                : x.segment < y.segment;
+    };
     for (std::size_t i = 1; i < ready_.size(); ++i) {
       const PopulationWorkload::Arrival a = ready_[i];
       std::size_t j = i;
@@ -200,14 +203,45 @@ bool TrafficStream::refill() {
       ready_[j] = a;
     }
   } else {
-    std::sort(ready_.begin(), ready_.end(), before);
+    radix_sort((bucket_ - 1) * width_);
   }
   return true;
 }
 
+// A stable LSD radix sort of `ready_` by time, 11 bits a pass over the offset from the bucket's
+// start (below width_). A bucket receives its segments in generation order, which is
+// (connection, segment) order, so a stable sort by time alone gives (time, connection, segment)
+// order — without a comparison per element pair (std::sort's branches were 13% of S2).
+void TrafficStream::radix_sort(std::int64_t base) {
+  constexpr int kBits = 11;
+  constexpr std::size_t kRadix = std::size_t{1} << kBits;
+  std::uint64_t span = 0;  // highest offset: only the digits it has are sorted
+  for (const PopulationWorkload::Arrival& a : ready_)
+    span = std::max(span, static_cast<std::uint64_t>(a.at - base));
+  scratch_.resize(ready_.size());
+  std::array<std::uint32_t, kRadix> count{};
+  for (int shift = 0; shift < 64 && (span >> shift) != 0; shift += kBits) {
+    count.fill(0);
+    const auto digit = [base, shift](const PopulationWorkload::Arrival& a) {
+      return static_cast<std::size_t>((static_cast<std::uint64_t>(a.at - base) >> shift) &
+                                      (kRadix - 1));
+    };
+    for (const PopulationWorkload::Arrival& a : ready_)
+      ++count[digit(a)];
+    std::uint32_t sum = 0;
+    for (std::uint32_t& c : count)
+      sum = std::exchange(c, sum) + c;
+    for (const PopulationWorkload::Arrival& a : ready_)
+      scratch_[count[digit(a)]++] = a;
+    ready_.swap(scratch_);
+  }
+}
+
 std::size_t TrafficStream::memory_bytes() const noexcept {
-  std::size_t bytes = sizeof(*this) + ready_.capacity() * sizeof(PopulationWorkload::Arrival) +
-                      buckets_.capacity() * sizeof(std::vector<PopulationWorkload::Arrival>);
+  std::size_t bytes =
+      sizeof(*this) +
+      (ready_.capacity() + scratch_.capacity()) * sizeof(PopulationWorkload::Arrival) +
+      buckets_.capacity() * sizeof(std::vector<PopulationWorkload::Arrival>);
   for (const auto& b : buckets_)
     bytes += b.capacity() * sizeof(PopulationWorkload::Arrival);
   return bytes;
