@@ -292,7 +292,7 @@ struct Population::Impl final : KeepAliveDriver {
   void schedule_feed() {
     if (next_open == config.connections && traffic.peek() == nullptr) return;
     const std::int64_t at = open_is_next() ? next_open_at : traffic.peek()->at;
-    (void)scheduler.schedule_at(TimePoint{Duration{at}}, [this] { feed(); });
+    scheduler.arm_source(at);  // at >= now: arrivals come in time order
   }
 
   void feed() {
@@ -345,6 +345,8 @@ Result<std::unique_ptr<Population>> Population::create(const PopulationConfig& c
   if (Status s = config.validate(); !s.ok()) return s.error();
   auto impl = std::make_unique<Impl>(config);
   impl->engine.reserve(config.connections);
+  impl->scheduler.source_.run = [](void* self) { static_cast<Impl*>(self)->feed(); };
+  impl->scheduler.source_.client = impl.get();
   impl->note_next_open();
   impl->schedule_feed();
   return std::unique_ptr<Population>(new Population(std::move(impl)));
