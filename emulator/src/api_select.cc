@@ -66,16 +66,16 @@ Readiness readiness(Host::State& h, Network& net, SocketHandle handle) {
   }
   switch (s.state) {
     case SocketState::kListening: {
-      const auto info = net.info(*s.endpoint);
-      r.readable = r.rdnorm = info.ok() && info->accept_queue > 0;
+      const auto st = net.status(*s.endpoint);
+      r.readable = r.rdnorm = st.has_value() && st->accept_queue > 0;
       break;
     }
     case SocketState::kConnected: {
       if (!s.endpoint) break;
       pull_received(net, s);
-      const auto info = net.info(*s.endpoint);
+      const auto st = net.status(*s.endpoint);
       const bool data = !s.rx.empty();
-      const bool peer_closed = info.ok() && info->peer_closed;
+      const bool peer_closed = st.has_value() && st->peer_closed;
       const std::optional<CloseReason> ended = close_reason(net, s);
       const bool broken = ended && *ended != CloseReason::kOrderly;
       r.readable = data || peer_closed || ended.has_value();

@@ -227,7 +227,10 @@ SOCKET WSAAPI accept(SOCKET s, struct sockaddr* addr, int* addrlen) {
   Host::State& h = call->host();
   Network& net = call->net();
   const EndpointId listener = *sock->endpoint;
-  auto queued = [&] { return net.info(listener).ok() && net.info(listener)->accept_queue > 0; };
+  auto queued = [&] {
+    const auto st = net.status(listener);
+    return st.has_value() && st->accept_queue > 0;
+  };
   if (!queued()) {
     if (sock->nonblocking) return fail(WSAEWOULDBLOCK), INVALID_SOCKET;
     const auto r =
@@ -310,9 +313,9 @@ int WSAAPI connect(SOCKET s, const struct sockaddr* name, int namelen) {
 
   const EndpointId id = *ep;
   auto settled = [&] {
-    const auto info = net.info(id);
-    return !h.sockets.contains(s) || !info.ok() || info->established_at ||
-           info->state == TcpState::kClosed;
+    const auto st = net.status(id);
+    return !h.sockets.contains(s) || !st.has_value() || st->established ||
+           st->state == TcpState::kClosed;
   };
   const auto r = call->wait(settled, std::nullopt, sock);
   if (!h.sockets.contains(s)) return wait_failure(r, true);
@@ -374,7 +377,8 @@ int WSAAPI recv(SOCKET s, char* buf, int len, int flags) {
   const auto want = static_cast<std::size_t>(len);
   const bool wait_all = (flags & MSG_WAITALL) != 0 && (flags & MSG_PEEK) == 0;
   auto peer_closed = [&](const Socket& x) {
-    return net.info(*x.endpoint).ok() && net.info(*x.endpoint)->peer_closed;
+    const auto st = net.status(*x.endpoint);
+    return st.has_value() && st->peer_closed;
   };
   auto can_complete = [&](Socket& x) {
     pull_received(net, x);

@@ -138,11 +138,14 @@ struct World::State {
   std::mutex mu;
   std::condition_variable cv;
   int attached = 0;  // threads bound to a host of this world
+  /// A blocked call. `ready` may read the sockets of its host and the model endpoints' status()
+  /// (not the rest of EndpointInfo): drive() re-evaluates it only when those may have changed.
   struct Waiter {
     std::function<bool()> ready;
     std::optional<TimePoint> deadline;
   };
   std::vector<Waiter*> waiters;  // one per thread blocked in an emulated call
+  std::uint64_t changes = 0;     // bumped by scheduled faults, which may change any socket
   detail::SocketHandle next_handle = 0x100;
   std::uintptr_t next_event = 0x10000;
   TimePoint horizon = kEpoch + std::chrono::hours(24 * 400);

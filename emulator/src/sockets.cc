@@ -8,6 +8,8 @@ namespace ws2sim::winsock::detail {
 
 void pull_received(Network& net, Socket& s) {
   if (!s.endpoint) return;
+  // Blocked calls poll this between events: look before taking (receive() builds a vector).
+  if (const auto st = net.status(*s.endpoint); !st.has_value() || st->bytes_readable == 0) return;
   auto data = net.receive(*s.endpoint, std::numeric_limits<std::size_t>::max());
   if (data.ok()) s.rx.insert(s.rx.end(), data->begin(), data->end());
 }
@@ -15,9 +17,9 @@ void pull_received(Network& net, Socket& s) {
 std::optional<CloseReason> close_reason(Network& net, const Socket& s) {
   if (s.live) return live::close_reason(s);
   if (!s.endpoint) return std::nullopt;
-  const auto info = net.info(*s.endpoint);
-  if (!info.ok() || info->state != TcpState::kClosed) return std::nullopt;
-  return info->close_reason;
+  const auto st = net.status(*s.endpoint);
+  if (!st.has_value() || st->state != TcpState::kClosed) return std::nullopt;
+  return st->close_reason;
 }
 
 int connection_error(const Host::State& host, CloseReason reason, bool in_progress) {
@@ -50,6 +52,9 @@ int connection_error(const Host::State& host, CloseReason reason, bool in_progre
 void refresh_state(const Host::State& host, Network& net, Socket& s) {
   if (s.live) return live::refresh(host, s);
   if (s.state != SocketState::kConnecting || !s.endpoint) return;
+  // select() polls this between events: the full snapshot only once the connect settled.
+  const auto st = net.status(*s.endpoint);
+  if (!st.has_value() || (!st->established && st->state != TcpState::kClosed)) return;
   const auto info = net.info(*s.endpoint);
   if (!info.ok()) return;
   if (info->established_at) {

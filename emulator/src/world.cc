@@ -73,23 +73,33 @@ namespace {
 // Runs the model until some blocked thread can continue. Called with the world lock held by the
 // last thread to block, so every attached thread is waiting and the order of events is the
 // model's alone.
+//
+// While the model runs, a waiter's condition can only change through an endpoint's status (the
+// network's status_version()) or a scheduled fault (the world's `changes`); everything else it
+// reads changes only in calls of running threads, and none runs now. So conditions are
+// re-evaluated only after events that moved one of the two counters: keep-alive timers, probes
+// and dropped segments run back to back without polling any socket.
 void drive(World::State& w) {
   Scheduler& sched = w.model.scheduler();
+  const Network& net = w.model.network();
+  std::optional<std::uint64_t> seen;  // counters at the last evaluation
+  TimePoint limit = w.horizon;        // nearest deadline of any waiter, or the horizon
   while (true) {
-    std::optional<TimePoint> limit = w.horizon;
-    for (const World::State::Waiter* waiter : w.waiters) {
-      if (waiter->ready()) return;
-      if (waiter->deadline) {
-        if (sched.now() >= *waiter->deadline) return;
-        limit = std::min(*limit, *waiter->deadline);
+    const std::uint64_t version = net.status_version() + w.changes;  // both only grow
+    if (version != seen) {
+      seen = version;
+      limit = w.horizon;
+      for (const World::State::Waiter* waiter : w.waiters) {
+        if (waiter->ready()) return;
+        if (waiter->deadline) limit = std::min(limit, *waiter->deadline);
       }
     }
-    if (sched.now() >= w.horizon) return;
+    if (sched.now() >= limit) return;  // a deadline passed, or the horizon
     const std::optional<TimePoint> next = sched.next_event_time();
-    if (next && *next <= *limit) {
+    if (next && *next <= limit) {
       sched.step();
     } else {
-      (void)sched.run_until(*limit);  // nothing happens before the nearest deadline
+      (void)sched.run_until(limit);  // nothing happens before the nearest deadline
     }
   }
 }
@@ -358,6 +368,7 @@ Status apply_fault(World::State& w, const Fault& fault) {
       },
       fault);
   if (!s.ok()) return s;
+  ++w.changes;  // blocked calls re-check their conditions (drive())
   std::optional<HostId> restarted;
   if (const auto* r = std::get_if<RestartHost>(&fault)) restarted = r->host;
   if (const auto* r = std::get_if<RebootHost>(&fault)) restarted = r->host;

@@ -179,6 +179,7 @@ void Network::Impl::send_reset_for(HostId host, const Segment& seg) {
 }
 
 Status Network::Impl::apply(const Fault& fault) {
+  status_may_change();
   struct Visitor {
     Impl& n;
     Status operator()(const CrashHost& f) const {

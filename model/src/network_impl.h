@@ -2,14 +2,15 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
+#include "fifo.h"
 #include "ws2sim/model/network.h"
 
 namespace ws2sim {
@@ -33,20 +34,20 @@ struct Endpoint {
   // listener
   std::uint32_t backlog = 0;
   std::uint32_t half_open = 0;  // children in SYN-RECEIVED
-  std::deque<std::uint32_t> accept_queue;
+  Fifo<std::uint32_t> accept_queue;
   std::optional<std::uint32_t> parent;  // listener, until accepted
   // send sequence space: [snd_una, snd_nxt) in flight, snd_max the highest ever sent
   std::uint32_t iss = 0;
   std::uint32_t snd_una = 0;
   std::uint32_t snd_nxt = 0;
   std::uint32_t snd_max = 0;
-  std::deque<std::uint8_t> send_buffer;  // data from snd_una on (acked bytes are popped)
-  bool fin_queued = false;               // the application closed its send side
+  Fifo<std::uint8_t> send_buffer;  // data from snd_una on (acked bytes are popped)
+  bool fin_queued = false;         // the application closed its send side
   bool fin_sent = false;
   // receive
   std::uint32_t irs = 0;
   std::uint32_t rcv_nxt = 0;
-  std::deque<std::uint8_t> recv_buffer;
+  Fifo<std::uint8_t> recv_buffer;
   bool fin_received = false;
   // timers
   EventId rtx_timer;
@@ -55,6 +56,9 @@ struct Endpoint {
   EventId time_wait_timer;
   std::optional<TimePoint> established_at;
 };
+
+// Endpoints live in a vector that grows: they must move, not copy, when it does.
+static_assert(std::is_nothrow_move_constructible_v<Endpoint>);
 
 struct Host {
   std::string name;
@@ -94,6 +98,9 @@ struct Network::Impl final : KeepAliveDriver {
   std::vector<std::optional<Segment>> in_flight;
   std::vector<std::uint32_t> free_in_flight;
   std::vector<EventId> fault_events;
+  // Network::status_version(): bumped by everything that can change an endpoint's status.
+  std::uint64_t status_version = 0;
+  void status_may_change() noexcept { ++status_version; }
 
   // network.cc
   Status check_host(HostId h) const;

@@ -417,17 +417,51 @@ std::uint8_t Scheduler::peek() noexcept {
       best_arm = arm;
     }
   }
+  // The heap's side: its top, or the source event if that would be the top were it in the heap
+  // (smaller (due, seq)); it then meets the lanes' best as the heap's top does.
+  std::uint8_t side = kNowhere;
+  std::int64_t side_due = 0;
+  std::int64_t side_arm = 0;
   if (heap_size_ != 0) {
-    const HeapEntry* top = heap_top();
-    if (top != nullptr && (best == kNowhere || top->due < best_due ||
-                           (top->due == best_due && top->arm <= best_arm))) {
-      best = kInHeap;
+    if (const HeapEntry* top = heap_top(); top != nullptr) {
+      side = kInHeap;
+      side_due = top->due;
+      side_arm = top->arm;
+      if (source_.armed &&
+          (source_.due < top->due || (source_.due == top->due && source_.seq < top->seq))) {
+        side = kSource;
+        side_due = source_.due;
+        side_arm = source_.arm;
+      }
     }
+  }
+  if (side == kNowhere && source_.armed) {
+    side = kSource;
+    side_due = source_.due;
+    side_arm = source_.arm;
+  }
+  if (side != kNowhere &&
+      (best == kNowhere || side_due < best_due || (side_due == best_due && side_arm <= best_arm))) {
+    best = side;
   }
   return best;
 }
 
+std::int64_t Scheduler::head_due(std::uint8_t q) noexcept {
+  if (q == kInHeap) return heap_top()->due;
+  if (q == kSource) return source_.due;
+  return lanes_[q].head_due;
+}
+
 void Scheduler::run_next(std::uint8_t queue) {
+  if (queue == kSource) {
+    source_.armed = false;
+    --live_;
+    now_ = TimePoint{Duration{source_.due}};
+    ++events_run_;
+    source_.run(source_.client);
+    return;
+  }
   std::uint32_t ref;
   std::int64_t due;
   if (queue == kInHeap) {
@@ -472,7 +506,7 @@ void Scheduler::run_closure(std::uint32_t index) {
 std::optional<TimePoint> Scheduler::next_event_time() {
   const std::uint8_t q = peek();
   if (q == kNowhere) return std::nullopt;
-  return TimePoint{Duration{q == kInHeap ? heap_top()->due : lanes_[q].head_due}};
+  return TimePoint{Duration{head_due(q)}};
 }
 
 void Scheduler::drain() {
@@ -494,7 +528,7 @@ Status Scheduler::run_until(TimePoint until) {
   }
   const std::int64_t limit = until.time_since_epoch().count();
   for (std::uint8_t q = peek(); q != kNowhere; q = peek()) {
-    const std::int64_t due = q == kInHeap ? heap_top()->due : lanes_[q].head_due;
+    const std::int64_t due = head_due(q);
     if (due > limit) break;
     run_next(q);
   }

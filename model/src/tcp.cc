@@ -104,6 +104,7 @@ std::uint32_t Network::Impl::allocate_endpoint(HostId host) {
 }
 
 void Network::Impl::free_endpoint(std::uint32_t index) {
+  status_may_change();
   Endpoint& ep = endpoints[index];
   scheduler.cancel(ep.rtx_timer);
   scheduler.cancel(ep.time_wait_timer);
@@ -247,6 +248,7 @@ void Network::Impl::on_rtx_timer(std::uint32_t index, std::uint32_t generation) 
 // ---- receiving -------------------------------------------------------------------------------
 
 void Network::Impl::segment_arrives(HostId host, const Segment& seg) {
+  status_may_change();
   Host& h = hosts[host.value];
   const auto it = h.connections.find(connection_key(seg.destination.port, seg.source));
   std::optional<std::uint32_t> target;
@@ -376,8 +378,7 @@ bool Network::Impl::process_ack(std::uint32_t index, const Segment& seg) {
   if (seq_lt(ep.snd_una, seg.ack)) {
     std::uint32_t acked = seg.ack - ep.snd_una;
     const std::size_t data = std::min<std::size_t>(acked, ep.send_buffer.size());
-    ep.send_buffer.erase(ep.send_buffer.begin(),
-                         ep.send_buffer.begin() + static_cast<std::ptrdiff_t>(data));
+    ep.send_buffer.drop_front(data);
     acked -= static_cast<std::uint32_t>(data);
     const bool fin_acked = acked > 0 && ep.fin_queued;
     ep.snd_una = seg.ack;
@@ -419,7 +420,7 @@ void Network::Impl::process_text(std::uint32_t index, const Segment& seg) {
     if (receiving && seq_le(seq, ep.rcv_nxt)) {
       const std::uint32_t skip = ep.rcv_nxt - seq;  // already-received prefix
       if (skip < seg.payload.size()) {
-        ep.recv_buffer.insert(ep.recv_buffer.end(), seg.payload.begin() + skip, seg.payload.end());
+        ep.recv_buffer.append(seg.payload.begin() + skip, seg.payload.end());
         ep.rcv_nxt += static_cast<std::uint32_t>(seg.payload.size()) - skip;
       }
     }
@@ -460,6 +461,7 @@ void Network::Impl::process_text(std::uint32_t index, const Segment& seg) {
 // ---- state changes ---------------------------------------------------------------------------
 
 void Network::Impl::enter_established(std::uint32_t index) {
+  status_may_change();
   Endpoint& ep = endpoints[index];
   if (ep.state == TcpState::kSynReceived && ep.parent) --endpoints[*ep.parent].half_open;
   ep.state = TcpState::kEstablished;
@@ -473,6 +475,7 @@ void Network::Impl::enter_established(std::uint32_t index) {
 }
 
 void Network::Impl::enter_time_wait(std::uint32_t index) {
+  status_may_change();
   Endpoint& ep = endpoints[index];
   ep.state = TcpState::kTimeWait;
   keepalive.stop(index);
@@ -495,6 +498,7 @@ void Network::Impl::on_time_wait(std::uint32_t index, std::uint32_t generation) 
 }
 
 void Network::Impl::close_connection(std::uint32_t index, CloseReason reason) {
+  status_may_change();
   Endpoint& ep = endpoints[index];
   if (ep.state == TcpState::kClosed) return;
   if (ep.state == TcpState::kListen) {
@@ -584,6 +588,7 @@ void Network::Impl::keepalive_suppressed(std::uint32_t conn) {
 
 Result<EndpointId> Network::listen(HostId host, std::uint16_t port, const EndpointOptions& options,
                                    std::uint32_t backlog) {
+  impl_->status_may_change();
   if (Status s = impl_->check_host(host); !s.ok()) return s.error();
   if (Status s = options.validate(); !s.ok()) return s.error();
   if (port == 0) return invalid_argument("a listener needs a port from 1 to 65535");
@@ -608,6 +613,7 @@ Result<EndpointId> Network::listen(HostId host, std::uint16_t port, const Endpoi
 
 Result<EndpointId> Network::connect(HostId host, SocketAddress remote,
                                     const EndpointOptions& options, std::uint16_t local_port) {
+  impl_->status_may_change();
   if (Status s = impl_->check_host(host); !s.ok()) return s.error();
   if (Status s = options.validate(); !s.ok()) return s.error();
   if (remote.port == 0) return invalid_argument("cannot connect to port 0");
@@ -651,6 +657,7 @@ Result<EndpointId> Network::connect(HostId host, SocketAddress remote,
 }
 
 Result<std::optional<EndpointId>> Network::accept(EndpointId listener) {
+  impl_->status_may_change();
   auto index = impl_->lookup(listener);
   if (!index.ok()) return index.error();
   Endpoint& l = impl_->endpoints[*index];
@@ -663,6 +670,7 @@ Result<std::optional<EndpointId>> Network::accept(EndpointId listener) {
 }
 
 Result<std::size_t> Network::send(EndpointId id, std::span<const std::uint8_t> bytes) {
+  impl_->status_may_change();
   auto index = impl_->lookup(id);
   if (!index.ok()) return index.error();
   Endpoint& ep = impl_->endpoints[*index];
@@ -675,24 +683,25 @@ Result<std::size_t> Network::send(EndpointId id, std::span<const std::uint8_t> b
   if (!can_send_data(ep.state)) {
     return invalid_state("cannot send in state " + std::string(to_string(ep.state)));
   }
-  ep.send_buffer.insert(ep.send_buffer.end(), bytes.begin(), bytes.end());
+  ep.send_buffer.append(bytes.begin(), bytes.end());
   impl_->output(*index);
   return bytes.size();
 }
 
 Result<std::vector<std::uint8_t>> Network::receive(EndpointId id, std::size_t max) {
+  impl_->status_may_change();
   auto index = impl_->lookup(id);
   if (!index.ok()) return index.error();
   Endpoint& ep = impl_->endpoints[*index];
   const std::size_t n = std::min(max, ep.recv_buffer.size());
   std::vector<std::uint8_t> out(ep.recv_buffer.begin(),
                                 ep.recv_buffer.begin() + static_cast<std::ptrdiff_t>(n));
-  ep.recv_buffer.erase(ep.recv_buffer.begin(),
-                       ep.recv_buffer.begin() + static_cast<std::ptrdiff_t>(n));
+  ep.recv_buffer.drop_front(n);
   return out;
 }
 
 Status Network::shutdown_send(EndpointId id) {
+  impl_->status_may_change();
   auto index = impl_->lookup(id);
   if (!index.ok()) return index.error();
   Endpoint& ep = impl_->endpoints[*index];
@@ -708,6 +717,7 @@ Status Network::shutdown_send(EndpointId id) {
 }
 
 Status Network::close(EndpointId id) {
+  impl_->status_may_change();
   auto index = impl_->lookup(id);
   if (!index.ok()) return index.error();
   Endpoint& ep = impl_->endpoints[*index];
@@ -735,6 +745,7 @@ Status Network::close(EndpointId id) {
 }
 
 Status Network::abort(EndpointId id) {
+  impl_->status_may_change();
   auto index = impl_->lookup(id);
   if (!index.ok()) return index.error();
   Endpoint& ep = impl_->endpoints[*index];
@@ -788,6 +799,26 @@ Result<EndpointInfo> Network::info(EndpointId id) const {
   out.established_at = ep.established_at;
   out.options = ep.options;
   return out;
+}
+
+std::optional<EndpointStatus> Network::status(EndpointId id) const noexcept {
+  // lookup() without building its error message: the same ids fail.
+  const auto& eps = impl_->endpoints;
+  if (id.generation == 0 || id.index >= eps.size()) return std::nullopt;
+  const Endpoint& ep = eps[id.index];
+  if (!ep.in_use || ep.generation != id.generation || ep.released) return std::nullopt;
+  EndpointStatus out;
+  out.state = ep.state;
+  out.close_reason = ep.close_reason;
+  out.established = ep.established_at.has_value();
+  out.peer_closed = ep.fin_received;
+  out.bytes_readable = ep.recv_buffer.size();
+  out.accept_queue = ep.accept_queue.size();
+  return out;
+}
+
+std::uint64_t Network::status_version() const noexcept {
+  return impl_->status_version;
 }
 
 std::size_t Network::endpoint_count() const noexcept {

@@ -119,6 +119,17 @@ struct EndpointInfo {
   EndpointOptions options;
 };
 
+/// The part of an endpoint an application waits on (readable, accepted, connected, ended), read
+/// without building an `EndpointInfo`: blocked Winsock calls poll it between model events.
+struct EndpointStatus {
+  TcpState state = TcpState::kClosed;
+  std::optional<CloseReason> close_reason;
+  bool established = false;        ///< Reached ESTABLISHED at least once.
+  bool peer_closed = false;        ///< A FIN arrived: reads end after the buffered bytes.
+  std::size_t bytes_readable = 0;  ///< Received, not yet read.
+  std::size_t accept_queue = 0;    ///< Listeners: established connections waiting.
+};
+
 /// Scheduled faults.
 struct CrashHost {
   HostId host;
@@ -207,6 +218,14 @@ class Network {
   Status set_retransmission(EndpointId ep, const RetransmissionConfig& config);
   /// A snapshot of the endpoint.
   [[nodiscard]] Result<EndpointInfo> info(EndpointId ep) const;
+  /// The waitable part of the endpoint's state: `info()` without the copies; nullopt where
+  /// `info()` fails (an unknown or released id). Cheap enough to poll after every event.
+  [[nodiscard]] std::optional<EndpointStatus> status(EndpointId ep) const noexcept;
+  /// A counter that changes whenever the `status()` of any endpoint may have changed (segment
+  /// arrivals, closes, faults, application calls); keep-alive probes, retransmissions and
+  /// segments dropped on the way change nothing an application waits on and leave it alone.
+  /// A caller polling `status()` between events can skip the poll while the counter stays put.
+  [[nodiscard]] std::uint64_t status_version() const noexcept;
   /// Number of endpoints alive (including unreleased closed ones).
   [[nodiscard]] std::size_t endpoint_count() const noexcept;
 

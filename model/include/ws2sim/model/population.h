@@ -128,9 +128,11 @@ class TrafficStream {
 
  private:
   bool refill();
+  void radix_sort(std::int64_t base);
   PopulationWorkload work_;
   std::vector<std::vector<PopulationWorkload::Arrival>> buckets_;  // a ring of time buckets
   std::vector<PopulationWorkload::Arrival> ready_;                 // the current bucket, sorted
+  std::vector<PopulationWorkload::Arrival> scratch_;               // radix sort's other half
   std::size_t ready_pos_ = 0;
   std::uint64_t next_conn_ = 0;  // connections below this have their segments in buckets
   std::int64_t bucket_ = 0;      // index (time / width) of the next bucket to sort

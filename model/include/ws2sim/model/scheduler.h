@@ -100,6 +100,7 @@ class Scheduler {
   static constexpr std::uint8_t kNowhere = 0xFF;
   static constexpr std::uint8_t kInHeap = 0xFE;
   static constexpr std::uint8_t kExternal = 0xFD;  // client bookkeeping: armed as a generic event
+  static constexpr std::uint8_t kSource = 0xFC;    // the source event (see Source)
 
   // The timer of one keep-alive connection: 24 bytes, no closure and no event id (the node's
   // index is the connection's). The scheduler owns `due`, `pos` and `where`; `stamp`, `count`
@@ -155,6 +156,30 @@ class Scheduler {
     std::uint32_t generation;  // generic slots only
   };
 
+  // One event outside the queues for a client that produces its own events in time order, one
+  // pending at a time (the population's arrival stream: each delivery schedules the next). It
+  // takes a sequence number like a heap entry and is merged with the queues' heads exactly as if
+  // it were in the heap, but costs no slot, closure or heap push and pop: S2 delivers 5 M
+  // arrivals, and through the radix heap each cascaded down about three levels.
+  struct Source {
+    std::int64_t due = 0;
+    std::int64_t arm = 0;
+    std::uint64_t seq = 0;
+    bool armed = false;
+    void (*run)(void* client) = nullptr;
+    void* client = nullptr;
+  };
+  // Arms the source event for `at` (>= now). Precondition: it is not armed, `run` is set.
+  void arm_source(std::int64_t at) noexcept {
+    source_.due = at;
+    source_.arm = now_.time_since_epoch().count();
+    source_.seq = next_seq_++;
+    source_.armed = true;
+    ++live_;
+  }
+  // The due time of the head of queue `q` (a lane, kInHeap or kSource; not kNowhere).
+  [[nodiscard]] std::int64_t head_due(std::uint8_t q) noexcept;
+
   // The timer client (one per scheduler; further engines use generic events).
   bool attach_timers(std::vector<TimerNode>* nodes, TimerFire fire, void* client) noexcept;
   void detach_timers() noexcept;
@@ -184,7 +209,8 @@ class Scheduler {
   [[nodiscard]] std::size_t memory_bytes() const noexcept;
 
   [[nodiscard]] bool stale(const HeapEntry& e) const noexcept;
-  // The queue holding the next event (a lane index or kInHeap), or kNowhere when none is pending.
+  // The queue holding the next event (a lane index, kInHeap or kSource), or kNowhere when none
+  // is pending.
   std::uint8_t peek() noexcept;
   void run_next(std::uint8_t queue);
   [[gnu::noinline]] void run_closure(std::uint32_t index);
@@ -246,6 +272,7 @@ class Scheduler {
   bool heap_cached_ = false;  // heap_top() is heap_[heap_min_bucket_][heap_min_index_]
   std::uint16_t heap_min_bucket_ = 0;
   std::size_t heap_min_index_ = 0;
+  Source source_;
   std::vector<TimerNode>* nodes_ = nullptr;
   TimerFire fire_ = nullptr;
   void* client_ = nullptr;
