@@ -121,6 +121,7 @@ struct Host::State {
   std::map<std::uintptr_t, detail::Event> events;
   std::uint16_t next_ephemeral = 49152;
   std::map<std::uint16_t, std::uint32_t> bound_ports;  // port -> sockets that bound it
+  std::size_t socket_limit = Host::kDefaultSocketLimit;
 };
 
 struct World::State {
@@ -138,8 +139,9 @@ struct World::State {
     std::optional<TimePoint> deadline;
   };
   std::vector<Waiter*> waiters;  // one per thread blocked in an emulated call
+  // Sockets and events share one handle space, as in a Windows process's handle table: a socket
+  // and an event never have the same value (they did with two counters after 16,320 sockets).
   detail::SocketHandle next_handle = 0x100;
-  std::uintptr_t next_event = 0x10000;
   TimePoint horizon = kEpoch + std::chrono::hours(24 * 400);
 };
 
@@ -223,6 +225,7 @@ inline constexpr int kEintr = 10004;
 inline constexpr int kEfault = 10014;
 inline constexpr int kEinval = 10022;
 inline constexpr int kEinprogress = 10036;
+inline constexpr int kEmfile = 10024;
 inline constexpr int kEnotsock = 10038;
 inline constexpr int kEnetdown = 10050;
 inline constexpr int kEnetreset = 10052;
