@@ -57,7 +57,8 @@ TraceEvent random_event(FuzzedDataProvider& in) {
   e.keepalive = in.ConsumeBool();
   if (in.ConsumeBool()) {
     Segment s;
-    s.source = {Ipv4Address{in.ConsumeIntegral<std::uint32_t>()}, in.ConsumeIntegral<std::uint16_t>()};
+    s.source = {Ipv4Address{in.ConsumeIntegral<std::uint32_t>()},
+                in.ConsumeIntegral<std::uint16_t>()};
     s.destination = {Ipv4Address{in.ConsumeIntegral<std::uint32_t>()},
                      in.ConsumeIntegral<std::uint16_t>()};
     s.seq = in.ConsumeIntegral<std::uint32_t>();
@@ -133,12 +134,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded() || !j.is_object()) violation("not a JSON object: " + line);
     const TraceEvent& e = trace.events().at(count);
-    if (j.value("t_ns", std::int64_t{0}) != e.at.time_since_epoch().count()) violation("t_ns wrong");
+    if (j.value("t_ns", std::int64_t{0}) != e.at.time_since_epoch().count())
+      violation("t_ns wrong");
     ++count;
   }
   if (count != trace.events().size()) violation("one JSON line per event");
 
   check_pcap(trace, {});
-  check_pcap(trace, PcapOptions{.capture_at = HostId{in.ConsumeIntegralInRange<std::uint32_t>(0, 4)}});
+  check_pcap(trace,
+             PcapOptions{.capture_at = HostId{in.ConsumeIntegralInRange<std::uint32_t>(0, 4)}});
   return 0;
 }

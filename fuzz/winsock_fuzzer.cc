@@ -117,8 +117,8 @@ const std::vector<Allowed>& allowed_table() {
         WSAEMFILE, WSAENOBUFS, WSAENOTSOCK, WSAEOPNOTSUPP}},
       {Fn::kAccept,
        "accept",
-       {WSANOTINITIALISED, WSAECONNRESET, WSAEFAULT, WSAEINTR, WSAEINVAL, WSAEINPROGRESS,
-        WSAEMFILE, WSAENETDOWN, WSAENOBUFS, WSAENOTSOCK, WSAEOPNOTSUPP, WSAEWOULDBLOCK}},
+       {WSANOTINITIALISED, WSAECONNRESET, WSAEFAULT, WSAEINTR, WSAEINVAL, WSAEINPROGRESS, WSAEMFILE,
+        WSAENETDOWN, WSAENOBUFS, WSAENOTSOCK, WSAEOPNOTSUPP, WSAEWOULDBLOCK}},
       {Fn::kConnect,
        "connect",
        {WSANOTINITIALISED, WSAENETDOWN, WSAEADDRINUSE, WSAEINTR, WSAEINPROGRESS, WSAEALREADY,
@@ -263,7 +263,9 @@ std::string snapshot(World& world) {
       put(out, s.protocol);
       put(out, s.overlapped);
       put(out, static_cast<int>(s.state));
-      put(out, s.endpoint ? static_cast<std::int64_t>(s.endpoint->index) << 32 | s.endpoint->generation : -1);
+      put(out, s.endpoint
+                   ? static_cast<std::int64_t>(s.endpoint->index) << 32 | s.endpoint->generation
+                   : -1);
       put(out, s.local);
       put(out, s.owns_port);
       put(out, s.peer);
@@ -312,7 +314,8 @@ std::string snapshot(World& world) {
   return out;
 }
 
-// ---- The run -------------------------------------------------------------------------------------
+// ---- The run
+// -------------------------------------------------------------------------------------
 
 std::uint32_t g_apcs_run = 0;
 void CALLBACK completion(DWORD, DWORD, LPWSAOVERLAPPED, DWORD) {
@@ -345,8 +348,8 @@ struct Run {
   // ---- argument generators
 
   int small_int() {
-    static constexpr int kValues[] = {0, 1, -1, 2, 3, 4, 5, 8, 16, 17, 255, 256, 0x100, 1000,
-                                      0x7FFFFFFF, INT32_MIN};
+    static constexpr int kValues[] = {0,  1,  -1,  2,   3,     4,    5,          8,
+                                      16, 17, 255, 256, 0x100, 1000, 0x7FFFFFFF, INT32_MIN};
     return in.ConsumeBool() ? in.PickValueInArray(kValues) : in.ConsumeIntegral<int>();
   }
   DWORD dword() {
@@ -360,9 +363,10 @@ struct Run {
       case 1:
         return in.ConsumeIntegral<std::uint32_t>();
       case 2:
-        return events.empty() ? SOCKET{0}
-                              : reinterpret_cast<SOCKET>(events[in.ConsumeIntegralInRange<std::size_t>(
-                                    0, events.size() - 1)]);
+        return events.empty()
+                   ? SOCKET{0}
+                   : reinterpret_cast<SOCKET>(
+                         events[in.ConsumeIntegralInRange<std::size_t>(0, events.size() - 1)]);
       default:
         if (sockets.empty()) return 0x100;
         return sockets[in.ConsumeIntegralInRange<std::size_t>(0, sockets.size() - 1)];
@@ -370,20 +374,21 @@ struct Run {
   }
   WSAEVENT pick_event() {
     if (events.empty() || in.ConsumeIntegralInRange(0, 5) == 0) {
-      return reinterpret_cast<WSAEVENT>(static_cast<std::uintptr_t>(in.ConsumeIntegral<std::uint16_t>()));
+      return reinterpret_cast<WSAEVENT>(
+          static_cast<std::uintptr_t>(in.ConsumeIntegral<std::uint16_t>()));
     }
     return events[in.ConsumeIntegralInRange<std::size_t>(0, events.size() - 1)];
   }
   int level() {
-    static constexpr int kLevels[] = {SOL_SOCKET, IPPROTO_TCP, IPPROTO_IP, IPPROTO_IPV6,
-                                      IPPROTO_UDP, 0x8000, -1, 0};
+    static constexpr int kLevels[] = {SOL_SOCKET,  IPPROTO_TCP, IPPROTO_IP, IPPROTO_IPV6,
+                                      IPPROTO_UDP, 0x8000,      -1,         0};
     return in.PickValueInArray(kLevels);
   }
   int optname() {
-    static constexpr int kNames[] = {SO_KEEPALIVE,  SO_REUSEADDR, SO_LINGER,       SO_RCVBUF,
-                                     SO_SNDBUF,     SO_RCVTIMEO,  SO_SNDTIMEO,     SO_ERROR,
+    static constexpr int kNames[] = {SO_KEEPALIVE,  SO_REUSEADDR,  SO_LINGER,       SO_RCVBUF,
+                                     SO_SNDBUF,     SO_RCVTIMEO,   SO_SNDTIMEO,     SO_ERROR,
                                      SO_TYPE,       SO_ACCEPTCONN, SO_CONNECT_TIME, TCP_NODELAY,
-                                     TCP_KEEPALIVE, TCP_KEEPCNT,  TCP_KEEPINTVL,   TCP_MAXRT};
+                                     TCP_KEEPALIVE, TCP_KEEPCNT,   TCP_KEEPINTVL,   TCP_MAXRT};
     return in.ConsumeIntegralInRange(0, 7) == 0 ? small_int() : in.PickValueInArray(kNames);
   }
   // A sockaddr with a random family, address and port, and the length to pass.
@@ -393,8 +398,8 @@ struct Run {
     static constexpr short kFamilies[] = {AF_INET, AF_INET, AF_INET, AF_INET6, 0, 99};
     sin->sin_family = in.PickValueInArray(kFamilies);
     static constexpr u_short kPorts[] = {0, 80, 443, 49152, 65535};
-    sin->sin_port = htons(in.ConsumeBool() ? in.PickValueInArray(kPorts)
-                                           : in.ConsumeIntegral<u_short>());
+    sin->sin_port =
+        htons(in.ConsumeBool() ? in.PickValueInArray(kPorts) : in.ConsumeIntegral<u_short>());
     std::uint32_t a = 0;
     switch (in.ConsumeIntegralInRange(0, 4)) {
       case 0:
@@ -445,7 +450,8 @@ struct Run {
     const bool failed = f(error, exempt);
     const Allowed& a = allowed(fn);
     if (failed) {
-      if (error == kSentinel) violation(std::string(a.name) + " failed without setting the last error");
+      if (error == kSentinel)
+        violation(std::string(a.name) + " failed without setting the last error");
       if (std::find(a.errors.begin(), a.errors.end(), error) == a.errors.end()) {
         violation(std::string(a.name) + " failed with undocumented error " + std::to_string(error));
       }
@@ -494,7 +500,8 @@ struct Run {
     const DWORD flags = in.ConsumeBool() ? WSA_FLAG_OVERLAPPED : 0;
     const GROUP g = in.ConsumeIntegralInRange(0, 7) == 0 ? 1 : 0;
     check(wsa ? Fn::kWSASocket : Fn::kSocket, [&](int& error, bool&) {
-      const SOCKET s = wsa ? WSASocketW(af, type, proto, nullptr, g, flags) : socket(af, type, proto);
+      const SOCKET s =
+          wsa ? WSASocketW(af, type, proto, nullptr, g, flags) : socket(af, type, proto);
       if (s == INVALID_SOCKET) {
         error = WSAGetLastError();
         return true;
@@ -672,11 +679,11 @@ struct Run {
 
   void op_wsaioctl() {
     const SOCKET s = pick_socket();
-    static constexpr DWORD kCodes[] = {SIO_KEEPALIVE_VALS, SIO_KEEPALIVE_VALS,
-                                       static_cast<DWORD>(FIONBIO), static_cast<DWORD>(FIONREAD),
-                                       SIO_FLUSH, 0};
+    static constexpr DWORD kCodes[] = {
+        SIO_KEEPALIVE_VALS,           SIO_KEEPALIVE_VALS, static_cast<DWORD>(FIONBIO),
+        static_cast<DWORD>(FIONREAD), SIO_FLUSH,          0};
     const DWORD code = in.ConsumeIntegralInRange(0, 9) == 0 ? in.ConsumeIntegral<DWORD>()
-                                                             : in.PickValueInArray(kCodes);
+                                                            : in.PickValueInArray(kCodes);
     tcp_keepalive ka{in.ConsumeIntegralInRange<ULONG>(0, 1), dword(), dword()};
     static constexpr DWORD kInSizes[] = {12, 12, 12, 0, 4, 11, 16};
     const DWORD in_size = in.PickValueInArray(kInSizes);
@@ -735,8 +742,8 @@ struct Run {
     std::array<WSAPOLLFD, 4> fds{};
     for (int i = 0; i < n; ++i) {
       fds[static_cast<std::size_t>(i)].fd = pick_socket();
-      static constexpr SHORT kEvents[] = {POLLRDNORM, POLLWRNORM, POLLRDNORM | POLLWRNORM, POLLIN,
-                                          POLLPRI, 0};
+      static constexpr SHORT kEvents[] = {POLLRDNORM, POLLWRNORM, POLLRDNORM | POLLWRNORM,
+                                          POLLIN,     POLLPRI,    0};
       fds[static_cast<std::size_t>(i)].events = in.PickValueInArray(kEvents);
     }
     static constexpr INT kTimeouts[] = {0, 0, 1, 100, 5000, -1};
@@ -791,7 +798,9 @@ struct Run {
         const int which = in.ConsumeIntegralInRange(0, 2);
         const WSAEVENT e = pick_event();
         check(Fn::kEventOp, [&](int& error, bool&) {
-          const BOOL ok = which == 0 ? WSACloseEvent(e) : which == 1 ? WSASetEvent(e) : WSAResetEvent(e);
+          const BOOL ok = which == 0   ? WSACloseEvent(e)
+                          : which == 1 ? WSASetEvent(e)
+                                       : WSAResetEvent(e);
           if (ok) return false;
           error = WSAGetLastError();
           return true;
@@ -812,7 +821,7 @@ struct Run {
   void op_wait() {
     std::array<WSAEVENT, WSA_MAXIMUM_WAIT_EVENTS> list{};
     const DWORD n = in.ConsumeIntegralInRange(0, 9) == 0 ? in.ConsumeIntegralInRange<DWORD>(0, 70)
-                                                          : in.ConsumeIntegralInRange<DWORD>(1, 3);
+                                                         : in.ConsumeIntegralInRange<DWORD>(1, 3);
     for (DWORD i = 0; i < std::min<DWORD>(n, WSA_MAXIMUM_WAIT_EVENTS); ++i)
       list[i] = pick_event();
     const BOOL all = in.ConsumeBool();
@@ -874,8 +883,8 @@ struct Run {
           sw.no_keepalive_ioctl = in.ConsumeBool();
           sw.strict_documentation = in.ConsumeBool();
           if (in.ConsumeBool()) {
-            sw.after_drop = in.ConsumeBool() ? AfterDropError::kNotConnected
-                                             : AfterDropError::kConnectionReset;
+            sw.after_drop =
+                in.ConsumeBool() ? AfterDropError::kNotConnected : AfterDropError::kConnectionReset;
           }
           a.set_switches(sw);
         }
@@ -890,10 +899,11 @@ struct Run {
   // Moves virtual time forward, by up to years, but runs at most a bounded number of events so
   // that one input stays fast (a busy connection can have millions of events in a year).
   void op_time() {
-    static constexpr std::int64_t kSeconds[] = {0, 1, 10, 60, 7200, 7210, 86400, 31'536'000,
-                                                10 * 31'536'000LL};
-    const Duration d = in.ConsumeBool() ? Duration{std::chrono::seconds(in.PickValueInArray(kSeconds))}
-                                        : Duration{std::chrono::milliseconds(dword())};
+    static constexpr std::int64_t kSeconds[] = {
+        0, 1, 10, 60, 7200, 7210, 86400, 31'536'000, 10 * 31'536'000LL};
+    const Duration d = in.ConsumeBool()
+                           ? Duration{std::chrono::seconds(in.PickValueInArray(kSeconds))}
+                           : Duration{std::chrono::milliseconds(dword())};
     const TimePoint target = saturating_add(world.now(), d);
     Scheduler& sched = world.model().scheduler();
     for (int budget = 20'000; budget > 0; --budget) {
@@ -970,7 +980,8 @@ struct Run {
 
   void step() {
     // Blocking calls end at the horizon with WSAEINTR: keep each wait short in virtual time.
-    world.set_horizon(saturating_add(world.now(), std::chrono::seconds(in.ConsumeIntegralInRange(1, 60))));
+    world.set_horizon(
+        saturating_add(world.now(), std::chrono::seconds(in.ConsumeIntegralInRange(1, 60))));
     switch (in.ConsumeIntegralInRange(0, 27)) {
       case 27:
         op_establish();

@@ -23,9 +23,9 @@ constexpr int kScenarios = 200;
 std::string random_scenario(std::uint64_t seed) {
   Rng rng(seed);
   auto pick = [&](auto const& list) { return list[rng.below(std::size(list))]; };
-  static constexpr const char* kProfiles[] = {"windows-xp", "windows-7", "windows-10-1703",
-                                              "windows-10-22h2", "windows-server-2022",
-                                              "windows-11"};
+  static constexpr const char* kProfiles[] = {"windows-xp",          "windows-7",
+                                              "windows-10-1703",     "windows-10-22h2",
+                                              "windows-server-2022", "windows-11"};
   nlohmann::json s;
   s["name"] = "random-" + std::to_string(seed);
   s["seed"] = seed;
@@ -67,7 +67,8 @@ std::string random_scenario(std::uint64_t seed) {
         break;
       case 2:
         conn["calls"].push_back({{"call", "TCP_KEEPIDLE"}, {"value", 10 + rng.below(100)}});
-        conn["calls"].push_back({{"call", "SO_KEEPALIVE"}, {"value", 1}, {"when", "after-connect"}});
+        conn["calls"].push_back(
+            {{"call", "SO_KEEPALIVE"}, {"value", 1}, {"when", "after-connect"}});
         break;
       default:
         break;  // no keep-alive
@@ -81,12 +82,13 @@ std::string random_scenario(std::uint64_t seed) {
       s["traffic"].push_back(traffic);
     }
   }
-  static constexpr const char* kFaults[] = {"crash", "reboot", "partition", "heal", "network-down",
-                                            "network-up", "nat"};
+  static constexpr const char* kFaults[] = {"crash",        "reboot",     "partition", "heal",
+                                            "network-down", "network-up", "nat"};
   for (std::uint64_t f = 1 + rng.below(4); f > 0; --f) {
     const std::string type = pick(kFaults);
     const std::string a = "h" + std::to_string(rng.below(hosts));
-    const std::string b = "h" + std::to_string((rng.below(hosts - 1) + 1 + std::stoul(a.substr(1))) % hosts);
+    const std::string b =
+        "h" + std::to_string((rng.below(hosts - 1) + 1 + std::stoul(a.substr(1))) % hosts);
     nlohmann::json fault{{"at", std::to_string(1 + rng.below(minutes * 60 - 1)) + "s"},
                          {"type", type}};
     if (type == "partition" || type == "heal") {

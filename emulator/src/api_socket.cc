@@ -96,7 +96,8 @@ SOCKET create(Call& call, int af, int type, int protocol, bool overlapped) {
     return fail(WSAESOCKTNOSUPPORT), INVALID_SOCKET;
   }
   // socket() page: WSAEMFILE, "no more socket descriptors are available".
-  if (call.host().sockets.size() >= call.host().socket_limit) return fail(WSAEMFILE), INVALID_SOCKET;
+  if (call.host().sockets.size() >= call.host().socket_limit)
+    return fail(WSAEMFILE), INVALID_SOCKET;
   ws2sim::winsock::World::State& w = call.world();
   const SocketHandle handle = w.next_handle;
   w.next_handle += 4;  // like Windows, multiples of four; never reused within a world

@@ -65,8 +65,8 @@ TEST(Concurrency, WorldsOnDifferentThreadsAreIndependent) {
   std::vector<std::thread> threads;
   for (int i = 0; i < kThreads; ++i) {
     threads.emplace_back([&results, i] {
-      results[static_cast<std::size_t>(i)] =
-          dead_peer_in_own_world(static_cast<std::uint64_t>(i), 10'000 + 1'000 * static_cast<DWORD>(i));
+      results[static_cast<std::size_t>(i)] = dead_peer_in_own_world(
+          static_cast<std::uint64_t>(i), 10'000 + 1'000 * static_cast<DWORD>(i));
     });
   }
   for (auto& t : threads)
@@ -90,11 +90,10 @@ TEST_F(SharedWorld, ThreadsOnTheirOwnHostsAndThreadsSharingOneHost) {
   constexpr int kRequests = 5;
   std::vector<Host*> clients{client};
   for (int i = 1; i < kClients; ++i) {
-    clients.push_back(&world
-                           .add_host("client" + std::to_string(i), "windows-11",
-                                     "10.0.1." + std::to_string(i))
-                           .value()
-                           .get());
+    clients.push_back(
+        &world.add_host("client" + std::to_string(i), "windows-11", "10.0.1." + std::to_string(i))
+             .value()
+             .get());
   }
   std::latch attached(2 * kClients);
   std::atomic<int> answered{0};

@@ -164,8 +164,8 @@ TEST_F(Limits, CenturiesOfVirtualTimeSaturateCleanly) {
   HostScope on(*client);
   DWORD connect_time = 0;
   int len = sizeof connect_time;
-  ASSERT_EQ(getsockopt(s, SOL_SOCKET, SO_CONNECT_TIME, reinterpret_cast<char*>(&connect_time), &len),
-            0);
+  ASSERT_EQ(
+      getsockopt(s, SOL_SOCKET, SO_CONNECT_TIME, reinterpret_cast<char*>(&connect_time), &len), 0);
   EXPECT_EQ(connect_time, 0xFFFFFFFE) << "seconds past 2^32 - 2 read as the largest value";
   EXPECT_EQ(send(s, "x", 1, 0), 1);
 
