@@ -235,6 +235,8 @@ std::string snapshot(World& world) {
   put(out, (world.model().now() - kEpoch).count());
   put(out, static_cast<std::int64_t>(world.trace().events().size()));
   put(out, static_cast<std::int64_t>(net.endpoint_count()));
+  put(out, static_cast<std::int64_t>(world.state().next_handle));  // a failure takes no handle
+  put(out, static_cast<std::int64_t>(winsock::detail::thread_state().apcs.size()));
   for (Host* host : world.hosts()) {
     const Host::State& h = host->state();
     out += '|';
