@@ -51,5 +51,30 @@ TEST_F(FuzzRegressions, SocketsAndEventsNeverShareAHandle) {
   EXPECT_TRUE(WSASetEvent(event));
 }
 
+// fuzz_winsock, a timeout: SIO_KEEPALIVE_VALS with keepalivetime 0 and unacknowledged data made
+// the model re-check keep-alive at the same instant for ever, so a blocked recv() never returned.
+// Now the re-check comes one interval later and the retransmissions run their course.
+TEST_F(FuzzRegressions, ZeroKeepAliveTimeWithDataOutstandingLetsTimePass) {
+  HostScope on(*client);
+  SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
+  tcp_keepalive ka{1, 0, 1000};
+  DWORD bytes = 0;
+  ASSERT_EQ(WSAIoctl(s, SIO_KEEPALIVE_VALS, &ka, sizeof ka, nullptr, 0, &bytes, nullptr, nullptr),
+            0);
+  ASSERT_EQ(connect_to_server(s), 0);
+  ASSERT_TRUE(world.partition(*client, *server).ok());
+  ASSERT_EQ(send(s, "x", 1, 0), 1);  // never acknowledged
+  char buf[1];
+  EXPECT_EQ(recv(s, buf, 1, 0), SOCKET_ERROR);
+  EXPECT_EQ(WSAGetLastError(), WSAECONNABORTED) << "the retransmissions gave up";
+  std::vector<TimePoint> checks;
+  for (const TraceEvent& e : world.trace().events()) {
+    if (e.kind == TraceKind::kKeepAliveSuppressed && e.host == client->id()) checks.push_back(e.at);
+  }
+  ASSERT_GE(checks.size(), 2U);
+  for (std::size_t i = 1; i < checks.size(); ++i)
+    EXPECT_EQ(checks[i] - checks[i - 1], 1s) << "one interval apart";
+}
+
 }  // namespace
 }  // namespace ws2sim::winsock::testing
