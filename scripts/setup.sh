@@ -15,6 +15,7 @@ packages=(
   libxml2-utils                         # xmllint: the CLI tests check the SVGs are well-formed XML
   gcc-mingw-w64-x86-64-win32 g++-mingw-w64-x86-64-win32  # examples against real Windows headers
   clang-format clang-tidy               # style and lint
+  clang libclang-rt-14-dev              # fuzz and tsan presets: libFuzzer and sanitizer runtimes
 )
 
 missing=()

@@ -165,9 +165,6 @@ std::string format_load(const LoadReport& r) {
   out << (r.completed ? "ran to completion (every connection dropped) at " : "ran for ")
       << format_clock(r.end) << " of virtual time, buckets of " << format_compact(r.bucket)
       << "\n\n";
-  std::uint64_t answered_on_wire = 0;
-  for (std::uint64_t a : r.answers)
-    answered_on_wire += a;
   out << "probes sent           " << r.stats.probes_sent << '\n';
   out << "probes answered       " << r.stats.probes_answered << '\n';
   out << "connections dropped   " << r.stats.connections_dropped << '\n';

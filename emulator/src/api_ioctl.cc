@@ -238,8 +238,8 @@ WSAEVENT WSAAPI WSACreateEvent(void) {
   auto call = Call::winsock();
   if (!call) return WSA_INVALID_EVENT;
   winsock::World::State& w = call->world();
-  const std::uintptr_t handle = w.next_event;
-  w.next_event += kEventHandleStep;
+  const std::uintptr_t handle = w.next_handle;  // shared with sockets: handles never alias
+  w.next_handle += kEventHandleStep;
   call->host().events.emplace(handle, Event{});  // manual reset, not signaled
   return reinterpret_cast<WSAEVENT>(handle);
 }

@@ -96,6 +96,9 @@ SOCKET create(Call& call, int af, int type, int protocol, bool overlapped) {
   } else {
     return fail(WSAESOCKTNOSUPPORT), INVALID_SOCKET;
   }
+  // socket() page: WSAEMFILE, "no more socket descriptors are available".
+  if (call.host().sockets.size() >= call.host().socket_limit)
+    return fail(WSAEMFILE), INVALID_SOCKET;
   ws2sim::winsock::World::State& w = call.world();
   const SocketHandle handle = w.next_handle;
   w.next_handle += 4;  // like Windows, multiples of four; never reused within a world
@@ -239,6 +242,9 @@ SOCKET WSAAPI accept(SOCKET s, struct sockaddr* addr, int* addrlen) {
     if (gone || !queued()) return wait_failure(r, gone), INVALID_SOCKET;
     sock = &h.sockets.at(s);
   }
+  // accept() page: WSAEMFILE when "the queue is nonempty upon entry to accept and there are no
+  // descriptors available"; the connection stays queued.
+  if (h.sockets.size() >= h.socket_limit) return fail(WSAEMFILE), INVALID_SOCKET;
   const std::optional<EndpointId> child = net.accept(listener).value();
   const EndpointInfo info = net.info(*child).value();
 
@@ -289,13 +295,20 @@ int WSAAPI connect(SOCKET s, const struct sockaddr* name, int namelen) {
     return 0;
   }
   if (sock->live) return live::connect(*call, s, remote);
-  if (!sock->local) {
-    const auto port = pick_ephemeral(h);
-    if (!port) return fail(WSAENOBUFS);
-    bind_port(h, *sock, SocketAddress{Ipv4Address{0}, *port});
+  // The implicit bind is committed only once the model accepted the connection: a connect that
+  // fails at once leaves the socket unbound and the ephemeral port cursor where it was.
+  const std::uint16_t ephemeral_cursor = h.next_ephemeral;
+  std::uint16_t local_port = 0;
+  if (sock->local) {
+    local_port = sock->local->port;
+  } else if (const auto port = pick_ephemeral(h)) {
+    local_port = *port;
+  } else {
+    return fail(WSAENOBUFS);
   }
-  auto ep = net.connect(h.id, remote, endpoint_options(h, *sock), sock->local->port);
+  auto ep = net.connect(h.id, remote, endpoint_options(h, *sock), local_port);
   if (!ep.ok()) {
+    h.next_ephemeral = ephemeral_cursor;
     switch (ep.error().code) {
       case ErrorCode::kNotFound:
         return fail(WSAEHOSTUNREACH);  // no machine has that address
@@ -305,6 +318,7 @@ int WSAAPI connect(SOCKET s, const struct sockaddr* name, int namelen) {
         return fail(WSAEINVAL);
     }
   }
+  if (!sock->local) bind_port(h, *sock, SocketAddress{Ipv4Address{0}, local_port});
   sock->endpoint = *ep;
   sock->peer = remote;
   sock->state = SocketState::kConnecting;

@@ -126,6 +126,7 @@ struct Host::State {
   std::uint16_t next_ephemeral = 49152;
   std::map<std::uint16_t, std::uint32_t> bound_ports;  // port -> sockets that bound it
   bool live = false;  // World::add_live_host: sockets are real Linux sockets (live.h)
+  std::size_t socket_limit = Host::kDefaultSocketLimit;
 };
 
 struct World::State {
@@ -146,8 +147,9 @@ struct World::State {
   };
   std::vector<Waiter*> waiters;  // one per thread blocked in an emulated call
   std::uint64_t changes = 0;     // bumped by scheduled faults, which may change any socket
+  // Sockets and events share one handle space, as in a Windows process's handle table: a socket
+  // and an event never have the same value (they did with two counters after 16,320 sockets).
   detail::SocketHandle next_handle = 0x100;
-  std::uintptr_t next_event = 0x10000;
   TimePoint horizon = kEpoch + std::chrono::hours(24 * 400);
   std::shared_ptr<detail::LiveWorld> live;  // created by the first add_live_host
 };
@@ -233,6 +235,7 @@ inline constexpr int kEintr = 10004;
 inline constexpr int kEfault = 10014;
 inline constexpr int kEinval = 10022;
 inline constexpr int kEinprogress = 10036;
+inline constexpr int kEmfile = 10024;
 inline constexpr int kEnotsock = 10038;
 inline constexpr int kEnetdown = 10050;
 inline constexpr int kEnetreset = 10052;

@@ -263,6 +263,18 @@ std::size_t Host::socket_count() const {
   return state_->sockets.size();
 }
 
+Status Host::set_socket_limit(std::size_t limit) {
+  if (limit == 0) return invalid_argument("the socket limit must be at least 1, got 0");
+  std::lock_guard lock(state_->world->state().mu);
+  state_->socket_limit = limit;
+  return {};
+}
+
+std::size_t Host::socket_limit() const {
+  std::lock_guard lock(state_->world->state().mu);
+  return state_->socket_limit;
+}
+
 std::uint32_t Host::default_probe_count() const {
   std::lock_guard lock(state_->world->state().mu);
   return detail::registry_probe_count(*state_);

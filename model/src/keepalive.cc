@@ -245,7 +245,10 @@ void KeepAliveEngine::fire(std::uint32_t conn) {
   if (driver_.has_outstanding_data(conn)) {
     set_count(conn, 0);
     driver_.keepalive_suppressed(conn);
-    if (active(conn) && !armed(conn)) arm_at(conn, plus(now, idle));
+    // Re-checked one idle later; with an idle time of 0, one interval later: re-checking at the
+    // same instant would never let time pass (found by fuzz_winsock, docs/reliability.md).
+    const Duration recheck = idle > Duration::zero() ? idle : interval;
+    if (active(conn) && !armed(conn)) arm_at(conn, plus(now, recheck));
     return;
   }
   Node& n = nodes_[conn];

@@ -242,6 +242,17 @@ TEST_F(KeepAliveEngineTest, ProbeFollowsTheDeferralOnceDataIsAcknowledged) {
   EXPECT_EQ(calls(), (std::vector<Call>{suppressed(at_ms(100)), probe(1, 3, at_ms(200))}));
 }
 
+// Regression (fuzz_winsock, docs/reliability.md): with an idle time of 0 the re-check after a
+// suppression was armed at the same instant, forever; virtual time never moved again.
+TEST_F(KeepAliveEngineTest, ZeroIdleWithOutstandingDataRechecksOneIntervalLater) {
+  start(config(milliseconds(0), milliseconds(50), 3));
+  driver_.outstanding = true;
+  run_to(at_ms(120));
+  EXPECT_EQ(calls(), (std::vector<Call>{suppressed(at_ms(0)), suppressed(at_ms(50)),
+                                        suppressed(at_ms(100))}));
+  EXPECT_EQ(engine_.next_check(0), at_ms(150));
+}
+
 // ---- restart with new parameters (Linux: re-arm at once) ----
 
 TEST_F(KeepAliveEngineTest, ShorterIdleWhileActiveReArmsForTheRemainder) {

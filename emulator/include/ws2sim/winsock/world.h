@@ -87,6 +87,16 @@ class Host {
 
   /// Open sockets on this host.
   [[nodiscard]] std::size_t socket_count() const;
+
+  /// The default socket limit: 2^24, the size of a Windows process handle table (every socket
+  /// is a handle; Windows has no smaller fixed cap on sockets).
+  static constexpr std::size_t kDefaultSocketLimit = std::size_t{1} << 24;
+  /// The most sockets this host's programs may hold open at once. Beyond it socket(),
+  /// WSASocket() and accept() fail with WSAEMFILE ("no more socket descriptors are available",
+  /// socket() page), and nothing changes. Must be at least 1; lowering it below the number of
+  /// open sockets closes none of them, it only refuses new ones.
+  Status set_socket_limit(std::size_t limit);
+  [[nodiscard]] std::size_t socket_limit() const;
   /// The probe count a socket gets from this host's profile and registry (no TCP_KEEPCNT).
   [[nodiscard]] std::uint32_t default_probe_count() const;
 

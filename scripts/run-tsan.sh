@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# ThreadSanitizer on the threading tests: configures the `tsan` preset (clang, -fsanitize=thread),
+# builds only ws2sim_threading_tests (emulator/tests/threads_test.cc and concurrency_test.cc) and
+# runs them. Any data race fails the run (halt_on_error). See docs/reliability.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cmake --preset tsan >/dev/null
+cmake --build build/tsan --target ws2sim_threading_tests -j2
+# Several times: a race needs the right interleaving to show.
+TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+  build/tsan/bin/ws2sim_threading_tests --gtest_repeat=20 --gtest_brief=1
