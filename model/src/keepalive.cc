@@ -10,16 +10,6 @@ namespace {
 constexpr std::int64_t count_of(TimePoint t) noexcept {
   return t.time_since_epoch().count();
 }
-// t + d, clamped to the representable range (saturating_add, without its branches).
-inline std::int64_t plus(std::int64_t t, Duration d) noexcept {
-  std::int64_t sum;
-  if (__builtin_add_overflow(t, d.count(), &sum)) {
-    return d.count() > 0 ? std::numeric_limits<std::int64_t>::max()
-                         : std::numeric_limits<std::int64_t>::min();
-  }
-  return sum;
-}
-
 }  // namespace
 
 Status KeepAliveConfig::validate() const {
@@ -130,7 +120,7 @@ void KeepAliveEngine::release(std::uint32_t index) noexcept {
   --config_users_[index];
 }
 
-Status KeepAliveEngine::start(std::uint32_t conn, const KeepAliveConfig& config) {
+Status KeepAliveEngine::start_slow(std::uint32_t conn, const KeepAliveConfig& config) {
   if (config.idle < Duration::zero() || config.interval < Duration::zero()) {
     return config.validate();
   }
@@ -159,21 +149,17 @@ Status KeepAliveEngine::start(std::uint32_t conn, const KeepAliveConfig& config)
   return {};
 }
 
-void KeepAliveEngine::stop(std::uint32_t conn) {
+void KeepAliveEngine::stop_slow(std::uint32_t conn) {
   if (conn >= nodes_.size()) return;
   disarm(conn);
   if (active(conn)) release(config_of(conn));
   reset(conn);
 }
 
-bool KeepAliveEngine::on_receive(std::uint32_t conn) {
-  if (!active(conn)) return false;
-  Node& n = nodes_[conn];
-  n.stamp = count_of(scheduler_.now());
-  const bool answered = n.count != 0;
-  if (n.count == kCountOverflow) big_counts_.erase(conn);
-  n.count = 0;
-  return answered;
+bool KeepAliveEngine::forget_big_count(std::uint32_t conn) {
+  big_counts_.erase(conn);
+  nodes_[conn].count = 0;
+  return true;
 }
 
 std::uint32_t KeepAliveEngine::probes_out(std::uint32_t conn) const {
@@ -188,14 +174,6 @@ std::optional<TimePoint> KeepAliveEngine::next_check(std::uint32_t conn) const {
 std::optional<TimePoint> KeepAliveEngine::last_receive(std::uint32_t conn) const {
   if (!active(conn)) return std::nullopt;
   return TimePoint{Duration{nodes_[conn].stamp}};
-}
-
-void KeepAliveEngine::arm_at(std::uint32_t conn, std::int64_t at) {
-  if (attached_ && (conn & Scheduler::kGenericBit) == 0) {
-    scheduler_.arm_timer(conn, at);
-  } else {
-    arm_external(conn, at);
-  }
 }
 
 // Not the scheduler's timer client (or an index a node reference cannot carry): a generic event.

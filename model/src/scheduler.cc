@@ -101,20 +101,6 @@ EventId Scheduler::insert(std::int64_t time, std::int64_t delay, Task task) {
   return EventId{index, slots_[index].generation};
 }
 
-bool Scheduler::disarm_timer(std::uint32_t id) noexcept {
-  TimerNode& n = (*nodes_)[id];
-  if (n.where == kNowhere) return false;
-  if (n.where == kInHeap) {
-    n.where = kNowhere;
-    heap_stale_added();
-  } else {
-    lane_remove(n.where, n.pos);
-    n.where = kNowhere;
-  }
-  --live_;
-  return true;
-}
-
 // A delay gets a lane the second time it is seen (one-off delays stay in the heap), while one of
 // the kMaxLanes lanes is free or empty.
 std::uint8_t Scheduler::lane_for(std::int64_t delay) noexcept {
@@ -172,9 +158,32 @@ void Scheduler::enqueue(std::uint32_t ref, std::int64_t due, std::int64_t delay)
   }
 }
 
+void Scheduler::lane_compact(Lane& l) noexcept {
+  std::uint32_t w = l.head;  // the head is live (lane_settle), so it stays where it is
+  for (std::uint32_t p = l.head; p != l.tail; ++p) {
+    const std::uint32_t ref = l.at(p);
+    if (ref == kNil) continue;
+    l.at(w) = ref;  // w <= p: nothing unread is overwritten
+    if ((ref & kGenericBit) != 0) {
+      slots_[ref & ~kGenericBit].pos = w;
+    } else {
+      (*nodes_)[ref].pos = w;
+    }
+    ++w;
+  }
+  l.tail = w;
+}
+
 void Scheduler::lane_append(std::uint8_t lane, std::uint32_t ref, std::int64_t due) {
   Lane& l = lanes_[lane];
-  if (l.full()) {
+  if (l.full() && !l.ring.empty() && l.live <= l.mask / 2) {
+    // At least half the ring is holes left by cancels: squeeze them out instead of growing.
+    // Otherwise a lane whose head stays armed (the clock has not reached it) while other
+    // timers are cancelled and re-armed behind it would grow by one entry per arm, without
+    // bound (BM_Arm did exactly this: the ring reached 10^8 entries). Amortized O(1): each
+    // compaction moves at most as many entries as there were holes.
+    lane_compact(l);
+  } else if (l.full()) {
     // Double, keeping every entry at its absolute position (modulo the new size).
     std::vector<std::uint32_t> grown(std::max<std::size_t>(16, l.ring.size() * 2));
     const auto mask = static_cast<std::uint32_t>(grown.size() - 1);
@@ -204,17 +213,6 @@ void Scheduler::lane_settle(Lane& l) noexcept {
   while (l.at(l.head) == kNil)
     ++l.head;
   l.head_due = due_of(l.at(l.head));
-}
-
-void Scheduler::lane_remove(std::uint8_t lane, std::uint32_t pos) noexcept {
-  Lane& l = lanes_[lane];
-  l.at(pos) = kNil;
-  if (--l.live == 0) {
-    l.head = l.tail;  // only holes were left
-    nonempty_lanes_ &= ~(1U << lane);
-  } else if (pos == l.head) {
-    lane_settle(l);
-  }
 }
 
 void Scheduler::heap_place(const HeapEntry& e) {

@@ -129,6 +129,31 @@ TEST_F(KeepAliveEngineTest, UnansweredProbesRepeatEveryIntervalThenTimeOut) {
                                         probe(3, 3, at_ms(200)), timeout(3, at_ms(250))}));
 }
 
+// Regression: cancels leave holes in a timer lane; with the lane's head still armed the ring
+// used to grow by one entry per re-arm. It is now compacted in place, which moves entries: a
+// cancel after many compactions must still remove exactly its own timer, and the order of
+// simultaneous timers (scheduling order) must survive.
+TEST_F(KeepAliveEngineTest, ChurnBehindAnArmedHeadKeepsEveryTimerExact) {
+  start(kFast, 0);
+  start(kFast, 1);  // the lane's head from here on: armed first, never cancelled
+  for (int round = 0; round < 2000; ++round) {
+    for (std::uint32_t conn = 2; conn < 10; ++conn) {
+      engine_.stop(conn);
+      start(kFast, conn);
+    }
+  }
+  engine_.stop(5);
+  run_to(at_ms(100) - nanoseconds(1));
+  ASSERT_TRUE(calls().empty());
+  run_to(at_ms(100));
+  std::vector<Call> expected;
+  for (std::uint32_t conn : {0U, 1U, 2U, 3U, 4U, 6U, 7U, 8U, 9U})
+    expected.push_back(probe(1, 3, at_ms(100), conn));
+  EXPECT_EQ(calls(), expected);
+  EXPECT_EQ(engine_.next_check(5), std::nullopt);
+  EXPECT_EQ(engine_.next_check(9), at_ms(150));
+}
+
 TEST_F(KeepAliveEngineTest, NoTimeoutOneNanosecondBeforeTheLastIntervalEnds) {
   start(kFast);
   run_to(at_ms(250) - nanoseconds(1));

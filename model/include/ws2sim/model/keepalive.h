@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <unordered_map>
 #include <vector>
@@ -76,11 +77,52 @@ class KeepAliveEngine {
   /// Starts (or restarts with new parameters) watching `conn`; idleness counts from now unless
   /// the connection already had a receive stamp. A disabled config is the same as `stop`.
   /// Like Linux, a change of parameters re-arms the timer at once.
-  Status start(std::uint32_t conn, const KeepAliveConfig& config);
+  /// Inline fast path (arm/cancel are per-connection hot paths, shared/spec/performance.md):
+  /// a fresh start with valid parameters that repeat the last interned set.
+  Status start(std::uint32_t conn, const KeepAliveConfig& config) {
+    if (conn < nodes_.size() && config.enabled && config.idle >= Duration::zero() &&
+        config.interval >= Duration::zero() && nodes_[conn].tag == kInactive &&
+        last_config_ < kTagOverflow && last_config_ < configs_.size() &&
+        config_users_[last_config_] != 0 && configs_[last_config_] == config) {
+      // An unwatched node is disarmed, has no probes out and no side-table entries (reset()
+      // cleared them). Like Linux's tcp_set_keepalive(), a fresh start counts a full idle
+      // period from now.
+      ++config_users_[last_config_];
+      Node& n = nodes_[conn];
+      const std::int64_t now = scheduler_.now_.time_since_epoch().count();
+      n.stamp = now;
+      n.tag = static_cast<std::uint8_t>(last_config_);
+      if (config.probe_count != 0) arm_at(conn, plus(now, config.idle));  // 0: no timer at all
+      return {};
+    }
+    return start_slow(conn, config);
+  }
   /// Stops watching `conn` and cancels its timer; forgets its receive stamp.
-  void stop(std::uint32_t conn);
+  void stop(std::uint32_t conn) {
+    if (conn >= nodes_.size()) return;
+    Node& n = nodes_[conn];
+    if (n.tag < kTagOverflow && n.count != kCountOverflow && n.where != Scheduler::kExternal) {
+      // The common case: no side-table entries, queued (if at all) in the scheduler itself.
+      if (n.where != Scheduler::kNowhere) scheduler_.disarm_timer(conn);
+      --config_users_[n.tag];
+      n = Node{};
+      return;
+    }
+    stop_slow(conn);
+  }
   /// Records that an acceptable segment arrived now. Returns true if that answered a probe.
-  bool on_receive(std::uint32_t conn);
+  /// Inline: it runs on every received segment and is a validated-id timestamp store.
+  bool on_receive(std::uint32_t conn) {
+    if (conn >= nodes_.size()) return false;
+    Node& n = nodes_[conn];
+    if (n.tag == kInactive) return false;
+    n.stamp = scheduler_.now_.time_since_epoch().count();
+    const std::uint16_t out = n.count;
+    if (out == kCountOverflow) [[unlikely]]
+      return forget_big_count(conn);
+    n.count = 0;
+    return out != 0;
+  }
 
   /// Unanswered probes so far (0 when idle or unwatched).
   [[nodiscard]] std::uint32_t probes_out(std::uint32_t conn) const;
@@ -102,9 +144,28 @@ class KeepAliveEngine {
   static constexpr std::uint8_t kTagOverflow = 0xFE;
   static constexpr std::uint16_t kCountOverflow = 0xFFFF;
 
+  Status start_slow(std::uint32_t conn, const KeepAliveConfig& config);
+  void stop_slow(std::uint32_t conn);
+  // t + d, clamped to the representable range.
+  static std::int64_t plus(std::int64_t t, Duration d) noexcept {
+    std::int64_t sum;
+    if (__builtin_add_overflow(t, d.count(), &sum)) [[unlikely]] {
+      return d.count() > 0 ? std::numeric_limits<std::int64_t>::max()
+                           : std::numeric_limits<std::int64_t>::min();
+    }
+    return sum;
+  }
   static void fire_node(void* engine, std::uint32_t conn);
   void fire(std::uint32_t conn);
-  void arm_at(std::uint32_t conn, std::int64_t at);
+  void arm_at(std::uint32_t conn, std::int64_t at) {
+    if (attached_ && (conn & Scheduler::kGenericBit) == 0) {
+      scheduler_.arm_timer(conn, at);
+    } else {
+      arm_external(conn, at);
+    }
+  }
+  // on_receive() for a probe count kept in `big_counts_`: clears it, returns true.
+  [[gnu::noinline]] bool forget_big_count(std::uint32_t conn);
   [[gnu::noinline]] void arm_external(std::uint32_t conn, std::int64_t at);
   void disarm(std::uint32_t conn) noexcept;
   [[nodiscard]] bool armed(std::uint32_t conn) const noexcept {

@@ -204,8 +204,21 @@ class Scheduler {
     }
     enqueue(id, at, delay);
   }
-  // Dequeues node `id` if queued; returns whether it was.
-  bool disarm_timer(std::uint32_t id) noexcept;
+  // Dequeues node `id` if queued; returns whether it was. Inline: a lane removal is a hole
+  // store and two counts (the keep-alive engine's cancel path).
+  bool disarm_timer(std::uint32_t id) noexcept {
+    TimerNode& n = (*nodes_)[id];
+    if (n.where == kNowhere) return false;
+    if (n.where == kInHeap) {
+      n.where = kNowhere;
+      heap_stale_added();
+    } else {
+      lane_remove(n.where, n.pos);
+      n.where = kNowhere;
+    }
+    --live_;
+    return true;
+  }
   [[nodiscard]] std::size_t memory_bytes() const noexcept;
 
   [[nodiscard]] bool stale(const HeapEntry& e) const noexcept;
@@ -220,7 +233,18 @@ class Scheduler {
   void enqueue(std::uint32_t ref, std::int64_t due, std::int64_t delay);
   std::uint8_t lane_for(std::int64_t delay) noexcept;
   void lane_append(std::uint8_t lane, std::uint32_t ref, std::int64_t due);
-  void lane_remove(std::uint8_t lane, std::uint32_t pos) noexcept;
+  void lane_remove(std::uint8_t lane, std::uint32_t pos) noexcept {
+    Lane& l = lanes_[lane];
+    l.at(pos) = kNil;
+    if (--l.live == 0) {
+      l.head = l.tail;  // only holes were left
+      nonempty_lanes_ &= ~(1U << lane);
+    } else if (pos == l.head) {
+      lane_settle(l);
+    }
+  }
+  // Moves the live entries of `l` together from its head on, in order (their `pos` follow).
+  void lane_compact(Lane& l) noexcept;
   // Drops the holes at the head and caches the new head's due time (the lane is not empty).
   void lane_settle(Lane& l) noexcept;
   // Inline on purpose: GCC drops calls to an out-of-line function that only prefetches.
