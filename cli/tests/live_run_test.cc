@@ -33,6 +33,24 @@ std::optional<long> reset_at_ms(const std::string& output) {
   return ((std::stol(m[1]) * 60 + std::stol(m[2])) * 60 + std::stol(m[3])) * 1000 + std::stol(m[4]);
 }
 
+// Why `ws2sim run --live` cannot run on this machine, or nothing when it can: it needs root,
+// `ip` and `nft`, and a network namespace whose loopback comes up (a chroot, for instance, may
+// create the namespace but not enter it).
+std::optional<std::string> live_unavailable() {
+  if (::geteuid() != 0) return "not running as root";
+  if (run_command("command -v ip && command -v nft").exit_code != 0) {
+    return "`ip` or `nft` missing (scripts/setup.sh installs iproute2 and nftables)";
+  }
+  const std::string ns = "ws2sim-probe-" + std::to_string(::getpid());
+  if (run_command("ip netns add " + ns).exit_code != 0) return "`ip netns add` failed";
+  const bool usable = run_command("ip netns exec " + ns + " ip link set lo up && ip netns exec " +
+                                  ns + " nft list tables")
+                          .exit_code == 0;
+  (void)run_command("ip netns delete " + ns);
+  if (!usable) return "a network namespace was created but its loopback or nftables did not work";
+  return std::nullopt;
+}
+
 TEST(LiveRun, FeaturesWithoutALiveFormAreRefusedByName) {
   const auto links = ws2sim("run --live " + quoted(kSourceDir + "/cli/scenarios/nat.json"));
   EXPECT_EQ(links.exit_code, 2);
@@ -67,10 +85,11 @@ TEST(LiveRun, SameScenarioVirtualAndLive) {
 
   const char* required = std::getenv("WS2SIM_REQUIRE_NETNS");
   const bool must = required != nullptr && std::string(required) == "1";
-  if (::geteuid() != 0) {
-    if (must) FAIL() << "WS2SIM_REQUIRE_NETNS=1 but not running as root: --live cannot run";
-    std::fprintf(stderr, "\n*** SKIPPED: `ws2sim run --live` did NOT run: not root ***\n\n");
-    GTEST_SKIP() << "ws2sim run --live needs root";
+  if (const std::optional<std::string> why = live_unavailable()) {
+    if (must) FAIL() << "WS2SIM_REQUIRE_NETNS=1 but --live cannot run here: " << *why;
+    std::fprintf(stderr, "\n*** SKIPPED: `ws2sim run --live` did NOT run: %s ***\n\n",
+                 why->c_str());
+    GTEST_SKIP() << "ws2sim run --live cannot run here: " << *why;
   }
   const auto live = ws2sim("run --live " + file);
   ASSERT_EQ(live.exit_code, 0) << live.output;
