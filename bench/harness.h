@@ -58,7 +58,9 @@ inline std::optional<Workload> make_workload(std::string_view name, std::uint64_
   return w;
 }
 
-/// `<harness> S1|S2|S3|S4 [--connections=N] [extra...]`; exits with a usage line on bad input.
+/// `<harness> S1|S2|S3|S4 [--connections=N] [extra...]`; exits with a usage line on bad input,
+/// and with the configuration's own error when it does not validate (so every harness refuses
+/// the same inputs before any timing).
 inline Workload parse_workload(int argc, char** argv) {
   std::uint64_t connections = 0;
   for (int i = 2; i < argc; ++i) {
@@ -74,6 +76,10 @@ inline Workload parse_workload(int argc, char** argv) {
   std::optional<Workload> w = argc >= 2 ? make_workload(argv[1], connections) : std::nullopt;
   if (!w) {
     std::fprintf(stderr, "usage: %s S1|S2|S3|S4 [--connections=N]\n", argv[0]);
+    std::exit(2);
+  }
+  if (const Status s = w->config.validate(); !s.ok()) {
+    std::fprintf(stderr, "%s\n", s.error().message.c_str());
     std::exit(2);
   }
   return *w;

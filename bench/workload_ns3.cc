@@ -164,10 +164,6 @@ const char* scheduler_type(int argc, char** argv) {
 int main(int argc, char** argv) {
   using namespace ws2sim;
   const bench::Workload w = bench::parse_workload(argc, argv);
-  if (Status s = w.config.validate(); !s.ok()) {
-    std::fprintf(stderr, "%s\n", s.error().message.c_str());
-    return 1;
-  }
   const char* type = scheduler_type(argc, argv);
   bench::Report r;
   r.harness = "ns-3";

@@ -171,10 +171,6 @@ class Baseline {
 int main(int argc, char** argv) {
   using namespace ws2sim;
   const bench::Workload w = bench::parse_workload(argc, argv);
-  if (Status s = w.config.validate(); !s.ok()) {
-    std::fprintf(stderr, "%s\n", s.error().message.c_str());
-    return 1;
-  }
   bench::Report r;
   r.harness = "priority_queue";
   r.workload = &w;
