@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "time_sort.h"
 #include "ws2sim/model/rng.h"
 #include "ws2sim/model/scheduler.h"
 
@@ -77,6 +78,21 @@ Status PopulationConfig::validate() const {
   return {};
 }
 
+PopulationWorkload::PopulationWorkload(const PopulationConfig& config) : config_(config) {
+  if (config_.connections != 0) {
+    const auto span =
+        static_cast<std::uint64_t>(std::max<std::int64_t>(config_.open_spread.count(), 0));
+    open_q_ = span / config_.connections;
+    open_r_ = span % config_.connections;
+  }
+  constexpr std::uint32_t kTabulated = 4096;
+  if (config_.traffic_segments != 0 && config_.traffic_segments <= kTabulated) {
+    segment_bounds_.resize(std::size_t{config_.traffic_segments} + 1);
+    for (std::uint32_t k = 0; k <= config_.traffic_segments; ++k)
+      segment_bounds_[k] = stratum(k, config_.traffic_window.count(), config_.traffic_segments);
+  }
+}
+
 // Each connection has one generator: its first draw places the open within the connection's
 // stratum of the spread, the next ones its traffic segments within theirs.
 TimePoint PopulationWorkload::open_time(std::uint64_t conn) const noexcept {
@@ -85,19 +101,26 @@ TimePoint PopulationWorkload::open_time(std::uint64_t conn) const noexcept {
 }
 
 TimePoint PopulationWorkload::open_draw(std::uint64_t conn, Rng& rng) const noexcept {
-  const std::int64_t span = config_.open_spread.count();
+  // stratum(i, open_spread, n) = i q + floor(i r / n) with q and r precomputed.
   const std::uint64_t n = config_.connections;
-  const std::int64_t lo = stratum(conn, span, n);
-  const std::int64_t hi = stratum(conn + 1, span, n);
+  const auto lo = static_cast<std::int64_t>(conn * open_q_ + conn * open_r_ / n);
+  const auto hi = static_cast<std::int64_t>((conn + 1) * open_q_ + (conn + 1) * open_r_ / n);
   const auto offset = rng.below(static_cast<std::uint64_t>(hi - lo));
   return kEpoch + Duration{lo + static_cast<std::int64_t>(offset)};
 }
 
 Duration PopulationWorkload::segment_draw(std::uint32_t k, Rng& rng) const noexcept {
-  const std::int64_t span = config_.traffic_window.count();
-  const std::uint32_t n = config_.traffic_segments;
-  const std::int64_t lo = stratum(k, span, n);
-  const std::int64_t hi = stratum(std::uint64_t{k} + 1, span, n);
+  std::int64_t lo;
+  std::int64_t hi;
+  if (!segment_bounds_.empty()) {
+    lo = segment_bounds_[k];
+    hi = segment_bounds_[std::size_t{k} + 1];
+  } else {
+    const std::int64_t span = config_.traffic_window.count();
+    const std::uint32_t n = config_.traffic_segments;
+    lo = stratum(k, span, n);
+    hi = stratum(std::uint64_t{k} + 1, span, n);
+  }
   return Duration{lo + static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(hi - lo)))};
 }
 
@@ -140,13 +163,15 @@ TrafficStream::TrafficStream(const PopulationConfig& config) : work_(config) {
       static_cast<double>(config.connections) * static_cast<double>(config.traffic_segments);
   const double span = static_cast<double>(config.open_spread.count() + window);
   const double target = std::max(1.0, span * 4096.0 / segments);
-  while (static_cast<double>(width_) * 2 <= target || window / width_ + 2 > (1 << 10))
+  while (static_cast<double>(width_) * 2 <= target || window / width_ + 2 > (1 << 10)) {
     width_ *= 2;
+    ++width_shift_;
+  }
   std::size_t ring = 1;
   while (ring < static_cast<std::size_t>(window / width_ + 2))
     ring *= 2;
   buckets_.resize(ring);
-  bucket_ = work_.open_time(0).time_since_epoch().count() / width_;
+  bucket_ = work_.open_time(0).time_since_epoch().count() >> width_shift_;
 }
 
 const PopulationWorkload::Arrival* TrafficStream::peek() {
@@ -167,7 +192,8 @@ bool TrafficStream::refill() {
     if (pending_ == 0) {
       if (next_conn_ == c.connections) return false;
       // Nothing pending: jump to the next connection's first bucket.
-      bucket_ = std::max(bucket_, work_.open_time(next_conn_).time_since_epoch().count() / width_);
+      bucket_ =
+          std::max(bucket_, work_.open_time(next_conn_).time_since_epoch().count() >> width_shift_);
     }
     const std::int64_t end = (bucket_ + 1) * width_;  // exclusive
     while (next_conn_ < c.connections) {
@@ -177,7 +203,7 @@ bool TrafficStream::refill() {
       for (std::uint32_t k = 0; k < c.traffic_segments; ++k) {
         const std::int64_t t =
             saturating_add(open, work_.segment_draw(k, rng)).time_since_epoch().count();
-        buckets_[static_cast<std::size_t>(t / width_) & (buckets_.size() - 1)].push_back(
+        buckets_[static_cast<std::size_t>(t >> width_shift_) & (buckets_.size() - 1)].push_back(
             {t, static_cast<std::uint32_t>(next_conn_), k});
         ++pending_;
       }
@@ -189,52 +215,8 @@ bool TrafficStream::refill() {
     pending_ -= ready_.size();
     ++bucket_;
   }
-  if (ready_.size() <= 64) {  // insertion sort for small buckets
-    const auto before = [](const auto& x, const auto& y) {
-      return x.at != y.at       ? x.at < y.at
-             : x.conn != y.conn ? x.conn < y.conn
-                                : x.segment < y.segment;
-    };
-    for (std::size_t i = 1; i < ready_.size(); ++i) {
-      const PopulationWorkload::Arrival a = ready_[i];
-      std::size_t j = i;
-      for (; j > 0 && before(a, ready_[j - 1]); --j)
-        ready_[j] = ready_[j - 1];
-      ready_[j] = a;
-    }
-  } else {
-    radix_sort((bucket_ - 1) * width_);
-  }
+  sort_by_time(ready_, scratch_, (bucket_ - 1) * width_, width_shift_);
   return true;
-}
-
-// A stable LSD radix sort of `ready_` by time, 11 bits a pass over the offset from the bucket's
-// start (below width_). A bucket receives its segments in generation order, which is
-// (connection, segment) order, so a stable sort by time alone gives (time, connection, segment)
-// order — without a comparison per element pair (std::sort's branches were 13% of S2).
-void TrafficStream::radix_sort(std::int64_t base) {
-  constexpr int kBits = 11;
-  constexpr std::size_t kRadix = std::size_t{1} << kBits;
-  std::uint64_t span = 0;  // highest offset: only the digits it has are sorted
-  for (const PopulationWorkload::Arrival& a : ready_)
-    span = std::max(span, static_cast<std::uint64_t>(a.at - base));
-  scratch_.resize(ready_.size());
-  std::array<std::uint32_t, kRadix> count{};
-  for (int shift = 0; shift < 64 && (span >> shift) != 0; shift += kBits) {
-    count.fill(0);
-    const auto digit = [base, shift](const PopulationWorkload::Arrival& a) {
-      return static_cast<std::size_t>((static_cast<std::uint64_t>(a.at - base) >> shift) &
-                                      (kRadix - 1));
-    };
-    for (const PopulationWorkload::Arrival& a : ready_)
-      ++count[digit(a)];
-    std::uint32_t sum = 0;
-    for (std::uint32_t& c : count)
-      sum = std::exchange(c, sum) + c;
-    for (const PopulationWorkload::Arrival& a : ready_)
-      scratch_[count[digit(a)]++] = a;
-    ready_.swap(scratch_);
-  }
 }
 
 std::size_t TrafficStream::memory_bytes() const noexcept {

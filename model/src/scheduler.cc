@@ -258,21 +258,34 @@ const Scheduler::HeapEntry* Scheduler::heap_top() noexcept {
       }
       if (head < v.size()) best = head;
     } else {
-      // Find the minimum, squeezing out stale entries.
-      std::size_t kept = 0;
+      // The minimum by (due, seq), found without reading the entries' nodes or slots: a stale
+      // check is a cache miss per entry, and was half of heap_top() in S2, whose heap holds
+      // only live remainder timers. Only a stale minimum (it cannot become the top: the base
+      // would move past a live entry's scheduling instant) makes the bucket squeeze out every
+      // stale entry and look again, so a bucket is squeezed at most once per visit.
       for (std::size_t i = 0; i < v.size(); ++i) {
-        if (stale(v[i])) {
-          --heap_size_;
-          --stale_in_heap_;
-          continue;
-        }
-        v[kept] = v[i];
-        if (best == v.size() || earlier(v[kept], v[best])) best = kept;
-        ++kept;
+        if (best == v.size() || earlier(v[i], v[best])) best = i;
       }
-      v.resize(kept);  // when nothing is kept, best (the old size) is past the end
+      if (best < v.size() && stale_in_heap_ != 0 && stale(v[best])) {
+        best = v.size();
+        std::size_t kept = 0;
+        for (std::size_t i = 0; i < v.size(); ++i) {
+          if (stale(v[i])) {
+            --heap_size_;
+            --stale_in_heap_;
+            continue;
+          }
+          v[kept] = v[i];
+          if (best == v.size() || earlier(v[kept], v[best])) best = kept;
+          ++kept;
+        }
+        v.resize(kept);  // when nothing is kept, best (the old size) is past the end
+      }
     }
     if (best < v.size()) {
+      // The top is usually found long before it runs (lane events and arrivals come first):
+      // fetch its node or slot now rather than when it fires.
+      prefetch(v[best].ref);
       heap_cached_ = true;
       heap_min_bucket_ = static_cast<std::uint16_t>(b);
       heap_min_index_ = best;

@@ -80,7 +80,7 @@ std::uint64_t population_drop_mix(std::uint64_t conn, TimePoint at) noexcept;
 /// The seeded workload of a population, as pure functions (shared with the bench harnesses).
 class PopulationWorkload {
  public:
-  explicit PopulationWorkload(const PopulationConfig& config) : config_(config) {}
+  explicit PopulationWorkload(const PopulationConfig& config);
   /// When connection `conn` (< connections) opens; nondecreasing in `conn`.
   [[nodiscard]] TimePoint open_time(std::uint64_t conn) const noexcept;
   /// When segment `k` (< traffic_segments) reaches connection `conn`; nondecreasing in `k`.
@@ -105,6 +105,12 @@ class PopulationWorkload {
   TimePoint open_draw(std::uint64_t conn, Rng& rng) const noexcept;
   Duration segment_draw(std::uint32_t k, Rng& rng) const noexcept;
   PopulationConfig config_;
+  // Divisions are the generator's main cost (a 64-bit divide per stratum bound), so what does not
+  // depend on the connection is computed once: open_spread = open_q_ x connections + open_r_,
+  // and the bounds of every segment's stratum when there are few segments (else computed).
+  std::uint64_t open_q_ = 0;
+  std::uint64_t open_r_ = 0;
+  std::vector<std::int64_t> segment_bounds_;  // traffic_segments + 1 entries, or none
 };
 
 /// Every traffic segment of a population in (time, connection, segment) order, generated as it
@@ -128,7 +134,6 @@ class TrafficStream {
 
  private:
   bool refill();
-  void radix_sort(std::int64_t base);
   PopulationWorkload work_;
   std::vector<std::vector<PopulationWorkload::Arrival>> buckets_;  // a ring of time buckets
   std::vector<PopulationWorkload::Arrival> ready_;                 // the current bucket, sorted
@@ -136,7 +141,8 @@ class TrafficStream {
   std::size_t ready_pos_ = 0;
   std::uint64_t next_conn_ = 0;  // connections below this have their segments in buckets
   std::int64_t bucket_ = 0;      // index (time / width) of the next bucket to sort
-  std::int64_t width_ = 1;
+  std::int64_t width_ = 1;       // a power of two: 1 << width_shift_
+  int width_shift_ = 0;
   std::size_t pending_ = 0;  // segments in buckets_
   bool refilled_ = false;
 };
