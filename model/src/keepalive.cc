@@ -30,7 +30,7 @@ std::optional<Duration> detection_delay(const KeepAliveConfig& config) {
 KeepAliveEngine::KeepAliveEngine(Scheduler& scheduler, KeepAliveDriver& driver)
     : scheduler_(scheduler),
       driver_(driver),
-      attached_(scheduler.attach_timers(&nodes_, &KeepAliveEngine::fire_node, this)) {}
+      attached_(scheduler.attach_timers(&nodes_, &stamps_, &KeepAliveEngine::fire_node, this)) {}
 
 KeepAliveEngine::~KeepAliveEngine() {
   for (std::size_t conn = 0; conn < nodes_.size(); ++conn)
@@ -38,13 +38,18 @@ KeepAliveEngine::~KeepAliveEngine() {
   if (attached_) scheduler_.detach_timers();
 }
 
-void KeepAliveEngine::reserve(std::size_t connections) {
-  nodes_.reserve(connections);
+void KeepAliveEngine::grow(std::uint32_t conn) {
+  if (conn < nodes_.size()) return;
+  const std::size_t size = std::size_t{conn} + 1;
+  nodes_.resize(size);
+  stamps_.resize(size);
+  probing_.resize((size + 63) / 64);
 }
 
 std::size_t KeepAliveEngine::memory_bytes() const noexcept {
   // Side tables: about three words per element in libstdc++'s unordered_map.
   return sizeof(*this) + nodes_.capacity() * sizeof(Node) +
+         stamps_.capacity() * sizeof(std::int64_t) + probing_.capacity() * sizeof(std::uint64_t) +
          configs_.capacity() * sizeof(KeepAliveConfig) +
          config_users_.capacity() * sizeof(std::uint32_t) + external_.capacity() * sizeof(EventId) +
          (big_counts_.size() + big_tags_.size()) * 4 * sizeof(void*);
@@ -64,6 +69,7 @@ void KeepAliveEngine::set_count(std::uint32_t conn, std::uint32_t value) {
     n.count = kCountOverflow;
     big_counts_[conn] = value;
   }
+  set_probing(conn, value != 0);
 }
 
 std::uint32_t KeepAliveEngine::config_of(std::uint32_t conn) const {
@@ -87,6 +93,7 @@ void KeepAliveEngine::reset(std::uint32_t conn) noexcept {
   if (n.count == kCountOverflow) big_counts_.erase(conn);
   if (n.tag == kTagOverflow) big_tags_.erase(conn);
   n = Node{};
+  set_probing(conn, false);
 }
 
 // Parameter sets are shared and counted: a set nobody uses any more is reused.
@@ -128,7 +135,7 @@ Status KeepAliveEngine::start_slow(std::uint32_t conn, const KeepAliveConfig& co
     stop(conn);
     return {};
   }
-  if (conn >= nodes_.size()) nodes_.resize(std::size_t{conn} + 1);
+  grow(conn);
   const std::uint32_t index = intern(config);
   disarm(conn);
   const std::int64_t now = count_of(scheduler_.now());
@@ -136,13 +143,13 @@ Status KeepAliveEngine::start_slow(std::uint32_t conn, const KeepAliveConfig& co
     release(config_of(conn));
   } else {
     // Like Linux's tcp_set_keepalive(): a fresh start counts a full idle period from now.
-    nodes_[conn].stamp = now;
+    stamps_[conn] = now;
   }
   set_config(conn, index);
   if (config.probe_count == 0) return {};  // never probe, never drop: no timer at all
   if (count(conn) == 0) {
     // A parameter change re-arms at once for what is left of the new idle time.
-    arm_at(conn, std::max(plus(nodes_[conn].stamp, config.idle), now));
+    arm_at(conn, std::max(plus(stamps_[conn], config.idle), now));
   } else {
     arm_at(conn, plus(now, config.interval));
   }
@@ -156,9 +163,8 @@ void KeepAliveEngine::stop_slow(std::uint32_t conn) {
   reset(conn);
 }
 
-bool KeepAliveEngine::forget_big_count(std::uint32_t conn) {
-  big_counts_.erase(conn);
-  nodes_[conn].count = 0;
+bool KeepAliveEngine::answer(std::uint32_t conn) {
+  set_count(conn, 0);  // clears the bit and any side-table entry
   return true;
 }
 
@@ -173,7 +179,7 @@ std::optional<TimePoint> KeepAliveEngine::next_check(std::uint32_t conn) const {
 
 std::optional<TimePoint> KeepAliveEngine::last_receive(std::uint32_t conn) const {
   if (!active(conn)) return std::nullopt;
-  return TimePoint{Duration{nodes_[conn].stamp}};
+  return TimePoint{Duration{stamps_[conn]}};
 }
 
 // Not the scheduler's timer client (or an index a node reference cannot carry): a generic event.
@@ -230,7 +236,7 @@ void KeepAliveEngine::fire(std::uint32_t conn) {
     return;
   }
   Node& n = nodes_[conn];
-  const std::int64_t idle_until = plus(n.stamp, idle);
+  const std::int64_t idle_until = plus(stamps_[conn], idle);
   if (now < idle_until) {
     arm_at(conn, idle_until);  // traffic arrived since arming: wait out the remainder
     return;
@@ -244,6 +250,7 @@ void KeepAliveEngine::fire(std::uint32_t conn) {
   }
   if (out + 1 < kCountOverflow) {
     n.count = static_cast<std::uint16_t>(out + 1);
+    if (out == 0) set_probing(conn, true);
   } else {
     set_count(conn, out + 1);
   }

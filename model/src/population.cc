@@ -256,7 +256,7 @@ struct Population::Impl final : KeepAliveDriver {
   static constexpr std::size_t kLookahead = 16;
 
   void prefetch_node(std::uint32_t conn) const noexcept {
-    if (conn < engine.nodes_.size()) __builtin_prefetch(&engine.nodes_[conn]);
+    if (conn < engine.stamps_.size()) __builtin_prefetch(&engine.stamps_[conn]);
   }
 
   // The next arrival is an open (opens come first on a tie), else traffic.peek().
@@ -326,7 +326,9 @@ Population::~Population() = default;
 Result<std::unique_ptr<Population>> Population::create(const PopulationConfig& config) {
   if (Status s = config.validate(); !s.ok()) return s.error();
   auto impl = std::make_unique<Impl>(config);
-  impl->engine.reserve(config.connections);
+  // Every connection's node, stamp and bit exist up front, so each open takes start()'s inline
+  // path (a start beyond the arrays grows them on the general path).
+  impl->engine.grow(static_cast<std::uint32_t>(config.connections - 1));
   impl->scheduler.source_.run = [](void* self) { static_cast<Impl*>(self)->feed(); };
   impl->scheduler.source_.client = impl.get();
   impl->note_next_open();

@@ -35,10 +35,11 @@ std::size_t bucket_of(std::int64_t base, std::int64_t key) noexcept {
 
 Scheduler::Scheduler() = default;
 
-bool Scheduler::attach_timers(std::vector<TimerNode>* nodes, TimerFire fire,
-                              void* client) noexcept {
+bool Scheduler::attach_timers(std::vector<TimerNode>* nodes, std::vector<std::int64_t>* words,
+                              TimerFire fire, void* client) noexcept {
   if (nodes_ != nullptr) return false;
   nodes_ = nodes;
+  words_ = words;
   fire_ = fire;
   client_ = client;
   return true;
@@ -50,6 +51,7 @@ void Scheduler::detach_timers() noexcept {
     compact_heap();
   }
   nodes_ = nullptr;
+  words_ = nullptr;
   fire_ = nullptr;
   client_ = nullptr;
 }

@@ -232,6 +232,51 @@ TEST_F(KeepAliveEngineTest, ReceiveOnAnUnwatchedConnectionAnswersNothing) {
   EXPECT_EQ(engine_.last_receive(5), std::nullopt);
 }
 
+// The receive stamp lives outside the timer node and a bitmap says who has probes out: a stop
+// with probes out must clear that bit, and a receive while unwatched must not leak into the next
+// start (which counts a full idle period from the start, RFC 1122 §4.2.3.6).
+TEST_F(KeepAliveEngineTest, StopWithProbesOutForgetsThemAndAReceiveWhileStoppedIsIgnored) {
+  start(kFast);
+  run_to(at_ms(160));
+  ASSERT_EQ(calls(), (std::vector<Call>{probe(1, 3, at_ms(100)), probe(2, 3, at_ms(150))}));
+  engine_.stop(0);
+  EXPECT_EQ(engine_.probes_out(0), 0U);
+  run_to(at_ms(170));
+  EXPECT_FALSE(engine_.on_receive(0)) << "no probe is out on a stopped connection";
+  EXPECT_EQ(engine_.last_receive(0), std::nullopt);
+  run_to(at_ms(200));
+  start(kFast);
+  EXPECT_EQ(engine_.last_receive(0), at_ms(200));
+  run_to(at_ms(300) - nanoseconds(1));
+  ASSERT_EQ(calls().size(), 2U) << "no probe before 300 ms: the stamp at 170 ms was dropped";
+  run_to(at_ms(300));
+  EXPECT_EQ(calls().back(), probe(1, 3, at_ms(300)));
+  EXPECT_FALSE(engine_.on_receive(5)) << "a neighbour in the same bitmap word has none out";
+  EXPECT_TRUE(engine_.on_receive(0));
+}
+
+TEST_F(KeepAliveEngineTest, ProbesOutAreTrackedPerConnectionAcrossBitmapWords) {
+  // Connections 0, 63, 64 and 130 straddle three bitmap words; only 63 and 130 get answers.
+  for (std::uint32_t conn : {0U, 63U, 64U, 130U})
+    start(kFast, conn);
+  run_to(at_ms(100));
+  for (std::uint32_t conn : {0U, 63U, 64U, 130U})
+    ASSERT_EQ(engine_.probes_out(conn), 1U) << "connection " << conn;
+  EXPECT_FALSE(engine_.on_receive(62));
+  EXPECT_FALSE(engine_.on_receive(65));
+  EXPECT_TRUE(engine_.on_receive(63));
+  EXPECT_TRUE(engine_.on_receive(130));
+  EXPECT_EQ(engine_.probes_out(0), 1U);
+  EXPECT_EQ(engine_.probes_out(63), 0U);
+  EXPECT_EQ(engine_.probes_out(64), 1U);
+  EXPECT_EQ(engine_.probes_out(130), 0U);
+  run_to(at_ms(150));
+  EXPECT_EQ(engine_.probes_out(0), 2U);
+  EXPECT_EQ(engine_.probes_out(63), 0U) << "answered at 100 ms: next check at 200 ms";
+  EXPECT_TRUE(engine_.on_receive(0));
+  EXPECT_FALSE(engine_.on_receive(0));
+}
+
 // ---- probe count 0 ----
 
 TEST_F(KeepAliveEngineTest, ProbeCountZeroArmsNoTimer) {

@@ -88,10 +88,9 @@ class KeepAliveEngine {
       // cleared them). Like Linux's tcp_set_keepalive(), a fresh start counts a full idle
       // period from now.
       ++config_users_[last_config_];
-      Node& n = nodes_[conn];
       const std::int64_t now = scheduler_.now_.time_since_epoch().count();
-      n.stamp = now;
-      n.tag = static_cast<std::uint8_t>(last_config_);
+      stamps_[conn] = now;
+      nodes_[conn].tag = static_cast<std::uint8_t>(last_config_);
       if (config.probe_count != 0) arm_at(conn, plus(now, config.idle));  // 0: no timer at all
       return {};
     }
@@ -101,8 +100,9 @@ class KeepAliveEngine {
   void stop(std::uint32_t conn) {
     if (conn >= nodes_.size()) return;
     Node& n = nodes_[conn];
-    if (n.tag < kTagOverflow && n.count != kCountOverflow && n.where != Scheduler::kExternal) {
-      // The common case: no side-table entries, queued (if at all) in the scheduler itself.
+    if (n.tag < kTagOverflow && n.count == 0 && n.where != Scheduler::kExternal) {
+      // The common case: no probes out, no side-table entries, queued (if at all) in the
+      // scheduler itself.
       if (n.where != Scheduler::kNowhere) scheduler_.disarm_timer(conn);
       --config_users_[n.tag];
       n = Node{};
@@ -111,17 +111,17 @@ class KeepAliveEngine {
     stop_slow(conn);
   }
   /// Records that an acceptable segment arrived now. Returns true if that answered a probe.
-  /// Inline: it runs on every received segment and is a validated-id timestamp store.
+  /// Inline: it runs on every received segment and is a validated-id timestamp store. The stamp
+  /// lives in an array of its own and a bitmap says which connections have probes out, so an
+  /// idle connection's receive touches 8 bytes and not its timer node (shared/spec/
+  /// performance.md: re-arm on received traffic is a timestamp store). Unwatched connections
+  /// have no probes out; their stamp is not read until start() writes a fresh one.
   bool on_receive(std::uint32_t conn) {
-    if (conn >= nodes_.size()) return false;
-    Node& n = nodes_[conn];
-    if (n.tag == kInactive) return false;
-    n.stamp = scheduler_.now_.time_since_epoch().count();
-    const std::uint16_t out = n.count;
-    if (out == kCountOverflow) [[unlikely]]
-      return forget_big_count(conn);
-    n.count = 0;
-    return out != 0;
+    if (conn >= stamps_.size()) return false;
+    stamps_[conn] = scheduler_.now_.time_since_epoch().count();
+    if ((probing_[conn / 64] & (std::uint64_t{1} << (conn % 64))) == 0) [[likely]]
+      return false;
+    return answer(conn);
   }
 
   /// Unanswered probes so far (0 when idle or unwatched).
@@ -134,11 +134,13 @@ class KeepAliveEngine {
   // ---- implementation details ----
  private:
   friend class Population;
-  // One 24-byte node per connection, shared with the scheduler (see Scheduler::TimerNode):
-  // stamp = last receive (ns), count = probes out, tag = parameter set (kInactive: not watched).
-  // Probe counts from 0xFFFF and parameter sets from kTagOverflow on live in side tables, so
-  // nothing is limited. The first engine on a scheduler queues its nodes in the scheduler's
-  // lanes directly; a further engine arms generic events instead (their ids in `external_`).
+  // Per connection: a 16-byte node shared with the scheduler (see Scheduler::TimerNode; count =
+  // probes out, tag = parameter set, kInactive: not watched), the last receive time in
+  // `stamps_` (ns; the scheduler prefetches it with the node), and one bit in `probing_`, set
+  // exactly while the count is not 0 (24 bytes and a bit in all). Probe counts from 0xFFFF and
+  // parameter sets from kTagOverflow on live in side tables, so nothing is limited. The first
+  // engine on a scheduler queues its nodes in the scheduler's lanes directly; a further engine
+  // arms generic events instead (their ids in `external_`).
   using Node = Scheduler::TimerNode;
   static constexpr std::uint8_t kInactive = 0xFF;
   static constexpr std::uint8_t kTagOverflow = 0xFE;
@@ -164,8 +166,14 @@ class KeepAliveEngine {
       arm_external(conn, at);
     }
   }
-  // on_receive() for a probe count kept in `big_counts_`: clears it, returns true.
-  [[gnu::noinline]] bool forget_big_count(std::uint32_t conn);
+  // on_receive() for a connection with probes out: clears the count, returns true.
+  [[gnu::noinline]] bool answer(std::uint32_t conn);
+  void set_probing(std::uint32_t conn, bool on) noexcept {
+    const std::uint64_t bit = std::uint64_t{1} << (conn % 64);
+    probing_[conn / 64] = on ? (probing_[conn / 64] | bit) : (probing_[conn / 64] & ~bit);
+  }
+  // Makes room for connection `conn` in the node, stamp and bitmap arrays.
+  void grow(std::uint32_t conn);
   [[gnu::noinline]] void arm_external(std::uint32_t conn, std::int64_t at);
   void disarm(std::uint32_t conn) noexcept;
   [[nodiscard]] bool armed(std::uint32_t conn) const noexcept {
@@ -182,12 +190,13 @@ class KeepAliveEngine {
   void reset(std::uint32_t conn) noexcept;
   std::uint32_t intern(const KeepAliveConfig& config);
   void release(std::uint32_t index) noexcept;
-  void reserve(std::size_t connections);
   [[nodiscard]] std::size_t memory_bytes() const noexcept;
 
   Scheduler& scheduler_;
   KeepAliveDriver& driver_;
   std::vector<Node> nodes_;
+  std::vector<std::int64_t> stamps_;      // same size as nodes_
+  std::vector<std::uint64_t> probing_;    // bit i: connection i has probes out
   std::vector<KeepAliveConfig> configs_;  // few distinct parameter sets, shared and counted
   std::vector<std::uint32_t> config_users_;
   std::uint32_t last_config_ = 0;  // the set interned last (most starts repeat it)
