@@ -18,7 +18,7 @@
 // Events scheduled a fixed delay ahead — keep-alive idle and interval timers, path latencies —
 // go to a FIFO per distinct delay (a ring of 32-bit references), which is sorted by
 // construction, so arm, cancel and pop are O(1) there; other events go to a monotone radix heap
-// (amortised O(log span)). The keep-alive engine's timers are 24-byte nodes queued in those same
+// (amortised O(log span)). The keep-alive engine's timers are 16-byte nodes queued in those same
 // structures without closure, slot or event id; see the implementation details below.
 #pragma once
 
