@@ -89,7 +89,7 @@ enum : std::uint16_t {
   kHasPeer = 1U << 1,
   kHasReason = 1U << 2,
   kHasDrop = 1U << 3,
-  kHasProbe = 1U << 4,  // probe != 0
+  kHasProbe = 1U << 4,       // probe != 0
   kHasProbeCount = 1U << 5,  // probe_count != 0
   kHasDuration = 1U << 6,
   kHasSegment = 1U << 7,
@@ -134,36 +134,32 @@ void Trace::clear() noexcept {
 void Trace::append(const TraceEvent& e, const Segment* segment) {
   if (segment == nullptr && e.segment) segment = &*e.segment;
   if (blocks_.empty() || blocks_.back().heads.size() == kBlockEvents) {
-    // A new block, sized at once like the last full one: heads and tails are never copied as
-    // the trace grows (only the first block, for short traces, grows from small).
+    // A new block, sized at once from the last full one: heads are never copied as the trace
+    // grows, and a tail only when it outgrows the last one by a quarter (only the first block,
+    // so that short traces stay small, grows from nothing).
     Block next;
     if (!blocks_.empty()) {
+      const std::size_t last = blocks_.back().tail.size();
       next.heads.reserve(kBlockEvents);
-      next.tail.reserve(blocks_.back().tail.size());
+      next.tail.reserve(last + last / 4);
     }
     blocks_.push_back(std::move(next));
   }
   Block& b = blocks_.back();
-  std::vector<std::uint32_t>& tail = b.tail;
+  auto& tail = b.tail;
   // Filled in place: a Head built on the stack and then copied stalls on store forwarding.
   Head& h = b.heads.emplace_back();
   h.at = e.at.time_since_epoch().count();
+  h.connection = e.connection.value_or(0);
   h.host = e.host.value;
-  h.kind = e.kind;
   h.tail = static_cast<std::uint32_t>(tail.size());
+  h.kind = e.kind;
+  h.reason = e.reason.value_or(CloseReason::kOrderly);
+  h.drop = e.drop.value_or(DropCause::kLoss);
   std::uint16_t flags = 0;
-  if (e.connection) {
-    flags |= kHasConnection;
-    h.connection = *e.connection;
-  }
-  if (e.reason) {
-    flags |= kHasReason;
-    h.reason = *e.reason;
-  }
-  if (e.drop) {
-    flags |= kHasDrop;
-    h.drop = *e.drop;
-  }
+  if (e.connection) flags |= kHasConnection;
+  if (e.reason) flags |= kHasReason;
+  if (e.drop) flags |= kHasDrop;
   if (e.retransmission) flags |= kRetransmission;
   if (e.keepalive) flags |= kKeepalive;
   if (e.peer) {

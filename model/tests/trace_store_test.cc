@@ -42,7 +42,7 @@ Segment segment_with(std::size_t payload, std::uint8_t seed) {
 
 // Payload sizes around every word boundary, the model's MSS, and both sides of the largest
 // payload kept inline (larger ones are stored out of line).
-constexpr std::size_t kPayloadSizes[] = {0,    1,     2,     3,     4,     5,     8,
+constexpr std::size_t kPayloadSizes[] = {0,    1,     2,     3,     4,     5,      8,
                                          1460, 65534, 65535, 65536, 70000, 100'000};
 
 // Event `i` of a sequence that turns every optional field on and off (bit k of `mask` is field
@@ -68,8 +68,8 @@ TraceEvent event_with(unsigned mask, std::size_t i) {
   if ((mask & 128U) != 0) e.retransmission = true;
   if ((mask & 256U) != 0) e.keepalive = true;
   if ((mask & 512U) != 0) {
-    e.segment = segment_with(kPayloadSizes[i % std::size(kPayloadSizes)],
-                             static_cast<std::uint8_t>(i));
+    e.segment =
+        segment_with(kPayloadSizes[i % std::size(kPayloadSizes)], static_cast<std::uint8_t>(i));
   }
   return e;
 }
@@ -98,8 +98,8 @@ TEST(TraceStoreTest, EveryPayloadSizeReadsBackByteForByte) {
   for (std::size_t i = 0; i < std::size(kPayloadSizes); ++i) {
     const TraceEvent e = t.events()[i];
     ASSERT_TRUE(e.segment.has_value());
-    EXPECT_EQ(e.segment->payload, bytes(kPayloadSizes[i], static_cast<std::uint8_t>(
-                                                              kPayloadSizes[i])))
+    EXPECT_EQ(e.segment->payload,
+              bytes(kPayloadSizes[i], static_cast<std::uint8_t>(kPayloadSizes[i])))
         << kPayloadSizes[i] << " bytes";
   }
 }
@@ -243,8 +243,9 @@ TEST(TraceStoreTest, NetworkRunStoresExactlyWhatItsObserverSaw) {
   ASSERT_TRUE(write_pcap(copy, copy_pcap).ok());
   EXPECT_EQ(pcap.str(), copy_pcap.str());
   // The run exercised what it claims to.
-  for (const char* what : {"\"drop\":\"loss\"", "\"drop\":\"partition\"", "host-restarted",
-                           "\"keepalive\":true", "\"len\":1460", "nat-flow-expired", "\"len\":1}"}) {
+  for (const char* what :
+       {"\"drop\":\"loss\"", "\"drop\":\"partition\"", "host-restarted", "\"keepalive\":true",
+        "\"len\":1460", "nat-flow-expired", "\"len\":1}"}) {
     EXPECT_NE(jsonl.str().find(what), std::string::npos) << what;
   }
 }

@@ -20,6 +20,8 @@
 #include <cstdint>
 #include <functional>
 #include <iterator>
+#include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -209,19 +211,36 @@ class Trace {
   // probe_count, duration (2 words), segment (6 words, the payload size, the payload bytes
   // padded to a word, or for payloads over kMaxInlinePayload an index into `large_payloads_`).
   // Blocks hold kBlockEvents events: event i is head i % kBlockEvents of block i / kBlockEvents.
+  // Trivial, and kept in vectors whose resize leaves new elements uninitialized: append() writes
+  // every head field and every tail word, so nothing is written twice.
   struct Head {
-    std::int64_t at = 0;
-    std::uint64_t connection = 0;  // when kHasConnection
-    std::uint32_t host = 0;
-    std::uint32_t tail = 0;  // index of its first word in the block's tail
-    std::uint16_t flags = 0;
-    TraceKind kind = TraceKind::kSegmentSent;
-    CloseReason reason = CloseReason::kOrderly;  // when kHasReason
-    DropCause drop = DropCause::kLoss;           // when kHasDrop
+    std::int64_t at;
+    std::uint64_t connection;  // 0 unless kHasConnection
+    std::uint32_t host;
+    std::uint32_t tail;  // index of its first word in the block's tail
+    std::uint16_t flags;
+    TraceKind kind;
+    CloseReason reason;  // kOrderly unless kHasReason
+    DropCause drop;      // kLoss unless kHasDrop
+  };
+  template <typename T>
+  struct DefaultInitAllocator : std::allocator<T> {
+    template <typename U>
+    struct rebind {
+      using other = DefaultInitAllocator<U>;
+    };
+    template <typename U>
+    void construct(U* p) noexcept {
+      ::new (static_cast<void*>(p)) U;  // default-initialized: no zeroing
+    }
+    template <typename U, typename... Args>
+    void construct(U* p, Args&&... args) {
+      ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+    }
   };
   struct Block {
-    std::vector<Head> heads;
-    std::vector<std::uint32_t> tail;
+    std::vector<Head, DefaultInitAllocator<Head>> heads;
+    std::vector<std::uint32_t, DefaultInitAllocator<std::uint32_t>> tail;
   };
   static constexpr std::size_t kBlockShift = 12;
   static constexpr std::size_t kBlockEvents = std::size_t{1} << kBlockShift;
