@@ -4,10 +4,12 @@
 // lossy, faulty network run (compared with what its observers saw as it happened).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <iterator>
 #include <limits>
+#include <ranges>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -20,6 +22,11 @@ namespace ws2sim {
 namespace {
 
 using namespace std::chrono_literals;
+
+// Standard algorithms and ranges take the events as they are.
+static_assert(std::random_access_iterator<TraceEvents::iterator>);
+static_assert(std::ranges::random_access_range<TraceEvents>);
+static_assert(std::ranges::sized_range<TraceEvents>);
 
 std::vector<std::uint8_t> bytes(std::size_t n, std::uint8_t seed) {
   std::vector<std::uint8_t> b(n);
@@ -123,6 +130,9 @@ TEST(TraceStoreTest, ManyBlocksReadBackByIndexAndByIterator) {
   EXPECT_EQ(events.end() - events.begin(), static_cast<std::ptrdiff_t>(n));
   EXPECT_EQ(events.begin()[4096], recorded[4096]);
   EXPECT_EQ(*(events.end() - 1), recorded.back());
+  const auto has_segment = [](const TraceEvent& e) { return e.segment.has_value(); };
+  EXPECT_EQ(std::ranges::count_if(events, has_segment),
+            std::ranges::count_if(recorded, has_segment));
   std::size_t i = 0;
   for (const TraceEvent& e : events) {
     ASSERT_EQ(e, recorded[i]) << "event " << i;

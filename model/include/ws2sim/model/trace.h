@@ -207,12 +207,16 @@ class Trace {
   friend class TraceEvents;
 
   // Each event is a fixed 32-byte head (the fields almost every event has) plus, in its block's
-  // `tail`, 32-bit words for the fields it has of the rest, in a fixed order: peer, probe,
-  // probe_count, duration (2 words), segment (6 words, the payload size, the payload bytes
-  // padded to a word, or for payloads over kMaxInlinePayload an index into `large_payloads_`).
-  // Blocks hold kBlockEvents events: event i is head i % kBlockEvents of block i / kBlockEvents.
-  // Trivial, and kept in vectors whose resize leaves new elements uninitialized: append() writes
-  // every head field and every tail word, so nothing is written twice.
+  // `tail`, 32-bit words for those of the other fields it has, in a fixed order: peer, probe,
+  // probe_count, duration (2 words), segment (6 words: addresses, seq, ack, ports, window and
+  // flags; then the payload size and the payload bytes padded to a word, or for payloads over
+  // kMaxInlinePayload an index into `large_payloads_`). Blocks hold kBlockEvents events: event
+  // i is head i % kBlockEvents of block i / kBlockEvents. A full block is allocated at once, so
+  // growing the trace never copies what it holds (a std::vector<TraceEvent> copied every event
+  // and faulted in twice the memory as it doubled).
+  //
+  // Head is trivial and kept in vectors whose resize leaves new elements uninitialized:
+  // append() writes every head field and every tail word, so nothing is written twice.
   struct Head {
     std::int64_t at;
     std::uint64_t connection;  // 0 unless kHasConnection
