@@ -1,7 +1,8 @@
 // fuzz/trace_fuzzer.cc — the JSON-lines and pcap trace writers on arbitrary traces
 // (docs/reliability.md).
 //
-// Invariants: neither writer crashes on any event (times before the epoch or past 2^32 s, any
+// Invariants: every recorded event reads back equal to what was recorded (the trace stores events
+// packed); neither writer crashes on any event (times before the epoch or past 2^32 s, any
 // field combination, payloads of any size, unnamed hosts); JSON lines are one valid JSON object
 // per event with "t_ns" equal to the event's time; a pcap either fails having written nothing
 // (trace_writers.h) or is a well-formed capture: a 24-byte header and records whose lengths add
@@ -15,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "ws2sim/model/trace.h"
 #include "ws2sim/model/trace_writers.h"
@@ -122,8 +124,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (std::uint32_t i = 0; i < named; ++i)
     trace.name_host(HostId{i}, in.ConsumeRandomLengthString(12));
   const int n = in.ConsumeIntegralInRange(0, 32);
-  for (int i = 0; i < n; ++i)
-    trace.record(random_event(in));
+  std::vector<TraceEvent> recorded;
+  for (int i = 0; i < n; ++i) {
+    recorded.push_back(random_event(in));
+    trace.record(recorded.back());
+  }
+  if (trace.events().size() != recorded.size()) violation("one stored event per record()");
+  for (std::size_t i = 0; i < recorded.size(); ++i) {
+    if (!(trace.events()[i] == recorded[i])) violation("event read back differs from recorded");
+  }
 
   std::ostringstream out;
   if (!write_jsonl(trace, out).ok()) violation("write_jsonl failed on a string stream");
@@ -133,7 +142,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   while (std::getline(lines, line)) {
     const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded() || !j.is_object()) violation("not a JSON object: " + line);
-    const TraceEvent& e = trace.events().at(count);
+    if (count >= trace.events().size()) violation("more JSON lines than events");
+    const TraceEvent e = trace.events()[count];
     if (j.value("t_ns", std::int64_t{0}) != e.at.time_since_epoch().count())
       violation("t_ns wrong");
     ++count;

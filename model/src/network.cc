@@ -68,8 +68,7 @@ void Network::Impl::transmit(const Endpoint* ep, HostId from, Segment seg, bool 
     }
     e.peer = to;
     e.keepalive = keepalive_probe;
-    e.segment = seg;
-    record(std::move(e));
+    record(e, seg);
   }
   auto dropped = [&](DropCause cause) {
     if (!tracing) return;
@@ -77,8 +76,7 @@ void Network::Impl::transmit(const Endpoint* ep, HostId from, Segment seg, bool 
     if (ep != nullptr) e.connection = ep->serial;
     e.peer = to;
     e.drop = cause;
-    e.segment = std::move(seg);
-    record(std::move(e));
+    record(e, seg);
   };
   if (!to) return dropped(DropCause::kHostDown);
   if (partitions.contains({from.value, to->value})) return dropped(DropCause::kPartition);
@@ -111,8 +109,7 @@ bool Network::Impl::nat_pass(HostId from, HostId to, const Segment& seg) {
         TraceEvent e = event(TraceKind::kNatFlowExpired, from);
         e.peer = to;
         e.duration = nat.config.idle_timeout;
-        e.segment = seg;
-        record(std::move(e));
+        record(e, seg);
       }
       nat.flows.erase(it);
       it = nat.flows.end();
@@ -154,8 +151,7 @@ void Network::Impl::deliver(std::uint32_t slot) {
     if (trace.wanted()) {
       TraceEvent e = event(TraceKind::kSegmentDropped, *to);
       e.drop = DropCause::kHostDown;
-      e.segment = std::move(seg);
-      record(std::move(e));
+      record(e, seg);
     }
     return;
   }

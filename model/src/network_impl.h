@@ -112,7 +112,8 @@ struct Network::Impl final : KeepAliveDriver {
   void deliver(std::uint32_t slot);
   void send_reset_for(HostId host, const Segment& seg);
   Status apply(const Fault& fault);
-  void record(TraceEvent e) { trace.record(std::move(e)); }
+  void record(const TraceEvent& e) { trace.record(e); }
+  void record(const TraceEvent& e, const Segment& seg) { trace.record(e, seg); }
   TraceEvent event(TraceKind kind, HostId host) const;
 
   // tcp.cc

@@ -230,7 +230,7 @@ void Network::Impl::on_rtx_timer(std::uint32_t index, std::uint32_t generation) 
     e.probe = ep.retransmissions;
     e.probe_count = limit;
     e.duration = ep.rto;
-    record(std::move(e));
+    record(e);
   }
   if (syn) {
     const Duration rto = ep.rto;
@@ -256,8 +256,7 @@ void Network::Impl::segment_arrives(HostId host, const Segment& seg) {
   if (trace.wanted()) {
     TraceEvent e = event(TraceKind::kSegmentReceived, host);
     if (target) e.connection = endpoints[*target].serial;
-    e.segment = seg;
-    record(std::move(e));
+    record(e, seg);
   }
   if (target) return process(*target, seg);
   const auto lst = h.listeners.find(seg.destination.port);
@@ -326,7 +325,7 @@ void Network::Impl::process(std::uint32_t index, const Segment& seg) {
   if (keepalive.on_receive(index) && trace.wanted()) {
     TraceEvent e = event(TraceKind::kProbeAnswered, endpoints[index].host);
     e.connection = endpoints[index].serial;
-    record(std::move(e));
+    record(e);
   }
   process_text(index, seg);
 }
@@ -469,7 +468,7 @@ void Network::Impl::enter_established(std::uint32_t index) {
   if (trace.wanted()) {
     TraceEvent e = event(TraceKind::kConnectionEstablished, ep.host);
     e.connection = ep.serial;
-    record(std::move(e));
+    record(e);
   }
   if (ep.options.keepalive.enabled) (void)keepalive.start(index, ep.options.keepalive);
 }
@@ -531,7 +530,7 @@ void Network::Impl::close_connection(std::uint32_t index, CloseReason reason) {
     TraceEvent e = event(TraceKind::kConnectionClosed, ep.host);
     e.connection = ep.serial;
     e.reason = reason;
-    record(std::move(e));
+    record(e);
   }
 }
 
@@ -565,7 +564,7 @@ void Network::Impl::send_probe(std::uint32_t conn, std::uint32_t probe, std::uin
     e.connection = ep.serial;
     e.probe = probe;
     e.probe_count = of;
-    record(std::move(e));
+    record(e);
   }
   transmit(&ep, ep.host, std::move(seg), /*keepalive_probe=*/true);
 }
@@ -581,7 +580,7 @@ void Network::Impl::keepalive_suppressed(std::uint32_t conn) {
   if (!trace.wanted()) return;
   TraceEvent e = event(TraceKind::kKeepAliveSuppressed, endpoints[conn].host);
   e.connection = endpoints[conn].serial;
-  record(std::move(e));
+  record(e);
 }
 
 // ---- Network endpoint API --------------------------------------------------------------------

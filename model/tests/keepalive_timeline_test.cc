@@ -43,11 +43,11 @@ TEST_F(KeepAliveTimeline, WindowsDefaultsDropAt7210sAfterLastReceipt) {
 TEST_F(KeepAliveTimeline, ProbeCarriesSeqOneBeforeSndNxtAndNoData) {
   connect_with(kWindows);
   run_until(7200s + 20ms);
-  const TraceEvent* probe = nullptr;
+  std::optional<TraceEvent> probe;
   for (const TraceEvent& e : world.trace().events()) {
-    if (e.kind == TraceKind::kSegmentSent && e.keepalive) probe = &e;
+    if (e.kind == TraceKind::kSegmentSent && e.keepalive) probe = e;
   }
-  ASSERT_NE(probe, nullptr);
+  ASSERT_TRUE(probe.has_value());
   // The handshake's ACK was the client's last segment: its SEQ was SND.NXT.
   std::optional<std::uint32_t> snd_nxt;
   for (const TraceEvent& e : world.trace().events()) {

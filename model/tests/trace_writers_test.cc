@@ -232,7 +232,7 @@ TEST(TraceTest, ObserverMayRecordWhileObserving) {
       follow.kind = TraceKind::kConnectionClosed;
       follow.reason = CloseReason::kAborted;
       for (int i = 0; i < 100; ++i) {
-        t.record(follow);  // grows the vector under the observer
+        t.record(follow);  // grows the trace under the observer
       }
       EXPECT_EQ(e.kind, TraceKind::kHostCrashed);
     }

@@ -375,10 +375,10 @@ class ConnectionDroppedMatcher : public ::testing::MatcherInterface<const Trace&
 
   bool MatchAndExplain(const Trace& trace,
                        ::testing::MatchResultListener* listener) const override {
-    std::vector<const TraceEvent*> closes;
+    std::vector<TraceEvent> closes;  // copies: the trace hands out events as values
     for (const TraceEvent& e : trace.events()) {
       if (e.kind == TraceKind::kConnectionClosed && e.host == host_) {
-        closes.push_back(&e);
+        closes.push_back(e);
       }
     }
     if (closes.empty()) {
@@ -391,7 +391,7 @@ class ConnectionDroppedMatcher : public ::testing::MatcherInterface<const Trace&
     bool found = false;
     *listener << name_ << "'s connections closed: ";
     for (std::size_t i = 0; i < closes.size(); ++i) {
-      const TraceEvent& e = *closes[i];
+      const TraceEvent& e = closes[i];
       if (i != 0) {
         *listener << "; ";
       }

@@ -59,6 +59,7 @@ struct Segment {
     return static_cast<std::uint32_t>(payload.size()) + (has(tcp_flags::kSyn) ? 1U : 0U) +
            (has(tcp_flags::kFin) ? 1U : 0U);
   }
+  friend bool operator==(const Segment&, const Segment&) = default;
 };
 
 /// Sequence-number comparison modulo 2^32 (RFC 9293 §3.4).

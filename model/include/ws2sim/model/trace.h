@@ -8,13 +8,24 @@
 //   Trace& trace = world.trace();
 //   for (const TraceEvent& e : trace.events())
 //     if (e.kind == TraceKind::kProbeSent) std::cout << format_time(e.at) << '\n';
+//
+// A trace stores its events packed (about 50 bytes for a typical event instead of the 144 of a
+// `TraceEvent`, in fixed-size blocks that are never copied as the trace grows): a run of 100,000
+// connections records millions of events (shared/spec/performance.md, "The whole-emulator
+// path"). Reading one back builds a `TraceEvent` value, equal to the one recorded.
 #pragma once
 
+#include <compare>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <iterator>
+#include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "ws2sim/model/address.h"
@@ -87,15 +98,96 @@ struct TraceEvent {
   std::optional<Duration> duration;  ///< RTO, NAT idle timeout.
   bool retransmission = false;       ///< Segment re-sends sequence space sent before.
   bool keepalive = false;            ///< Segment is a keep-alive probe.
+
+  friend bool operator==(const TraceEvent&, const TraceEvent&) = default;
+};
+
+class Trace;
+
+/// The recorded events of a trace, oldest first: a read-only random-access range (`size`,
+/// `operator[]`, `front`, `back`, iterators). The trace keeps its events packed, so the range
+/// hands out each event as a value built when it is read, not as a reference into storage: to
+/// hold on to an event, keep a copy, not a pointer. Reading does not change the trace. A range
+/// (and its iterators) stays usable while its trace lives and sees events recorded after it was
+/// made: `size()` and `end()` are read when called.
+///
+///   const TraceEvents events = trace.events();
+///   if (!events.empty() && events.back().kind == TraceKind::kConnectionClosed) ...
+class TraceEvents {
+ public:
+  /// A random-access iterator whose `operator*` returns a `TraceEvent` by value.
+  class iterator {
+   public:
+    using iterator_concept = std::random_access_iterator_tag;
+    using iterator_category = std::input_iterator_tag;  // `reference` is not a real reference
+    using value_type = TraceEvent;
+    using difference_type = std::ptrdiff_t;
+    using reference = TraceEvent;
+    using pointer = void;
+
+    iterator() = default;
+    TraceEvent operator*() const;
+    TraceEvent operator[](difference_type n) const { return *(*this + n); }
+    iterator& operator++() noexcept { return *this += 1; }
+    iterator operator++(int) noexcept { return std::exchange(*this, *this + 1); }
+    iterator& operator--() noexcept { return *this -= 1; }
+    iterator operator--(int) noexcept { return std::exchange(*this, *this - 1); }
+    iterator& operator+=(difference_type n) noexcept {
+      index_ = static_cast<std::size_t>(static_cast<difference_type>(index_) + n);
+      return *this;
+    }
+    iterator& operator-=(difference_type n) noexcept { return *this += -n; }
+    friend iterator operator+(iterator it, difference_type n) noexcept { return it += n; }
+    friend iterator operator+(difference_type n, iterator it) noexcept { return it += n; }
+    friend iterator operator-(iterator it, difference_type n) noexcept { return it -= n; }
+    friend difference_type operator-(const iterator& a, const iterator& b) noexcept {
+      return static_cast<difference_type>(a.index_) - static_cast<difference_type>(b.index_);
+    }
+    friend bool operator==(const iterator& a, const iterator& b) noexcept {
+      return a.index_ == b.index_;
+    }
+    friend auto operator<=>(const iterator& a, const iterator& b) noexcept {
+      return a.index_ <=> b.index_;
+    }
+
+   private:
+    friend class TraceEvents;
+    iterator(const Trace* trace, std::size_t index) noexcept : trace_(trace), index_(index) {}
+    const Trace* trace_ = nullptr;
+    std::size_t index_ = 0;
+  };
+  using const_iterator = iterator;
+  using value_type = TraceEvent;
+  using size_type = std::size_t;
+
+  /// The number of recorded events.
+  [[nodiscard]] std::size_t size() const noexcept;
+  [[nodiscard]] bool empty() const noexcept { return size() == 0; }
+  /// Event `i` (requires `i < size()`).
+  [[nodiscard]] TraceEvent operator[](std::size_t i) const;
+  /// The oldest and the newest event (require `!empty()`).
+  [[nodiscard]] TraceEvent front() const { return (*this)[0]; }
+  [[nodiscard]] TraceEvent back() const { return (*this)[size() - 1]; }
+  [[nodiscard]] iterator begin() const noexcept { return {trace_, 0}; }
+  [[nodiscard]] iterator end() const noexcept { return {trace_, size()}; }
+
+ private:
+  friend class Trace;
+  explicit TraceEvents(const Trace& trace) noexcept : trace_(&trace) {}
+  const Trace* trace_;
 };
 
 /// An in-memory trace with optional live observers.
 class Trace {
  public:
   /// Records `event` if recording is on, and shows it to observers.
-  void record(TraceEvent event);
-  /// All recorded events, in the order they happened.
-  [[nodiscard]] const std::vector<TraceEvent>& events() const noexcept { return events_; }
+  void record(const TraceEvent& event);
+  /// Records `event` with its `segment` replaced by `segment`: the same as recording such a copy
+  /// of `event`, without making the copy unless an observer needs it. The network records its
+  /// segment events this way (no copy of each payload).
+  void record(const TraceEvent& event, const Segment& segment);
+  /// All recorded events, in the order they happened (values built on access; see TraceEvents).
+  [[nodiscard]] TraceEvents events() const noexcept { return TraceEvents(*this); }
   /// Turns in-memory recording on or off (observers are called either way).
   void set_recording(bool on) noexcept { recording_ = on; }
   [[nodiscard]] bool recording() const noexcept { return recording_; }
@@ -103,18 +195,80 @@ class Trace {
   [[nodiscard]] bool wanted() const noexcept { return recording_ || !observers_.empty(); }
   /// Calls `fn` for every event recorded from now on.
   void observe(std::function<void(const TraceEvent&)> fn) { observers_.push_back(std::move(fn)); }
-  /// Forgets recorded events (observers stay).
-  void clear() noexcept { events_.clear(); }
+  /// Forgets recorded events and frees their memory (observers stay).
+  void clear() noexcept;
 
   /// Host names, for writers. Set by the network when hosts are added.
   void name_host(HostId id, std::string name);
   [[nodiscard]] std::string_view host_name(HostId id) const;
 
+  // ---- implementation details ----
  private:
-  std::vector<TraceEvent> events_;
+  friend class TraceEvents;
+
+  // Each event is a fixed 32-byte head (the fields almost every event has) plus, in its block's
+  // `tail`, 32-bit words for those of the other fields it has, in a fixed order: peer, probe,
+  // probe_count, duration (2 words), segment (6 words: addresses, seq, ack, ports, window and
+  // flags; then the payload size and the payload bytes padded to a word, or for payloads over
+  // kMaxInlinePayload an index into `large_payloads_`). Blocks hold kBlockEvents events: event
+  // i is head i % kBlockEvents of block i / kBlockEvents. A full block is allocated at once, so
+  // growing the trace never copies what it holds (a std::vector<TraceEvent> copied every event
+  // and faulted in twice the memory as it doubled).
+  //
+  // Head is trivial and kept in vectors whose resize leaves new elements uninitialized:
+  // append() writes every head field and every tail word, so nothing is written twice.
+  struct Head {
+    std::int64_t at;
+    std::uint64_t connection;  // 0 unless kHasConnection
+    std::uint32_t host;
+    std::uint32_t tail;  // index of its first word in the block's tail
+    std::uint16_t flags;
+    TraceKind kind;
+    CloseReason reason;  // kOrderly unless kHasReason
+    DropCause drop;      // kLoss unless kHasDrop
+  };
+  template <typename T>
+  struct DefaultInitAllocator : std::allocator<T> {
+    template <typename U>
+    struct rebind {
+      using other = DefaultInitAllocator<U>;
+    };
+    template <typename U>
+    void construct(U* p) noexcept {
+      ::new (static_cast<void*>(p)) U;  // default-initialized: no zeroing
+    }
+    template <typename U, typename... Args>
+    void construct(U* p, Args&&... args) {
+      ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+    }
+  };
+  struct Block {
+    std::vector<Head, DefaultInitAllocator<Head>> heads;
+    std::vector<std::uint32_t, DefaultInitAllocator<std::uint32_t>> tail;
+  };
+  static constexpr std::size_t kBlockShift = 12;
+  static constexpr std::size_t kBlockEvents = std::size_t{1} << kBlockShift;
+  static constexpr std::size_t kMaxInlinePayload = 65535;
+
+  void append(const TraceEvent& event, const Segment* segment);
+  [[nodiscard]] TraceEvent decode(std::size_t i) const;
+
+  std::vector<Block> blocks_;
+  std::vector<std::vector<std::uint8_t>> large_payloads_;
+  std::size_t size_ = 0;
   std::vector<std::function<void(const TraceEvent&)>> observers_;
   std::vector<std::string> host_names_;
   bool recording_ = true;
 };
+
+inline std::size_t TraceEvents::size() const noexcept {
+  return trace_->size_;
+}
+inline TraceEvent TraceEvents::operator[](std::size_t i) const {
+  return trace_->decode(i);
+}
+inline TraceEvent TraceEvents::iterator::operator*() const {
+  return trace_->decode(index_);
+}
 
 }  // namespace ws2sim
