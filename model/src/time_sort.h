@@ -5,6 +5,7 @@
 // gives (time, connection, segment) order, without comparing the tie-breakers.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -15,33 +16,38 @@
 
 namespace ws2sim {
 
+/// One stable counting-sort pass of `v` by the 11-bit digit of the offset from `base` that starts
+/// at bit `shift`. `scratch` is working space; the result ends up in `v`.
+inline void counting_pass_by_time(std::vector<PopulationWorkload::Arrival>& v,
+                                  std::vector<PopulationWorkload::Arrival>& scratch,
+                                  std::int64_t base, int shift) {
+  constexpr std::size_t kRadix = std::size_t{1} << 11;
+  const auto digit = [base, shift](const PopulationWorkload::Arrival& a) {
+    return static_cast<std::size_t>((static_cast<std::uint64_t>(a.at - base) >> shift) &
+                                    (kRadix - 1));
+  };
+  std::array<std::uint32_t, kRadix> count{};
+  for (const PopulationWorkload::Arrival& a : v)
+    ++count[digit(a)];
+  std::uint32_t sum = 0;
+  for (std::uint32_t& c : count)
+    sum = std::exchange(c, sum) + c;
+  scratch.resize(v.size());
+  for (const PopulationWorkload::Arrival& a : v)
+    scratch[count[digit(a)]++] = a;
+  v.swap(scratch);
+}
+
 /// A stable LSD radix sort of `v` by time, 11 bits a pass over the offset from `base` (only the
 /// digits the largest offset has). `scratch` is working space.
 inline void radix_sort_by_time(std::vector<PopulationWorkload::Arrival>& v,
                                std::vector<PopulationWorkload::Arrival>& scratch,
                                std::int64_t base) {
-  constexpr int kBits = 11;
-  constexpr std::size_t kRadix = std::size_t{1} << kBits;
   std::uint64_t span = 0;
   for (const PopulationWorkload::Arrival& a : v)
     span = std::max(span, static_cast<std::uint64_t>(a.at - base));
-  scratch.resize(v.size());
-  std::array<std::uint32_t, kRadix> count{};
-  for (int shift = 0; shift < 64 && (span >> shift) != 0; shift += kBits) {
-    count.fill(0);
-    const auto digit = [base, shift](const PopulationWorkload::Arrival& a) {
-      return static_cast<std::size_t>((static_cast<std::uint64_t>(a.at - base) >> shift) &
-                                      (kRadix - 1));
-    };
-    for (const PopulationWorkload::Arrival& a : v)
-      ++count[digit(a)];
-    std::uint32_t sum = 0;
-    for (std::uint32_t& c : count)
-      sum = std::exchange(c, sum) + c;
-    for (const PopulationWorkload::Arrival& a : v)
-      scratch[count[digit(a)]++] = a;
-    v.swap(scratch);
-  }
+  for (int shift = 0; shift < 64 && (span >> shift) != 0; shift += 11)
+    counting_pass_by_time(v, scratch, base, shift);
 }
 
 /// Sorts one bucket by time, stably. One counting pass by the offset's top 11 bits, then an
@@ -56,25 +62,7 @@ inline bool sort_by_time(std::vector<PopulationWorkload::Arrival>& v,
                          int width_shift) {
   const std::size_t n = v.size();
   if (n < 2) return true;
-  if (n > 64) {
-    constexpr int kBits = 11;
-    constexpr std::size_t kRadix = std::size_t{1} << kBits;
-    const int shift = width_shift > kBits ? width_shift - kBits : 0;
-    std::array<std::uint32_t, kRadix> count{};
-    const auto digit = [base, shift](const PopulationWorkload::Arrival& a) {
-      return static_cast<std::size_t>((static_cast<std::uint64_t>(a.at - base) >> shift) &
-                                      (kRadix - 1));
-    };
-    for (const PopulationWorkload::Arrival& a : v)
-      ++count[digit(a)];
-    std::uint32_t sum = 0;
-    for (std::uint32_t& c : count)
-      sum = std::exchange(c, sum) + c;
-    scratch.resize(n);
-    for (const PopulationWorkload::Arrival& a : v)
-      scratch[count[digit(a)]++] = a;
-    v.swap(scratch);
-  }
+  if (n > 64) counting_pass_by_time(v, scratch, base, width_shift > 11 ? width_shift - 11 : 0);
   std::size_t budget = 8 * n + 256;
   for (std::size_t i = 1; i < n; ++i) {
     const PopulationWorkload::Arrival a = v[i];
