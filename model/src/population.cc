@@ -163,12 +163,10 @@ TrafficStream::TrafficStream(const PopulationConfig& config) : work_(config) {
       static_cast<double>(config.connections) * static_cast<double>(config.traffic_segments);
   const double span = static_cast<double>(config.open_spread.count() + window);
   const double target = std::max(1.0, span * 4096.0 / segments);
-  while (static_cast<double>(width_) * 2 <= target || window / width_ + 2 > (1 << 10)) {
-    width_ *= 2;
+  while (static_cast<double>(width()) * 2 <= target || window / width() + 2 > (1 << 10))
     ++width_shift_;
-  }
   std::size_t ring = 1;
-  while (ring < static_cast<std::size_t>(window / width_ + 2))
+  while (ring < static_cast<std::size_t>(window / width() + 2))
     ring *= 2;
   buckets_.resize(ring);
   bucket_ = work_.open_time(0).time_since_epoch().count() >> width_shift_;
@@ -195,7 +193,7 @@ bool TrafficStream::refill() {
       bucket_ =
           std::max(bucket_, work_.open_time(next_conn_).time_since_epoch().count() >> width_shift_);
     }
-    const std::int64_t end = (bucket_ + 1) * width_;  // exclusive
+    const std::int64_t end = (bucket_ + 1) << width_shift_;  // exclusive
     while (next_conn_ < c.connections) {
       Rng rng = draw(c.seed, kOpenTag, next_conn_, 0);
       const TimePoint open = work_.open_draw(next_conn_, rng);
@@ -215,7 +213,7 @@ bool TrafficStream::refill() {
     pending_ -= ready_.size();
     ++bucket_;
   }
-  sort_by_time(ready_, scratch_, (bucket_ - 1) * width_, width_shift_);
+  sort_by_time(ready_, scratch_, (bucket_ - 1) << width_shift_, width_shift_);
   return true;
 }
 

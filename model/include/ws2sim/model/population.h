@@ -141,8 +141,8 @@ class TrafficStream {
   std::size_t ready_pos_ = 0;
   std::uint64_t next_conn_ = 0;  // connections below this have their segments in buckets
   std::int64_t bucket_ = 0;      // index (time / width) of the next bucket to sort
-  std::int64_t width_ = 1;       // a power of two: 1 << width_shift_
-  int width_shift_ = 0;
+  int width_shift_ = 0;          // buckets are 2^width_shift_ ns wide
+  [[nodiscard]] std::int64_t width() const noexcept { return std::int64_t{1} << width_shift_; }
   std::size_t pending_ = 0;  // segments in buckets_
   bool refilled_ = false;
 };
