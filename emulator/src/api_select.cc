@@ -119,7 +119,7 @@ bool add_once(fd_set* set, SOCKET s) {
 }
 
 // Waits until `ready()` or the timeout. `poll_only` skips the wait entirely.
-WaitResult wait_ready(Call& call, const std::function<bool()>& ready, bool poll_only,
+WaitResult wait_ready(Call& call, Condition ready, bool poll_only,
                       std::optional<Duration> timeout) {
   if (ready()) return WaitResult::kReady;
   if (poll_only) return WaitResult::kTimedOut;

@@ -420,8 +420,7 @@ int WSAAPI recv(SOCKET s, char* buf, int len, int flags) {
   if (!sock->rx.empty() || len == 0) {
     const std::size_t n = std::min(want, sock->rx.size());
     std::copy_n(sock->rx.begin(), n, buf);
-    if ((flags & MSG_PEEK) == 0)
-      sock->rx.erase(sock->rx.begin(), sock->rx.begin() + static_cast<std::ptrdiff_t>(n));
+    if ((flags & MSG_PEEK) == 0) sock->rx.drop_front(n);
     return static_cast<int>(n);
   }
   if (const auto reason = close_reason(net, *sock); reason && !peer_closed(*sock)) {

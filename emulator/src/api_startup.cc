@@ -1,5 +1,7 @@
 // WSAStartup, WSACleanup and the per-thread last error.
+#include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "internal.h"
 // Drop-in headers last: they rename glibc's select/fd_set/timeval if those came first.
@@ -56,8 +58,14 @@ int WSAAPI WSACleanup(void) {
   Host::State& h = call->host();
   if (--h.startup_count == 0) {
     // "Sockets open when WSACleanup is called are reset and automatically deallocated."
-    while (!h.sockets.empty())
-      destroy_socket(h, call->net(), h.sockets.begin()->first, true);
+    // In handle order, so the trace of the resets never depends on the table's hash order.
+    std::vector<SocketHandle> open;
+    open.reserve(h.sockets.size());
+    for (const auto& entry : h.sockets)
+      open.push_back(entry.first);
+    std::sort(open.begin(), open.end());
+    for (const SocketHandle s : open)
+      destroy_socket(h, call->net(), s, true);
     h.version = 0;
     call->world().cv.notify_all();
   }

@@ -7,14 +7,16 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
-#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <type_traits>
+#include <unordered_map>
 #include <vector>
 
+#include "ws2sim/model/fifo.h"
 #include "ws2sim/winsock/world.h"
 
 namespace ws2sim::winsock::detail {
@@ -42,6 +44,23 @@ struct ThreadState {
   bool in_hook = false;                        // the hook is running: calls get WSAEINPROGRESS
 };
 ThreadState& thread_state() noexcept;
+
+/// What a blocked call waits for: a non-owning reference to a `bool()` callable, usually a lambda
+/// in the blocked call's own frame, which outlives the wait. Unlike std::function it never
+/// allocates (a blocking call builds one per call; 100,000 connects built 100,000).
+class Condition {
+ public:
+  template <typename F>
+  requires(!std::is_same_v<std::remove_cvref_t<F>, Condition> &&
+           std::is_invocable_r_v<bool, const F&>) Condition(const F& f)
+  noexcept  // NOLINT(google-explicit-constructor): used like a lambda
+      : object_(&f), call_([](const void* o) { return (*static_cast<const F*>(o))(); }) {}
+  bool operator()() const { return call_(object_); }
+
+ private:
+  const void* object_;
+  bool (*call_)(const void*);
+};
 
 /// Sets the thread's last error and returns SOCKET_ERROR, the usual failure return.
 inline int fail(int wsa_error) noexcept {
@@ -95,7 +114,7 @@ struct Socket {
   int pending_error = 0;  // SO_ERROR (cleared when read)
   bool send_shutdown = false;
   bool recv_shutdown = false;
-  std::deque<std::uint8_t> rx;  // bytes already taken from the model endpoint
+  Fifo<std::uint8_t> rx;  // bytes already taken from the model endpoint (no allocation until used)
   std::optional<TimePoint> connected_at;
   int blocked_calls = 0;  // threads blocked in a call on this socket
   bool closed_while_blocked = false;
@@ -120,8 +139,10 @@ struct Host::State {
   std::array<std::optional<std::uint32_t>, 4> registry{};
   HostSwitches switches;
   int startup_count = 0;
-  std::uint16_t version = 0;                               // negotiated, as MAKEWORD(major, minor)
-  std::map<detail::SocketHandle, detail::Socket> sockets;  // ordered: deterministic iteration
+  std::uint16_t version = 0;  // negotiated, as MAKEWORD(major, minor)
+  // Never iterated in hash order: WSACleanup sorts the handles first (the trace must not depend
+  // on the hash). Nodes stay put on rehash, so a Socket& survives other sockets' creation.
+  std::unordered_map<detail::SocketHandle, detail::Socket> sockets;
   std::map<std::uintptr_t, detail::Event> events;
   std::uint16_t next_ephemeral = 49152;
   std::map<std::uint16_t, std::uint32_t> bound_ports;  // port -> sockets that bound it
@@ -142,7 +163,7 @@ struct World::State {
   /// A blocked call. `ready` may read the sockets of its host and the model endpoints' status()
   /// (not the rest of EndpointInfo): drive() re-evaluates it only when those may have changed.
   struct Waiter {
-    std::function<bool()> ready;
+    detail::Condition ready;
     std::optional<TimePoint> deadline;
   };
   std::vector<Waiter*> waiters;  // one per thread blocked in an emulated call
@@ -186,8 +207,7 @@ class Call {
   /// Blocks in virtual time until `ready()` holds, `deadline` passes, or the call is cancelled.
   /// Time advances only while every thread attached to the world is blocked. `socket`, if
   /// given, counts this call as in progress on it.
-  WaitResult wait(const std::function<bool()>& ready, std::optional<TimePoint> deadline,
-                  Socket* socket = nullptr);
+  WaitResult wait(Condition ready, std::optional<TimePoint> deadline, Socket* socket = nullptr);
 
   std::unique_lock<std::mutex>& lock() noexcept { return lock_; }
 

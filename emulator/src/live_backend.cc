@@ -444,7 +444,7 @@ TimePoint now(const World::State& w) {
   return kEpoch + since_start(*w.live);
 }
 
-WaitResult wait(Call& call, const std::function<bool()>& ready, std::optional<TimePoint> deadline) {
+WaitResult wait(Call& call, Condition ready, std::optional<TimePoint> deadline) {
   // Readiness here is several sockets' (select) or none (Sleep): checked every millisecond with
   // the lock released, so other threads' calls go on meanwhile.
   constexpr Duration kPollEvery = std::chrono::milliseconds(1);

@@ -39,7 +39,7 @@ void close(Host::State& host, Socket& s, bool abortive);
 TimePoint now(const World::State& w);
 /// Call::wait for a live host: waits in real time, with the world lock released, until `ready()`
 /// holds (checked every millisecond), `deadline` (a live-clock instant) or the horizon passes.
-WaitResult wait(Call& call, const std::function<bool()>& ready, std::optional<TimePoint> deadline);
+WaitResult wait(Call& call, Condition ready, std::optional<TimePoint> deadline);
 
 /// What poll() says of a live socket, for select() (api_select.cc).
 struct PollState {

@@ -11,7 +11,7 @@ void pull_received(Network& net, Socket& s) {
   // Blocked calls poll this between events: look before taking (receive() builds a vector).
   if (const auto st = net.status(*s.endpoint); !st.has_value() || st->bytes_readable == 0) return;
   auto data = net.receive(*s.endpoint, std::numeric_limits<std::size_t>::max());
-  if (data.ok()) s.rx.insert(s.rx.end(), data->begin(), data->end());
+  if (data.ok()) s.rx.append(data->begin(), data->end());
 }
 
 std::optional<CloseReason> close_reason(Network& net, const Socket& s) {

@@ -110,8 +110,7 @@ TimePoint Call::now() const noexcept {
   return world_->live ? live::now(*world_) : world_->model.now();
 }
 
-WaitResult Call::wait(const std::function<bool()>& ready, std::optional<TimePoint> deadline,
-                      Socket* socket) {
+WaitResult Call::wait(Condition ready, std::optional<TimePoint> deadline, Socket* socket) {
   if (host_->live) return live::wait(*this, ready, deadline);  // real time, not the model's
   World::State& w = *world_;
   ThreadState& ts = thread_state();

@@ -42,6 +42,33 @@ TEST_F(SocketApi, CleanupIsReferenceCountedAndResetsSockets) {
   EXPECT_EQ(WSAGetLastError(), WSANOTINITIALISED);
 }
 
+// The host's socket table is a hash table; WSACleanup must still reset its sockets in handle
+// order, so the trace never depends on the hash. Three connections opened in order: their RSTs
+// leave in the same order.
+TEST_F(SocketApi, CleanupResetsSocketsInHandleOrder) {
+  HostScope on(*client);
+  std::vector<std::uint16_t> ports;  // local ports, in socket creation (handle) order
+  for (int i = 0; i < 3; ++i) {
+    SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_EQ(connect_to_server(s), 0);
+    ASSERT_NE(accept_on_server(), INVALID_SOCKET);
+    sockaddr_in local{};
+    int len = sizeof local;
+    ASSERT_EQ(getsockname(s, reinterpret_cast<sockaddr*>(&local), &len), 0);
+    ports.push_back(ntohs(local.sin_port));
+  }
+  const std::size_t before = world.trace().events().size();
+  ASSERT_EQ(WSACleanup(), 0);
+  std::vector<std::uint16_t> reset_order;
+  const auto events = world.trace().events();
+  for (std::size_t i = before; i < events.size(); ++i) {
+    const TraceEvent e = events[i];
+    if (e.kind == TraceKind::kSegmentSent && e.segment && e.segment->has(tcp_flags::kRst))
+      reset_order.push_back(e.segment->source.port);
+  }
+  EXPECT_EQ(reset_order, ports);
+}
+
 TEST_F(SocketApi, CallsWithoutAHostScopeFailWithNotInitialised) {
   EXPECT_EQ(socket(AF_INET, SOCK_STREAM, 0), INVALID_SOCKET);
   EXPECT_EQ(WSAGetLastError(), WSANOTINITIALISED);

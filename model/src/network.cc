@@ -51,9 +51,9 @@ const PathConfig& Network::Impl::path_for(HostId from, HostId to) const {
 }
 
 std::optional<HostId> Network::Impl::host_by_address(Ipv4Address a) const {
-  const auto it = address_index.find(a.value);
-  if (it == address_index.end()) return std::nullopt;
-  return HostId{it->second};
+  const std::optional<std::uint32_t> slot = address_index.find(a.value);
+  if (!slot) return std::nullopt;
+  return HostId{*slot};
 }
 
 void Network::Impl::transmit(const Endpoint* ep, HostId from, Segment seg, bool keepalive_probe,
@@ -282,7 +282,7 @@ Result<HostId> Network::add_host(std::string name, Ipv4Address address) {
   host.name = std::move(name);
   host.address = address;
   impl_->hosts.push_back(std::move(host));
-  impl_->address_index.emplace(address.value, id.value);
+  impl_->address_index.insert(address.value, id.value);
   return id;
 }
 

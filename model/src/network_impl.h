@@ -7,10 +7,10 @@
 #include <set>
 #include <string>
 #include <type_traits>
-#include <unordered_map>
 #include <vector>
 
-#include "fifo.h"
+#include "flat_index.h"
+#include "ws2sim/model/fifo.h"
 #include "ws2sim/model/network.h"
 
 namespace ws2sim {
@@ -67,7 +67,7 @@ struct Host {
   std::uint16_t next_ephemeral = kFirstEphemeral;
   std::set<std::uint16_t> bound_ports;
   std::map<std::uint16_t, std::uint32_t> listeners;
-  std::unordered_map<std::uint64_t, std::uint32_t> connections;  // lookup only, never iterated
+  FlatIndex<std::uint64_t> connections;  // by connection_key(); never iterated
 };
 
 struct Nat {
@@ -86,7 +86,7 @@ struct Network::Impl final : KeepAliveDriver {
   Trace& trace;
   KeepAliveEngine keepalive;
   std::vector<Host> hosts;
-  std::unordered_map<std::uint32_t, std::uint32_t> address_index;  // lookup only
+  FlatIndex<std::uint32_t> address_index;  // host by address; never iterated
   PathConfig default_path;
   std::map<std::pair<std::uint32_t, std::uint32_t>, PathConfig> paths;
   std::set<std::pair<std::uint32_t, std::uint32_t>> partitions;  // directed

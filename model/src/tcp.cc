@@ -250,9 +250,8 @@ void Network::Impl::on_rtx_timer(std::uint32_t index, std::uint32_t generation) 
 void Network::Impl::segment_arrives(HostId host, const Segment& seg) {
   status_may_change();
   Host& h = hosts[host.value];
-  const auto it = h.connections.find(connection_key(seg.destination.port, seg.source));
-  std::optional<std::uint32_t> target;
-  if (it != h.connections.end()) target = it->second;
+  const std::optional<std::uint32_t> target =
+      h.connections.find(connection_key(seg.destination.port, seg.source));
   if (trace.wanted()) {
     TraceEvent e = event(TraceKind::kSegmentReceived, host);
     if (target) e.connection = endpoints[*target].serial;
@@ -287,7 +286,7 @@ void Network::Impl::listener_gets_syn(std::uint32_t listener, const Segment& seg
   ep.iss = rng.next_u32();
   start_send_sequence(ep);
   ++endpoints[listener].half_open;
-  hosts[ep.host.value].connections.emplace(connection_key(ep.local.port, *ep.remote), index);
+  hosts[ep.host.value].connections.insert(connection_key(ep.local.port, *ep.remote), index);
   send_syn(index);
 }
 
@@ -649,7 +648,7 @@ Result<EndpointId> Network::connect(HostId host, SocketAddress remote,
   ep.iss = impl_->rng.next_u32();
   Impl::start_send_sequence(ep);
   h.bound_ports.insert(local_port);
-  h.connections.emplace(Impl::connection_key(local_port, remote), index);
+  h.connections.insert(Impl::connection_key(local_port, remote), index);
   const EndpointId id{index, ep.generation};
   impl_->send_syn(index);
   return id;

@@ -1,5 +1,6 @@
 // Fifo<T> — a first-in first-out buffer on one vector: appends at the back, removes from the
-// front by moving a head index. Internal to the TCP model (send/receive buffers, accept queues).
+// front by moving a head index. The TCP model's send/receive buffers and accept queues, and the
+// emulator's per-socket receive buffer.
 //
 //   Fifo<std::uint8_t> q;
 //   q.append(bytes.begin(), bytes.end());
