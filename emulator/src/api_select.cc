@@ -41,12 +41,12 @@ struct Readiness {
 
 Readiness readiness(Host::State& h, Network& net, SocketHandle handle) {
   Readiness r;
-  const auto it = h.sockets.find(handle);
-  if (it == h.sockets.end()) {
+  Socket* const found = h.sockets.find(handle);
+  if (found == nullptr) {
     r.gone = true;
     return r;
   }
-  Socket& s = it->second;
+  Socket& s = *found;
   refresh_state(h, net, s);  // a non-blocking connect may have finished
   if (s.type == SOCK_DGRAM) {
     // Datagrams are not modelled: nothing ever arrives, sending never blocks (observed: an

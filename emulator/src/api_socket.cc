@@ -108,7 +108,7 @@ SOCKET create(Call& call, int af, int type, int protocol, bool overlapped) {
   s.type = type;
   s.protocol = protocol;
   s.overlapped = overlapped;
-  Socket& stored = call.host().sockets.emplace(handle, std::move(s)).first->second;
+  Socket& stored = call.host().sockets.insert(std::move(s));
   if (call.host().live) {
     if (const int e = live::open(call, stored); e != 0) {
       call.host().sockets.erase(handle);
@@ -261,7 +261,7 @@ SOCKET WSAAPI accept(SOCKET s, struct sockaddr* addr, int* addrlen) {
   accepted.blocked_calls = 0;
   accepted.owns_port = false;  // it shares the listener's port
   const SOCKET handle = accepted.handle;
-  Socket& stored = h.sockets.emplace(handle, std::move(accepted)).first->second;
+  Socket& stored = h.sockets.insert(std::move(accepted));
   apply_keepalive(h, stored);
   if (addr != nullptr && write_address(*info.remote, addr, addrlen) != 0) {
     return INVALID_SOCKET;  // unreachable: the length was checked above
@@ -408,8 +408,8 @@ int WSAAPI recv(SOCKET s, char* buf, int len, int flags) {
             : std::optional{saturating_add(call->now(), milliseconds_u32(sock->rcvtimeo_ms))};
     const auto r = call->wait(
         [&] {
-          auto it = h.sockets.find(s);
-          return it == h.sockets.end() || can_complete(it->second);
+          Socket* const x = h.sockets.find(s);
+          return x == nullptr || can_complete(*x);
         },
         deadline, sock);
     if (!h.sockets.contains(s)) return wait_failure(r, true);

@@ -1,7 +1,5 @@
 // WSAStartup, WSACleanup and the per-thread last error.
-#include <algorithm>
 #include <cstring>
-#include <vector>
 
 #include "internal.h"
 // Drop-in headers last: they rename glibc's select/fd_set/timeval if those came first.
@@ -59,12 +57,7 @@ int WSAAPI WSACleanup(void) {
   if (--h.startup_count == 0) {
     // "Sockets open when WSACleanup is called are reset and automatically deallocated."
     // In handle order, so the trace of the resets never depends on the table's hash order.
-    std::vector<SocketHandle> open;
-    open.reserve(h.sockets.size());
-    for (const auto& entry : h.sockets)
-      open.push_back(entry.first);
-    std::sort(open.begin(), open.end());
-    for (const SocketHandle s : open)
+    for (const SocketHandle s : h.sockets.sorted_handles())
       destroy_socket(h, call->net(), s, true);
     h.version = 0;
     call->world().cv.notify_all();

@@ -13,15 +13,14 @@
 #include <optional>
 #include <string>
 #include <type_traits>
-#include <unordered_map>
 #include <vector>
 
+#include "socket_table.h"
 #include "ws2sim/model/fifo.h"
 #include "ws2sim/winsock/world.h"
 
 namespace ws2sim::winsock::detail {
 
-using SocketHandle = std::uintptr_t;  // SOCKET
 inline constexpr int kSocketError = -1;
 
 /// A completion routine waiting for its thread's next alertable wait (an APC on Windows).
@@ -121,6 +120,8 @@ struct Socket {
   std::shared_ptr<LiveSocket> live;  // set on live hosts only: the socket is a real one
 };
 
+using SocketTable = BasicSocketTable<Socket>;
+
 /// A WSAEVENT (manual-reset event).
 struct Event {
   bool signaled = false;
@@ -140,9 +141,7 @@ struct Host::State {
   HostSwitches switches;
   int startup_count = 0;
   std::uint16_t version = 0;  // negotiated, as MAKEWORD(major, minor)
-  // Never iterated in hash order: WSACleanup sorts the handles first (the trace must not depend
-  // on the hash). Nodes stay put on rehash, so a Socket& survives other sockets' creation.
-  std::unordered_map<detail::SocketHandle, detail::Socket> sockets;
+  detail::SocketTable sockets;
   std::map<std::uintptr_t, detail::Event> events;
   std::uint16_t next_ephemeral = 49152;
   std::map<std::uint16_t, std::uint32_t> bound_ports;  // port -> sockets that bound it

@@ -292,7 +292,7 @@ SocketHandle accept(Call& call, SocketHandle listener, SocketAddress* peer) {
   accepted.blocked_calls = 0;
   accepted.owns_port = false;
   const SocketHandle handle = accepted.handle;
-  Socket& stored = h.sockets.emplace(handle, std::move(accepted)).first->second;
+  Socket& stored = h.sockets.insert(std::move(accepted));
   mark_connected(h, stored);
   live::apply_keepalive(h, stored);
   return handle;

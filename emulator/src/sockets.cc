@@ -77,9 +77,9 @@ void bind_port(Host::State& host, Socket& s, SocketAddress address) {
 }
 
 void destroy_socket(Host::State& host, Network& net, SocketHandle handle, bool abortive) {
-  const auto it = host.sockets.find(handle);
-  if (it == host.sockets.end()) return;
-  Socket& s = it->second;
+  Socket* const found = host.sockets.find(handle);
+  if (found == nullptr) return;
+  Socket& s = *found;
   if (s.live) live::close(host, s, abortive);
   if (s.owns_port && s.local) {
     const auto port = host.bound_ports.find(s.local->port);
@@ -92,7 +92,7 @@ void destroy_socket(Host::State& host, Network& net, SocketHandle handle, bool a
       (void)net.close(*s.endpoint);
     }
   }
-  host.sockets.erase(it);
+  host.sockets.erase(handle);
 }
 
 }  // namespace ws2sim::winsock::detail

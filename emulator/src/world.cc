@@ -60,12 +60,12 @@ std::optional<Call> Call::host_only(int error_without_host) {
 }
 
 Socket* Call::socket(SocketHandle s) const {
-  const auto it = host_->sockets.find(s);
-  if (it == host_->sockets.end()) {
+  Socket* const found = host_->sockets.find(s);
+  if (found == nullptr) {
     fail(err::kEnotsock);
     return nullptr;
   }
-  return &it->second;
+  return found;
 }
 
 namespace {
@@ -160,8 +160,8 @@ WaitResult Call::wait(Condition ready, std::optional<TimePoint> deadline, Socket
 
   w.waiters.erase(std::find(w.waiters.begin(), w.waiters.end(), &me));
   if (handle != 0) {
-    if (auto it = host_->sockets.find(handle); it != host_->sockets.end()) {
-      --it->second.blocked_calls;
+    if (Socket* const s = host_->sockets.find(handle); s != nullptr) {
+      --s->blocked_calls;
     }
   }
   ts.in_blocking_call = false;

@@ -9,7 +9,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "flat_index.h"
+#include "ws2sim/model/flat_index.h"
 #include "ws2sim/model/fifo.h"
 #include "ws2sim/model/network.h"
 

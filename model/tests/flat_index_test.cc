@@ -3,7 +3,7 @@
 // operation of a long seeded sequence both must agree on every key ever used. The keys are
 // chosen so probe runs collide and wrap around the end of the table, which is where
 // backward-shift deletion can lose an entry.
-#include "flat_index.h"
+#include "ws2sim/model/flat_index.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // FlatIndex<Key> — an open-addressing hash index from an unsigned integer key to a 32-bit slot
-// number. Internal to the TCP model: a host's connections by (local port, remote address) and
-// the hosts by address, both looked up once per delivered segment.
+// number. The TCP model's connections by (local port, remote address) and hosts by address, both
+// looked up once per delivered segment, and the emulator's sockets by handle.
 //
 //   FlatIndex<std::uint64_t> index;
 //   index.insert(key, 7);            // false if the key was already there (nothing changes)
