@@ -561,13 +561,14 @@ Result<bool> Scheduler::run_until(const std::function<bool()>& done, TimePoint d
     return invalid_argument("cannot run until " + format_time(deadline) +
                             ": the clock is already at " + format_time(now_));
   }
+  const std::int64_t limit = deadline.time_since_epoch().count();
   while (!done()) {
-    const auto next = next_event_time();
-    if (!next || *next > deadline) {
+    const std::uint8_t q = peek();  // once per event: the emulator's blocking calls run here
+    if (q == kNowhere || head_due(q) > limit) {
       now_ = deadline;
       return false;
     }
-    step();
+    run_next(q);
   }
   return true;
 }
