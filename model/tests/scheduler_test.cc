@@ -9,6 +9,8 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -156,6 +158,94 @@ TEST(SchedulerOrder, LaneAndHeapEventsInterleaveInTimeThenSequenceOrder) {
         << "event #" << cur.order << " due " << format_time(cur.due) << " ran after event #"
         << prev.order << " due " << format_time(prev.due);
   }
+}
+
+// A lane's events run in batches without comparing the other queues each time (scheduler.cc,
+// run_lane_batch). These timelines put something between two events of one lane: an event
+// scheduled by a lane event inside the batch, one already in the heap, and ties.
+// Events 10..14 with one delay (100 ms) armed at 0..4 ms: due 100..104 ms. A delay gets its lane
+// the second time it is seen, so 10 is in the heap and 11..14 form the lane. A lane event runs
+// `then[id]` after logging itself, if set.
+class LaneBatch : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (int i = 0; i < 5; ++i) {
+      if (i > 0) {
+        ASSERT_TRUE(t.s.run_until(at_ms(i)).ok());
+      }
+      const int id = 10 + i;
+      ASSERT_TRUE(t.s.schedule_in(milliseconds(100),
+                                  [this, id] {
+                                    t.log.push_back({id, t.s.now()});
+                                    if (then[id]) then[id]();
+                                  })
+                      .ok());
+    }
+  }
+  Timeline t;
+  std::map<int, std::function<void()>> then;
+};
+
+TEST_F(LaneBatch, AnEventScheduledInsideTheBatchRunsBeforeTheLanesNextEvent) {
+  // Lane event 11 schedules one for 101.5 ms: it runs before lane event 12 (102 ms).
+  then[11] = [this] { t.in(microseconds(500), 1); };
+  ASSERT_TRUE(t.s.run_until(at_ms(200)).ok());
+  const std::vector<Ran> want{
+      {10, at_ms(100)}, {11, at_ms(101)}, {1, at_ms(101) + microseconds(500)},
+      {12, at_ms(102)}, {13, at_ms(103)}, {14, at_ms(104)}};
+  EXPECT_EQ(t.log, want);
+}
+
+TEST_F(LaneBatch, AnEventScheduledInsideTheBatchForTheNextLaneTimeRunsAfterIt) {
+  // Lane event 11 schedules one for exactly 102 ms: same time as lane event 12, scheduled later.
+  then[11] = [this] { t.in(milliseconds(1), 1); };
+  ASSERT_TRUE(t.s.run_until(at_ms(200)).ok());
+  const std::vector<Ran> want{{10, at_ms(100)}, {11, at_ms(101)}, {12, at_ms(102)},
+                              {1, at_ms(102)},  {13, at_ms(103)}, {14, at_ms(104)}};
+  EXPECT_EQ(t.log, want);
+}
+
+TEST_F(LaneBatch, AHeapEventBetweenTwoLaneEventsRunsBetweenThem) {
+  t.at(at_ms(102) + microseconds(500), 1);  // a one-off time: the heap
+  ASSERT_TRUE(t.s.run_until(at_ms(200)).ok());
+  const std::vector<Ran> want{{10, at_ms(100)}, {11, at_ms(101)},
+                              {12, at_ms(102)}, {1, at_ms(102) + microseconds(500)},
+                              {13, at_ms(103)}, {14, at_ms(104)}};
+  EXPECT_EQ(t.log, want);
+}
+
+TEST_F(LaneBatch, AHeapEventTiedWithALaneEventRunsInSchedulingOrder) {
+  // Scheduled at 4 ms for 103 ms: after lane event 13 (armed at 3 ms), before 14.
+  t.at(at_ms(103), 1);
+  ASSERT_TRUE(t.s.run_until(at_ms(200)).ok());
+  const std::vector<Ran> want{{10, at_ms(100)}, {11, at_ms(101)}, {12, at_ms(102)},
+                              {13, at_ms(103)}, {1, at_ms(103)},  {14, at_ms(104)}};
+  EXPECT_EQ(t.log, want);
+}
+
+TEST(LaneBatchTie, AHeapEventScheduledBeforeATiedLaneEventRunsFirst) {
+  // Scheduled at 0 ms for 103 ms, before lane event 13 was (at 3 ms): it runs first, although
+  // the batch of lane events 11.. is under way when 103 ms comes.
+  Timeline t;
+  t.at(at_ms(103), 1);
+  for (int i = 0; i < 5; ++i) {
+    if (i > 0) {
+      ASSERT_TRUE(t.s.run_until(at_ms(i)).ok());
+    }
+    t.in(milliseconds(100), 10 + i);
+  }
+  ASSERT_TRUE(t.s.run_until(at_ms(200)).ok());
+  const std::vector<Ran> want{{10, at_ms(100)}, {11, at_ms(101)}, {12, at_ms(102)},
+                              {1, at_ms(103)},  {13, at_ms(103)}, {14, at_ms(104)}};
+  EXPECT_EQ(t.log, want);
+}
+
+TEST_F(LaneBatch, RunUntilStopsInsideTheBatchAtItsTarget) {
+  ASSERT_TRUE(t.s.run_until(at_ms(102)).ok());
+  const std::vector<Ran> want{{10, at_ms(100)}, {11, at_ms(101)}, {12, at_ms(102)}};
+  EXPECT_EQ(t.log, want);
+  EXPECT_EQ(t.s.pending_count(), 2U);
+  EXPECT_EQ(t.s.now(), at_ms(102));
 }
 
 // ---- cancel and event ids ----
