@@ -9,8 +9,9 @@
 #include <type_traits>
 #include <vector>
 
-#include "ws2sim/model/flat_index.h"
+#include "stable_vector.h"
 #include "ws2sim/model/fifo.h"
+#include "ws2sim/model/flat_index.h"
 #include "ws2sim/model/network.h"
 
 namespace ws2sim {
@@ -57,9 +58,6 @@ struct Endpoint {
   std::optional<TimePoint> established_at;
 };
 
-// Endpoints live in a vector that grows: they must move, not copy, when it does.
-static_assert(std::is_nothrow_move_constructible_v<Endpoint>);
-
 struct Host {
   std::string name;
   Ipv4Address address;
@@ -91,7 +89,7 @@ struct Network::Impl final : KeepAliveDriver {
   std::map<std::pair<std::uint32_t, std::uint32_t>, PathConfig> paths;
   std::set<std::pair<std::uint32_t, std::uint32_t>> partitions;  // directed
   std::vector<Nat> nats;
-  std::vector<Endpoint> endpoints;
+  StableVector<Endpoint> endpoints;  // never moved as it grows
   std::vector<std::uint32_t> free_endpoints;
   std::size_t live_endpoints = 0;
   std::uint64_t next_serial = 1;
