@@ -42,7 +42,9 @@ class BasicSocketTable {
   /// The socket for `handle`, which must be present (std::out_of_range otherwise).
   [[nodiscard]] S& at(SocketHandle handle) const {
     S* s = find(handle);
-    if (s == nullptr) throw std::out_of_range("no such socket handle");
+    if (s == nullptr) {
+      throw std::out_of_range("no such socket handle");
+    }
     return *s;
   }
 
@@ -65,7 +67,9 @@ class BasicSocketTable {
   /// Removes the socket for `handle`, if present.
   void erase(SocketHandle handle) {
     const auto slot = index_.find(handle);
-    if (!slot) return;
+    if (!slot) {
+      return;
+    }
     index_.erase(handle);
     slots_[*slot].reset();
     free_.push_back(*slot);
@@ -82,7 +86,9 @@ class BasicSocketTable {
     std::vector<SocketHandle> out;
     out.reserve(size());
     for (const auto& s : slots_) {
-      if (s) out.push_back(s->handle);
+      if (s) {
+        out.push_back(s->handle);
+      }
     }
     std::sort(out.begin(), out.end());
     return out;

@@ -98,7 +98,9 @@ void drive(World::State& w) {
     // Runs events until one moves a counter (then the conditions are evaluated again) or none
     // is due before the nearest deadline (the clock then jumps to it).
     const Result<bool> moved = sched.run_until(changed, limit);
-    if (!moved.ok() || !*moved) return;
+    if (!moved.ok() || !*moved) {
+      return;
+    }
   }
 }
 

@@ -38,7 +38,9 @@ class StableVector {
 
   /// Appends a value-initialised element and returns it.
   T& emplace_back() {
-    if ((size_ & (kChunk - 1)) == 0) chunks_.push_back(std::make_unique<T[]>(kChunk));
+    if ((size_ & (kChunk - 1)) == 0) {
+      chunks_.push_back(std::make_unique<T[]>(kChunk));
+    }
     return (*this)[size_++];
   }
 

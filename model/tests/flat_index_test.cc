@@ -43,12 +43,14 @@ TEST(FlatIndex, InsertingAPresentKeyChangesNothing) {
 
 TEST(FlatIndex, ClearForgetsEveryKey) {
   FlatIndex<std::uint64_t> index;
-  for (std::uint64_t k = 0; k < 100; ++k)
+  for (std::uint64_t k = 0; k < 100; ++k) {
     index.insert(k, static_cast<std::uint32_t>(k));
+  }
   index.clear();
   EXPECT_EQ(index.size(), 0U);
-  for (std::uint64_t k = 0; k < 100; ++k)
+  for (std::uint64_t k = 0; k < 100; ++k) {
     EXPECT_EQ(index.find(k), std::nullopt) << k;
+  }
   EXPECT_TRUE(index.insert(7, 70));
   EXPECT_EQ(index.find(7), 70U);
 }
@@ -61,8 +63,9 @@ TEST(FlatIndex, AgreesWithUnorderedMapOverRandomOperations) {
   std::unordered_map<std::uint64_t, std::uint32_t> reference;
   // Connection-key-like values: port in the top bits, so low bits repeat.
   std::vector<std::uint64_t> keys;
-  for (std::uint64_t i = 0; i < 64; ++i)
+  for (std::uint64_t i = 0; i < 64; ++i) {
     keys.push_back((49152 + i) << 48 | 0x0A000001ULL << 16);
+  }
   for (int step = 0; step < 20'000; ++step) {
     const std::uint64_t key = keys[rng.next_u32() % keys.size()];
     const auto value = rng.next_u32();
@@ -84,10 +87,12 @@ TEST(FlatIndex, AgreesWithUnorderedMapOverRandomOperations) {
 // Growth keeps every entry: 100,000 sequential keys, then every other one erased.
 TEST(FlatIndex, GrowthAndMassEraseKeepEveryOtherKey) {
   FlatIndex<std::uint32_t> index;
-  for (std::uint32_t k = 0; k < 100'000; ++k)
+  for (std::uint32_t k = 0; k < 100'000; ++k) {
     ASSERT_TRUE(index.insert(k, k + 1));
-  for (std::uint32_t k = 0; k < 100'000; k += 2)
+  }
+  for (std::uint32_t k = 0; k < 100'000; k += 2) {
     ASSERT_TRUE(index.erase(k));
+  }
   EXPECT_EQ(index.size(), 50'000U);
   for (std::uint32_t k = 0; k < 100'000; ++k) {
     const std::optional<std::uint32_t> want =

@@ -38,8 +38,9 @@ TEST(StableVector, IteratesEveryElementOnceInIndexOrder) {
   StableVector<Item> v;
   EXPECT_TRUE(v.empty());
   EXPECT_EQ(v.begin(), v.end());
-  for (int i = 0; i < 2'000; ++i)
+  for (int i = 0; i < 2'000; ++i) {
     v.emplace_back().value = i;
+  }
   int expected = 0;
   for (const Item& it : v) {
     EXPECT_EQ(it.value, expected);

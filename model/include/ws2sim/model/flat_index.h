@@ -32,20 +32,30 @@ class FlatIndex {
 
   /// The slot stored for `key`, or nullopt.
   [[nodiscard]] std::optional<std::uint32_t> find(Key key) const noexcept {
-    if (size_ == 0) return std::nullopt;
+    if (size_ == 0) {
+      return std::nullopt;
+    }
     for (std::size_t i = home(key);; i = (i + 1) & mask()) {
       const Entry& e = entries_[i];
-      if (!e.used) return std::nullopt;
-      if (e.key == key) return e.value;
+      if (!e.used) {
+        return std::nullopt;
+      }
+      if (e.key == key) {
+        return e.value;
+      }
     }
   }
 
   /// Stores `key` -> `value`. Returns false, changing nothing, if `key` is already present.
   bool insert(Key key, std::uint32_t value) {
-    if ((size_ + 1) * 2 > entries_.size()) grow();  // load factor at most 1/2
+    if ((size_ + 1) * 2 > entries_.size()) {
+      grow();  // load factor at most 1/2
+    }
     std::size_t i = home(key);
     for (; entries_[i].used; i = (i + 1) & mask()) {
-      if (entries_[i].key == key) return false;
+      if (entries_[i].key == key) {
+        return false;
+      }
     }
     entries_[i] = Entry{key, value, true};
     ++size_;
@@ -54,20 +64,30 @@ class FlatIndex {
 
   /// Removes `key` if present; returns whether it was.
   bool erase(Key key) noexcept {
-    if (size_ == 0) return false;
+    if (size_ == 0) {
+      return false;
+    }
     std::size_t i = home(key);
     for (; entries_[i].key != key; i = (i + 1) & mask()) {
-      if (!entries_[i].used) return false;
+      if (!entries_[i].used) {
+        return false;
+      }
     }
-    if (!entries_[i].used) return false;
+    if (!entries_[i].used) {
+      return false;
+    }
     // Backward-shift deletion: pull later entries of the probe run into the hole so that every
     // entry stays reachable from its home without tombstones.
     for (std::size_t j = (i + 1) & mask();; j = (j + 1) & mask()) {
-      if (!entries_[j].used) break;
+      if (!entries_[j].used) {
+        break;
+      }
       const std::size_t h = home(entries_[j].key);
       // Move entry j into the hole at i unless its home lies cyclically in (i, j].
       const bool stays = i <= j ? (i < h && h <= j) : (i < h || h <= j);
-      if (stays) continue;
+      if (stays) {
+        continue;
+      }
       entries_[i] = entries_[j];
       i = j;
     }
@@ -78,8 +98,9 @@ class FlatIndex {
 
   /// Removes every key; the table keeps its capacity.
   void clear() noexcept {
-    for (Entry& e : entries_)
+    for (Entry& e : entries_) {
       e = Entry{};
+    }
     size_ = 0;
   }
 
@@ -103,7 +124,9 @@ class FlatIndex {
     shift_ = 64 - static_cast<unsigned>(__builtin_ctzll(entries_.size()));
     size_ = 0;
     for (const Entry& e : old) {
-      if (e.used) insert(e.key, e.value);
+      if (e.used) {
+        insert(e.key, e.value);
+      }
     }
   }
 

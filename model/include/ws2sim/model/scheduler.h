@@ -238,7 +238,9 @@ class Scheduler {
   void run_lane_batch(std::uint8_t q, std::int64_t limit);
   // Every newly scheduled event may end a lane batch: one due before the bound runs first.
   void note_scheduled(std::int64_t due) noexcept {
-    if (due < batch_bound_) batch_bound_ = due;
+    if (due < batch_bound_) {
+      batch_bound_ = due;
+    }
   }
   EventId insert(std::int64_t time, std::int64_t delay, Task task);
   void enqueue(std::uint32_t ref, std::int64_t due, std::int64_t delay);
