@@ -236,7 +236,9 @@ void put(std::string& out, const std::optional<SocketAddress>& a) {
 void catch_up(World& world) {
   Network& net = world.model().network();
   for (Host* h : world.hosts()) {
-    for (auto& [handle, s] : h->state().sockets) {
+    auto& sockets = h->state().sockets;
+    for (const winsock::detail::SocketHandle handle : sockets.sorted_handles()) {
+      winsock::detail::Socket& s = sockets.at(handle);
       winsock::detail::refresh_state(h->state(), net, s);
       winsock::detail::pull_received(net, s);
     }
@@ -272,7 +274,8 @@ std::string snapshot(World& world) {
       put(out, static_cast<std::int64_t>(e));
       put(out, ev.signaled);
     }
-    for (const auto& [handle, s] : h.sockets) {
+    for (const winsock::detail::SocketHandle handle : h.sockets.sorted_handles()) {
+      const winsock::detail::Socket& s = h.sockets.at(handle);
       out += '[';
       put(out, static_cast<std::int64_t>(handle));
       put(out, s.family);
