@@ -14,7 +14,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
-#include <memory>
 #include <type_traits>
 #include <vector>
 
@@ -30,18 +29,21 @@ class StableVector {
   [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
 
   [[nodiscard]] T& operator[](std::size_t i) noexcept {
-    return chunks_[i >> kChunkBits][i & (kChunk - 1)];
+    return chunks_[i >> kChunkBits].data()[i & (kChunk - 1)];
   }
   [[nodiscard]] const T& operator[](std::size_t i) const noexcept {
-    return chunks_[i >> kChunkBits][i & (kChunk - 1)];
+    return chunks_[i >> kChunkBits].data()[i & (kChunk - 1)];
   }
 
   /// Appends a value-initialised element and returns it.
   T& emplace_back() {
     if ((size_ & (kChunk - 1)) == 0) {
-      chunks_.push_back(std::make_unique<T[]>(kChunk));
+      // Reserved, never constructed ahead: a small network touches only the memory it uses,
+      // and a chunk never reallocates, so its elements never move.
+      chunks_.emplace_back().reserve(kChunk);
     }
-    return (*this)[size_++];
+    ++size_;
+    return chunks_.back().emplace_back();
   }
 
   /// Forward iteration in index order (range-for).
@@ -80,7 +82,7 @@ class StableVector {
 
   // ---- implementation details ----------------------------------------------------------------
  private:
-  std::vector<std::unique_ptr<T[]>> chunks_;
+  std::vector<std::vector<T>> chunks_;  // each with capacity kChunk, filled in order
   std::size_t size_ = 0;
 };
 

@@ -49,5 +49,20 @@ TEST(StableVector, IteratesEveryElementOnceInIndexOrder) {
   EXPECT_EQ(expected, 2'000);
 }
 
+// A network with three endpoints must not build a thousand: elements are constructed only when
+// appended (the first version value-initialised whole chunks, ~300 KB per world).
+TEST(StableVector, ConstructsOnlyTheElementsAppended) {
+  static int constructed = 0;
+  struct Counted {
+    Counted() { ++constructed; }
+  };
+  constructed = 0;
+  StableVector<Counted> v;
+  for (int i = 0; i < 3; ++i) {
+    v.emplace_back();
+  }
+  EXPECT_EQ(constructed, 3);
+}
+
 }  // namespace
 }  // namespace ws2sim::testing
