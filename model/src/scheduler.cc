@@ -536,16 +536,15 @@ std::optional<TimePoint> Scheduler::next_event_time() {
 }
 
 void Scheduler::drain() {
-  for (std::uint8_t q = peek(); q != kNowhere; q = peek()) {
-    if (q < kMaxLanes) {
-      run_lane_batch(q, kNoBound);
-    } else {
-      run_next(q);
-    }
-  }
+  for (std::uint8_t q = peek(); q != kNowhere; q = peek())
+    run_batch(q, kNoBound);
 }
 
-void Scheduler::run_lane_batch(std::uint8_t q, std::int64_t limit) {
+void Scheduler::run_batch(std::uint8_t q, std::int64_t limit) {
+  if (q >= kMaxLanes) {  // the heap or the source: one event
+    run_next(q);
+    return;
+  }
   // Every other queue's head is due at or after runner_up_due_, and only a newly scheduled event
   // can come before it (note_scheduled() lowers the bound). A lane is a FIFO in (time, sequence)
   // order, so while its head is due strictly before the bound it is the next event. S1's probes
@@ -574,11 +573,7 @@ Status Scheduler::run_until(TimePoint until) {
   for (std::uint8_t q = peek(); q != kNowhere; q = peek()) {
     const std::int64_t due = head_due(q);
     if (due > limit) break;
-    if (q < kMaxLanes) {
-      run_lane_batch(q, limit);
-    } else {
-      run_next(q);
-    }
+    run_batch(q, limit);
   }
   now_ = until;
   return {};

@@ -161,7 +161,7 @@ TEST(SchedulerOrder, LaneAndHeapEventsInterleaveInTimeThenSequenceOrder) {
 }
 
 // A lane's events run in batches without comparing the other queues each time (scheduler.cc,
-// run_lane_batch). These timelines put something between two events of one lane: an event
+// run_batch). These timelines put something between two events of one lane: an event
 // scheduled by a lane event inside the batch, one already in the heap, and ties.
 // Events 10..14 with one delay (100 ms) armed at 0..4 ms: due 100..104 ms. A delay gets its lane
 // the second time it is seen, so 10 is in the heap and 11..14 form the lane. A lane event runs

@@ -233,9 +233,9 @@ class Scheduler {
   [[gnu::noinline]] void run_closure(std::uint32_t index);
   // Runs events until none is pending; the clock stays at the last one's time.
   void drain();
-  // Runs lane `q`'s events, starting with its head, while each is the next event and due at or
-  // before `limit`. Precondition: peek() just chose `q` and its head is due at or before `limit`.
-  void run_lane_batch(std::uint8_t q, std::int64_t limit);
+  // Runs the event peek() just chose from queue `q` (due at or before `limit`); if `q` is a lane,
+  // then also the lane's following events while each is the next event and due by `limit`.
+  void run_batch(std::uint8_t q, std::int64_t limit);
   // Every newly scheduled event may end a lane batch: one due before the bound runs first.
   void note_scheduled(std::int64_t due) noexcept {
     if (due < batch_bound_) {
