@@ -30,7 +30,9 @@ std::optional<Duration> detection_delay(const KeepAliveConfig& config) {
 KeepAliveEngine::KeepAliveEngine(Scheduler& scheduler, KeepAliveDriver& driver)
     : scheduler_(scheduler),
       driver_(driver),
-      attached_(scheduler.attach_timers(&nodes_, &stamps_, &KeepAliveEngine::fire_node, this)) {}
+      attached_(scheduler.attach_timers(&nodes_, &stamps_, &KeepAliveEngine::fire_node,
+                                        &KeepAliveEngine::fire_lane, this)),
+      ask_outstanding_(driver.may_have_outstanding_data()) {}
 
 KeepAliveEngine::~KeepAliveEngine() {
   for (std::size_t conn = 0; conn < nodes_.size(); ++conn)
@@ -209,10 +211,6 @@ void KeepAliveEngine::disarm(std::uint32_t conn) noexcept {
   }
 }
 
-void KeepAliveEngine::fire_node(void* engine, std::uint32_t conn) {
-  static_cast<KeepAliveEngine*>(engine)->fire(conn);
-}
-
 // Guard clauses, then exactly one re-arm. Driver calls may start or stop connections (and so
 // grow `nodes_` or `configs_`): nothing is held across them by reference.
 void KeepAliveEngine::fire(std::uint32_t conn) {
@@ -226,7 +224,7 @@ void KeepAliveEngine::fire(std::uint32_t conn) {
   const Duration interval = cfg.interval;
   const std::uint32_t probe_count = cfg.probe_count;
 
-  if (driver_.has_outstanding_data(conn)) {
+  if (ask_outstanding_ && driver_.has_outstanding_data(conn)) {
     set_count(conn, 0);
     driver_.keepalive_suppressed(conn);
     // Re-checked one idle later; with an idle time of 0, one interval later: re-checking at the
@@ -256,6 +254,16 @@ void KeepAliveEngine::fire(std::uint32_t conn) {
   }
   driver_.send_probe(conn, out + 1, probe_count);
   if (active(conn) && !armed(conn)) arm_at(conn, plus(now, interval));
+}
+
+void KeepAliveEngine::fire_node(void* engine, std::uint32_t conn) {
+  static_cast<KeepAliveEngine*>(engine)->fire(conn);
+}
+
+// A lane batch with fire() compiled into the loop (drain() and run_until() run S1 through here).
+void KeepAliveEngine::fire_lane(void* engine, std::uint8_t lane, std::int64_t limit) {
+  auto* self = static_cast<KeepAliveEngine*>(engine);
+  self->scheduler_.run_lane_batch(lane, limit, [self](std::uint32_t conn) { self->fire(conn); });
 }
 
 }  // namespace ws2sim

@@ -36,11 +36,12 @@ std::size_t bucket_of(std::int64_t base, std::int64_t key) noexcept {
 Scheduler::Scheduler() = default;
 
 bool Scheduler::attach_timers(std::vector<TimerNode>* nodes, std::vector<std::int64_t>* words,
-                              TimerFire fire, void* client) noexcept {
+                              TimerFire fire, TimerLaneBatch fire_lane, void* client) noexcept {
   if (nodes_ != nullptr) return false;
   nodes_ = nodes;
   words_ = words;
   fire_ = fire;
+  fire_lane_ = fire_lane;
   client_ = client;
   return true;
 }
@@ -53,6 +54,7 @@ void Scheduler::detach_timers() noexcept {
   nodes_ = nullptr;
   words_ = nullptr;
   fire_ = nullptr;
+  fire_lane_ = nullptr;
   client_ = nullptr;
 }
 
@@ -134,6 +136,7 @@ std::uint8_t Scheduler::lane_for(std::int64_t delay) noexcept {
   l.head = l.tail = l.live = 0;
   if (l.ring.size() > 4096) {  // a reused lane starts small again
     l.ring = {};
+    l.capacity = 0;
     l.mask = 0;
   }
   return lane;
@@ -193,6 +196,7 @@ void Scheduler::lane_append(std::uint8_t lane, std::uint32_t ref, std::int64_t d
     for (std::uint32_t p = l.head; p != l.tail; ++p)
       grown[p & mask] = l.at(p);
     l.ring = std::move(grown);
+    l.capacity = l.ring.size();
     l.mask = mask;
   }
   l.at(l.tail) = ref;
@@ -210,12 +214,6 @@ void Scheduler::lane_append(std::uint8_t lane, std::uint32_t ref, std::int64_t d
     l.head_due = due;
     nonempty_lanes_ |= 1U << lane;
   }
-}
-
-void Scheduler::lane_settle(Lane& l) noexcept {
-  while (l.at(l.head) == kNil)
-    ++l.head;
-  l.head_due = due_of(l.at(l.head));
 }
 
 void Scheduler::heap_place(const HeapEntry& e) {
@@ -489,31 +487,16 @@ void Scheduler::run_next(std::uint8_t queue) {
     return;
   }
   std::uint32_t ref;
-  std::int64_t due;
   if (queue == kInHeap) {
     const HeapEntry* top = heap_top();
     ref = top->ref;
-    due = top->due;
+    const std::int64_t due = top->due;
     heap_pop();
+    now_ = TimePoint{Duration{due}};
+    ++events_run_;
   } else {
-    Lane& l = lanes_[queue];
-    ref = l.at(l.head);
-    due = l.head_due;
-    ++l.head;
-    if (--l.live == 0) {
-      l.head = l.tail;
-      nonempty_lanes_ &= ~(1U << queue);
-    } else {
-      // The events kPrefetch places on are fetched now; the new head was fetched that long ago.
-      if (l.tail - l.head > kPrefetch) {
-        const std::uint32_t ahead = l.at(l.head + kPrefetch);
-        if (ahead != kNil) prefetch(ahead);
-      }
-      lane_settle(l);
-    }
+    ref = lane_pop(queue);
   }
-  now_ = TimePoint{Duration{due}};
-  ++events_run_;
   if ((ref & kGenericBit) != 0) {
     run_closure(ref & ~kGenericBit);
   } else {
@@ -545,16 +528,11 @@ void Scheduler::run_batch(std::uint8_t q, std::int64_t limit) {
     run_next(q);
     return;
   }
-  // Every other queue's head is due at or after runner_up_due_, and only a newly scheduled event
-  // can come before it (note_scheduled() lowers the bound). A lane is a FIFO in (time, sequence)
-  // order, so while its head is due strictly before the bound it is the next event. S1's probes
-  // run in batches of about ten this way, one queue comparison per batch instead of per event.
-  batch_bound_ = runner_up_due_;
-  const Lane& l = lanes_[q];
-  do {
-    run_next(q);
-  } while (l.live != 0 && l.head_due < batch_bound_ && l.head_due <= limit);
-  batch_bound_ = kNoBound;
+  if (fire_lane_ != nullptr) {
+    fire_lane_(client_, q, limit);  // the timer client's own copy of run_lane_batch
+  } else {
+    run_lane_batch(q, limit, [this](std::uint32_t node) { fire_(client_, node); });
+  }
 }
 
 bool Scheduler::step() {

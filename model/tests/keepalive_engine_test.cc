@@ -5,9 +5,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <ostream>
+#include <utility>
 #include <vector>
 
 #include "ws2sim/model/keepalive.h"
@@ -68,12 +70,20 @@ class FakeDriver final : public KeepAliveDriver {
  public:
   explicit FakeDriver(const Scheduler& scheduler) : scheduler_(scheduler) {}
 
-  bool outstanding = false;  // what has_outstanding_data answers
+  bool outstanding = false;                          // what has_outstanding_data answers
+  bool may_hold_data = true;                         // what may_have_outstanding_data answers
+  int outstanding_queries = 0;                       // has_outstanding_data calls
+  std::function<void(std::uint32_t conn)> on_probe;  // runs inside send_probe
   std::vector<Call> calls;
 
-  bool has_outstanding_data(std::uint32_t /*conn*/) override { return outstanding; }
+  bool has_outstanding_data(std::uint32_t /*conn*/) override {
+    ++outstanding_queries;
+    return outstanding;
+  }
+  [[nodiscard]] bool may_have_outstanding_data() const override { return may_hold_data; }
   void send_probe(std::uint32_t conn, std::uint32_t n, std::uint32_t of) override {
     calls.push_back({Call::kProbe, conn, n, of, scheduler_.now()});
+    if (on_probe) on_probe(conn);
   }
   void keepalive_timeout(std::uint32_t conn, std::uint32_t of) override {
     calls.push_back({Call::kTimeout, conn, 0, of, scheduler_.now()});
@@ -446,6 +456,64 @@ TEST_F(KeepAliveEngineTest, ConnectionsAreIndependent) {
   start(kFast, 3);
   run_to(at_ms(130));
   EXPECT_EQ(calls(), (std::vector<Call>{probe(1, 3, at_ms(100), 0), probe(1, 3, at_ms(130), 3)}));
+}
+
+// ---- timers and closures in one lane (Scheduler::run_lane_batch through the engine) ----
+
+// Timers armed for 100 ms and a closure scheduled 100 ms ahead share one lane: at 100 ms they run
+// in the order they were scheduled, and a closure in the middle of the batch that stops a
+// connection takes its probe away.
+TEST_F(KeepAliveEngineTest, TimersAndClosuresSharingALaneRunInSchedulingOrder) {
+  std::vector<int> order;  // connection probed, or -1 for the closure
+  driver_.on_probe = [&](std::uint32_t conn) { order.push_back(static_cast<int>(conn)); };
+  start(kFast, 0);
+  ASSERT_TRUE(sched_.schedule_in(milliseconds(100), [&] { order.push_back(-1); }).ok());
+  start(kFast, 1);
+  ASSERT_TRUE(sched_.schedule_in(milliseconds(100), [&] { engine_.stop(2); }).ok());
+  start(kFast, 2);
+  run_to(at_ms(100));
+  EXPECT_EQ(order, (std::vector<int>{0, -1, 1}));
+  EXPECT_EQ(calls(), (std::vector<Call>{probe(1, 3, at_ms(100), 0), probe(1, 3, at_ms(100), 1)}));
+}
+
+// Probes at 100 ms (conns 0 and 1) and 110 ms (conn 2) are queued for one delay (the scheduler
+// may keep the first timer of a new delay elsewhere, hence three); conn 1's probe schedules an
+// event for 105 ms. It must run before conn 2's probe, in one run_until: a lane batch ends where
+// a newer event comes first.
+TEST_F(KeepAliveEngineTest, AnEventAProbeSchedulesRunsBeforeTheLanesNextTimer) {
+  std::vector<std::pair<int, TimePoint>> order;  // (connection probed or -1, when)
+  driver_.on_probe = [&](std::uint32_t conn) {
+    order.emplace_back(static_cast<int>(conn), sched_.now());
+    if (conn != 1 || order.size() != 2) return;
+    ASSERT_TRUE(
+        sched_.schedule_in(milliseconds(5), [&] { order.emplace_back(-1, sched_.now()); }).ok());
+  };
+  start(kFast, 0);
+  start(kFast, 1);
+  run_to(at_ms(10));
+  start(kFast, 2);
+  run_to(at_ms(110));
+  EXPECT_EQ(order, (std::vector<std::pair<int, TimePoint>>{
+                       {0, at_ms(100)}, {1, at_ms(100)}, {-1, at_ms(105)}, {2, at_ms(110)}}));
+}
+
+// ---- may_have_outstanding_data ----
+
+// A driver that never holds data is asked once, at construction, and never per expiry; the
+// timeline is the same.
+TEST(KeepAliveEngineDriver, ADriverThatNeverHoldsDataIsNotAskedPerExpiry) {
+  for (const bool may_hold : {true, false}) {
+    Scheduler sched;
+    FakeDriver driver(sched);
+    driver.may_hold_data = may_hold;
+    KeepAliveEngine engine(sched, driver);
+    ASSERT_TRUE(engine.start(0, kFast).ok());
+    ASSERT_TRUE(sched.run_until(at_ms(250)).ok());
+    EXPECT_EQ(driver.calls, (std::vector<Call>{probe(1, 3, at_ms(100)), probe(2, 3, at_ms(150)),
+                                               probe(3, 3, at_ms(200)), timeout(3, at_ms(250))}))
+        << "may_hold_data " << may_hold;
+    EXPECT_EQ(driver.outstanding_queries, may_hold ? 4 : 0) << "one query per expiry, or none";
+  }
 }
 
 // ---- detection_delay ----

@@ -58,6 +58,10 @@ class KeepAliveDriver {
   virtual ~KeepAliveDriver() = default;
   /// True while sent data (or a FIN) is unacknowledged or queued: probes are suppressed then.
   virtual bool has_outstanding_data(std::uint32_t conn) = 0;
+  /// False if has_outstanding_data() never returns true (connections that never send, such as a
+  /// `Population`'s): the engine then skips that call on every expiry. Asked once, when the
+  /// engine is constructed.
+  [[nodiscard]] virtual bool may_have_outstanding_data() const { return true; }
   /// Send probe number `probe` (1-based) of `of`.
   virtual void send_probe(std::uint32_t conn, std::uint32_t probe, std::uint32_t of) = 0;
   /// `of` probes went unanswered: the connection is dead.
@@ -158,7 +162,9 @@ class KeepAliveEngine {
     return sum;
   }
   static void fire_node(void* engine, std::uint32_t conn);
-  void fire(std::uint32_t conn);
+  static void fire_lane(void* engine, std::uint8_t lane, std::int64_t limit);
+  // Inline into fire_lane's loop (keepalive.cc is the only caller).
+  [[gnu::always_inline]] inline void fire(std::uint32_t conn);
   void arm_at(std::uint32_t conn, std::int64_t at) {
     if (attached_ && (conn & Scheduler::kGenericBit) == 0) {
       scheduler_.arm_timer(conn, at);
@@ -204,6 +210,7 @@ class KeepAliveEngine {
   std::unordered_map<std::uint32_t, std::uint32_t> big_tags_;    // lookups only, never iterated
   std::vector<EventId> external_;  // generic events of an engine that is not the timer client
   bool attached_ = false;
+  bool ask_outstanding_ = true;  // driver_.may_have_outstanding_data()
 };
 
 }  // namespace ws2sim

@@ -117,6 +117,8 @@ class Scheduler {
   };
   static_assert(sizeof(TimerNode) == 16);
   using TimerFire = void (*)(void* client, std::uint32_t node);
+  // The timer client's instantiation of run_lane_batch() (its fire compiled inline), or null.
+  using TimerLaneBatch = void (*)(void* client, std::uint8_t lane, std::int64_t limit);
 
   struct Slot {
     Task task;
@@ -134,12 +136,14 @@ class Scheduler {
     std::int64_t delay = 0;
     std::int64_t head_due = 0;  // due time of at(head) while live > 0
     std::vector<std::uint32_t> ring;
-    std::uint32_t mask = 0;  // ring.size() - 1 (the ring is empty or a power of two)
-    std::uint32_t head = 0;  // tail - head entries, holes included
+    std::uint64_t capacity = 0;  // ring.size(): 0 or a power of two
+    std::uint32_t mask = 0;      // ring.size() - 1 when the ring is not empty
+    std::uint32_t head = 0;      // tail - head entries, holes included
     std::uint32_t tail = 0;
     std::uint32_t live = 0;
     [[nodiscard]] std::uint32_t& at(std::uint32_t pos) noexcept { return ring.data()[pos & mask]; }
-    [[nodiscard]] bool full() const noexcept { return ring.empty() || tail - head > mask; }
+    // One comparison on the arm path: an empty ring (capacity 0) is full.
+    [[nodiscard]] bool full() const noexcept { return std::uint64_t{tail - head} >= capacity; }
   };
   static constexpr std::uint32_t kPrefetch = 16;
   // Events whose delay has no lane, in a monotone radix heap of 6-bit digits (a hierarchical
@@ -184,7 +188,7 @@ class Scheduler {
 
   // The timer client (one per scheduler; further engines use generic events).
   bool attach_timers(std::vector<TimerNode>* nodes, std::vector<std::int64_t>* words,
-                     TimerFire fire, void* client) noexcept;
+                     TimerFire fire, TimerLaneBatch fire_lane, void* client) noexcept;
   void detach_timers() noexcept;
   // Queues node `id` for `at` (>= now). Precondition: the node is not queued. Inline: the
   // engine re-arms on every expiry, nearly always into the lane it used last.
@@ -236,6 +240,49 @@ class Scheduler {
   // Runs the event peek() just chose from queue `q` (due at or before `limit`); if `q` is a lane,
   // then also the lane's following events while each is the next event and due by `limit`.
   void run_batch(std::uint8_t q, std::int64_t limit);
+  // run_batch() on lane `q`, with `fire(node)` running a timer node. Every other queue's head is
+  // due at or after runner_up_due_, and only a newly scheduled event can come before it
+  // (note_scheduled() lowers the bound). A lane is a FIFO in (time, sequence) order, so while
+  // its head is due strictly before the bound it is the next event: S1's probes run in batches
+  // this way, one queue comparison per batch instead of per event. A template, so that the timer
+  // client instantiates it with its own fire inline (attach_timers' `fire_lane`): one indirect
+  // call per batch instead of per event.
+  template <class Fire>
+  void run_lane_batch(std::uint8_t q, std::int64_t limit, Fire fire) {
+    batch_bound_ = runner_up_due_;
+    const Lane& l = lanes_[q];
+    do {
+      const std::uint32_t ref = lane_pop(q);
+      if ((ref & kGenericBit) != 0) {
+        run_closure(ref & ~kGenericBit);
+      } else {
+        (*nodes_)[ref].where = kNowhere;
+        --live_;
+        fire(ref);
+      }
+    } while (l.live != 0 && l.head_due < batch_bound_ && l.head_due <= limit);
+    batch_bound_ = kNoBound;
+  }
+  // Takes the head of lane `q` (not empty) and moves the clock to it; returns its reference.
+  std::uint32_t lane_pop(std::uint8_t q) noexcept {
+    Lane& l = lanes_[q];
+    const std::uint32_t ref = l.at(l.head);
+    now_ = TimePoint{Duration{l.head_due}};
+    ++events_run_;
+    ++l.head;
+    if (--l.live == 0) {
+      l.head = l.tail;
+      nonempty_lanes_ &= ~(1U << q);
+    } else {
+      // The events kPrefetch places on are fetched now; the new head was fetched that long ago.
+      if (l.tail - l.head > kPrefetch) {
+        const std::uint32_t ahead = l.at(l.head + kPrefetch);
+        if (ahead != kNil) prefetch(ahead);
+      }
+      lane_settle(l);
+    }
+    return ref;
+  }
   // Every newly scheduled event may end a lane batch: one due before the bound runs first.
   void note_scheduled(std::int64_t due) noexcept {
     if (due < batch_bound_) {
@@ -259,7 +306,11 @@ class Scheduler {
   // Moves the live entries of `l` together from its head on, in order (their `pos` follow).
   void lane_compact(Lane& l) noexcept;
   // Drops the holes at the head and caches the new head's due time (the lane is not empty).
-  void lane_settle(Lane& l) noexcept;
+  void lane_settle(Lane& l) noexcept {
+    while (l.at(l.head) == kNil)
+      ++l.head;
+    l.head_due = due_of(l.at(l.head));
+  }
   // Always inline: GCC treats a function that only prefetches as free of side effects and drops
   // every call to an out-of-line copy (it did when this grew a branch: S2 lost 20%).
   [[gnu::always_inline]] void prefetch(std::uint32_t ref) const noexcept {
@@ -323,6 +374,7 @@ class Scheduler {
   std::vector<TimerNode>* nodes_ = nullptr;
   std::vector<std::int64_t>* words_ = nullptr;  // the client's parallel array (same size)
   TimerFire fire_ = nullptr;
+  TimerLaneBatch fire_lane_ = nullptr;
   void* client_ = nullptr;
 };
 
