@@ -173,6 +173,10 @@ TrafficStream::TrafficStream(const PopulationConfig& config) : work_(config) {
 }
 
 const PopulationWorkload::Arrival* TrafficStream::peek() {
+  if (ready_pos_ != ready_.size()) return &ready_[ready_pos_];
+  // Every connection generated and every bucket sorted: nothing can come any more (S1, with no
+  // traffic at all, asks on every open).
+  if (pending_ == 0 && next_conn_ == work_.config().connections) return nullptr;
   while (ready_pos_ == ready_.size()) {
     if (!refill()) return nullptr;
     refilled_ = true;
