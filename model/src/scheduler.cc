@@ -524,7 +524,11 @@ void Scheduler::drain() {
 }
 
 void Scheduler::run_batch(std::uint8_t q, std::int64_t limit) {
-  if (q >= kMaxLanes) {  // the heap or the source: one event
+  if (q == kSource) {
+    run_source_batch(limit);
+    return;
+  }
+  if (q >= kMaxLanes) {  // the heap: one event
     run_next(q);
     return;
   }
@@ -562,6 +566,16 @@ Status Scheduler::run_for(Duration d) {
     return invalid_argument("cannot run for a negative duration (" + format_duration(d) + ")");
   }
   return run_until(saturating_add(now_, d));
+}
+
+void Scheduler::run_source_batch(std::int64_t limit) {
+  batch_bound_ = runner_up_due_;
+  in_source_batch_ = true;
+  do {
+    run_next(kSource);
+  } while (source_.armed && source_.due < batch_bound_ && source_.due <= limit);
+  in_source_batch_ = false;
+  batch_bound_ = kNoBound;
 }
 
 Result<bool> Scheduler::run_until(const std::function<bool()>& done, TimePoint deadline) {

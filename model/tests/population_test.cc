@@ -138,6 +138,31 @@ TEST(PopulationTimeline, TrafficResetsTheIdleClockSoTheDropFollowsTheLastSegment
   EXPECT_EQ(pop->stats().events, 15U + 3U + 12U);
 }
 
+// Arrivals run back to back while nothing else is due before the next one (a source batch); a
+// timer due between two arrivals must still run between them. Here a connection's probes and
+// its drop fall between its open and its first segment (strata of 100 s), so the segments find
+// the connection closed and change nothing.
+TEST(PopulationTimeline, ProbesAndTheDropBeforeTheFirstSegmentRunBeforeIt) {
+  PopulationConfig c = three_dead();
+  c.keepalive = {.enabled = true, .idle = 1s, .interval = 1s, .probe_count = 3};
+  c.traffic_segments = 2;
+  c.traffic_window = 200s;  // segment 0 within [0, 100) s after the open, segment 1 after that
+  auto pop = make(c);
+  ProbeLog log;
+  log.attach(*pop);
+  ASSERT_TRUE(pop->run_to_completion().ok());
+  const PopulationWorkload w(c);
+  std::uint64_t expected_hash = 0;
+  for (std::uint32_t conn = 0; conn < 3; ++conn) {
+    const TimePoint open = w.open_time(conn);
+    ASSERT_GT(w.traffic_time(conn, 0), open + 4s) << "the drop comes before segment 0";
+    EXPECT_THAT(log.at[conn], ElementsAreArray({open + 1s, open + 2s, open + 3s}));
+    expected_hash += population_drop_mix(conn, open + 4s);
+  }
+  EXPECT_EQ(pop->stats().connections_dropped, 3U);
+  EXPECT_EQ(pop->stats().drop_hash, expected_hash);
+}
+
 // ---- live peers ----
 
 TEST(PopulationLivePeers, AnswerProbabilityOneNeverDrops) {

@@ -176,7 +176,8 @@ class Scheduler {
   };
   // Arms the source event for `at` (>= now). Precondition: it is not armed, `run` is set.
   void arm_source(std::int64_t at) noexcept {
-    note_scheduled(at);
+    // In a source batch the bound is the other queues' (run_source_batch).
+    if (!in_source_batch_) note_scheduled(at);
     source_.due = at;
     source_.arm = now_.time_since_epoch().count();
     source_.seq = next_seq_++;
@@ -263,6 +264,10 @@ class Scheduler {
     } while (l.live != 0 && l.head_due < batch_bound_ && l.head_due <= limit);
     batch_bound_ = kNoBound;
   }
+  // run_batch() on the source: it re-arms itself for the next arrival, which runs at once while
+  // it is due strictly before every other queue's head and every event scheduled meanwhile (S2's
+  // first hour is arrivals only: one batch instead of a peek() per arrival).
+  void run_source_batch(std::int64_t limit);
   // Takes the head of lane `q` (not empty) and moves the clock to it; returns its reference.
   std::uint32_t lane_pop(std::uint8_t q) noexcept {
     Lane& l = lanes_[q];
@@ -346,6 +351,7 @@ class Scheduler {
   static constexpr std::int64_t kNoBound = std::numeric_limits<std::int64_t>::max();
   std::int64_t runner_up_due_ = kNoBound;
   std::int64_t batch_bound_ = kNoBound;
+  bool in_source_batch_ = false;  // arm_source() leaves batch_bound_ alone then
   std::uint64_t next_seq_ = 0;
   std::uint64_t events_run_ = 0;
   std::size_t live_ = 0;
