@@ -84,10 +84,10 @@ class KeepAliveEngine {
   /// Inline fast path (arm/cancel are per-connection hot paths, shared/spec/performance.md):
   /// a fresh start with valid parameters that repeat the last interned set.
   Status start(std::uint32_t conn, const KeepAliveConfig& config) {
-    if (conn < nodes_.size() && config.enabled && config.idle >= Duration::zero() &&
-        config.interval >= Duration::zero() && nodes_[conn].tag == kInactive &&
-        last_config_ < kTagOverflow && last_config_ < configs_.size() &&
-        config_users_[last_config_] != 0 && configs_[last_config_] == config) {
+    // Only enabled, validated sets are interned: equal to one, `config` is enabled and valid.
+    if (conn < nodes_.size() && nodes_[conn].tag == kInactive && last_config_ < kTagOverflow &&
+        last_config_ < configs_.size() && config_users_[last_config_] != 0 &&
+        configs_[last_config_] == config) {
       // An unwatched node is disarmed, has no probes out and no side-table entries (reset()
       // cleared them). Like Linux's tcp_set_keepalive(), a fresh start counts a full idle
       // period from now.
