@@ -55,6 +55,20 @@ struct ProbeLog {
   }
 };
 
+// A population run to completion with every probe logged (heap-held: the hook points at `log`).
+struct LoggedRun {
+  std::unique_ptr<Population> pop;
+  ProbeLog log;
+};
+std::unique_ptr<LoggedRun> run_logged(const PopulationConfig& c) {
+  auto r = std::make_unique<LoggedRun>();
+  r->pop = make(c);
+  if (r->pop == nullptr) return r;
+  r->log.attach(*r->pop);
+  EXPECT_TRUE(r->pop->run_to_completion().ok());
+  return r;
+}
+
 // ---- exact timelines ----
 
 TEST(PopulationTimeline, ThreeDeadPeersProbeAtIdlePlusIntervalsAndDropAfterTheLast) {
@@ -115,10 +129,8 @@ TEST(PopulationTimeline, TrafficResetsTheIdleClockSoTheDropFollowsTheLastSegment
   PopulationConfig c = three_dead();
   c.traffic_segments = 4;
   c.traffic_window = 40ms;  // segment k within [10k, 10k + 10) ms after the open
-  auto pop = make(c);
-  ProbeLog log;
-  log.attach(*pop);
-  ASSERT_TRUE(pop->run_to_completion().ok());
+  const auto run = run_logged(c);
+  ASSERT_NE(run->pop, nullptr);
   const PopulationWorkload w(c);
   std::uint64_t expected_hash = 0;
   for (std::uint32_t conn = 0; conn < 3; ++conn) {
@@ -129,13 +141,13 @@ TEST(PopulationTimeline, TrafficResetsTheIdleClockSoTheDropFollowsTheLastSegment
     EXPECT_GE(segments.front(), w.open_time(conn));
     EXPECT_LT(segments.back(), w.open_time(conn) + 40ms);
     const TimePoint last = segments.back();
-    EXPECT_THAT(log.at[conn], ElementsAreArray({last + 100ms, last + 150ms, last + 200ms}));
+    EXPECT_THAT(run->log.at[conn], ElementsAreArray({last + 100ms, last + 150ms, last + 200ms}));
     expected_hash += population_drop_mix(conn, last + 250ms);
   }
-  EXPECT_EQ(pop->stats().drop_hash, expected_hash);
+  EXPECT_EQ(run->pop->stats().drop_hash, expected_hash);
   // The first timer found traffic since it was armed and re-armed for the remainder once.
-  EXPECT_EQ(pop->stats().timer_fires, 15U);
-  EXPECT_EQ(pop->stats().events, 15U + 3U + 12U);
+  EXPECT_EQ(run->pop->stats().timer_fires, 15U);
+  EXPECT_EQ(run->pop->stats().events, 15U + 3U + 12U);
 }
 
 // Arrivals run back to back while nothing else is due before the next one (a source batch); a
@@ -147,20 +159,18 @@ TEST(PopulationTimeline, ProbesAndTheDropBeforeTheFirstSegmentRunBeforeIt) {
   c.keepalive = {.enabled = true, .idle = 1s, .interval = 1s, .probe_count = 3};
   c.traffic_segments = 2;
   c.traffic_window = 200s;  // segment 0 within [0, 100) s after the open, segment 1 after that
-  auto pop = make(c);
-  ProbeLog log;
-  log.attach(*pop);
-  ASSERT_TRUE(pop->run_to_completion().ok());
+  const auto run = run_logged(c);
+  ASSERT_NE(run->pop, nullptr);
   const PopulationWorkload w(c);
   std::uint64_t expected_hash = 0;
   for (std::uint32_t conn = 0; conn < 3; ++conn) {
     const TimePoint open = w.open_time(conn);
     ASSERT_GT(w.traffic_time(conn, 0), open + 4s) << "the drop comes before segment 0";
-    EXPECT_THAT(log.at[conn], ElementsAreArray({open + 1s, open + 2s, open + 3s}));
+    EXPECT_THAT(run->log.at[conn], ElementsAreArray({open + 1s, open + 2s, open + 3s}));
     expected_hash += population_drop_mix(conn, open + 4s);
   }
-  EXPECT_EQ(pop->stats().connections_dropped, 3U);
-  EXPECT_EQ(pop->stats().drop_hash, expected_hash);
+  EXPECT_EQ(run->pop->stats().connections_dropped, 3U);
+  EXPECT_EQ(run->pop->stats().drop_hash, expected_hash);
 }
 
 // ---- live peers ----
