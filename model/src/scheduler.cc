@@ -481,8 +481,7 @@ void Scheduler::run_next(std::uint8_t queue) {
   if (queue == kSource) {
     source_.armed = false;
     --live_;
-    now_ = TimePoint{Duration{source_.due}};
-    ++events_run_;
+    advance_to(source_.due);
     source_.run(source_.client);
     return;
   }
@@ -492,8 +491,7 @@ void Scheduler::run_next(std::uint8_t queue) {
     ref = top->ref;
     const std::int64_t due = top->due;
     heap_pop();
-    now_ = TimePoint{Duration{due}};
-    ++events_run_;
+    advance_to(due);
   } else {
     ref = lane_pop(queue);
   }

@@ -197,7 +197,7 @@ class Scheduler {
     TimerNode& n = (*nodes_)[id];
     n.due = at;
     ++live_;
-    note_scheduled(at);
+    note_scheduled(at);  // enqueue() notes it again on the slow path: harmless, and cheaper here
     const std::int64_t delay = at - now_.time_since_epoch().count();
     const std::uint8_t hint = last_lane_;
     if (hint < lane_count_ && lanes_[hint].delay == delay && !lanes_[hint].full()) {
@@ -238,8 +238,9 @@ class Scheduler {
   [[gnu::noinline]] void run_closure(std::uint32_t index);
   // Runs events until none is pending; the clock stays at the last one's time.
   void drain();
-  // Runs the event peek() just chose from queue `q` (due at or before `limit`); if `q` is a lane,
-  // then also the lane's following events while each is the next event and due by `limit`.
+  // Runs the event peek() just chose from queue `q` (due at or before `limit`); if `q` is a lane
+  // or the source, then also its following events while each is the next event and due by
+  // `limit` (run_lane_batch, run_source_batch).
   void run_batch(std::uint8_t q, std::int64_t limit);
   // run_batch() on lane `q`, with `fire(node)` running a timer node. Every other queue's head is
   // due at or after runner_up_due_, and only a newly scheduled event can come before it
@@ -272,8 +273,7 @@ class Scheduler {
   std::uint32_t lane_pop(std::uint8_t q) noexcept {
     Lane& l = lanes_[q];
     const std::uint32_t ref = l.at(l.head);
-    now_ = TimePoint{Duration{l.head_due}};
-    ++events_run_;
+    advance_to(l.head_due);
     ++l.head;
     if (--l.live == 0) {
       l.head = l.tail;
@@ -288,7 +288,12 @@ class Scheduler {
     }
     return ref;
   }
-  // Every newly scheduled event may end a lane batch: one due before the bound runs first.
+  // Moves the clock to the event about to run, and counts it.
+  void advance_to(std::int64_t due) noexcept {
+    now_ = TimePoint{Duration{due}};
+    ++events_run_;
+  }
+  // Every newly scheduled event may end a batch: one due before the bound runs first.
   void note_scheduled(std::int64_t due) noexcept {
     if (due < batch_bound_) {
       batch_bound_ = due;
