@@ -17,8 +17,9 @@
 //   5. Nothing leaks: the sockets the host holds are exactly those the calls opened and did not
 //      close; after the final WSACleanup each host holds none; ASan's leak checker sees the rest.
 //
-// White-box on purpose: the snapshot reads the host's internal state (emulator/src/internal.h),
-// because "changes no state" must cover what the public API cannot show.
+// White-box on purpose: the snapshot reads the host's internal state
+// (emulator/src/core/host_state.h), because "changes no state" must cover what the public API
+// cannot show.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <algorithm>
@@ -34,8 +35,9 @@
 #include <string>
 #include <vector>
 
-#include "internal.h"
-// The drop-in headers after internal.h, as the emulator's own sources include them.
+#include "backend/backend.h"
+#include "core/host_state.h"
+// The drop-in headers after ours, as the emulator's own sources include them.
 #include <mstcpip.h>
 #include <mswsock.h>
 #include <windows.h>
@@ -234,13 +236,13 @@ void put(std::string& out, const std::optional<SocketAddress>& a) {
 // Brings every socket up to date with the model at the current instant (what any call on the
 // socket does first), so that before and after compare like with like. Idempotent.
 void catch_up(World& world) {
-  Network& net = world.model().network();
   for (Host* h : world.hosts()) {
     auto& sockets = h->state().sockets;
+    winsock::detail::Backend& backend = *h->state().backend;
     for (const winsock::detail::SocketHandle handle : sockets.sorted_handles()) {
       winsock::detail::Socket& s = sockets.at(handle);
-      winsock::detail::refresh_state(h->state(), net, s);
-      winsock::detail::pull_received(net, s);
+      backend.refresh(h->state(), s);
+      (void)backend.bytes_readable(s);  // takes what the model received into the socket
     }
   }
 }

@@ -1,9 +1,7 @@
-// Where a socket's keep-alive parameters come from (spec §3): the socket's own values, else the
-// registry, else Windows' defaults; the probe count from the profile's rule.
-#include <algorithm>
+// Where a socket's keep-alive parameters come from (keepalive.h, docs/behaviour.md §3).
+#include "rules/keepalive.h"
 
-#include "internal.h"
-#include "live_backend.h"
+#include <algorithm>
 
 namespace ws2sim::winsock::detail {
 namespace {
@@ -42,19 +40,12 @@ KeepAliveConfig effective_keepalive(const Host::State& host, const Socket& s) {
       milliseconds_u32(reg(host, RegistryValue::kKeepAliveTime, kDefaultKeepAliveTimeMs)));
   cfg.interval = s.keepalive_interval.value_or(
       milliseconds_u32(reg(host, RegistryValue::kKeepAliveInterval, kDefaultKeepAliveIntervalMs)));
-  // Spec §2: with an interval of 0 the probes go back to back, one timer tick apart (the first
-  // still goes as soon as the connection is idle, so an idle time of 0 stays 0).
+  // docs/behaviour.md §2: with an interval of 0 the probes go back to back, one timer tick apart
+  // (the first still goes as soon as the connection is idle, so an idle time of 0 stays 0).
   if (cfg.interval == Duration::zero()) cfg.interval = host.profile->keepalive_timer_tick.value;
   cfg.probe_count = s.keepalive_count.value_or(registry_probe_count(host));
   cfg.shape = ProbeShape::kNoData;
   return cfg;
-}
-
-void apply_keepalive(Host::State& host, Socket& s) {
-  if (s.live) return live::apply_keepalive(host, s);
-  if (!s.endpoint) return;
-  // The endpoint may already be gone from the model's view (dropped): nothing to update then.
-  (void)host.world->model().network().set_keepalive(*s.endpoint, effective_keepalive(host, s));
 }
 
 RetransmissionConfig effective_retransmission(const Host::State& host) {

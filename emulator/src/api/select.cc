@@ -16,8 +16,8 @@
 #include <map>
 #include <vector>
 
-#include "internal.h"
-#include "live_backend.h"
+#include "backend/backend.h"
+#include "core/host_state.h"
 // Drop-in headers last: they rename glibc's select/fd_set/timeval if those came first.
 #include <winsock2.h>
 
@@ -27,75 +27,25 @@ using namespace ws2sim::winsock::detail;
 
 namespace {
 
-// What one socket is ready for, in both select's and WSAPoll's terms.
-struct Readiness {
-  bool gone = false;      // no longer a socket of this host (closed meanwhile)
-  bool readable = false;  // select: readfds
-  bool writable = false;  // select: writefds
-  bool except = false;    // select: exceptfds
-  bool rdnorm = false;    // WSAPoll: POLLRDNORM
-  bool wrnorm = false;    // WSAPoll: POLLWRNORM
-  bool hup = false;       // WSAPoll: POLLHUP
-  bool err = false;       // WSAPoll: POLLERR
-};
-
-Readiness readiness(Host::State& h, Network& net, SocketHandle handle) {
+// One snapshot of a socket: gone, a datagram socket (same answer on every backend), or what the
+// host's backend says of a stream socket.
+Readiness readiness(Call& call, SocketHandle handle) {
   Readiness r;
+  Host::State& h = call.host();
   Socket* const found = h.sockets.find(handle);
   if (found == nullptr) {
     r.gone = true;
     return r;
   }
   Socket& s = *found;
-  refresh_state(h, net, s);  // a non-blocking connect may have finished
+  call.backend().refresh(h, s);  // a non-blocking connect may have finished
   if (s.type == SOCK_DGRAM) {
     // Datagrams are not modelled: nothing ever arrives, sending never blocks (observed: an
     // unbound UDP socket is writable).
     r.writable = r.wrnorm = true;
     return r;
   }
-  if (s.live) {  // live mode: what the kernel says (live_backend.cc)
-    const live::PollState p = live::poll_state(h, s);
-    r.readable = r.rdnorm = p.readable;
-    r.writable = r.wrnorm = p.writable;
-    r.except = s.state == SocketState::kFailed;
-    r.hup = p.hup;
-    r.err = p.failed;
-    if (s.state == SocketState::kFailed) r.wrnorm = true;
-    return r;
-  }
-  switch (s.state) {
-    case SocketState::kListening: {
-      const auto st = net.status(*s.endpoint);
-      r.readable = r.rdnorm = st.has_value() && st->accept_queue > 0;
-      break;
-    }
-    case SocketState::kConnected: {
-      if (!s.endpoint) break;
-      pull_received(net, s);
-      const auto st = net.status(*s.endpoint);
-      const bool data = !s.rx.empty();
-      const bool peer_closed = st.has_value() && st->peer_closed;
-      const std::optional<CloseReason> ended = close_reason(net, s);
-      const bool broken = ended && *ended != CloseReason::kOrderly;
-      r.readable = data || peer_closed || ended.has_value();
-      r.writable = !broken;
-      r.rdnorm = data;
-      r.wrnorm = !broken;
-      r.hup = peer_closed || ended.has_value();
-      r.err = broken;
-      break;
-    }
-    case SocketState::kFailed:
-      r.except = true;
-      r.wrnorm = r.hup = r.err = true;
-      break;
-    case SocketState::kOpen:
-    case SocketState::kBound:
-    case SocketState::kConnecting:
-      break;
-  }
-  return r;
+  return call.backend().readiness(h, s);
 }
 
 bool ready_for(const Readiness& r, std::size_t set) {
@@ -136,7 +86,6 @@ int WSAAPI select(int /*nfds: ignored, as on Windows*/, fd_set* readfds, fd_set*
   auto call = Call::winsock();
   if (!call) return SOCKET_ERROR;
   Host::State& h = call->host();
-  Network& net = call->net();
 
   // The sets are read in full before any is written: a program may pass one set twice.
   const std::array<fd_set*, 3> sets{readfds, writefds, exceptfds};
@@ -159,7 +108,7 @@ int WSAAPI select(int /*nfds: ignored, as on Windows*/, fd_set* readfds, fd_set*
   auto any_ready = [&] {
     for (std::size_t i = 0; i < wanted.size(); ++i) {
       for (SOCKET s : wanted[i]) {
-        const Readiness r = readiness(h, net, s);
+        const Readiness r = readiness(*call, s);
         if (r.gone || ready_for(r, i)) return true;  // a socket closed meanwhile ends the wait
       }
     }
@@ -179,7 +128,7 @@ int WSAAPI select(int /*nfds: ignored, as on Windows*/, fd_set* readfds, fd_set*
   std::map<SOCKET, Readiness> state;
   for (const auto& w : wanted) {
     for (SOCKET s : w)
-      state.try_emplace(s, readiness(h, net, s));
+      state.try_emplace(s, readiness(*call, s));
   }
   const auto in_read_set = [&](SOCKET s) {
     return std::find(wanted[0].begin(), wanted[0].end(), s) != wanted[0].end();
@@ -215,7 +164,6 @@ int WSAAPI WSAPoll(LPWSAPOLLFD fdArray, ULONG fds, INT timeout) {
   if (fds == 0) return fail(WSAEINVAL);
   if (fdArray == nullptr) return fail(WSAEFAULT);
   Host::State& h = call->host();
-  Network& net = call->net();
 
   // Entries that are not sockets get POLLNVAL and do not count in the result; when none is a
   // socket the call fails with WSAENOTSOCK (observed).
@@ -239,7 +187,7 @@ int WSAAPI WSAPoll(LPWSAPOLLFD fdArray, ULONG fds, INT timeout) {
   }
 
   auto revents_of = [&](ULONG i) -> SHORT {
-    const Readiness r = readiness(h, net, fdArray[i].fd);
+    const Readiness r = readiness(*call, fdArray[i].fd);
     if (r.gone) return POLLNVAL;  // closed while polling: counts (observed)
     const int asked = fdArray[i].events;
     int out = 0;

@@ -11,7 +11,9 @@
 #include <cstring>
 #include <iterator>
 
-#include "internal.h"
+#include "backend/backend.h"
+#include "core/host_state.h"
+#include "rules/keepalive.h"
 // The drop-in headers after internal.h, as a Windows program sees them.
 #include <mstcpip.h>
 #include <mswsock.h>
@@ -67,7 +69,7 @@ std::uint32_t clamp_u32(std::int64_t v) {
 // Re-runs the model endpoint with the socket's keep-alive settings (listeners too: accepted
 // sockets inherit them).
 int keepalive_changed(Target& t) {
-  apply_keepalive(t.host, t.sock);
+  t.call.backend().apply_keepalive(t.host, t.sock);
   return 0;
 }
 
@@ -81,7 +83,7 @@ int set_keepalive(Target& t, std::uint32_t on) {
   }
   // setsockopt page: WSAENETRESET when keep-alive timed the connection out, WSAENOTCONN when
   // it was reset.
-  if (const auto reason = close_reason(t.call.net(), t.sock)) {
+  if (const auto reason = t.call.backend().close_reason(t.sock)) {
     if (*reason == CloseReason::kKeepAliveTimeout) return WSAENETRESET;
     if (*reason == CloseReason::kResetByPeer) return WSAENOTCONN;
   }
@@ -333,12 +335,11 @@ void write_value(const Host::State& h, const Option& o, std::uint32_t value, cha
 }  // namespace
 
 int WSAAPI setsockopt(SOCKET s, int level, int optname, const char* optval, int optlen) {
-  auto call = Call::winsock();
+  auto call = Call::on_socket(s);
   if (!call) return SOCKET_ERROR;
-  Socket* sock = call->socket(s);
-  if (sock == nullptr) return SOCKET_ERROR;
+  Socket* sock = &call->sock();
   Host::State& h = call->host();
-  refresh_state(h, call->net(), *sock);
+  call->backend().refresh(h, *sock);
   const Option* opt = nullptr;
   if (const int e = find_option(h, *sock, level, optname, &opt); e != 0) return fail(e);
   if (opt->set == nullptr) return fail(WSAENOPROTOOPT);
@@ -350,12 +351,11 @@ int WSAAPI setsockopt(SOCKET s, int level, int optname, const char* optval, int 
 }
 
 int WSAAPI getsockopt(SOCKET s, int level, int optname, char* optval, int* optlen) {
-  auto call = Call::winsock();
+  auto call = Call::on_socket(s);
   if (!call) return SOCKET_ERROR;
-  Socket* sock = call->socket(s);
-  if (sock == nullptr) return SOCKET_ERROR;
+  Socket* sock = &call->sock();
   Host::State& h = call->host();
-  refresh_state(h, call->net(), *sock);
+  call->backend().refresh(h, *sock);
   const Option* opt = nullptr;
   if (const int e = find_option(h, *sock, level, optname, &opt); e != 0) return fail(e);
   if (optval == nullptr || optlen == nullptr) return fail(WSAEFAULT);

@@ -1,7 +1,8 @@
 // WSAStartup, WSACleanup and the per-thread last error.
 #include <cstring>
 
-#include "internal.h"
+#include "core/host_state.h"
+#include "core/sockets.h"
 // Drop-in headers last: they rename glibc's select/fd_set/timeval if those came first.
 #include <windows.h>
 #include <winsock2.h>
@@ -58,7 +59,7 @@ int WSAAPI WSACleanup(void) {
     // "Sockets open when WSACleanup is called are reset and automatically deallocated."
     // In handle order, so the trace of the resets never depends on the table's hash order.
     for (const SocketHandle s : h.sockets.sorted_handles())
-      destroy_socket(h, call->net(), s, true);
+      destroy_socket(h, s, true);
     h.version = 0;
     call->world().cv.notify_all();
   }

@@ -1,8 +1,8 @@
 // The names of Winsock error codes (errors.h), from the drop-in winsock2.h's own macros so the
 // numbers cannot drift from the header.
-#include "ws2sim/winsock/errors.h"
-
 #include <array>
+
+#include "ws2sim/winsock/errors.h"
 
 // The drop-in headers last, after every ws2sim and standard header.
 #include <winsock2.h>

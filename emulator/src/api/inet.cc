@@ -2,8 +2,8 @@
 // None of these needs WSAStartup on Windows, and none touches a host.
 #include <cstring>
 
-#include "inet_text.h"
-#include "internal.h"
+#include "core/host_state.h"
+#include "rules/inet_text.h"
 // The drop-in Windows headers (order-independent; after ours by convention).
 #include <winsock2.h>
 #include <ws2tcpip.h>

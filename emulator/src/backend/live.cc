@@ -1,16 +1,12 @@
-// The live backend: a live host's Winsock sockets are real Linux TCP sockets (Boost.Asio), and
-// its blocking calls wait for the kernel in real time.
+// The live backend (live.h): a live host's Winsock sockets are real Linux TCP sockets
+// (Boost.Asio), and its blocking calls wait for the kernel in real time.
 //
 // WALL-CLOCK ESCAPE HATCH. This file is the one place under emulator/ that reads the real clock
 // (std::chrono::steady_clock: SO_RCVTIMEO/SO_SNDTIMEO deadlines and the live log's timestamps).
 // scripts/wall-clock-allowlist.txt names it; nothing here touches the model or virtual time, and
 // a world without live hosts never reaches this code.
 //
-// The Winsock semantics stay the emulator's: the API files validate arguments and socket state
-// with the profile's rules and store option values exactly as for emulated sockets; this file only
-// carries the operations out on the kernel, translates keep-alive state (live_translate.cc) and
-// maps Linux errors back to the WSA errors the profile prescribes.
-#include "live_backend.h"
+#include "backend/live.h"
 
 #include <linux/sockios.h>
 #include <netinet/in.h>
@@ -27,6 +23,10 @@
 #include <cstring>
 #include <string>
 #include <thread>
+
+#include "core/sockets.h"
+#include "rules/connection_errors.h"
+#include "rules/keepalive.h"
 
 namespace ws2sim::winsock::detail {
 
@@ -70,7 +70,7 @@ Duration since_start(const LiveWorld& w) {
 }
 
 void log(const Host::State& h, const Socket& s, std::string what, std::string detail) {
-  LiveWorld& w = *h.world->state().live;
+  LiveWorld& w = h.world->state().live->shared_state();
   w.log.push_back(LiveRecord{since_start(w), h.name, s.handle, std::move(what), std::move(detail)});
 }
 
@@ -111,9 +111,10 @@ enum class Wait : std::uint8_t { kReady, kTimedOut, kClosed, kHorizon };
 // WSAEINTR there, as in virtual time.
 RealClock::time_point horizon_of(const World::State& w) {
   const Duration h = w.horizon - kEpoch;
-  const auto room = RealClock::time_point::max() - w.live->start;
+  const RealClock::time_point start = w.live->shared_state().start;
+  const auto room = RealClock::time_point::max() - start;
   if (h >= std::chrono::duration_cast<Duration>(room)) return RealClock::time_point::max();
-  return w.live->start + std::chrono::duration_cast<RealClock::duration>(h);
+  return start + std::chrono::duration_cast<RealClock::duration>(h);
 }
 
 // Waits in real time, with the world lock released, until the kernel reports `events` on the
@@ -197,7 +198,7 @@ int connection_failed(Call& call, Socket& s, int e, bool in_progress) {
 
 void mark_connected(const Host::State& h, Socket& s) {
   s.state = SocketState::kConnected;
-  s.connected_at = now(h.world->state());
+  s.connected_at = h.world->state().live->now();
   boost::system::error_code ec;
   const auto local = s.live->sock.local_endpoint(ec);
   if (!ec) s.local = from_endpoint(local);
@@ -206,27 +207,37 @@ void mark_connected(const Host::State& h, Socket& s) {
 }
 
 }  // namespace
+}  // namespace live
 
-int open(Call& call, Socket& s) {
+using namespace live;  // NOLINT(google-build-using-namespace): this file's own helpers
+
+LiveBackend::LiveBackend(World::State& world)
+    : world_(&world), live_(std::make_shared<LiveWorld>()) {}
+LiveBackend::~LiveBackend() = default;
+
+const std::vector<LiveRecord>& LiveBackend::records() const noexcept {
+  return live_->log;
+}
+
+int LiveBackend::open(Call& call, Socket& s) {
   Host::State& h = call.host();
   if (s.type != kWinsockSockStream) {
     log(h, s, "unsupported", "live mode has TCP sockets only");
     return kWsaEsocktnosupport;
   }
   if (s.family != AF_INET) return kWsaEafnosupport;
-  auto ls = std::make_shared<LiveSocket>(h.world->state().live);
+  auto ls = std::make_shared<LiveSocket>(live_);
   boost::system::error_code ec;
   ls->sock.open(tcp::v4(), ec);
   if (!ec) ls->sock.non_blocking(true, ec);  // blocking is done here, with the lock released
   if (ec) return windows_error(h, ec.value(), {});
   s.live = std::move(ls);
   log(h, s, "socket", "fd " + std::to_string(s.live->fd()));
-  live::apply_keepalive(h, s);  // keep-alive off, Windows' defaults ready on the Linux socket
+  apply_keepalive(h, s);  // keep-alive off, Windows' defaults ready on the Linux socket
   return 0;
 }
 
-int bind(Call& call, Socket& s, SocketAddress address) {
-  if (s.state != SocketState::kOpen || s.local) return fail(err::kEinval);
+int LiveBackend::bind(Call& call, Socket& s, SocketAddress address) {
   boost::system::error_code ec;
   // Windows lets a port whose old connections linger in TIME_WAIT be bound again; on Linux that
   // takes SO_REUSEADDR (which still refuses a second listener, as Windows does).
@@ -238,11 +249,7 @@ int bind(Call& call, Socket& s, SocketAddress address) {
   return 0;
 }
 
-int listen(Call& call, Socket& s, int backlog) {
-  if (s.state == SocketState::kConnected || s.state == SocketState::kConnecting)
-    return fail(10056);  // WSAEISCONN
-  if (s.state == SocketState::kListening) return 0;
-  if (s.state != SocketState::kBound) return fail(err::kEinval);
+int LiveBackend::listen(Call& call, Socket& s, int backlog) {
   LiveSocket& ls = *s.live;
   boost::system::error_code ec;
   ls.acceptor.assign(tcp::v4(), ls.sock.release(), ec);
@@ -258,10 +265,9 @@ int listen(Call& call, Socket& s, int backlog) {
   return 0;
 }
 
-SocketHandle accept(Call& call, SocketHandle listener, SocketAddress* peer) {
+SocketHandle LiveBackend::accept(Call& call, SocketHandle listener, SocketAddress* peer) {
   Host::State& h = call.host();
   Socket* s = &h.sockets.at(listener);
-  if (s->state != SocketState::kListening) return fail(err::kEinval), 0;
   std::shared_ptr<LiveSocket> ls = s->live;
   auto child = std::make_shared<LiveSocket>(ls->world);
   while (true) {
@@ -281,24 +287,16 @@ SocketHandle accept(Call& call, SocketHandle listener, SocketAddress* peer) {
   }
   boost::system::error_code ec;
   child->sock.non_blocking(true, ec);
-  // An accepted socket has the listening socket's properties (as in the emulated backend).
-  Socket accepted = *s;
-  accepted.handle = call.world().next_handle;
-  call.world().next_handle += 4;
+  // An accepted socket has the listening socket's properties (as in the simulated backend).
+  Socket& accepted = insert_accepted(call.world(), h, *s);
   accepted.live = std::move(child);
   accepted.peer = *peer;
-  accepted.pending_error = 0;
-  accepted.rx.clear();
-  accepted.blocked_calls = 0;
-  accepted.owns_port = false;
-  const SocketHandle handle = accepted.handle;
-  Socket& stored = h.sockets.insert(std::move(accepted));
-  mark_connected(h, stored);
-  live::apply_keepalive(h, stored);
-  return handle;
+  mark_connected(h, accepted);
+  apply_keepalive(h, accepted);
+  return accepted.handle;
 }
 
-int connect(Call& call, SocketHandle handle, SocketAddress remote) {
+int LiveBackend::connect(Call& call, SocketHandle handle, SocketAddress remote) {
   Host::State& h = call.host();
   Socket* s = &h.sockets.at(handle);
   std::shared_ptr<LiveSocket> ls = s->live;
@@ -334,7 +332,7 @@ int connect(Call& call, SocketHandle handle, SocketAddress remote) {
   return 0;
 }
 
-void refresh(const Host::State& host, Socket& s) {
+void LiveBackend::refresh(const Host::State& host, Socket& s) {
   if (s.state != SocketState::kConnecting || !s.live) return;
   pollfd p{s.live->fd(), POLLOUT, 0};
   if (::poll(&p, 1, 0) <= 0) return;
@@ -349,7 +347,7 @@ void refresh(const Host::State& host, Socket& s) {
   mark_connected(host, s);
 }
 
-int send(Call& call, SocketHandle handle, const char* buf, int len) {
+int LiveBackend::send(Call& call, SocketHandle handle, const char* buf, int len) {
   Host::State& h = call.host();
   Socket* s = &h.sockets.at(handle);
   std::shared_ptr<LiveSocket> ls = s->live;
@@ -374,7 +372,8 @@ int send(Call& call, SocketHandle handle, const char* buf, int len) {
   return static_cast<int>(sent);
 }
 
-int recv(Call& call, SocketHandle handle, char* buf, int len, bool peek, bool wait_all) {
+int LiveBackend::recv(Call& call, SocketHandle handle, char* buf, int len, bool peek,
+                      bool wait_all) {
   Host::State& h = call.host();
   Socket* s = &h.sockets.at(handle);
   std::shared_ptr<LiveSocket> ls = s->live;
@@ -406,9 +405,7 @@ int recv(Call& call, SocketHandle handle, char* buf, int len, bool peek, bool wa
   }
 }
 
-int shutdown(Call& call, Socket& s, bool send, bool receive) {
-  (void)call;
-  if (s.state != SocketState::kConnected) return fail(err::kEnotconn);
+int LiveBackend::shutdown(Call& /*call*/, Socket& s, bool send, bool receive) {
   boost::system::error_code ec;
   if (send && !s.send_shutdown) {
     s.send_shutdown = true;
@@ -418,7 +415,7 @@ int shutdown(Call& call, Socket& s, bool send, bool receive) {
   return 0;
 }
 
-std::optional<SocketAddress> local_address(Socket& s) {
+std::optional<SocketAddress> LiveBackend::local_address(Socket& s) {
   boost::system::error_code ec;
   const auto e =
       s.live->listening ? s.live->acceptor.local_endpoint(ec) : s.live->sock.local_endpoint(ec);
@@ -426,7 +423,7 @@ std::optional<SocketAddress> local_address(Socket& s) {
   return from_endpoint(e);
 }
 
-std::optional<SocketAddress> peer_address(Socket& s) {
+std::optional<SocketAddress> LiveBackend::peer_address(Socket& s) {
   if (s.live->listening) return std::nullopt;
   boost::system::error_code ec;
   const auto e = s.live->sock.remote_endpoint(ec);
@@ -434,17 +431,18 @@ std::optional<SocketAddress> peer_address(Socket& s) {
   return from_endpoint(e);
 }
 
-std::uint32_t bytes_readable(Socket& s) {
+std::uint32_t LiveBackend::bytes_readable(Socket& s) {
   int n = 0;
   if (::ioctl(s.live->fd(), FIONREAD, &n) != 0 || n < 0) return 0;
   return static_cast<std::uint32_t>(n);
 }
 
-TimePoint now(const World::State& w) {
-  return kEpoch + since_start(*w.live);
+TimePoint LiveBackend::now() const noexcept {
+  return kEpoch + since_start(*live_);
 }
 
-WaitResult wait(Call& call, Condition ready, std::optional<TimePoint> deadline) {
+WaitResult LiveBackend::wait(Call& call, Condition ready, std::optional<TimePoint> deadline,
+                             Socket* /*socket*/) {
   // Readiness here is several sockets' (select) or none (Sleep): checked every millisecond with
   // the lock released, so other threads' calls go on meanwhile.
   constexpr Duration kPollEvery = std::chrono::milliseconds(1);
@@ -462,30 +460,33 @@ WaitResult wait(Call& call, Condition ready, std::optional<TimePoint> deadline) 
   }
 }
 
-PollState poll_state(const Host::State& host, Socket& s) {
-  PollState out;
-  if (!s.live) return out;
+// What poll() says of the socket: a failed connect shows in exceptfds (and WSAPoll as
+// POLLWRNORM | POLLHUP | POLLERR), as in the simulated backend.
+Readiness LiveBackend::readiness(Host::State& host, Socket& s) {
+  Readiness r;
+  if (!s.live) return r;
   refresh(host, s);
   if (s.state == SocketState::kFailed) {
-    out.failed = out.hup = true;
-    return out;
+    r.except = true;
+    r.wrnorm = r.hup = r.err = true;
+    return r;
   }
-  if (s.state != SocketState::kConnected && s.state != SocketState::kListening) return out;
+  if (s.state != SocketState::kConnected && s.state != SocketState::kListening) return r;
   pollfd p{s.live->fd(), POLLIN | POLLOUT, 0};
-  if (::poll(&p, 1, 0) < 0) return out;
+  if (::poll(&p, 1, 0) < 0) return r;
   const bool err = (p.revents & POLLERR) != 0 || s.live->ended.has_value();
-  out.hup = (p.revents & (POLLHUP | POLLRDHUP)) != 0 || err;
-  out.readable = (p.revents & POLLIN) != 0 || out.hup;
-  out.writable = s.state == SocketState::kConnected && (p.revents & POLLOUT) != 0 && !err;
-  out.failed = err;
-  return out;
+  r.hup = (p.revents & (POLLHUP | POLLRDHUP)) != 0 || err;
+  r.readable = r.rdnorm = (p.revents & POLLIN) != 0 || r.hup;
+  r.writable = r.wrnorm = s.state == SocketState::kConnected && (p.revents & POLLOUT) != 0 && !err;
+  r.err = err;
+  return r;
 }
 
-std::optional<CloseReason> close_reason(const Socket& s) {
+std::optional<CloseReason> LiveBackend::close_reason(const Socket& s) {
   return s.live ? s.live->ended : std::nullopt;
 }
 
-void apply_keepalive(Host::State& host, Socket& s) {
+void LiveBackend::apply_keepalive(Host::State& host, Socket& s) {
   if (!s.live) return;
   const LinuxKeepAliveTranslation t = translate_keepalive(effective_keepalive(host, s));
   // Nothing new to tell Linux or the log (a change on the Windows side that Linux cannot express,
@@ -523,7 +524,7 @@ void apply_keepalive(Host::State& host, Socket& s) {
   }
 }
 
-void close(Host::State& host, Socket& s, bool abortive) {
+void LiveBackend::close(Host::State& host, Socket& s, bool abortive) {
   if (!s.live) return;
   LiveSocket& ls = *s.live;
   ls.closed = true;
@@ -540,41 +541,4 @@ void close(Host::State& host, Socket& s, bool abortive) {
   log(host, s, "closed", abortive ? "abortive (RST)" : "graceful");
 }
 
-}  // namespace live
 }  // namespace ws2sim::winsock::detail
-
-namespace ws2sim::winsock {
-
-bool Host::live() const noexcept {
-  return state_->live;
-}
-
-Result<std::reference_wrapper<Host>> World::add_live_host(std::string name,
-                                                          std::string_view profile) {
-  // The model still lists the host (names and ids stay unique across both backends) under a
-  // placeholder loopback address no other host of the world has; its real addresses are this
-  // machine's.
-  std::string placeholder;
-  for (std::uint32_t i = 1; i < 255 && placeholder.empty(); ++i) {
-    const std::string candidate = "127.255.255." + std::to_string(i);
-    const Ipv4Address a = *Ipv4Address::parse(candidate);
-    const auto all = hosts();
-    if (std::none_of(all.begin(), all.end(), [&](const Host* h) { return h->address() == a; }))
-      placeholder = candidate;
-  }
-  if (placeholder.empty()) return invalid_argument("no free placeholder address for a live host");
-  Result<std::reference_wrapper<Host>> added = add_host(std::move(name), profile, placeholder);
-  if (!added.ok()) return added;
-  std::lock_guard lock(state_->mu);
-  if (!state_->live) state_->live = std::make_shared<detail::LiveWorld>();
-  added->get().state().live = true;
-  return added;
-}
-
-std::vector<LiveRecord> World::live_log() const {
-  std::lock_guard lock(state_->mu);
-  if (!state_->live) return {};
-  return state_->live->log;
-}
-
-}  // namespace ws2sim::winsock

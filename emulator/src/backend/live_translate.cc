@@ -1,10 +1,12 @@
 // Live mode's pure translation layer (no sockets, no clock): Windows keep-alive state -> Linux
 // socket options plus clamp records, and Linux errno -> the WSA error the profile prescribes.
-// The effective Windows values come from keepalive.cc, the same code the emulated backend uses;
-// the error rule from sockets.cc's connection_error.
+// The effective Windows values come from rules/keepalive.cc, the same code the simulated backend
+// uses; the error rule from rules/connection_errors.cc.
 #include <cerrno>
 
-#include "live_backend.h"
+#include "backend/live.h"
+#include "rules/connection_errors.h"
+#include "rules/keepalive.h"
 
 namespace ws2sim::winsock {
 namespace {
@@ -106,8 +108,8 @@ namespace detail::live {
 
 int windows_error(const Host::State& h, int linux_errno, const LinuxErrorContext& ctx) {
   namespace e = detail::err;
-  // Connection-ending errors take the emulated backend's rule (sockets.cc), so the profile's
-  // choices apply: WSAENETRESET in progress, Profile::after_drop afterwards.
+  // Connection-ending errors take the simulated backend's rule (rules/connection_errors.cc), so the
+  // profile's choices apply: WSAENETRESET in progress, Profile::after_drop afterwards.
   if (const auto reason = linux_close_reason(linux_errno, ctx))
     return connection_error(h, *reason, ctx.in_progress);
   switch (linux_errno) {

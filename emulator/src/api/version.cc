@@ -16,7 +16,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "internal.h"
+#include "core/host_state.h"
 // Drop-in headers last: they rename glibc's select/fd_set/timeval if those came first.
 #include <windows.h>
 #include <winsock2.h>

@@ -1,0 +1,273 @@
+// The socket lifecycle: socket, WSASocket, closesocket, bind, listen, accept, connect, send,
+// recv, shutdown, getsockname, getpeername, ioctlsocket.
+//
+// Each function checks its arguments and the socket's Winsock state in Windows' order, then
+// hands the operation to the host's backend (backend/backend.h), which carries it out on the
+// model or on a real socket.
+#include <algorithm>
+#include <cstring>
+
+#include "backend/backend.h"
+#include "core/host_state.h"
+#include "core/sockets.h"
+// The drop-in Windows headers (order-independent; after ours by convention).
+#include <winsock2.h>
+#include <ws2tcpip.h>
+
+using namespace ws2sim;
+using namespace ws2sim::winsock;
+using namespace ws2sim::winsock::detail;
+
+namespace {
+
+constexpr int kMaxBacklog = 200;
+
+sockaddr_in to_sockaddr(const SocketAddress& a) {
+  sockaddr_in out{};
+  out.sin_family = AF_INET;
+  out.sin_port = htons(a.port);
+  out.sin_addr.s_addr = htonl(a.address.value);
+  return out;
+}
+
+// Writes `a` to a caller's sockaddr buffer; WSAEFAULT when it is too small.
+int write_address(const SocketAddress& a, sockaddr* name, int* namelen) {
+  if (name == nullptr || namelen == nullptr || *namelen < static_cast<int>(sizeof(sockaddr_in))) {
+    return fail(WSAEFAULT);
+  }
+  const sockaddr_in sin = to_sockaddr(a);
+  std::memcpy(name, &sin, sizeof sin);
+  *namelen = sizeof sin;
+  return 0;
+}
+
+// Reads an IPv4 destination or bind address. 0 or a WSA error.
+int read_address(const Socket& s, const sockaddr* name, int namelen, SocketAddress* out) {
+  if (name == nullptr || namelen < static_cast<int>(sizeof(sockaddr_in))) return WSAEFAULT;
+  sockaddr_in sin;
+  std::memcpy(&sin, name, sizeof sin);
+  if (s.family != AF_INET || sin.sin_family != AF_INET) return WSAEAFNOSUPPORT;
+  *out = SocketAddress{Ipv4Address{ntohl(sin.sin_addr.s_addr)}, ntohs(sin.sin_port)};
+  return 0;
+}
+
+SOCKET create(Call& call, int af, int type, int protocol, bool overlapped) {
+  if (af != AF_INET && af != AF_INET6) return fail(WSAEAFNOSUPPORT), INVALID_SOCKET;
+  if (type == SOCK_STREAM) {
+    if (protocol != 0 && protocol != IPPROTO_TCP) {
+      return fail(protocol == IPPROTO_UDP ? WSAEPROTOTYPE : WSAEPROTONOSUPPORT), INVALID_SOCKET;
+    }
+    protocol = IPPROTO_TCP;
+  } else if (type == SOCK_DGRAM) {
+    if (protocol != 0 && protocol != IPPROTO_UDP) {
+      return fail(protocol == IPPROTO_TCP ? WSAEPROTOTYPE : WSAEPROTONOSUPPORT), INVALID_SOCKET;
+    }
+    protocol = IPPROTO_UDP;
+  } else {
+    return fail(WSAESOCKTNOSUPPORT), INVALID_SOCKET;
+  }
+  // socket() page: WSAEMFILE, "no more socket descriptors are available".
+  if (call.host().sockets.size() >= call.host().socket_limit)
+    return fail(WSAEMFILE), INVALID_SOCKET;
+  Socket s;
+  s.handle = new_handle(call.world());
+  s.family = af;
+  s.type = type;
+  s.protocol = protocol;
+  s.overlapped = overlapped;
+  const SocketHandle handle = s.handle;
+  Socket& stored = call.host().sockets.insert(std::move(s));
+  if (const int e = call.backend().open(call, stored); e != 0) {
+    call.host().sockets.erase(handle);
+    return fail(e), INVALID_SOCKET;
+  }
+  return handle;
+}
+
+// WSASocketA/W: the protocol info, if given, overrides the three numbers.
+template <typename Info>
+SOCKET create_from(Call& call, int af, int type, int protocol, const Info* info, GROUP g,
+                   DWORD flags) {
+  if (g != 0) return fail(WSAEINVAL), INVALID_SOCKET;  // socket groups are reserved
+  if (info != nullptr) {
+    af = info->iAddressFamily;
+    type = info->iSocketType;
+    protocol = info->iProtocol;
+  }
+  return create(call, af, type, protocol, (flags & WSA_FLAG_OVERLAPPED) != 0);
+}
+
+}  // namespace
+
+SOCKET WSAAPI socket(int af, int type, int protocol) {
+  auto call = Call::winsock();
+  if (!call) return INVALID_SOCKET;
+  return create(*call, af, type, protocol, /*overlapped=*/true);
+}
+
+SOCKET WSAAPI WSASocketW(int af, int type, int protocol, LPWSAPROTOCOL_INFOW lpProtocolInfo,
+                         GROUP g, DWORD dwFlags) {
+  auto call = Call::winsock();
+  if (!call) return INVALID_SOCKET;
+  return create_from(*call, af, type, protocol, lpProtocolInfo, g, dwFlags);
+}
+
+SOCKET WSAAPI WSASocketA(int af, int type, int protocol, LPWSAPROTOCOL_INFOA lpProtocolInfo,
+                         GROUP g, DWORD dwFlags) {
+  auto call = Call::winsock();
+  if (!call) return INVALID_SOCKET;
+  return create_from(*call, af, type, protocol, lpProtocolInfo, g, dwFlags);
+}
+
+int WSAAPI closesocket(SOCKET s) {
+  auto call = Call::on_socket(s);
+  if (!call) return SOCKET_ERROR;
+  const Socket& sock = call->sock();
+  // SO_LINGER on with a zero timeout closes abortively (RST); otherwise gracefully.
+  const bool abortive = sock.linger_onoff != 0 && sock.linger_seconds == 0;
+  destroy_socket(call->host(), s, abortive);
+  call->world().cv.notify_all();  // calls blocked on it elsewhere end with WSAEINTR
+  return 0;
+}
+
+int WSAAPI bind(SOCKET s, const struct sockaddr* name, int namelen) {
+  auto call = Call::on_socket(s);
+  if (!call) return SOCKET_ERROR;
+  Socket& sock = call->sock();
+  SocketAddress a;
+  if (const int e = read_address(sock, name, namelen, &a); e != 0) return fail(e);
+  if (sock.state != SocketState::kOpen || sock.local) return fail(WSAEINVAL);  // bound already
+  return call->backend().bind(*call, sock, a);
+}
+
+int WSAAPI listen(SOCKET s, int backlog) {
+  auto call = Call::on_socket(s);
+  if (!call) return SOCKET_ERROR;
+  Socket& sock = call->sock();
+  call->backend().refresh(call->host(), sock);
+  if (sock.type != SOCK_STREAM) return fail(WSAEOPNOTSUPP);
+  if (sock.state == SocketState::kConnected || sock.state == SocketState::kConnecting) {
+    return fail(WSAEISCONN);
+  }
+  if (sock.state == SocketState::kListening) return 0;  // a second listen() only adjusts backlog
+  if (sock.state != SocketState::kBound) return fail(WSAEINVAL);  // bind() first
+  // Windows itself bounds the backlog (SOMAXCONN means "a reasonable maximum").
+  return call->backend().listen(*call, sock, std::clamp(backlog, 1, kMaxBacklog));
+}
+
+SOCKET WSAAPI accept(SOCKET s, struct sockaddr* addr, int* addrlen) {
+  auto call = Call::on_socket(s);
+  if (!call) return INVALID_SOCKET;
+  const Socket& sock = call->sock();
+  if (sock.state != SocketState::kListening) return fail(WSAEINVAL), INVALID_SOCKET;
+  if (addr != nullptr && (addrlen == nullptr || *addrlen < static_cast<int>(sizeof(sockaddr_in)))) {
+    return fail(WSAEFAULT), INVALID_SOCKET;
+  }
+  SocketAddress peer;
+  const SocketHandle accepted = call->backend().accept(*call, s, &peer);
+  if (accepted == 0) return INVALID_SOCKET;
+  if (addr != nullptr && write_address(peer, addr, addrlen) != 0) {
+    return INVALID_SOCKET;  // unreachable: the length was checked above
+  }
+  return accepted;
+}
+
+int WSAAPI connect(SOCKET s, const struct sockaddr* name, int namelen) {
+  auto call = Call::on_socket(s);
+  if (!call) return SOCKET_ERROR;
+  Socket& sock = call->sock();
+  call->backend().refresh(call->host(), sock);
+  switch (sock.state) {
+    case SocketState::kListening:
+      return fail(WSAEINVAL);
+    case SocketState::kConnected:
+      return fail(WSAEISCONN);
+    case SocketState::kConnecting:
+      return fail(WSAEALREADY);
+    default:
+      break;
+  }
+  SocketAddress remote;
+  if (const int e = read_address(sock, name, namelen, &remote); e != 0) return fail(e);
+  if (remote.address.value == 0 || remote.port == 0) return fail(WSAEADDRNOTAVAIL);
+  if (sock.type == SOCK_DGRAM) {  // a datagram "connect" only sets the default destination
+    sock.peer = remote;
+    return 0;
+  }
+  return call->backend().connect(*call, s, remote);
+}
+
+int WSAAPI send(SOCKET s, const char* buf, int len, int flags) {
+  auto call = Call::on_socket(s);
+  if (!call) return SOCKET_ERROR;
+  Socket& sock = call->sock();
+  call->backend().refresh(call->host(), sock);
+  if (len < 0) return fail(WSAEINVAL);
+  if (buf == nullptr && len > 0) return fail(WSAEFAULT);
+  if ((flags & ~MSG_DONTROUTE) != 0) return fail(WSAEOPNOTSUPP);
+  if (sock.type == SOCK_DGRAM) {
+    return sock.peer ? len : fail(WSAENOTCONN);  // datagrams are not modelled: sent into the void
+  }
+  if (sock.state != SocketState::kConnected) return fail(WSAENOTCONN);
+  if (sock.send_shutdown) return fail(WSAESHUTDOWN);
+  return call->backend().send(*call, s, buf, len);
+}
+
+int WSAAPI recv(SOCKET s, char* buf, int len, int flags) {
+  auto call = Call::on_socket(s);
+  if (!call) return SOCKET_ERROR;
+  Socket& sock = call->sock();
+  call->backend().refresh(call->host(), sock);
+  if (len < 0) return fail(WSAEINVAL);
+  if (buf == nullptr && len > 0) return fail(WSAEFAULT);
+  if ((flags & ~(MSG_PEEK | MSG_WAITALL)) != 0) return fail(WSAEOPNOTSUPP);
+  if (sock.type == SOCK_DGRAM) return sock.nonblocking ? fail(WSAEWOULDBLOCK) : fail(WSAENOTCONN);
+  if (sock.state != SocketState::kConnected) return fail(WSAENOTCONN);
+  if (sock.recv_shutdown) return fail(WSAESHUTDOWN);
+  return call->backend().recv(*call, s, buf, len, (flags & MSG_PEEK) != 0,
+                              (flags & MSG_WAITALL) != 0);
+}
+
+int WSAAPI shutdown(SOCKET s, int how) {
+  auto call = Call::on_socket(s);
+  if (!call) return SOCKET_ERROR;
+  Socket& sock = call->sock();
+  call->backend().refresh(call->host(), sock);
+  if (how != SD_RECEIVE && how != SD_SEND && how != SD_BOTH) return fail(WSAEINVAL);
+  if (sock.state != SocketState::kConnected) return fail(WSAENOTCONN);
+  return call->backend().shutdown(*call, sock, how != SD_RECEIVE, how != SD_SEND);
+}
+
+int WSAAPI getsockname(SOCKET s, struct sockaddr* name, int* namelen) {
+  auto call = Call::on_socket(s);
+  if (!call) return SOCKET_ERROR;
+  Socket& sock = call->sock();
+  call->backend().refresh(call->host(), sock);
+  if (!sock.local) return fail(WSAEINVAL);  // not bound yet
+  return write_address(call->backend().local_address(sock).value_or(*sock.local), name, namelen);
+}
+
+int WSAAPI getpeername(SOCKET s, struct sockaddr* name, int* namelen) {
+  auto call = Call::on_socket(s);
+  if (!call) return SOCKET_ERROR;
+  Socket& sock = call->sock();
+  call->backend().refresh(call->host(), sock);
+  if (sock.state != SocketState::kConnected || !sock.peer) return fail(WSAENOTCONN);
+  return write_address(call->backend().peer_address(sock).value_or(*sock.peer), name, namelen);
+}
+
+int WSAAPI ioctlsocket(SOCKET s, LONG cmd, u_long* argp) {
+  auto call = Call::on_socket(s);
+  if (!call) return SOCKET_ERROR;
+  Socket& sock = call->sock();
+  if (argp == nullptr) return fail(WSAEFAULT);
+  if (cmd == FIONBIO) {
+    sock.nonblocking = *argp != 0;
+    return 0;
+  }
+  if (cmd == FIONREAD) {
+    *argp = call->backend().bytes_readable(sock);
+    return 0;
+  }
+  return fail(WSAEINVAL);
+}

@@ -1,0 +1,244 @@
+// World: the test-control API of one emulated world (hosts, time, links, faults, live hosts).
+#include <algorithm>
+
+#include "backend/live.h"
+#include "backend/simulated.h"
+#include "core/host_state.h"
+#include "core/sockets.h"
+
+namespace ws2sim::winsock {
+
+World::State::State(std::uint64_t seed)
+    : model(seed),
+      simulated(std::make_unique<detail::SimulatedBackend>(*this)),
+      clock(simulated.get()) {}
+World::State::~State() = default;
+
+// ---- World -----------------------------------------------------------------------------------
+
+World::World(std::uint64_t seed) : state_(std::make_unique<State>(seed)) {}
+World::~World() = default;
+
+Result<std::reference_wrapper<Host>> World::add_host(std::string name, std::string_view profile,
+                                                     std::string_view address) {
+  const Profile* p = find_profile(profile);
+  if (p == nullptr) {
+    std::string known;
+    for (const Profile& q : all_profiles())
+      known += (known.empty() ? "" : ", ") + std::string(q.name);
+    return invalid_argument("unknown profile '" + std::string(profile) + "'; known: " + known);
+  }
+  const std::optional<Ipv4Address> addr = Ipv4Address::parse(address);
+  if (!addr) return invalid_argument("'" + std::string(address) + "' is not an IPv4 address");
+  std::lock_guard lock(state_->mu);
+  Result<HostId> id = state_->model.network().add_host(name, *addr);
+  if (!id.ok()) return id.error();
+  auto s = std::make_unique<Host::State>();
+  s->world = this;
+  s->id = *id;
+  s->name = std::move(name);
+  s->profile = p;
+  s->address = *addr;
+  s->backend = state_->simulated.get();
+  state_->hosts.push_back(std::make_unique<Host>(std::move(s)));
+  return std::ref(*state_->hosts.back());
+}
+
+Host* World::find_host(std::string_view name) const {
+  std::lock_guard lock(state_->mu);
+  for (const auto& h : state_->hosts) {
+    if (h->name() == name) return h.get();
+  }
+  return nullptr;
+}
+
+std::vector<Host*> World::hosts() const {
+  std::lock_guard lock(state_->mu);
+  std::vector<Host*> out;
+  for (const auto& h : state_->hosts)
+    out.push_back(h.get());
+  return out;
+}
+
+TimePoint World::now() const {
+  std::lock_guard lock(state_->mu);
+  return state_->clock->now();  // virtual time, or real time in a world with live hosts
+}
+
+Status World::run_for(Duration d) {
+  std::lock_guard lock(state_->mu);
+  Status s = state_->model.run_for(d);
+  state_->cv.notify_all();
+  return s;
+}
+
+Status World::run_until(TimePoint t) {
+  std::lock_guard lock(state_->mu);
+  Status s = state_->model.run_until(t);
+  state_->cv.notify_all();
+  return s;
+}
+
+void World::set_horizon(TimePoint t) {
+  std::lock_guard lock(state_->mu);
+  state_->horizon = t;
+}
+
+TimePoint World::horizon() const {
+  std::lock_guard lock(state_->mu);
+  return state_->horizon;
+}
+
+namespace {
+
+// A restarted machine's programs are gone: no sockets, no events, no WSAStartup.
+void forget_programs(Host::State& h) {
+  h.sockets.clear();
+  h.bound_ports.clear();
+  h.events.clear();
+  h.startup_count = 0;
+  h.version = 0;
+}
+
+Status apply_fault(World::State& w, const Fault& fault) {
+  Status s = std::visit(
+      [&](const auto& f) -> Status {
+        using F = std::decay_t<decltype(f)>;
+        Network& net = w.model.network();
+        if constexpr (std::is_same_v<F, CrashHost>) return net.crash(f.host);
+        if constexpr (std::is_same_v<F, RestartHost>) return net.restart(f.host);
+        if constexpr (std::is_same_v<F, RebootHost>) return net.reboot(f.host);
+        if constexpr (std::is_same_v<F, PartitionHosts>)
+          return net.partition(f.a, f.b, f.both_ways);
+        if constexpr (std::is_same_v<F, HealHosts>) return net.heal(f.a, f.b, f.both_ways);
+      },
+      fault);
+  if (!s.ok()) return s;
+  ++w.changes;  // blocked calls re-check their conditions (drive())
+  std::optional<HostId> restarted;
+  if (const auto* r = std::get_if<RestartHost>(&fault)) restarted = r->host;
+  if (const auto* r = std::get_if<RebootHost>(&fault)) restarted = r->host;
+  for (auto& h : w.hosts) {
+    if (restarted && h->id() == *restarted) forget_programs(h->state());
+  }
+  w.cv.notify_all();
+  return {};
+}
+
+}  // namespace
+
+Status World::set_link(Host& a, Host& b, const PathConfig& path) {
+  std::lock_guard lock(state_->mu);
+  return state_->model.network().set_link(a.id(), b.id(), path);
+}
+
+Status World::crash(Host& h) {
+  std::lock_guard lock(state_->mu);
+  return apply_fault(*state_, CrashHost{h.id()});
+}
+
+Status World::restart(Host& h) {
+  std::lock_guard lock(state_->mu);
+  return apply_fault(*state_, RestartHost{h.id()});
+}
+
+Status World::reboot(Host& h) {
+  std::lock_guard lock(state_->mu);
+  return apply_fault(*state_, RebootHost{h.id()});
+}
+
+Status World::partition(Host& a, Host& b, bool both_ways) {
+  std::lock_guard lock(state_->mu);
+  return apply_fault(*state_, PartitionHosts{a.id(), b.id(), both_ways});
+}
+
+Status World::heal(Host& a, Host& b, bool both_ways) {
+  std::lock_guard lock(state_->mu);
+  return apply_fault(*state_, HealHosts{a.id(), b.id(), both_ways});
+}
+
+Status World::add_nat(Host& a, Host& b, const NatConfig& config) {
+  std::lock_guard lock(state_->mu);
+  return state_->model.network().add_nat(a.id(), b.id(), config);
+}
+
+Status World::schedule(TimePoint at, const Fault& fault) {
+  std::lock_guard lock(state_->mu);
+  const auto check = [&](HostId h) -> Status {
+    if (h.value >= state_->hosts.size())
+      return not_found("no such host: #" + std::to_string(h.value));
+    return {};
+  };
+  Status hosts_ok = std::visit(
+      [&](const auto& f) -> Status {
+        using F = std::decay_t<decltype(f)>;
+        if constexpr (std::is_same_v<F, PartitionHosts> || std::is_same_v<F, HealHosts>) {
+          if (Status s = check(f.a); !s.ok()) return s;
+          return check(f.b);
+        } else {
+          return check(f.host);
+        }
+      },
+      fault);
+  if (!hosts_ok.ok()) return hosts_ok;
+  // Scheduled events run with the world lock held (by run_for or a blocked call's driver).
+  auto id = state_->model.scheduler().schedule_at(
+      at, [w = state_.get(), fault] { (void)apply_fault(*w, fault); });
+  return id.status();
+}
+
+std::size_t World::blocked_threads() const {
+  std::lock_guard lock(state_->mu);
+  return state_->waiters.size();
+}
+
+void World::wait_until_blocked(std::size_t n) const {
+  std::unique_lock lock(state_->mu);
+  state_->cv.wait(lock, [&] { return state_->waiters.size() >= n; });
+}
+
+const Trace& World::trace() const {
+  return state_->model.trace();
+}
+ws2sim::World& World::model() noexcept {
+  return state_->model;
+}
+
+// ---- Live hosts (backend/live.h) -------------------------------------------------------------
+
+bool Host::live() const noexcept {
+  return state_->backend == state_->world->state().live.get();
+}
+
+Result<std::reference_wrapper<Host>> World::add_live_host(std::string name,
+                                                          std::string_view profile) {
+  // The model still lists the host (names and ids stay unique across both backends) under a
+  // placeholder loopback address no other host of the world has; its real addresses are this
+  // machine's.
+  std::string placeholder;
+  for (std::uint32_t i = 1; i < 255 && placeholder.empty(); ++i) {
+    const std::string candidate = "127.255.255." + std::to_string(i);
+    const Ipv4Address a = *Ipv4Address::parse(candidate);
+    const auto all = hosts();
+    if (std::none_of(all.begin(), all.end(), [&](const Host* h) { return h->address() == a; }))
+      placeholder = candidate;
+  }
+  if (placeholder.empty()) return invalid_argument("no free placeholder address for a live host");
+  Result<std::reference_wrapper<Host>> added = add_host(std::move(name), profile, placeholder);
+  if (!added.ok()) return added;
+  std::lock_guard lock(state_->mu);
+  if (!state_->live) {
+    state_->live = std::make_unique<detail::LiveBackend>(*state_);
+    state_->clock = state_->live.get();  // the whole world now runs on real time (live.h)
+  }
+  added->get().state().backend = state_->live.get();
+  return added;
+}
+
+std::vector<LiveRecord> World::live_log() const {
+  std::lock_guard lock(state_->mu);
+  if (!state_->live) return {};
+  return state_->live->records();
+}
+
+}  // namespace ws2sim::winsock

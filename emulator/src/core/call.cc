@@ -1,0 +1,74 @@
+// The call prologue (call.h): generic checks in Windows' order, the socket lookup, and the
+// clock and waits handed to the host's backend.
+#include "core/call.h"
+
+#include "backend/backend.h"
+#include "core/host_state.h"
+
+namespace ws2sim::winsock::detail {
+
+Call::Call(Host::State& h, World::State& w) : host_(&h), world_(&w), lock_(w.mu) {}
+
+std::optional<Call> Call::winsock() {
+  ThreadState& ts = thread_state();
+  if (ts.scopes.empty()) {
+    fail(err::kNotInitialised);  // no host bound: as if WSAStartup never ran on this "machine"
+    return std::nullopt;
+  }
+  Host::State& h = ts.scopes.back()->state();
+  Call call{h, h.world->state()};
+  if (h.startup_count == 0) {
+    fail(err::kNotInitialised);
+    return std::nullopt;
+  }
+  if (h.switches.network_down) {
+    fail(err::kEnetdown);
+    return std::nullopt;
+  }
+  if (ts.in_hook) {  // a Winsock 1.1 blocking call is in progress on this thread
+    fail(err::kEinprogress);
+    return std::nullopt;
+  }
+  return call;
+}
+
+std::optional<Call> Call::on_socket(SocketHandle s) {
+  std::optional<Call> call = winsock();
+  if (!call) return std::nullopt;
+  call->socket_ = call->socket(s);
+  if (call->socket_ == nullptr) return std::nullopt;
+  return call;
+}
+
+std::optional<Call> Call::host_only(int error_without_host) {
+  ThreadState& ts = thread_state();
+  if (ts.scopes.empty()) {
+    ts.last_error = error_without_host;
+    return std::nullopt;
+  }
+  Host::State& h = ts.scopes.back()->state();
+  return Call{h, h.world->state()};
+}
+
+Backend& Call::backend() const noexcept {
+  return *host_->backend;
+}
+
+Socket* Call::socket(SocketHandle s) const {
+  Socket* const found = host_->sockets.find(s);
+  if (found == nullptr) {
+    fail(err::kEnotsock);
+    return nullptr;
+  }
+  return found;
+}
+
+TimePoint Call::now() const noexcept {
+  return world_->clock->now();
+}
+
+WaitResult Call::wait(Condition ready, std::optional<TimePoint> deadline, Socket* socket) {
+  return host_->backend->wait(*this, ready, deadline, socket);
+}
+
+}  // namespace ws2sim::winsock::detail

@@ -1,0 +1,93 @@
+// Call — the prologue every emulated Winsock function starts with, and what the function then
+// works with: its host, its world (locked), its backend, the clock and blocking waits.
+// Not a public header.
+//
+//   int WSAAPI listen(SOCKET s, int backlog) {
+//     auto call = Call::on_socket(s);   // generic checks in Windows' order, then the socket
+//     if (!call) return SOCKET_ERROR;   // the last error is set
+//     Socket& sock = call->sock();
+//     ...
+//     return call->backend().listen(*call, sock, backlog);
+//   }
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <type_traits>
+
+#include "core/socket.h"
+#include "core/thread_state.h"
+#include "ws2sim/model/network.h"
+#include "ws2sim/winsock/world.h"
+
+namespace ws2sim::winsock::detail {
+
+class Backend;
+
+/// Condition — what a blocked call waits for: a non-owning reference to a `bool()` callable,
+/// usually a lambda in the blocked call's own frame, which outlives the wait. Unlike
+/// std::function it never allocates (a blocking call builds one per call).
+class Condition {
+ public:
+  template <typename F>
+  requires(!std::is_same_v<std::remove_cvref_t<F>, Condition> &&
+           std::is_invocable_r_v<bool, const F&>) Condition(const F& f)
+  noexcept  // NOLINT(google-explicit-constructor): used like a lambda
+      : object_(&f), call_([](const void* o) { return (*static_cast<const F*>(o))(); }) {}
+  bool operator()() const { return call_(object_); }
+
+ private:
+  const void* object_;
+  bool (*call_)(const void*);
+};
+
+/// WaitResult — why a blocking wait ended.
+enum class WaitResult : std::uint8_t {
+  kReady,      // the condition holds
+  kTimedOut,   // the deadline passed
+  kCancelled,  // WSACancelBlockingCall
+  kHorizon,    // nothing could ever make it ready before the world's horizon
+};
+
+/// Call — one emulated call in progress: holds the world lock from the prologue to its return.
+class Call {
+ public:
+  /// Call::winsock — the prologue of a Winsock call: binds to the thread's host, takes the world
+  /// lock and runs the checks every Winsock function shares (docs/behaviour.md §4 "Generic
+  /// errors"), in Windows' order: WSANOTINITIALISED, WSAENETDOWN, WSAEINPROGRESS. nullopt (with
+  /// the last error set) when one fails.
+  static std::optional<Call> winsock();
+  /// Call::on_socket — winsock(), then the socket `s` of this host (WSAENOTSOCK if none).
+  static std::optional<Call> on_socket(SocketHandle s);
+  /// Call::host_only — calls that only need a host (version queries, events, SleepEx): no
+  /// startup check. Without a host, sets the last error to `error_without_host`.
+  static std::optional<Call> host_only(int error_without_host);
+
+  Host::State& host() const noexcept { return *host_; }
+  World::State& world() const noexcept { return *world_; }
+  /// The backend that carries out this host's socket operations and waits.
+  Backend& backend() const noexcept;
+  /// The socket on_socket() found. Blocking waits may close it: look it up again after one.
+  Socket& sock() const noexcept { return *socket_; }
+  /// The world's clock: virtual time, or real time in a world with live hosts (live.h).
+  TimePoint now() const noexcept;
+
+  /// The socket for `s` on this host, or nullptr with WSAENOTSOCK set.
+  Socket* socket(SocketHandle s) const;
+
+  /// Blocks until `ready()` holds, `deadline` passes, or the call is cancelled, in the backend's
+  /// time. `socket`, if given, counts this call as in progress on it.
+  WaitResult wait(Condition ready, std::optional<TimePoint> deadline, Socket* socket = nullptr);
+
+  std::unique_lock<std::mutex>& lock() noexcept { return lock_; }
+
+ private:
+  Call(Host::State& h, World::State& w);
+  Host::State* host_;
+  World::State* world_;
+  Socket* socket_ = nullptr;
+  std::unique_lock<std::mutex> lock_;
+};
+
+}  // namespace ws2sim::winsock::detail

@@ -1,0 +1,77 @@
+// Socket — one emulated Winsock socket: what the program set on it and where its connection is.
+// Not a public header. The API files (api/) read and write these fields; a backend (backend/)
+// keeps its own part behind `endpoint`/`rx` (simulated) or `live` (real Linux socket).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include "core/socket_table.h"
+#include "ws2sim/model/address.h"
+#include "ws2sim/model/fifo.h"
+#include "ws2sim/model/network.h"
+#include "ws2sim/model/time.h"
+
+namespace ws2sim::winsock::detail {
+
+/// SocketState — where a socket is in its life, as the Winsock functions see it.
+enum class SocketState : std::uint8_t {
+  kOpen,        // created, unbound
+  kBound,       // bind() done
+  kListening,   // listen() done
+  kConnecting,  // connect() started, not finished
+  kConnected,   // the connection was established at least once
+  kFailed,      // connect() failed (refused, timed out)
+};
+
+struct LiveSocket;  // backend/live.cc: the real Linux socket of a live host's socket
+
+/// Socket — one emulated socket.
+struct Socket {
+  SocketHandle handle = 0;
+  int family = 0;
+  int type = 0;
+  int protocol = 0;
+  bool overlapped = true;  // socket() sockets are; WSASocket without WSA_FLAG_OVERLAPPED are not
+  SocketState state = SocketState::kOpen;
+  std::optional<SocketAddress> local;  // bound address (explicit or implicit)
+  bool owns_port = false;              // bound the port itself (accepted sockets share theirs)
+  std::optional<SocketAddress> peer;   // connect() target
+  bool nonblocking = false;
+
+  // Keep-alive, stored apart from the on/off switch so values survive toggling
+  // (docs/behaviour.md §3).
+  bool keepalive = false;
+  std::optional<Duration> keepalive_idle;        // SIO_KEEPALIVE_VALS (ms) or TCP_KEEPIDLE (s)
+  std::optional<Duration> keepalive_interval;    // SIO_KEEPALIVE_VALS (ms) or TCP_KEEPINTVL (s)
+  std::optional<std::uint32_t> keepalive_count;  // TCP_KEEPCNT
+
+  // Other options.
+  bool nodelay = false;
+  bool reuseaddr = false;
+  std::uint16_t linger_onoff = 0;
+  std::uint16_t linger_seconds = 0;
+  std::int32_t rcvbuf = 65536;
+  std::int32_t sndbuf = 65536;
+  std::uint32_t rcvtimeo_ms = 0;
+  std::uint32_t sndtimeo_ms = 0;
+  std::optional<std::uint32_t> maxrt_seconds;  // TCP_MAXRT
+
+  int pending_error = 0;  // SO_ERROR
+  bool send_shutdown = false;
+  bool recv_shutdown = false;
+  std::optional<TimePoint> connected_at;
+  int blocked_calls = 0;  // threads blocked in a call on this socket
+
+  // The simulated backend's part: the model endpoint once listening or connecting, and bytes
+  // already taken from it (no allocation until used).
+  std::optional<EndpointId> endpoint;
+  Fifo<std::uint8_t> rx;
+  // The live backend's part: the real socket (shared: a blocked call keeps it open after close).
+  std::shared_ptr<LiveSocket> live;
+};
+
+using SocketTable = BasicSocketTable<Socket>;
+
+}  // namespace ws2sim::winsock::detail

@@ -1,0 +1,22 @@
+// Where a socket's keep-alive and retransmission parameters come from (docs/behaviour.md §3):
+// the socket's own values, else the host's registry, else Windows' defaults; the probe count
+// from the profile's rule. Pure functions of the host and socket. Not a public header.
+#pragma once
+
+#include <cstdint>
+
+#include "core/host_state.h"
+#include "ws2sim/model/keepalive.h"
+#include "ws2sim/model/network.h"
+
+namespace ws2sim::winsock::detail {
+
+/// registry_probe_count — the probe count the profile's rule gives with the host's registry.
+std::uint32_t registry_probe_count(const Host::State& host);
+/// effective_keepalive — the keep-alive parameters the connection of `s` should run with.
+KeepAliveConfig effective_keepalive(const Host::State& host, const Socket& s);
+/// effective_retransmission — the retransmission limits a host gives its connections
+/// (registry TcpMaxDataRetransmissions).
+RetransmissionConfig effective_retransmission(const Host::State& host);
+
+}  // namespace ws2sim::winsock::detail
