@@ -51,13 +51,17 @@ cases=()
 for f in conformance/cases/*.cc; do
   case "$(basename "$f")" in sim_*) ;; *) cases+=("$f") ;; esac
 done
-sources=(conformance/src/case.cc conformance/src/native_main.cc "${cases[@]}")
-newer=$(find "${sources[@]}" conformance/include -newer "$exe" 2>/dev/null | head -n 1 || true)
+# The profile table comes along: cases ask it which options a version has.
+sources=(conformance/src/case.cc conformance/src/native_main.cc emulator/src/rules/profiles.cc
+  "${cases[@]}")
+newer=$(find "${sources[@]}" conformance/include emulator/include/ws2sim/winsock/profile.h \
+  -newer "$exe" 2>/dev/null | head -n 1 || true)
 if [ -f "$exe" ] && [ -z "$newer" ]; then
   echo "run-wine: $exe is up to date"
 else
   t0=$(seconds)
   "$cxx" -std=c++20 -O1 -Wall -Wextra -Wpedantic -Wshadow -Werror -static -Iconformance/include \
+    -Iemulator/include -Imodel/include \
     "${sources[@]}" -lws2_32 -o "$exe"
   echo "run-wine: built $exe (${#cases[@]} case files) in $(elapsed "$t0") s"
 fi

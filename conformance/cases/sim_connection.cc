@@ -248,11 +248,11 @@ SIM_CASE(OtherKeepAliveCallsWorkWhileConnecting, "SO_KEEPALIVE.transitional.othe
                   "getsockopt(SO_KEEPALIVE) while connecting");
   ctx.check_error(id, keepalive_vals(s, 0, 30'000, 3'000), 0,
                   "SIO_KEEPALIVE_VALS while connecting");
-  if (ctx.target().major >= 6) {
+  if (ctx.profile().tcp_keepalive_option.value) {
     ctx.check_error(id, error_of(set_dword(s, IPPROTO_TCP, TCP_KEEPIDLE, 40)), 0,
                     "TCP_KEEPIDLE while connecting");
   }
-  if (ctx.target().build >= 15063) {
+  if (ctx.profile().tcp_keepcnt.value) {
     ctx.check_error(id, error_of(set_dword(s, IPPROTO_TCP, TCP_KEEPCNT, 4)), 0,
                     "TCP_KEEPCNT while connecting");
   }

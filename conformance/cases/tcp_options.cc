@@ -10,12 +10,13 @@ struct Option {
   const char* label;
 };
 
-// The keep-alive options the target's build has (spec §7: 3 from Vista, TCP_KEEPCNT from 15063,
-// TCP_KEEPINTVL from 16299). Used by statements that hold for every option present.
-std::vector<Option> options_of(const Target& t) {
+// The keep-alive options the target's version has (docs/behaviour.md §7: 3 from Vista,
+// TCP_KEEPCNT from 10 1703, TCP_KEEPINTVL from 10 1709; the profile table says which). Used by
+// statements that hold for every option present.
+std::vector<Option> options_of(const winsock::Profile& p) {
   std::vector<Option> v{{TCP_KEEPIDLE, "TCP_KEEPIDLE"}};
-  if (t.build >= 15063) v.push_back({TCP_KEEPCNT, "TCP_KEEPCNT"});
-  if (t.build >= 16299) v.push_back({TCP_KEEPINTVL, "TCP_KEEPINTVL"});
+  if (p.tcp_keepcnt.value) v.push_back({TCP_KEEPCNT, "TCP_KEEPCNT"});
+  if (p.tcp_keepintvl.value) v.push_back({TCP_KEEPINTVL, "TCP_KEEPINTVL"});
   return v;
 }
 
@@ -87,7 +88,7 @@ CONFORMANCE_CASE(KeepCntMissingBefore1703, "TCP_KEEPCNT.absent") {
 CONFORMANCE_CASE(ShortSetIsEfault, "TCP_KEEP.optlen.set-short") {
   const char* id = "TCP_KEEP.optlen.set-short";
   const SOCKET s = ctx.tcp();
-  for (const Option& o : options_of(ctx.target())) {
+  for (const Option& o : options_of(ctx.profile())) {
     const long long before = read_option(s, IPPROTO_TCP, o.name);
     for (const int len : {0, 1, 2, 3}) {
       const std::string what = std::string(o.label) + " optlen " + std::to_string(len);
@@ -100,7 +101,7 @@ CONFORMANCE_CASE(ShortSetIsEfault, "TCP_KEEP.optlen.set-short") {
 CONFORMANCE_CASE(ShortGetIsEfaultWithZeroLength, "TCP_KEEP.optlen.get-short") {
   const char* id = "TCP_KEEP.optlen.get-short";
   const SOCKET s = ctx.tcp();
-  for (const Option& o : options_of(ctx.target())) {
+  for (const Option& o : options_of(ctx.profile())) {
     for (const int len : {0, 1, 2, 3}) {
       const std::string what = std::string(o.label) + " *optlen " + std::to_string(len);
       const Got g = get_dword(s, IPPROTO_TCP, o.name, len);
@@ -113,7 +114,7 @@ CONFORMANCE_CASE(ShortGetIsEfaultWithZeroLength, "TCP_KEEP.optlen.get-short") {
 CONFORMANCE_CASE(FourOrEightBytesWork, "TCP_KEEP.optlen.four-or-eight") {
   const char* id = "TCP_KEEP.optlen.four-or-eight";
   const SOCKET s = ctx.tcp();
-  for (const Option& o : options_of(ctx.target())) {
+  for (const Option& o : options_of(ctx.profile())) {
     for (const int len : {4, 8}) {
       const std::string what = std::string(o.label) + " optlen " + std::to_string(len);
       ctx.check_error(id, error_of(set_dword(s, IPPROTO_TCP, o.name, 7, len)), 0, "set " + what);
@@ -128,7 +129,7 @@ CONFORMANCE_CASE(FourOrEightBytesWork, "TCP_KEEP.optlen.four-or-eight") {
 CONFORMANCE_CASE(SettingOneLeavesTheOthers, "TCP_KEEP.independent") {
   const char* id = "TCP_KEEP.independent";
   const SOCKET s = ctx.tcp();
-  const std::vector<Option> options = options_of(ctx.target());
+  const std::vector<Option> options = options_of(ctx.profile());
   std::vector<long long> values;
   for (const Option& o : options)
     values.push_back(read_option(s, IPPROTO_TCP, o.name));
@@ -147,7 +148,7 @@ CONFORMANCE_CASE(SettingOneLeavesTheOthers, "TCP_KEEP.independent") {
 void check_zero(Context& ctx, const char* id, int expected) {
   const SOCKET s = ctx.tcp();
   std::vector<Option> options{{TCP_KEEPIDLE, "TCP_KEEPIDLE"}};
-  if (ctx.target().build >= 16299) options.push_back({TCP_KEEPINTVL, "TCP_KEEPINTVL"});
+  if (ctx.profile().tcp_keepintvl.value) options.push_back({TCP_KEEPINTVL, "TCP_KEEPINTVL"});
   for (const Option& o : options) {
     const long long before = read_option(s, IPPROTO_TCP, o.name);
     ctx.check_error(id, error_of(set_dword(s, IPPROTO_TCP, o.name, 0)), expected,

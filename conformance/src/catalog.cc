@@ -64,29 +64,24 @@ bool valid_id(std::string_view id) {
 ProfileRule ProfileRule::parse(std::string_view text) {
   ProfileRule r;
   r.text_ = std::string(text);
-  auto number = [&](std::string_view digits) {
-    std::uint32_t n = 0;
-    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
-    if (ec != std::errc{} || end != digits.data() + digits.size() || digits.empty())
-      throw CatalogError("profile rule \"" + r.text_ + "\": expected a build number");
-    return n;
-  };
   if (text == "all") {
     r.kind_ = Kind::kAll;
-  } else if (text == "nt5") {
-    r.kind_ = Kind::kNt5;
-  } else if (text == "nt6+") {
-    r.kind_ = Kind::kNt6Plus;
-  } else if (text.starts_with("build>=")) {
-    r.kind_ = Kind::kBuildAtLeast;
-    r.build_ = number(text.substr(7));
-  } else if (text.starts_with("build<")) {
-    r.kind_ = Kind::kBuildBelow;
-    r.build_ = number(text.substr(6));
-  } else {
-    throw CatalogError("unknown profile rule \"" + r.text_ +
-                       "\" (use all, nt5, nt6+, build>=N, build<N or a list of profile names)");
+    return r;
   }
+  // A behaviour of the profile table, or its negation: the table, not the catalog, knows which
+  // Windows versions have it.
+  r.negated_ = text.starts_with('!');
+  r.behaviour_ = winsock::find_behaviour(r.negated_ ? text.substr(1) : text);
+  if (r.behaviour_ == nullptr) {
+    std::string known;
+    for (const winsock::NamedBehaviour& b : winsock::named_behaviours())
+      known += (known.empty() ? "" : ", ") + std::string(b.name);
+    throw CatalogError("unknown profile rule \"" + r.text_ +
+                       "\" (use all, a list of profile names, or a behaviour of the profile "
+                       "table, optionally negated with !: " +
+                       known + ")");
+  }
+  r.kind_ = Kind::kBehaviour;
   return r;
 }
 
@@ -106,14 +101,8 @@ bool ProfileRule::applies(const winsock::Profile& p) const {
   switch (kind_) {
     case Kind::kAll:
       return true;
-    case Kind::kNt5:
-      return p.major == 5;
-    case Kind::kNt6Plus:
-      return p.major >= 6;
-    case Kind::kBuildAtLeast:
-      return p.build >= build_;
-    case Kind::kBuildBelow:
-      return p.build < build_;
+    case Kind::kBehaviour:
+      return behaviour_->holds(p) != negated_;
     case Kind::kList:
       return std::find(names_.begin(), names_.end(), p.name) != names_.end();
   }

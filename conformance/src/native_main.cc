@@ -72,6 +72,7 @@ Target detect_version() {
       t.server = v.wProductType != VER_NT_WORKSTATION;
     }
   }
+  t.profile = ws2sim::winsock::closest_profile(t.major, t.minor, t.build, t.server);
   return t;
 }
 
@@ -105,6 +106,10 @@ int main() {
   print("os " + std::to_string(target.major) + "." + std::to_string(target.minor) + "." +
         std::to_string(target.build) + (target.server ? " server" : " workstation"));
   if (const std::string impl = implementation(); !impl.empty()) print("implementation " + impl);
+  if (target.profile == nullptr) {  // older than Windows 2000: nothing to expect
+    print("not-run no emulated profile behaves as this Windows version");
+    return 1;
+  }
 #ifdef __MINGW64_VERSION_STR
   print(std::string("headers mingw-w64 ") + __MINGW64_VERSION_STR);
 #else

@@ -204,17 +204,6 @@ std::string_view to_string(Outcome o) noexcept {
   return "?";
 }
 
-const winsock::Profile* match_profile(unsigned major, unsigned minor, unsigned build, bool server) {
-  const winsock::Profile* best = nullptr;
-  for (const winsock::Profile& p : winsock::all_profiles()) {
-    const bool is_server = p.product == winsock::ProductType::kServer;
-    if (is_server != server) continue;
-    if (p.major == major && p.minor == minor && p.build == build) return &p;
-    if (p.build <= build && (best == nullptr || p.build >= best->build)) best = &p;
-  }
-  return best;
-}
-
 NativeRun parse_native_results(const std::string& text, const std::string& name,
                                const std::string& profile_override) {
   NativeRun run;
@@ -264,7 +253,7 @@ NativeRun parse_native_results(const std::string& text, const std::string& name,
     p = winsock::find_profile(profile_override);
     if (p == nullptr) throw CatalogError("--native-profile: unknown profile " + profile_override);
   } else if (have_os) {
-    p = match_profile(major, minor, build, server);
+    p = winsock::closest_profile(major, minor, build, server);
   }
   if (p == nullptr) {
     run.ran = false;

@@ -17,8 +17,12 @@ sockaddr_in address(const char* ip, u_short port) {
 }
 
 Target target_of(const winsock::Profile& p) {
-  return Target{std::string(p.name), p.major, p.minor, p.build,
-                p.product == winsock::ProductType::kServer};
+  return Target{std::string(p.name),
+                p.major,
+                p.minor,
+                p.build,
+                p.product == winsock::ProductType::kServer,
+                &p};
 }
 
 }  // namespace

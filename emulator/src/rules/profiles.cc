@@ -1,4 +1,4 @@
-// The profile table: spec §7 "Version table", one row per emulated Windows version.
+// The profile table: docs/behaviour.md §7 "Version table", one row per emulated Windows version.
 // Sources: the Microsoft pages for SO_KEEPALIVE, SIO_KEEPALIVE_VALS, IPPROTO_TCP options and
 // Windows Sockets error codes (documented); Wine's dlls/ws2_32/tests/sock.c and .NET's tests
 // (observed); RFC 1122 §4.2.3.6 (rfc). See docs/versions.md for the table as prose.
@@ -109,6 +109,26 @@ constexpr std::array kProfiles{
     nt6("windows-11", "Windows 11 version 23H2", 10, 0, 22631, W, 0, k22H2),
 };
 
+constexpr NamedBehaviour kBehaviours[] = {
+    {"registry-probe-count",
+     "the probe count comes from the registry (2000/XP/2003), not fixed at 10",
+     [](const Profile& p) { return p.probe_count.value == ProbeCountRule::kRegistry; }},
+    {"keepalive-refused-while-connecting",
+     "SO_KEEPALIVE set while a connect is in progress fails with WSAEINVAL",
+     [](const Profile& p) { return p.keepalive_refused_while_connecting.value; }},
+    {"one-byte-bool-options", "BOOL socket options are one-byte BOOLEANs (Vista kernel and later)",
+     [](const Profile& p) { return p.bool_options.value == BoolOptionRule::kOneByteBoolean; }},
+    {"tcp-keepalive-option", "IPPROTO_TCP option 3 (TCP_KEEPALIVE = TCP_KEEPIDLE) exists",
+     [](const Profile& p) { return p.tcp_keepalive_option.value; }},
+    {"tcp-keepcnt", "TCP_KEEPCNT exists", [](const Profile& p) { return p.tcp_keepcnt.value; }},
+    {"tcp-keepintvl", "TCP_KEEPINTVL exists",
+     [](const Profile& p) { return p.tcp_keepintvl.value; }},
+    {"zero-keepalive-seconds-rejected", "TCP_KEEPIDLE / TCP_KEEPINTVL of 0 fail with WSAEINVAL",
+     [](const Profile& p) { return p.zero_keepalive_seconds_rejected.value; }},
+    {"sio-keepalive-vals", "WSAIoctl(SIO_KEEPALIVE_VALS) exists",
+     [](const Profile& p) { return p.sio_keepalive_vals.value; }},
+};
+
 }  // namespace
 
 std::string_view to_string(Evidence e) noexcept {
@@ -133,6 +153,28 @@ const Profile* find_profile(std::string_view name) noexcept {
   const auto it = std::find_if(kProfiles.begin(), kProfiles.end(),
                                [name](const Profile& p) { return p.name == name; });
   return it == kProfiles.end() ? nullptr : &*it;
+}
+
+const Profile* closest_profile(std::uint32_t major, std::uint32_t minor, std::uint32_t build,
+                               bool server) noexcept {
+  const Profile* best = nullptr;
+  for (const Profile& p : kProfiles) {
+    if ((p.product == ProductType::kServer) != server) continue;
+    if (p.major == major && p.minor == minor && p.build == build) return &p;
+    if (p.build <= build && (best == nullptr || p.build >= best->build)) best = &p;
+  }
+  return best;
+}
+
+std::span<const NamedBehaviour> named_behaviours() noexcept {
+  return kBehaviours;
+}
+
+const NamedBehaviour* find_behaviour(std::string_view name) noexcept {
+  for (const NamedBehaviour& b : kBehaviours) {
+    if (b.name == name) return &b;
+  }
+  return nullptr;
 }
 
 }  // namespace ws2sim::winsock

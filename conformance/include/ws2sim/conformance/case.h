@@ -35,6 +35,8 @@
 #include <utility>
 #include <vector>
 
+#include "ws2sim/winsock/profile.h"
+
 // IPPROTO_TCP options some header sets lack (mingw-w64 10 has none of them). The values are the
 // Windows SDK's; header_gaps() says which ones these headers did not define.
 #ifndef TCP_KEEPALIVE
@@ -75,6 +77,9 @@ struct Target {
   unsigned minor = 0;
   unsigned build = 0;
   bool server = false;
+  /// What the cases expect of this version: the emulated profile, or for a native run the
+  /// profile its version behaves as (winsock::closest_profile). Never null while cases run.
+  const winsock::Profile* profile = nullptr;
 };
 
 /// One failed expectation.
@@ -97,6 +102,9 @@ class Context {
   Context& operator=(const Context&) = delete;
 
   [[nodiscard]] const Target& target() const noexcept { return target_; }
+  /// Context::profile — the version table's row for the target: cases ask it which options and
+  /// rules this Windows version has, never its build number.
+  [[nodiscard]] const winsock::Profile& profile() const noexcept { return *target_.profile; }
 
   // ---- Sockets: everything made here is closed when the case ends -------------------------
   /// socket(AF_INET, SOCK_STREAM, IPPROTO_TCP); requires success.

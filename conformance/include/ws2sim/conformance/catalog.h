@@ -47,9 +47,10 @@ class ProfileRule {
   [[nodiscard]] const std::string& text() const noexcept { return text_; }
 
  private:
-  enum class Kind : std::uint8_t { kAll, kNt5, kNt6Plus, kBuildAtLeast, kBuildBelow, kList };
+  enum class Kind : std::uint8_t { kAll, kBehaviour, kList };
   Kind kind_ = Kind::kAll;
-  std::uint32_t build_ = 0;
+  const winsock::NamedBehaviour* behaviour_ = nullptr;  // kBehaviour
+  bool negated_ = false;                                // kBehaviour: "!name"
   std::vector<std::string> names_;
   std::string text_;
 };

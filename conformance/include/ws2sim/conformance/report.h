@@ -46,14 +46,10 @@ struct NativeRun {
 };
 
 /// Parses the native runner's output. `profile_override` (may be empty) forces the profile the
-/// run is graded as; otherwise the reported version picks it (match_profile). Throws
+/// run is graded as; otherwise the reported version picks it (winsock::closest_profile). Throws
 /// CatalogError for a file that is not native-runner output.
 NativeRun parse_native_results(const std::string& text, const std::string& name,
                                const std::string& profile_override);
-
-/// The profile a reported Windows version is graded as: the same build and product type, else
-/// the newest profile of that product type whose build is not above it.
-const winsock::Profile* match_profile(unsigned major, unsigned minor, unsigned build, bool server);
 
 struct Cell {
   Outcome outcome = Outcome::kNotRun;

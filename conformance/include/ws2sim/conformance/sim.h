@@ -36,7 +36,6 @@ class SimContext final : public Context {
   [[nodiscard]] winsock::World& world() noexcept { return *world_; }
   [[nodiscard]] winsock::Host& client() noexcept { return *client_; }
   [[nodiscard]] winsock::Host& server() noexcept { return *server_; }
-  [[nodiscard]] const winsock::Profile& profile() const noexcept { return profile_; }
 
   /// Starts a non-blocking connect of `s` to the server: WSAEWOULDBLOCK expected.
   int connect_nonblocking(SOCKET s);

@@ -94,5 +94,23 @@ struct Profile {
 std::span<const Profile> all_profiles() noexcept;
 /// The profile called `name`, or nullptr.
 const Profile* find_profile(std::string_view name) noexcept;
+/// The profile a real Windows version behaves as: the one with the same version and product
+/// type, else the newest of that product type whose build is not above it; nullptr when the
+/// version is older than every profile of its type.
+const Profile* closest_profile(std::uint32_t major, std::uint32_t minor, std::uint32_t build,
+                               bool server) noexcept;
+
+/// NamedBehaviour — a yes-or-no behaviour of a profile, by name, so that text (the conformance
+/// catalog's "profiles" rules) can say where a statement holds without naming Windows builds:
+/// "tcp-keepcnt" holds where TCP_KEEPCNT exists, "!tcp-keepcnt" where it does not.
+struct NamedBehaviour {
+  std::string_view name;
+  std::string_view meaning;         ///< One line, for error messages and documentation.
+  bool (*holds)(const Profile& p);  ///< Reads one Profile field.
+};
+/// Every named behaviour.
+std::span<const NamedBehaviour> named_behaviours() noexcept;
+/// The behaviour called `name`, or nullptr.
+const NamedBehaviour* find_behaviour(std::string_view name) noexcept;
 
 }  // namespace ws2sim::winsock
