@@ -7,6 +7,8 @@
 #include <optional>
 #include <sstream>
 
+#include "ws2sim/model/xml.h"
+
 namespace ws2sim::conformance {
 namespace {
 
@@ -147,29 +149,6 @@ std::string md(std::string s) {
       out += ' ';
     } else {
       out += c;
-    }
-  }
-  return out;
-}
-
-std::string xml(std::string_view s) {
-  std::string out;
-  for (const char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
     }
   }
   return out;
@@ -558,14 +537,14 @@ std::string render_junit(const Report& r) {
     << all_sim.fail + all_native.fail << "\">\n";
   for (const Column& c : r.columns) {
     const Counts k = count_column(c);
-    o << "  <testsuite name=\"" << xml(c.native ? "native " + c.key : c.key) << "\" tests=\""
+    o << "  <testsuite name=\"" << xml_escape(c.native ? "native " + c.key : c.key) << "\" tests=\""
       << c.cells.size() << "\" failures=\"" << k.fail << "\" skipped=\""
       << c.cells.size() - static_cast<std::size_t>(k.pass + k.fail) << "\">\n";
     for (std::size_t i = 0; i < cat.statements.size(); ++i) {
       const Statement& s = cat.statements[i];
       const Cell& cell = c.cells[i];
-      o << "    <testcase classname=\"conformance." << xml(c.key) << "\" name=\"" << xml(s.id)
-        << "\"";
+      o << "    <testcase classname=\"conformance." << xml_escape(c.key) << "\" name=\""
+        << xml_escape(s.id) << "\"";
       if (cell.outcome == Outcome::kPass) {
         o << "/>\n";
         continue;
@@ -573,13 +552,14 @@ std::string render_junit(const Report& r) {
       o << ">\n";
       if (cell.outcome == Outcome::kFail) {
         const std::string msgs = join(cell.messages, "\n");
-        o << "      <failure message=\"" << xml(cell.messages.front()) << "\">" << xml(s.id) << ": "
-          << xml(s.text) << "\nSource: " << xml(describe_source(cat, s)) << "\n"
-          << xml(msgs) << "</failure>\n";
+        o << "      <failure message=\"" << xml_escape(cell.messages.front()) << "\">"
+          << xml_escape(s.id) << ": " << xml_escape(s.text)
+          << "\nSource: " << xml_escape(describe_source(cat, s)) << "\n"
+          << xml_escape(msgs) << "</failure>\n";
       } else {
         std::string why(to_string(cell.outcome));
         if (cell.outcome == Outcome::kUntestable) why += ": " + s.reason;
-        o << "      <skipped message=\"" << xml(why) << "\"/>\n";
+        o << "      <skipped message=\"" << xml_escape(why) << "\"/>\n";
       }
       o << "    </testcase>\n";
     }

@@ -14,11 +14,12 @@
 
 #include "ws2sim/cli/runner.h"
 #include "ws2sim/model/time.h"
+#include "ws2sim/model/xml.h"
 
 namespace ws2sim::cli {
 
-/// Escapes &, <, >, " and ' for XML text and attribute values.
-std::string xml_escape(std::string_view text);
+/// Escapes text for the SVG's elements and attributes (the model's one XML escaper).
+using ::ws2sim::xml_escape;
 
 /// A compressed time axis that keeps a run of two hours and ten seconds readable. Between two
 /// consecutive instants that must be visible, a stretch of g seconds gets a width of g units up to
