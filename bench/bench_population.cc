@@ -1,4 +1,4 @@
-// Workloads S1–S4 (shared/spec/performance.md) on ws2sim::Population, the model's own engine and
+// Workloads S1–S4 (bench/README.md) on ws2sim::Population, the model's own engine and
 // scheduler. The population is built outside the timed region; each benchmark prints its
 // cross-check (probes sent, answered, drops, timer fires, drop hash) before its timing line.
 // BM_S1_Scaling runs S1 from 10^4 to 10^7 connections: total time fits O(N), i.e. flat ns/event.

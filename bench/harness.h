@@ -28,7 +28,7 @@ namespace ws2sim::bench {
 
 using namespace std::chrono_literals;
 
-/// One workload of shared/spec/performance.md.
+/// One workload of bench/README.md.
 struct Workload {
   std::string name;
   PopulationConfig config;

@@ -58,7 +58,7 @@ out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 # Runs are interleaved (ws2sim, pq, ns-3, ws2sim, ...) and pinned to one core, so that every
 # harness meets the same phases of a noisy host: the ratio is only fair when measured side by
-# side (shared/spec/performance.md).
+# side (bench/README.md).
 pin=()
 command -v taskset >/dev/null && pin=(taskset -c "$(($(nproc) - 1))")
 for w in S1 S2 S3 S4; do

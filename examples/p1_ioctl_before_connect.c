@@ -1,4 +1,4 @@
-/* P1 (shared/spec/clients.md): keep-alive through SIO_KEEPALIVE_VALS alone, set before
+/* P1 (docs/behaviour.md §9): keep-alive through SIO_KEEPALIVE_VALS alone, set before
  * connect(), in the style of libpq and hiredis. Genuine Winsock code: it also builds with
  * x86_64-w64-mingw32-gcc against the real Windows headers.
  *

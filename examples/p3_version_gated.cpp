@@ -1,4 +1,4 @@
-// P3 (shared/spec/clients.md): version-gated keep-alive, in the style of curl >= 8.18 and
+// P3 (docs/behaviour.md §9): version-gated keep-alive, in the style of curl >= 8.18 and
 // libuv >= 1.52. The program asks ntdll for the real version with RtlGetVersion (fetched through
 // GetProcAddress, as libuv does), then:
 //   build >= 16299 (Windows 10 1709): SO_KEEPALIVE + TCP_KEEPIDLE / TCP_KEEPINTVL in seconds,

@@ -1,4 +1,4 @@
-// P6 (shared/spec/clients.md): SO_KEEPALIVE alone, as MySQL, OpenSSH for Windows and Boost.Asio's
+// P6 (docs/behaviour.md §9): SO_KEEPALIVE alone, as MySQL, OpenSSH for Windows and Boost.Asio's
 // keep_alive option do. The timing then comes from the system: on Windows XP from the registry
 // (KeepAliveTime, KeepAliveInterval, TcpMaxDataRetransmissions), on Vista and later 2 h / 1 s /
 // 10 probes. It also shows how many bytes getsockopt(SO_KEEPALIVE) writes (4 on XP, 1 from Vista).

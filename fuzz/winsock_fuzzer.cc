@@ -3,8 +3,9 @@
 // the emulator's invariants checked after every call (docs/reliability.md):
 //
 //   1. Only documented error codes come back: each function has an explicit allowed set below
-//      (kAllowed), taken from its Microsoft reference page, spec §4-§6 and, marked "emulator",
-//      the few codes ws2sim documents itself (world.h: WSAEINTR at the world's horizon).
+//      (kAllowed), taken from its Microsoft reference page, docs/behaviour.md §4-§6 and, marked
+//      "emulator", the few codes ws2sim documents itself (world.h: WSAEINTR at the world's
+//      horizon).
 //   2. WSAGetLastError is set on every failure: the last error is set to a sentinel before each
 //      call, and a failing call must have replaced it.
 //   3. A failed call changes no state: a snapshot of every host (sockets and all their fields,
@@ -91,9 +92,9 @@ struct Allowed {
   std::vector<int> errors;
 };
 
-// Every function also allows the generic errors of spec §4 (WSANOTINITIALISED, WSAENETDOWN,
-// WSAEINPROGRESS), added below where the page lists them. Sources: the function's page on
-// learn.microsoft.com ("Return value" table), unless marked.
+// Every function also allows the generic errors of docs/behaviour.md §4 (WSANOTINITIALISED,
+// WSAENETDOWN, WSAEINPROGRESS), added below where the page lists them. Sources: the function's page
+// on learn.microsoft.com ("Return value" table), unless marked.
 const std::vector<Allowed>& allowed_table() {
   static const std::vector<Allowed> table{
       {Fn::kSocket,
@@ -153,7 +154,8 @@ const std::vector<Allowed>& allowed_table() {
       {Fn::kIoctlsocket,
        "ioctlsocket",
        {WSANOTINITIALISED, WSAENETDOWN, WSAEINPROGRESS, WSAENOTSOCK, WSAEFAULT, WSAEINVAL}},
-      // setsockopt: plus WSAENOBUFS for optlen -1 on the one-byte BOOL rule (spec §4, observed).
+      // setsockopt: plus WSAENOBUFS for optlen -1 on the one-byte BOOL rule (docs/behaviour.md §4,
+      // observed).
       {Fn::kSetsockopt,
        "setsockopt",
        {WSANOTINITIALISED, WSAENETDOWN, WSAEFAULT, WSAEINPROGRESS, WSAEINVAL, WSAENETRESET,
@@ -162,7 +164,8 @@ const std::vector<Allowed>& allowed_table() {
        "getsockopt",
        {WSANOTINITIALISED, WSAENETDOWN, WSAEFAULT, WSAEINPROGRESS, WSAEINVAL, WSAENOPROTOOPT,
         WSAENOTSOCK}},
-      // WSAIoctl: plus WSAENOPROTOOPT for SIO_KEEPALIVE_VALS on a datagram socket (spec §6).
+      // WSAIoctl: plus WSAENOPROTOOPT for SIO_KEEPALIVE_VALS on a datagram socket
+      // (docs/behaviour.md §6).
       {Fn::kWSAIoctl,
        "WSAIoctl",
        {WSANOTINITIALISED, WSAENETDOWN, WSAEFAULT, WSAEINVAL, WSAEINPROGRESS, WSAENOTSOCK,

@@ -148,7 +148,7 @@ TEST(Cli, DetectKeepsTheCallsInCommandLineOrder) {
   EXPECT_EQ(j["calls"][2]["call"], "setsockopt(SOL_SOCKET, SO_KEEPALIVE, 0)");
   EXPECT_EQ(j["calls"][3]["call"], "setsockopt(IPPROTO_TCP, TCP_KEEPCNT, 3)");
   EXPECT_EQ(j["calls"][4]["call"], "setsockopt(SOL_SOCKET, SO_KEEPALIVE, 1)");
-  // SO_KEEPALIVE off and on again keeps the ioctl's times and the count (spec §3).
+  // SO_KEEPALIVE off and on again keeps the ioctl's times and the count (docs/behaviour.md §3).
   EXPECT_EQ(j["detection_ms"], 63000);
   EXPECT_EQ(j["probes"], 3);
 }

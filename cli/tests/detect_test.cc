@@ -1,4 +1,4 @@
-// `detect`: the detection times and call results of the spec (shared/spec/winsock-keepalive.md
+// `detect`: the detection times and call results of the spec (docs/behaviour.md
 // §2, §3, §5; clients.md P4), measured by really running the calls on emulated sockets.
 #include "ws2sim/cli/detect.h"
 

@@ -1,6 +1,6 @@
 // WSAIoctl(SIO_KEEPALIVE_VALS): the SIO_KEEPALIVE_VALS page (parameters, overlapped behaviour,
-// return value, error rows) and spec §6. Portable: these run on the emulator and, through
-// run-wine.sh, against a real Winsock.
+// return value, error rows) and docs/behaviour.md §6. Portable: these run on the emulator and,
+// through run-wine.sh, against a real Winsock.
 #include "ws2sim/conformance/case.h"
 
 namespace ws2sim::conformance {

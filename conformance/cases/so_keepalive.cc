@@ -1,6 +1,6 @@
 // setsockopt/getsockopt(SOL_SOCKET, SO_KEEPALIVE): the SO_KEEPALIVE page (parameters, return
-// value, error rows, remarks) and spec §4 (the per-version length rules). Portable: these run on
-// the emulator and, through run-wine.sh, against a real Winsock.
+// value, error rows, remarks) and docs/behaviour.md §4 (the per-version length rules). Portable:
+// these run on the emulator and, through run-wine.sh, against a real Winsock.
 #include "ws2sim/conformance/case.h"
 
 namespace ws2sim::conformance {

@@ -1,5 +1,5 @@
-// The IPPROTO_TCP keep-alive options (spec §5): TCP_KEEPALIVE = TCP_KEEPIDLE (3), TCP_KEEPCNT and
-// TCP_KEEPINTVL, which exist only from certain builds. Portable.
+// The IPPROTO_TCP keep-alive options (docs/behaviour.md §5): TCP_KEEPALIVE = TCP_KEEPIDLE (3),
+// TCP_KEEPCNT and TCP_KEEPINTVL, which exist only from certain builds. Portable.
 #include "ws2sim/conformance/case.h"
 
 namespace ws2sim::conformance {

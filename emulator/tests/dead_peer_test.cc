@@ -1,13 +1,14 @@
 // Dead-peer detection through the Winsock API, on every profile: the call sequences real
-// programs use (shared/spec/clients.md P1, P2, P3, P6), a crashed server, and a blocking recv
+// programs use (docs/behaviour.md §9 P1, P2, P3, P6), a crashed server, and a blocking recv
 // that returns in virtual time.
 #include "emulator_fixture.h"
 
 namespace ws2sim::winsock::testing {
 namespace {
 
-// Probe count each version uses with registry defaults (spec §3), written out independently of
-// the profile table: NT 5.x reads the registry (default 5), Vista and later send 10.
+// Probe count each version uses with registry defaults (docs/behaviour.md §3), written out
+// independently of the profile table: NT 5.x reads the registry (default 5), Vista and later
+// send 10.
 std::uint32_t expected_default_probes(const Profile& p) {
   return p.major == 5 ? 5U : 10U;
 }

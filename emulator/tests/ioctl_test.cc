@@ -1,6 +1,6 @@
-// WSAIoctl(SIO_KEEPALIVE_VALS) per spec §6 on every profile, FIONBIO/FIONREAD through WSAIoctl,
-// overlapped completion (event, completion routine as an APC), and the event and wait functions
-// (WSACreateEvent ... WSAWaitForMultipleEvents, SleepEx, Sleep, CloseHandle).
+// WSAIoctl(SIO_KEEPALIVE_VALS) per docs/behaviour.md §6 on every profile, FIONBIO/FIONREAD through
+// WSAIoctl, overlapped completion (event, completion routine as an APC), and the event and wait
+// functions (WSACreateEvent ... WSAWaitForMultipleEvents, SleepEx, Sleep, CloseHandle).
 #include <future>
 #include <thread>
 
@@ -45,15 +45,17 @@ bool signaled(WSAEVENT e) {
 
 using Ioctl = ProfileTest;
 
-// ---- spec §6 on every profile ------------------------------------------------------------------
+// ---- docs/behaviour.md §6 on every profile
+// ------------------------------------------------------------------
 
 TEST_P(Ioctl, KeepAliveValsSucceedsBeforeAndAfterConnectAndOnListeners) {
   HostScope on(*client);
   SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
   DWORD returned = 77;
   EXPECT_EQ(error_of(keepalive_vals(s, 1, 15'000, 1'500, &returned)), 0)
-      << "spec §6: supported on 2000 and later";
-  EXPECT_EQ(returned, 0U) << "spec §6: success, not overlapped: *lpcbBytesReturned = 0";
+      << "docs/behaviour.md §6: supported on 2000 and later";
+  EXPECT_EQ(returned, 0U)
+      << "docs/behaviour.md §6: success, not overlapped: *lpcbBytesReturned = 0";
   EXPECT_TRUE(keepalive_on(s));
   ASSERT_EQ(connect_to_server(s), 0);
   returned = 77;
@@ -70,7 +72,8 @@ TEST_P(Ioctl, KeepAliveValsSucceedsBeforeAndAfterConnectAndOnListeners) {
 TEST_P(Ioctl, ZeroAndMaximumTimesAreAcceptedWithoutOverflow) {
   HostScope on(*client);
   SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
-  EXPECT_EQ(error_of(keepalive_vals(s, 1, 0, 0)), 0) << "spec §2: time and interval 0 accepted";
+  EXPECT_EQ(error_of(keepalive_vals(s, 1, 0, 0)), 0)
+      << "docs/behaviour.md §2: time and interval 0 accepted";
   EXPECT_TRUE(keepalive_on(s));
   EXPECT_EQ(error_of(keepalive_vals(s, 1, 0xFFFFFFFF, 0xFFFFFFFF)), 0)
       << "clients.md: 0xFFFFFFFF ms is a valid 49.7-day timeout";
@@ -90,13 +93,13 @@ TEST_P(Ioctl, ShortOrNullInputIsEfaultWithZeroBytesReturned) {
   EXPECT_EQ(error_of(WSAIoctl(s, SIO_KEEPALIVE_VALS, nullptr, sizeof ka, nullptr, 0, &returned,
                               nullptr, nullptr)),
             WSAEFAULT)
-      << "spec §6: lpvInBuffer NULL -> WSAEFAULT";
-  EXPECT_EQ(returned, 0U) << "spec §6: *lpcbBytesReturned set to 0";
+      << "docs/behaviour.md §6: lpvInBuffer NULL -> WSAEFAULT";
+  EXPECT_EQ(returned, 0U) << "docs/behaviour.md §6: *lpcbBytesReturned set to 0";
   returned = 77;
   EXPECT_EQ(error_of(WSAIoctl(s, SIO_KEEPALIVE_VALS, &ka, sizeof ka - 1, nullptr, 0, &returned,
                               nullptr, nullptr)),
             WSAEFAULT)
-      << "spec §6: cbInBuffer < 12 -> WSAEFAULT";
+      << "docs/behaviour.md §6: cbInBuffer < 12 -> WSAEFAULT";
   EXPECT_EQ(returned, 0U);
   EXPECT_EQ(
       error_of(WSAIoctl(s, SIO_KEEPALIVE_VALS, &ka, 0, nullptr, 0, &returned, nullptr, nullptr)),
@@ -114,13 +117,13 @@ TEST_P(Ioctl, NullBytesReturnedIsEfaultOverlappedOrNot) {
   EXPECT_EQ(error_of(WSAIoctl(s, SIO_KEEPALIVE_VALS, &ka, sizeof ka, nullptr, 0, nullptr, nullptr,
                               nullptr)),
             WSAEFAULT)
-      << "spec §6: lpcbBytesReturned NULL -> WSAEFAULT";
+      << "docs/behaviour.md §6: lpcbBytesReturned NULL -> WSAEFAULT";
   WSAEVENT ev = WSACreateEvent();
   WSAOVERLAPPED ov{};
   ov.Internal = 0x55;
   ov.hEvent = ev;
   EXPECT_EQ(error_of(overlapped_keepalive(s, &ov, nullptr)), WSAEFAULT)
-      << "spec §6: lpcbBytesReturned NULL -> WSAEFAULT, overlapped too";
+      << "docs/behaviour.md §6: lpcbBytesReturned NULL -> WSAEFAULT, overlapped too";
   EXPECT_FALSE(signaled(ev)) << "a failed call completes nothing";
   EXPECT_EQ(ov.Internal, 0x55U);
   EXPECT_FALSE(keepalive_on(s));
@@ -130,7 +133,7 @@ TEST_P(Ioctl, DatagramSocketIsEnoprotoopt) {
   HostScope on(*client);
   SOCKET s = socket(AF_INET, SOCK_DGRAM, 0);
   EXPECT_EQ(error_of(keepalive_vals(s, 1, 15'000, 1'500)), WSAENOPROTOOPT)
-      << "spec §6: datagram socket -> WSAENOPROTOOPT";
+      << "docs/behaviour.md §6: datagram socket -> WSAENOPROTOOPT";
 }
 
 TEST_P(Ioctl, ProviderWithoutKeepAliveIoctlIsEopnotsupp) {
@@ -140,7 +143,7 @@ TEST_P(Ioctl, ProviderWithoutKeepAliveIoctlIsEopnotsupp) {
   HostScope on(*client);
   SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
   EXPECT_EQ(error_of(keepalive_vals(s, 1, 15'000, 1'500)), WSAEOPNOTSUPP)
-      << "spec §6: transport provider without support -> WSAEOPNOTSUPP";
+      << "docs/behaviour.md §6: transport provider without support -> WSAEOPNOTSUPP";
   EXPECT_FALSE(keepalive_on(s));
 }
 
@@ -153,7 +156,7 @@ TEST_P(Ioctl, OutputBufferIsIgnored) {
   EXPECT_EQ(error_of(WSAIoctl(s, SIO_KEEPALIVE_VALS, &ka, sizeof ka, out, sizeof out, &returned,
                               nullptr, nullptr)),
             0)
-      << "spec §6 (inferred): non-NULL lpvOutBuffer / cbOutBuffer ignored";
+      << "docs/behaviour.md §6 (inferred): non-NULL lpvOutBuffer / cbOutBuffer ignored";
   EXPECT_EQ(returned, 0U);
   EXPECT_TRUE(keepalive_on(s));
 }
@@ -164,10 +167,10 @@ TEST_P(Ioctl, UnknownCodeAndSioFlushAreEopnotsupp) {
   DWORD returned = 0;
   EXPECT_EQ(error_of(WSAIoctl(s, 0x98000099, nullptr, 0, nullptr, 0, &returned, nullptr, nullptr)),
             WSAEOPNOTSUPP)
-      << "spec §6: unknown control code -> WSAEOPNOTSUPP";
+      << "docs/behaviour.md §6: unknown control code -> WSAEOPNOTSUPP";
   EXPECT_EQ(error_of(WSAIoctl(s, SIO_FLUSH, nullptr, 0, nullptr, 0, &returned, nullptr, nullptr)),
             WSAEOPNOTSUPP)
-      << "spec §6: SIO_FLUSH on TCP -> WSAEOPNOTSUPP";
+      << "docs/behaviour.md §6: SIO_FLUSH on TCP -> WSAEOPNOTSUPP";
 }
 
 TEST_P(Ioctl, OverlappedWithEventCompletesAtOnceAndLeavesBytesReturned) {
@@ -179,9 +182,10 @@ TEST_P(Ioctl, OverlappedWithEventCompletesAtOnceAndLeavesBytesReturned) {
   ov.InternalHigh = 0x66;
   ov.hEvent = ev;
   DWORD returned = 77;
-  EXPECT_EQ(overlapped_keepalive(s, &ov, &returned), 0) << "spec §6: returns 0";
-  EXPECT_EQ(returned, 77U) << "spec §6: overlapped without routine: *lpcbBytesReturned untouched";
-  EXPECT_TRUE(signaled(ev)) << "spec §6: completes immediately, hEvent signaled";
+  EXPECT_EQ(overlapped_keepalive(s, &ov, &returned), 0) << "docs/behaviour.md §6: returns 0";
+  EXPECT_EQ(returned, 77U)
+      << "docs/behaviour.md §6: overlapped without routine: *lpcbBytesReturned untouched";
+  EXPECT_TRUE(signaled(ev)) << "docs/behaviour.md §6: completes immediately, hEvent signaled";
   EXPECT_EQ(ov.Internal, 0U) << "status 0";
   EXPECT_EQ(ov.InternalHigh, 0U) << "0 bytes";
   EXPECT_TRUE(keepalive_on(s));
@@ -220,14 +224,16 @@ TEST_P(Ioctl, CompletionRoutineRunsOnceAtTheNextAlertableWait) {
   DWORD returned = 77;
   g_done = Completion{};
   g_done.probe = s;
-  EXPECT_EQ(overlapped_keepalive(s, &ov, &returned, on_complete), 0) << "spec §6: returns 0";
-  EXPECT_EQ(returned, 0U) << "spec §6: with a completion routine, *lpcbBytesReturned = 0";
-  EXPECT_EQ(g_done.calls, 0) << "spec §6: not run before an alertable wait";
+  EXPECT_EQ(overlapped_keepalive(s, &ov, &returned, on_complete), 0)
+      << "docs/behaviour.md §6: returns 0";
+  EXPECT_EQ(returned, 0U)
+      << "docs/behaviour.md §6: with a completion routine, *lpcbBytesReturned = 0";
+  EXPECT_EQ(g_done.calls, 0) << "docs/behaviour.md §6: not run before an alertable wait";
   EXPECT_EQ(SleepEx(0, FALSE), 0U);
   EXPECT_EQ(g_done.calls, 0) << "a non-alertable wait does not run it";
   const TimePoint before = world.now();
   EXPECT_EQ(SleepEx(0, TRUE), static_cast<DWORD>(WAIT_IO_COMPLETION))
-      << "spec §6: the routine runs at the next alertable wait";
+      << "docs/behaviour.md §6: the routine runs at the next alertable wait";
   EXPECT_EQ(g_done.calls, 1) << "exactly once";
   EXPECT_EQ(g_done.error, 0U);
   EXPECT_EQ(g_done.bytes, 0U);
@@ -261,7 +267,7 @@ TEST_P(Ioctl, GenericErrorsAreExactAndChangeNothing) {
   HostScope on(*client);
   SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
   EXPECT_EQ(error_of(keepalive_vals(INVALID_SOCKET, 1, 15'000, 1'500)), WSAENOTSOCK)
-      << "spec §6: INVALID_SOCKET -> WSAENOTSOCK";
+      << "docs/behaviour.md §6: INVALID_SOCKET -> WSAENOTSOCK";
   SOCKET closed = socket(AF_INET, SOCK_STREAM, 0);
   ASSERT_EQ(closesocket(closed), 0);
   EXPECT_EQ(error_of(keepalive_vals(closed, 1, 15'000, 1'500)), WSAENOTSOCK) << "closed handle";

@@ -13,7 +13,7 @@
 
 namespace ws2sim::winsock::testing {
 
-/// What shared/spec/winsock-keepalive.md (§4, §5, §7) says one Windows version does.
+/// What docs/behaviour.md (§4, §5, §7) says one Windows version does.
 struct SpecRow {
   std::string_view profile;
   bool dword_rule;                // NT 5.x: BOOL options need 4 bytes; 6.0+: one-byte BOOLEAN

@@ -281,7 +281,7 @@ TEST_F(Select, KeepAliveDropMakesTheSocketReadableAndTheNextRecvFails) {
   EXPECT_EQ(select(0, nullptr, &writefds, nullptr, &zero), 0);  // dropped: not writable
   char b;
   EXPECT_EQ(recv(client_socket, &b, 1, 0), SOCKET_ERROR);
-  EXPECT_EQ(WSAGetLastError(), WSAENOTCONN);  // a later call (spec §2 default)
+  EXPECT_EQ(WSAGetLastError(), WSAENOTCONN);  // a later call (docs/behaviour.md §2 default)
 }
 
 TEST_F(Select, DatagramSocketIsWritable) {  // observed for an unbound UDP socket

@@ -1,8 +1,8 @@
-// setsockopt / getsockopt on every profile: spec §4 (SO_KEEPALIVE and the other BOOL options:
-// DWORD rule on NT 5.x, one-byte BOOLEAN rule on 6.0+), spec §5 (TCP_KEEPIDLE, TCP_KEEPINTVL,
-// TCP_KEEPCNT per build) and the client patterns P3, P4 and P8 of shared/spec/clients.md.
-// Expectations come from kSpecTable (options_fixture.h), never from the profile fields the
-// emulator reads.
+// setsockopt / getsockopt on every profile: docs/behaviour.md §4 (SO_KEEPALIVE and the other BOOL
+// options: DWORD rule on NT 5.x, one-byte BOOLEAN rule on 6.0+), docs/behaviour.md §5
+// (TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT per build) and the client patterns P3, P4 and P8 of
+// docs/behaviour.md §9. Expectations come from kSpecTable (options_fixture.h), never from the
+// profile fields the emulator reads.
 #include <string>
 
 #include "options_fixture.h"
@@ -44,7 +44,8 @@ constexpr Duration kEstablished = 2ms;
 
 using Sockopt = ProfileTest;
 
-// ---- spec §4: the BOOL length rule -------------------------------------------------------------
+// ---- docs/behaviour.md §4: the BOOL length rule
+// -------------------------------------------------------------
 
 TEST_P(Sockopt, BoolSetAcceptsTheLengthsOfTheVersionsRule) {
   HostScope on(*client);
@@ -59,9 +60,9 @@ TEST_P(Sockopt, BoolSetAcceptsTheLengthsOfTheVersionsRule) {
       }
       SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
       EXPECT_EQ(error_of(set_opt(s, o.level, o.name, 1, len)), expected)
-          << "spec §4: setsockopt(BOOL) optlen rule (NT 5.x DWORD, 6.0+ one byte)";
+          << "docs/behaviour.md §4: setsockopt(BOOL) optlen rule (NT 5.x DWORD, 6.0+ one byte)";
       EXPECT_EQ(read_opt(s, o.level, o.name), expected == 0 ? 1 : 0)
-          << "spec §4: a successful set reads back TRUE; a failed one changes nothing";
+          << "docs/behaviour.md §4: a successful set reads back TRUE; a failed one changes nothing";
       closesocket(s);
     }
   }
@@ -75,7 +76,7 @@ TEST_P(Sockopt, BoolSetOf0x100IsFalseOnOneByteVersionsAndTrueOnDwordVersions) {
     ASSERT_EQ(error_of(set_opt(s, o.level, o.name, 1)), 0);
     EXPECT_EQ(error_of(set_opt(s, o.level, o.name, 0x100)), 0);
     EXPECT_EQ(read_opt(s, o.level, o.name), spec().dword_rule ? 1 : 0)
-        << "spec §4: the one-byte rule reads only the first byte of 0x100";
+        << "docs/behaviour.md §4: the one-byte rule reads only the first byte of 0x100";
     closesocket(s);
   }
 }
@@ -91,18 +92,20 @@ TEST_P(Sockopt, BoolGetWritesOneByteOrADword) {
       if (spec().dword_rule) {
         if (len < 4) {
           EXPECT_EQ(g.rc, SOCKET_ERROR);
-          EXPECT_EQ(g.error, WSAEFAULT) << "spec §4: DWORD rule, *optlen below sizeof(DWORD)";
+          EXPECT_EQ(g.error, WSAEFAULT)
+              << "docs/behaviour.md §4: DWORD rule, *optlen below sizeof(DWORD)";
           EXPECT_EQ(g.len, len);
           EXPECT_EQ(g.value, 0xdeadbeefU) << "nothing written on failure";
         } else {
           EXPECT_EQ(g.rc, 0);
-          EXPECT_EQ(g.value, 1U) << "spec §4: DWORD rule writes a whole BOOL";
+          EXPECT_EQ(g.value, 1U) << "docs/behaviour.md §4: DWORD rule writes a whole BOOL";
           EXPECT_EQ(g.len, 4);
         }
       } else {
         EXPECT_EQ(g.rc, 0);
-        EXPECT_EQ(g.value, 0xdeadbe01U) << "spec §4: getsockopt writes one byte on 6.0+";
-        EXPECT_EQ(g.len, 1) << "spec §4: *optlen = 1 on 6.0+";
+        EXPECT_EQ(g.value, 0xdeadbe01U)
+            << "docs/behaviour.md §4: getsockopt writes one byte on 6.0+";
+        EXPECT_EQ(g.len, 1) << "docs/behaviour.md §4: *optlen = 1 on 6.0+";
       }
     }
     closesocket(s);
@@ -117,14 +120,15 @@ TEST_P(Sockopt, BoolGetWithZeroOrMinusOneOptlenIsEfaultAndLeavesOptlen) {
       SCOPED_TRACE(std::string(o.label) + " *optlen " + std::to_string(len));
       const Got g = get_opt(s, o.level, o.name, len);
       EXPECT_EQ(g.rc, SOCKET_ERROR);
-      EXPECT_EQ(g.error, WSAEFAULT) << "spec §4: *optlen 0 or -1 -> WSAEFAULT";
-      EXPECT_EQ(g.len, len) << "spec §4: *optlen left unchanged";
+      EXPECT_EQ(g.error, WSAEFAULT) << "docs/behaviour.md §4: *optlen 0 or -1 -> WSAEFAULT";
+      EXPECT_EQ(g.len, len) << "docs/behaviour.md §4: *optlen left unchanged";
       EXPECT_EQ(g.value, 0xdeadbeefU);
     }
   }
 }
 
-// ---- spec §4: transitional state, datagram sockets, levels, options ---------------------------
+// ---- docs/behaviour.md §4: transitional state, datagram sockets, levels, options
+// ---------------------------
 
 TEST_P(Sockopt, KeepAliveWhileConnectingIsRefusedOnVistaAndLater) {
   HostScope on(*client);
@@ -134,19 +138,20 @@ TEST_P(Sockopt, KeepAliveWhileConnectingIsRefusedOnVistaAndLater) {
   ASSERT_EQ(error_of(connect_to_server(s)), WSAEWOULDBLOCK);
   const int expected = spec().refuses_while_connecting ? WSAEINVAL : 0;
   EXPECT_EQ(error_of(set_opt(s, SOL_SOCKET, SO_KEEPALIVE, 1)), expected)
-      << "spec §4: SO_KEEPALIVE during connect: WSAEINVAL on 6.0+, allowed on NT 5.x";
-  EXPECT_EQ(keepalive_on(s), expected == 0) << "spec §4: a refused set changes nothing";
+      << "docs/behaviour.md §4: SO_KEEPALIVE during connect: WSAEINVAL on 6.0+, allowed on NT 5.x";
+  EXPECT_EQ(keepalive_on(s), expected == 0)
+      << "docs/behaviour.md §4: a refused set changes nothing";
   // Inferred default: getsockopt, SIO_KEEPALIVE_VALS and TCP_KEEP* are not affected.
   EXPECT_EQ(error_of(keepalive_vals(s, 0, 30'000, 3'000)), 0)
-      << "spec §4 (inferred): SIO_KEEPALIVE_VALS allowed while connecting";
+      << "docs/behaviour.md §4 (inferred): SIO_KEEPALIVE_VALS allowed while connecting";
   EXPECT_FALSE(keepalive_on(s));
   if (spec().tcp_keepalive_3) {
     EXPECT_EQ(error_of(set_opt(s, IPPROTO_TCP, TCP_KEEPIDLE, 40)), 0)
-        << "spec §4 (inferred): TCP_KEEPIDLE allowed while connecting";
+        << "docs/behaviour.md §4 (inferred): TCP_KEEPIDLE allowed while connecting";
   }
   ASSERT_TRUE(world.run_for(1s).ok());
   EXPECT_EQ(error_of(set_opt(s, SOL_SOCKET, SO_KEEPALIVE, 1)), 0)
-      << "spec §4: allowed once the connection completed";
+      << "docs/behaviour.md §4: allowed once the connection completed";
   EXPECT_TRUE(keepalive_on(s));
 }
 
@@ -161,9 +166,10 @@ TEST_P(Sockopt, DatagramSocketsHaveNoKeepAliveNorTcpOptions) {
   for (const NamedOption& o : refused) {
     SCOPED_TRACE(o.label);
     EXPECT_EQ(error_of(set_opt(s, o.level, o.name, 1)), WSAENOPROTOOPT)
-        << "spec §4: datagram socket -> WSAENOPROTOOPT (set)";
+        << "docs/behaviour.md §4: datagram socket -> WSAENOPROTOOPT (set)";
     const Got g = get_opt(s, o.level, o.name);
-    EXPECT_EQ(g.error, WSAENOPROTOOPT) << "spec §4: datagram socket -> WSAENOPROTOOPT (get)";
+    EXPECT_EQ(g.error, WSAENOPROTOOPT)
+        << "docs/behaviour.md §4: datagram socket -> WSAENOPROTOOPT (get)";
   }
   EXPECT_EQ(error_of(set_opt(s, SOL_SOCKET, SO_REUSEADDR, 1)), 0) << "SO_REUSEADDR is not TCP's";
   EXPECT_EQ(read_opt(s, SOL_SOCKET, SO_TYPE), SOCK_DGRAM);
@@ -176,10 +182,10 @@ TEST_P(Sockopt, UnknownLevelIsEinval) {
     SCOPED_TRACE("level " + std::to_string(level));
     const int lvl = static_cast<int>(level);
     EXPECT_EQ(error_of(set_opt(s, lvl, SO_KEEPALIVE, 1)), WSAEINVAL)
-        << "spec §4: unknown level -> WSAEINVAL (set)";
+        << "docs/behaviour.md §4: unknown level -> WSAEINVAL (set)";
     EXPECT_EQ(error_of(set_opt(s, lvl, SO_RCVTIMEO, 1000)), WSAEINVAL);
     EXPECT_EQ(get_opt(s, lvl, SO_KEEPALIVE).error, WSAEINVAL)
-        << "spec §4: unknown level -> WSAEINVAL (get)";
+        << "docs/behaviour.md §4: unknown level -> WSAEINVAL (get)";
   }
   EXPECT_FALSE(keepalive_on(s)) << "failed calls change nothing";
   EXPECT_EQ(read_opt(s, SOL_SOCKET, SO_RCVTIMEO), 0);
@@ -202,7 +208,8 @@ TEST_P(Sockopt, UnknownOptionAtAKnownLevelIsEnoprotoopt) {
   }
 }
 
-// ---- spec §5: IPPROTO_TCP keep-alive options ---------------------------------------------------
+// ---- docs/behaviour.md §5: IPPROTO_TCP keep-alive options
+// ---------------------------------------------------
 
 TEST_P(Sockopt, TcpKeepOptionsExistExactlyOnTheirBuilds) {
   HostScope on(*client);
@@ -211,7 +218,8 @@ TEST_P(Sockopt, TcpKeepOptionsExistExactlyOnTheirBuilds) {
     SCOPED_TRACE(o.label);
     const int expected = has_tcp_option(spec(), o.name) ? 0 : WSAENOPROTOOPT;
     EXPECT_EQ(error_of(set_opt(s, o.level, o.name, 5)), expected)
-        << "spec §5: option 3 from Vista, TCP_KEEPCNT from 1703, TCP_KEEPINTVL from 1709";
+        << "docs/behaviour.md §5: option 3 from Vista, TCP_KEEPCNT from 1703, TCP_KEEPINTVL from "
+           "1709";
     const Got g = get_opt(s, o.level, o.name);
     EXPECT_EQ(g.rc == 0 ? 0 : g.error, expected);
     if (expected == 0) {
@@ -224,13 +232,16 @@ TEST_P(Sockopt, TcpKeepDefaultsRead7200And1And10) {
   HostScope on(*client);
   SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
   if (spec().tcp_keepalive_3) {
-    EXPECT_EQ(read_opt(s, IPPROTO_TCP, TCP_KEEPIDLE), 7200) << "spec §5: default idle 7200 s";
+    EXPECT_EQ(read_opt(s, IPPROTO_TCP, TCP_KEEPIDLE), 7200)
+        << "docs/behaviour.md §5: default idle 7200 s";
   }
   if (spec().tcp_keepintvl) {
-    EXPECT_EQ(read_opt(s, IPPROTO_TCP, TCP_KEEPINTVL), 1) << "spec §5: default interval 1 s";
+    EXPECT_EQ(read_opt(s, IPPROTO_TCP, TCP_KEEPINTVL), 1)
+        << "docs/behaviour.md §5: default interval 1 s";
   }
   if (spec().tcp_keepcnt) {
-    EXPECT_EQ(read_opt(s, IPPROTO_TCP, TCP_KEEPCNT), 10) << "spec §5: default count 10";
+    EXPECT_EQ(read_opt(s, IPPROTO_TCP, TCP_KEEPCNT), 10)
+        << "docs/behaviour.md §5: default count 10";
   }
 }
 
@@ -241,13 +252,14 @@ TEST_P(Sockopt, TcpKeepCntAbove255IsEinval) {
     // clients.md P7: programs probe with any value and treat exactly WSAENOPROTOOPT as
     // "unsupported", so a missing option must not answer WSAEINVAL first.
     EXPECT_EQ(error_of(set_opt(s, IPPROTO_TCP, TCP_KEEPCNT, 256)), WSAENOPROTOOPT)
-        << "spec §5: TCP_KEEPCNT missing before 10 1703";
+        << "docs/behaviour.md §5: TCP_KEEPCNT missing before 10 1703";
     return;
   }
   EXPECT_EQ(error_of(set_opt(s, IPPROTO_TCP, TCP_KEEPCNT, 256)), WSAEINVAL)
-      << "spec §5: TCP_KEEPCNT above 255 -> WSAEINVAL";
+      << "docs/behaviour.md §5: TCP_KEEPCNT above 255 -> WSAEINVAL";
   EXPECT_EQ(read_opt(s, IPPROTO_TCP, TCP_KEEPCNT), 10) << "a failed set changes nothing";
-  EXPECT_EQ(error_of(set_opt(s, IPPROTO_TCP, TCP_KEEPCNT, 255)), 0) << "spec §5: 255 accepted";
+  EXPECT_EQ(error_of(set_opt(s, IPPROTO_TCP, TCP_KEEPCNT, 255)), 0)
+      << "docs/behaviour.md §5: 255 accepted";
   EXPECT_EQ(read_opt(s, IPPROTO_TCP, TCP_KEEPCNT), 255);
 }
 
@@ -260,9 +272,10 @@ TEST_P(Sockopt, TcpKeepIdleAndIntervalRanges) {
     const std::int64_t before = read_opt(s, IPPROTO_TCP, name);
     const int zero = spec().zero_seconds_rejected ? WSAEINVAL : 0;
     EXPECT_EQ(error_of(set_opt(s, IPPROTO_TCP, name, 0)), zero)
-        << "spec §5: 0 seconds: WSAEINVAL on Server 2019 and later, accepted before";
+        << "docs/behaviour.md §5: 0 seconds: WSAEINVAL on Server 2019 and later, accepted before";
     EXPECT_EQ(read_opt(s, IPPROTO_TCP, name), zero == 0 ? 0 : before);
-    EXPECT_EQ(error_of(set_opt(s, IPPROTO_TCP, name, 256)), 0) << "spec §5: 256 accepted";
+    EXPECT_EQ(error_of(set_opt(s, IPPROTO_TCP, name, 256)), 0)
+        << "docs/behaviour.md §5: 256 accepted";
     EXPECT_EQ(read_opt(s, IPPROTO_TCP, name), 256);
     EXPECT_EQ(error_of(set_opt(s, IPPROTO_TCP, name, 0xFFFFFFFF)), 0)
         << "clients.md: 0xFFFFFFFF s must not overflow";
@@ -279,20 +292,21 @@ TEST_P(Sockopt, TcpKeepOptionsNeedFourBytes) {
     for (const int len : {0, -1, 1, 2, 3}) {
       SCOPED_TRACE(std::string(o.label) + " optlen " + std::to_string(len));
       EXPECT_EQ(error_of(set_opt(s, o.level, o.name, 7, len)), WSAEFAULT)
-          << "spec §5: set with optlen < 4 -> WSAEFAULT";
+          << "docs/behaviour.md §5: set with optlen < 4 -> WSAEFAULT";
       EXPECT_EQ(read_opt(s, o.level, o.name), before) << "a failed set changes nothing";
       const Got g = get_opt(s, o.level, o.name, len);
-      EXPECT_EQ(g.error, WSAEFAULT) << "spec §5: get with *optlen < 4 -> WSAEFAULT";
+      EXPECT_EQ(g.error, WSAEFAULT) << "docs/behaviour.md §5: get with *optlen < 4 -> WSAEFAULT";
       // Observed (Wine): 0..3 become 0; -1 stays -1 as for every option.
-      EXPECT_EQ(g.len, len < 0 ? len : 0) << "spec §5: *optlen set to 0";
+      EXPECT_EQ(g.len, len < 0 ? len : 0) << "docs/behaviour.md §5: *optlen set to 0";
     }
     for (const int len : {4, 8}) {
       SCOPED_TRACE(std::string(o.label) + " optlen " + std::to_string(len));
-      EXPECT_EQ(error_of(set_opt(s, o.level, o.name, 7, len)), 0) << "spec §5: 4 or 8 works";
+      EXPECT_EQ(error_of(set_opt(s, o.level, o.name, 7, len)), 0)
+          << "docs/behaviour.md §5: 4 or 8 works";
       const Got g = get_opt(s, o.level, o.name, len);
       EXPECT_EQ(g.rc, 0);
       EXPECT_EQ(g.value, 7U);
-      EXPECT_EQ(g.len, 4) << "spec §5: get returns *optlen = 4";
+      EXPECT_EQ(g.len, 4) << "docs/behaviour.md §5: get returns *optlen = 4";
     }
   }
 }
@@ -302,17 +316,19 @@ TEST_P(Sockopt, SettingOneKeepAliveValueLeavesTheOthersAndDoesNotSwitchItOn) {
   SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
   if (!spec().tcp_keepalive_3) {
     EXPECT_EQ(error_of(set_opt(s, IPPROTO_TCP, TCP_KEEPIDLE, 30)), WSAENOPROTOOPT)
-        << "spec §5: no option 3 on NT 5.x";
+        << "docs/behaviour.md §5: no option 3 on NT 5.x";
     EXPECT_FALSE(keepalive_on(s));
     return;
   }
   ASSERT_EQ(error_of(set_opt(s, IPPROTO_TCP, TCP_KEEPIDLE, 30)), 0);
-  EXPECT_FALSE(keepalive_on(s)) << "spec §3: TCP_KEEPIDLE sets the time, not the switch";
+  EXPECT_FALSE(keepalive_on(s))
+      << "docs/behaviour.md §3: TCP_KEEPIDLE sets the time, not the switch";
   if (spec().tcp_keepintvl) {
     EXPECT_EQ(read_opt(s, IPPROTO_TCP, TCP_KEEPINTVL), 1);
   }
   if (spec().tcp_keepcnt) {
-    EXPECT_EQ(read_opt(s, IPPROTO_TCP, TCP_KEEPCNT), 10) << "spec §5: setting one leaves others";
+    EXPECT_EQ(read_opt(s, IPPROTO_TCP, TCP_KEEPCNT), 10)
+        << "docs/behaviour.md §5: setting one leaves others";
     ASSERT_EQ(error_of(set_opt(s, IPPROTO_TCP, TCP_KEEPCNT, 3)), 0);
   }
   EXPECT_EQ(read_opt(s, IPPROTO_TCP, TCP_KEEPIDLE), 30);
@@ -325,21 +341,25 @@ TEST_P(Sockopt, IoctlTimesReadBackThroughTcpKeepIdleLastWriterWins) {
   HostScope on(*client);
   SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
   ASSERT_EQ(error_of(keepalive_vals(s, 1, 15'000, 1'500)), 0);
-  EXPECT_TRUE(keepalive_on(s)) << "spec §3: SIO_KEEPALIVE_VALS onoff=1 reads SO_KEEPALIVE TRUE";
+  EXPECT_TRUE(keepalive_on(s))
+      << "docs/behaviour.md §3: SIO_KEEPALIVE_VALS onoff=1 reads SO_KEEPALIVE TRUE";
   if (spec().tcp_keepalive_3) {
-    EXPECT_EQ(read_opt(s, IPPROTO_TCP, TCP_KEEPIDLE), 15) << "spec §5: ioctl ms read as ms/1000";
+    EXPECT_EQ(read_opt(s, IPPROTO_TCP, TCP_KEEPIDLE), 15)
+        << "docs/behaviour.md §5: ioctl ms read as ms/1000";
   }
   if (spec().tcp_keepintvl) {
     EXPECT_EQ(read_opt(s, IPPROTO_TCP, TCP_KEEPINTVL), 1);
   }
   if (spec().tcp_keepalive_3) {
     ASSERT_EQ(error_of(set_opt(s, IPPROTO_TCP, TCP_KEEPIDLE, 40)), 0);
-    EXPECT_EQ(read_opt(s, IPPROTO_TCP, TCP_KEEPIDLE), 40) << "spec §5: last writer wins";
+    EXPECT_EQ(read_opt(s, IPPROTO_TCP, TCP_KEEPIDLE), 40)
+        << "docs/behaviour.md §5: last writer wins";
     ASSERT_EQ(error_of(keepalive_vals(s, 1, 20'000, 2'000)), 0);
-    EXPECT_EQ(read_opt(s, IPPROTO_TCP, TCP_KEEPIDLE), 20) << "spec §5: last writer wins";
+    EXPECT_EQ(read_opt(s, IPPROTO_TCP, TCP_KEEPIDLE), 20)
+        << "docs/behaviour.md §5: last writer wins";
   }
   ASSERT_EQ(error_of(keepalive_vals(s, 0, 15'000, 1'500)), 0);
-  EXPECT_FALSE(keepalive_on(s)) << "spec §3: onoff=0 reads SO_KEEPALIVE FALSE";
+  EXPECT_FALSE(keepalive_on(s)) << "docs/behaviour.md §3: onoff=0 reads SO_KEEPALIVE FALSE";
 }
 
 // ---- Other options -----------------------------------------------------------------------------
@@ -401,13 +421,14 @@ TEST_P(Sockopt, ConnectTimeIsWholeSecondsSinceConnected) {
   EXPECT_EQ(read_opt(s, SOL_SOCKET, SO_CONNECT_TIME), 5) << "connected at 2 ms, now 5.002 s";
 }
 
-// ---- Bad input and generic errors (spec §4 "Generic errors") -----------------------------------
+// ---- Bad input and generic errors (docs/behaviour.md §4 "Generic errors")
+// -----------------------------------
 
 TEST_P(Sockopt, NullPointersAreEfaultAndChangeNothing) {
   HostScope on(*client);
   SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
   EXPECT_EQ(error_of(setsockopt(s, SOL_SOCKET, SO_KEEPALIVE, nullptr, 4)), WSAEFAULT)
-      << "spec §4: optval NULL -> WSAEFAULT";
+      << "docs/behaviour.md §4: optval NULL -> WSAEFAULT";
   EXPECT_EQ(error_of(setsockopt(s, SOL_SOCKET, SO_KEEPALIVE, nullptr, 0)), WSAEFAULT);
   EXPECT_FALSE(keepalive_on(s));
   int len = 4;
@@ -426,13 +447,13 @@ TEST_P(Sockopt, GenericErrorsAreExactAndChangeNothing) {
   HostScope on(*client);
   SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
   EXPECT_EQ(error_of(set_opt(INVALID_SOCKET, SOL_SOCKET, SO_KEEPALIVE, 1)), WSAENOTSOCK)
-      << "spec §4: INVALID_SOCKET -> WSAENOTSOCK";
+      << "docs/behaviour.md §4: INVALID_SOCKET -> WSAENOTSOCK";
   EXPECT_EQ(get_opt(INVALID_SOCKET, SOL_SOCKET, SO_KEEPALIVE).error, WSAENOTSOCK);
 
   SOCKET closed = socket(AF_INET, SOCK_STREAM, 0);
   ASSERT_EQ(closesocket(closed), 0);
   EXPECT_EQ(error_of(set_opt(closed, SOL_SOCKET, SO_KEEPALIVE, 1)), WSAENOTSOCK)
-      << "spec §4: closed socket -> WSAENOTSOCK";
+      << "docs/behaviour.md §4: closed socket -> WSAENOTSOCK";
 
   SOCKET theirs = INVALID_SOCKET;
   {
@@ -440,7 +461,7 @@ TEST_P(Sockopt, GenericErrorsAreExactAndChangeNothing) {
     theirs = socket(AF_INET, SOCK_STREAM, 0);
   }
   EXPECT_EQ(error_of(set_opt(theirs, SOL_SOCKET, SO_KEEPALIVE, 1)), WSAENOTSOCK)
-      << "spec §4: another host's socket -> WSAENOTSOCK";
+      << "docs/behaviour.md §4: another host's socket -> WSAENOTSOCK";
   {
     HostScope srv(*server);
     EXPECT_FALSE(keepalive_on(theirs)) << "the other host's socket is unchanged";
@@ -450,7 +471,7 @@ TEST_P(Sockopt, GenericErrorsAreExactAndChangeNothing) {
   sw.network_down = true;
   client->set_switches(sw);
   EXPECT_EQ(error_of(set_opt(s, SOL_SOCKET, SO_KEEPALIVE, 1)), WSAENETDOWN)
-      << "spec §4: network subsystem failed -> WSAENETDOWN";
+      << "docs/behaviour.md §4: network subsystem failed -> WSAENETDOWN";
   EXPECT_EQ(get_opt(s, SOL_SOCKET, SO_KEEPALIVE).error, WSAENETDOWN);
   sw.network_down = false;
   client->set_switches(sw);
@@ -462,17 +483,18 @@ TEST_P(Sockopt, GenericErrorsAreExactAndChangeNothing) {
   EXPECT_EQ(error_of(set_opt(s, SOL_SOCKET, SO_KEEPALIVE, 1)), 0);
   ASSERT_EQ(WSACleanup(), 0);  // the last one
   EXPECT_EQ(error_of(set_opt(s, SOL_SOCKET, SO_KEEPALIVE, 0)), WSANOTINITIALISED)
-      << "spec §4: after the last WSACleanup -> WSANOTINITIALISED";
+      << "docs/behaviour.md §4: after the last WSACleanup -> WSANOTINITIALISED";
   EXPECT_EQ(get_opt(s, SOL_SOCKET, SO_KEEPALIVE).error, WSANOTINITIALISED);
 
   Host& fresh = world.add_host("fresh", GetParam()->name, "10.0.0.3").value().get();
   HostScope f(fresh);
   EXPECT_EQ(error_of(set_opt(s, SOL_SOCKET, SO_KEEPALIVE, 1)), WSANOTINITIALISED)
-      << "spec §4: before WSAStartup -> WSANOTINITIALISED";
+      << "docs/behaviour.md §4: before WSAStartup -> WSANOTINITIALISED";
   EXPECT_EQ(fresh.socket_count(), 0U);
 }
 
-// ---- A connection keep-alive dropped or a peer reset (spec §4) ---------------------------------
+// ---- A connection keep-alive dropped or a peer reset (docs/behaviour.md §4)
+// ---------------------------------
 
 TEST_P(Sockopt, KeepAliveSetAfterKeepAliveDroppedTheConnectionIsEnetreset) {
   HostScope on(*client);
@@ -484,7 +506,7 @@ TEST_P(Sockopt, KeepAliveSetAfterKeepAliveDroppedTheConnectionIsEnetreset) {
   char b;
   ASSERT_EQ(error_of(recv(s, &b, 1, 0)), WSAENETRESET);
   EXPECT_EQ(error_of(set_opt(s, SOL_SOCKET, SO_KEEPALIVE, 1)), WSAENETRESET)
-      << "spec §4: setsockopt(SO_KEEPALIVE) on a connection keep-alive dropped";
+      << "docs/behaviour.md §4: setsockopt(SO_KEEPALIVE) on a connection keep-alive dropped";
   EXPECT_EQ(error_of(set_opt(s, SOL_SOCKET, SO_KEEPALIVE, 0)), WSAENETRESET);
   EXPECT_TRUE(keepalive_on(s)) << "getsockopt still works and nothing changed";
 }
@@ -499,7 +521,7 @@ TEST_P(Sockopt, KeepAliveSetAfterAResetIsEnotconn) {
   char b;
   ASSERT_EQ(error_of(recv(s, &b, 1, 0)), WSAECONNRESET);
   EXPECT_EQ(error_of(set_opt(s, SOL_SOCKET, SO_KEEPALIVE, 0)), WSAENOTCONN)
-      << "spec §4: setsockopt(SO_KEEPALIVE) on a reset connection";
+      << "docs/behaviour.md §4: setsockopt(SO_KEEPALIVE) on a reset connection";
   EXPECT_TRUE(keepalive_on(s));
 }
 
@@ -507,7 +529,7 @@ TEST_P(Sockopt, KeepAliveSetAfterAResetIsEnotconn) {
 // -----------------------------------------------------------------------------
 
 // P8 (Cygwin): ioctl with onoff=1, then SO_KEEPALIVE back to 0 and on again: the ioctl's times
-// survive (spec §3, inferred).
+// survive (docs/behaviour.md §3, inferred).
 TEST_P(Sockopt, P8IoctlTimesSurviveTogglingSoKeepAlive) {
   HostScope on(*client);
   SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
@@ -539,7 +561,8 @@ TEST_F(SockoptOn, P4Windows1703KeepsIoctlTimesAndCountWhenKeepIntvlFails) {
   HostScope on(*client);
   SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
   ASSERT_EQ(error_of(keepalive_vals(s, 1, 10'000, 1'000)), 0);
-  EXPECT_EQ(error_of(set_opt(s, IPPROTO_TCP, TCP_KEEPCNT, 3)), 0) << "spec §5: KEEPCNT on 1703";
+  EXPECT_EQ(error_of(set_opt(s, IPPROTO_TCP, TCP_KEEPCNT, 3)), 0)
+      << "docs/behaviour.md §5: KEEPCNT on 1703";
   EXPECT_EQ(error_of(set_opt(s, IPPROTO_TCP, TCP_KEEPINTVL, 1)), WSAENOPROTOOPT)
       << "clients.md P4: exactly WSAENOPROTOOPT for an option the build lacks";
   EXPECT_EQ(read_opt(s, IPPROTO_TCP, TCP_KEEPIDLE), 10);
@@ -570,7 +593,7 @@ TEST_F(SockoptOn, P3Windows1709SecondsOptionsSetTheDeadPeerTime) {
   EXPECT_EQ(world.now(), at(20s + 4 * 2s + kEstablished)) << "clients.md P3: seconds options";
 }
 
-// Options set on a listening socket reach the sockets it accepts (spec §2, observed).
+// Options set on a listening socket reach the sockets it accepts (docs/behaviour.md §2, observed).
 TEST_F(SockoptOn, ListenerOptionsAreInheritedByAcceptedSockets) {
   make_hosts("windows-10-22h2");
   HostScope on(*client);

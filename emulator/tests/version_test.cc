@@ -1,4 +1,4 @@
-// The version queries real programs branch on (shared/spec/clients.md P3/P7), on every profile.
+// The version queries real programs branch on (docs/behaviour.md §9 P3/P7), on every profile.
 // The expected numbers are written out here from the spec's §7 table and Microsoft's published
 // build numbers, not read from the profile table, so a wrong profile row shows up as a failure.
 #include <array>

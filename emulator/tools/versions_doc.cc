@@ -50,7 +50,7 @@ int main() {
       "Every emulated Windows version is one row of the profile table. Each cell carries its\n"
       "evidence grade: *documented* (a Microsoft page), *observed* (Wine's or .NET's tests on\n"
       "real Windows), *rfc*, or *inferred* (our default where no source says; a switch in the\n"
-      "profile, never a branch in code). See `shared/spec/winsock-keepalive.md` for the "
+      "profile, never a branch in code). See `docs/behaviour.md` for the "
       "sources.\n\n"
       "| profile | version | probe count | SO_KEEPALIVE while connecting | BOOL optlen rule | "
       "optlen −1 | TCP_KEEPALIVE (3) | TCP_KEEPCNT | TCP_KEEPINTVL | 0 s IDLE/INTVL | "

@@ -1,6 +1,6 @@
 // Keep-alive over the full TCP model, as timelines of exact virtual times.
 // RFC 1122 §4.2.3.6; the Windows defaults and the detection formula are in
-// shared/spec/winsock-keepalive.md §2-3.
+// docs/behaviour.md §2-3.
 #include "test_support.h"
 
 namespace ws2sim::testing {

@@ -1,7 +1,7 @@
 // setsockopt and getsockopt: the SOL_SOCKET and IPPROTO_TCP options, with the per-version rules
-// of spec §4 (BOOL options: the DWORD rule or the one-byte BOOLEAN rule) and §5 (the IPPROTO_TCP
-// keep-alive options). Every per-version difference is a profile field; one table lists the
-// options and small functions per option store and read the values.
+// of docs/behaviour.md §4 (BOOL options: the DWORD rule or the one-byte BOOLEAN rule) and §5 (the
+// IPPROTO_TCP keep-alive options). Every per-version difference is a profile field; one table lists
+// the options and small functions per option store and read the values.
 //
 // Order of the checks (Windows' order where known, else ours): generic errors (Call), the socket,
 // the level (WSAEINVAL), the option (WSAENOPROTOOPT: unknown, missing on the profile, or not for
@@ -73,7 +73,8 @@ int keepalive_changed(Target& t) {
   return 0;
 }
 
-// ---- SO_KEEPALIVE and the IPPROTO_TCP keep-alive options (spec §4, §5) -----------------------
+// ---- SO_KEEPALIVE and the IPPROTO_TCP keep-alive options (docs/behaviour.md §4, §5)
+// -----------------------
 
 int set_keepalive(Target& t, std::uint32_t on) {
   // Vista and later refuse the switch while a connect is in progress (documented).
@@ -273,7 +274,7 @@ int find_option(const Host::State& h, const Socket& s, int level, int name, cons
   return 0;
 }
 
-// True when the option uses the one-byte BOOLEAN rule on this host (spec §4).
+// True when the option uses the one-byte BOOLEAN rule on this host (docs/behaviour.md §4).
 bool one_byte(const Host::State& h, const Option& o) {
   return o.shape == Shape::kBool && !h.switches.strict_documentation &&
          h.profile->bool_options.value == BoolOptionRule::kOneByteBoolean;

@@ -1,4 +1,4 @@
-// The version queries programs branch on (shared/spec/clients.md P3/P7): GetVersionEx,
+// The version queries programs branch on (docs/behaviour.md §9 P3/P7): GetVersionEx,
 // RtlGetVersion, RtlVerifyVersionInfo, VerifyVersionInfo, VerSetConditionMask, and the module
 // lookup libuv and curl use to reach ntdll (GetModuleHandle + GetProcAddress).
 //

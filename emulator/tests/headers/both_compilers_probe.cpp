@@ -1,5 +1,5 @@
 // A small but genuine Windows Winsock program that calls every function ws2sim's drop-in headers
-// declare, in the styles real programs use (see ../shared/spec/clients.md). It is compiled, not
+// declare, in the styles real programs use (see docs/behaviour.md §9). It is compiled, not
 // run, twice:
 //
 //   against the real Windows headers (mingw-w64):

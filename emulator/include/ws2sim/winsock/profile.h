@@ -1,7 +1,7 @@
 // ws2sim/winsock/profile.h — what differs between Windows versions, as data.
 //
 // One table holds every emulated Windows version. Each row names its NT version and build, and
-// every behaviour in it carries the evidence grade of shared/spec/winsock-keepalive.md: whether a
+// every behaviour in it carries the evidence grade of docs/behaviour.md: whether a
 // Microsoft page documents it, Wine's tests on real Windows observed it, an RFC requires it, or
 // we inferred it (then it is a switch here, never a branch in code). The emulator reads these
 // fields; nowhere does it compare version numbers.
@@ -19,7 +19,7 @@
 
 namespace ws2sim::winsock {
 
-/// How sure we are of a behaviour (spec: "evidence grades").
+/// How sure we are of a behaviour (docs/behaviour.md, "Evidence grades").
 enum class Evidence : std::uint8_t {
   kDocumented,  ///< Stated on a Microsoft documentation page.
   kObserved,    ///< Asserted by Wine's or .NET's tests that run on real Windows.
@@ -84,9 +84,9 @@ struct Profile {
   Graded<bool> zero_keepalive_seconds_rejected;
   Graded<AfterDropError> after_drop;
   Graded<bool> sio_keepalive_vals;  ///< WSAIoctl(SIO_KEEPALIVE_VALS) exists (2000 and later).
-  /// The spacing of "back-to-back" probes when the interval is 0 (spec §2): the stack's timer
-  /// tick. A zero interval therefore gives a probe storm against a live peer (each probe is
-  /// answered before the next) and detection after N ticks against a dead one.
+  /// The spacing of "back-to-back" probes when the interval is 0 (docs/behaviour.md §2): the
+  /// stack's timer tick. A zero interval therefore gives a probe storm against a live peer (each
+  /// probe is answered before the next) and detection after N ticks against a dead one.
   Graded<Duration> keepalive_timer_tick;
 };
 

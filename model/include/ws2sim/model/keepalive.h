@@ -81,7 +81,7 @@ class KeepAliveEngine {
   /// Starts (or restarts with new parameters) watching `conn`; idleness counts from now unless
   /// the connection already had a receive stamp. A disabled config is the same as `stop`.
   /// Like Linux, a change of parameters re-arms the timer at once.
-  /// Inline fast path (arm/cancel are per-connection hot paths, shared/spec/performance.md):
+  /// Inline fast path (arm/cancel are per-connection hot paths, bench/README.md):
   /// a fresh start with valid parameters that repeat the last interned set.
   Status start(std::uint32_t conn, const KeepAliveConfig& config) {
     // Only enabled, validated sets are interned: equal to one, `config` is enabled and valid.
@@ -117,8 +117,8 @@ class KeepAliveEngine {
   /// Records that an acceptable segment arrived now. Returns true if that answered a probe.
   /// Inline: it runs on every received segment and is a validated-id timestamp store. The stamp
   /// lives in an array of its own and a bitmap says which connections have probes out, so an
-  /// idle connection's receive touches 8 bytes and not its timer node (shared/spec/
-  /// performance.md: re-arm on received traffic is a timestamp store). Unwatched connections
+  /// idle connection's receive touches 8 bytes and not its timer node (bench/README.md:
+  /// re-arm on received traffic is a timestamp store). Unwatched connections
   /// have no probes out; their stamp is not read until start() writes a fresh one.
   bool on_receive(std::uint32_t conn) {
     if (conn >= stamps_.size()) return false;

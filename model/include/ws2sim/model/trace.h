@@ -11,7 +11,7 @@
 //
 // A trace stores its events packed (about 50 bytes for a typical event instead of the 144 of a
 // `TraceEvent`, in fixed-size blocks that are never copied as the trace grows): a run of 100,000
-// connections records millions of events (shared/spec/performance.md, "The whole-emulator
+// connections records millions of events (bench/README.md, "The whole-emulator
 // path"). Reading one back builds a `TraceEvent` value, equal to the one recorded.
 #pragma once
 
