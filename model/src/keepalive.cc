@@ -30,14 +30,23 @@ std::optional<Duration> detection_delay(const KeepAliveConfig& config) {
 KeepAliveEngine::KeepAliveEngine(Scheduler& scheduler, KeepAliveDriver& driver)
     : scheduler_(scheduler),
       driver_(driver),
-      attached_(scheduler.attach_timers(&nodes_, &stamps_, &KeepAliveEngine::fire_node,
-                                        &KeepAliveEngine::fire_lane, this)),
+      attached_(scheduler.attach_timers(Scheduler::TimerClient{
+          .nodes = &nodes_,
+          .words = &stamps_,
+          .fire = &KeepAliveEngine::fire_node,
+          .fire_lane = &KeepAliveEngine::fire_lane,
+          .self = this,
+      })),
       ask_outstanding_(driver.may_have_outstanding_data()) {}
 
 KeepAliveEngine::~KeepAliveEngine() {
   for (std::size_t conn = 0; conn < nodes_.size(); ++conn)
     disarm(static_cast<std::uint32_t>(conn));
   if (attached_) scheduler_.detach_timers();
+}
+
+void KeepAliveEngine::reserve(std::uint32_t connections) {
+  if (connections != 0) grow(connections - 1);
 }
 
 void KeepAliveEngine::grow(std::uint32_t conn) {
@@ -189,7 +198,7 @@ void KeepAliveEngine::arm_external(std::uint32_t conn, std::int64_t at) {
   const EventId id = scheduler_
                          .schedule_at(TimePoint{Duration{at}},
                                       [this, conn] {
-                                        nodes_[conn].where = Scheduler::kNowhere;
+                                        nodes_[conn].where = Scheduler::kUnqueued;
                                         fire(conn);
                                       })
                          .value();
@@ -197,22 +206,24 @@ void KeepAliveEngine::arm_external(std::uint32_t conn, std::int64_t at) {
   external_[conn] = id;
   Node& n = nodes_[conn];
   n.due = at;
-  n.where = Scheduler::kExternal;
+  n.where = Scheduler::kClientQueued;
 }
 
 void KeepAliveEngine::disarm(std::uint32_t conn) noexcept {
   Node& n = nodes_[conn];
-  if (n.where == Scheduler::kNowhere) return;
-  if (n.where == Scheduler::kExternal) {
+  if (n.where == Scheduler::kUnqueued) return;
+  if (n.where == Scheduler::kClientQueued) {
     scheduler_.cancel(external_[conn]);
-    n.where = Scheduler::kNowhere;
+    n.where = Scheduler::kUnqueued;
   } else {
     scheduler_.disarm_timer(conn);
   }
 }
 
-// Guard clauses, then exactly one re-arm. Driver calls may start or stop connections (and so
-// grow `nodes_` or `configs_`): nothing is held across them by reference.
+// After Linux's tcp_keepalive_timer: guard clauses decide when to look again, then exactly one
+// re-arm at the end (a dropped connection is not re-armed). Driver calls may start or stop
+// connections (and so grow `nodes_` or `configs_`): nothing is held across them by reference,
+// and the re-arm only happens if the connection is still watched and nobody re-armed it.
 void KeepAliveEngine::fire(std::uint32_t conn) {
   // `conn` < nodes_.size(): only armed nodes fire.
   const std::uint8_t tag = nodes_[conn].tag;
@@ -224,43 +235,48 @@ void KeepAliveEngine::fire(std::uint32_t conn) {
   const Duration interval = cfg.interval;
   const std::uint32_t probe_count = cfg.probe_count;
 
-  if (ask_outstanding_ && driver_.has_outstanding_data(conn)) {
+  std::int64_t next;  // when to look again
+  const bool outstanding = ask_outstanding_ && driver_.has_outstanding_data(conn);
+  const std::int64_t idle_until = plus(stamps_[conn], idle);
+  if (!outstanding && now >= idle_until) [[likely]] {
+    // Idle long enough: probe, or drop after `probe_count` unanswered probes.
+    Node& n = nodes_[conn];
+    const std::uint32_t out = n.count != kCountOverflow ? n.count : big_counts_.at(conn);
+    if (out >= probe_count) {
+      release(index);
+      reset(conn);
+      driver_.keepalive_timeout(conn, out);
+      return;
+    }
+    if (out + 1 < kCountOverflow) {
+      n.count = static_cast<std::uint16_t>(out + 1);
+      if (out == 0) set_probing(conn, true);
+    } else {
+      set_count(conn, out + 1);
+    }
+    driver_.send_probe(conn, out + 1, probe_count);
+    next = plus(now, interval);
+  } else if (outstanding) {
+    // Sent data is unacknowledged: the retransmission timer owns liveness (RFC 9293 MUST-26).
     set_count(conn, 0);
     driver_.keepalive_suppressed(conn);
     // Re-checked one idle later; with an idle time of 0, one interval later: re-checking at the
     // same instant would never let time pass (found by fuzz_winsock, docs/reliability.md).
-    const Duration recheck = idle > Duration::zero() ? idle : interval;
-    if (active(conn) && !armed(conn)) arm_at(conn, plus(now, recheck));
-    return;
-  }
-  Node& n = nodes_[conn];
-  const std::int64_t idle_until = plus(stamps_[conn], idle);
-  if (now < idle_until) {
-    arm_at(conn, idle_until);  // traffic arrived since arming: wait out the remainder
-    return;
-  }
-  const std::uint32_t out = n.count != kCountOverflow ? n.count : big_counts_.at(conn);
-  if (out >= probe_count) {
-    release(index);
-    reset(conn);
-    driver_.keepalive_timeout(conn, out);
-    return;
-  }
-  if (out + 1 < kCountOverflow) {
-    n.count = static_cast<std::uint16_t>(out + 1);
-    if (out == 0) set_probing(conn, true);
+    next = plus(now, idle > Duration::zero() ? idle : interval);
   } else {
-    set_count(conn, out + 1);
+    next = idle_until;  // traffic arrived since arming: wait out the remainder
   }
-  driver_.send_probe(conn, out + 1, probe_count);
-  if (active(conn) && !armed(conn)) arm_at(conn, plus(now, interval));
+  if (active(conn) && !armed(conn)) [[likely]] {
+    arm_at(conn, next);
+  }
 }
 
 void KeepAliveEngine::fire_node(void* engine, std::uint32_t conn) {
   static_cast<KeepAliveEngine*>(engine)->fire(conn);
 }
 
-// A lane batch with fire() compiled into the loop (drain() and run_until() run S1 through here).
+// A lane batch with fire() compiled into the loop: expiries of timers due one after another (a
+// fleet of idle connections probing dead peers) cost one indirect call per batch.
 void KeepAliveEngine::fire_lane(void* engine, std::uint8_t lane, std::int64_t limit) {
   auto* self = static_cast<KeepAliveEngine*>(engine);
   self->scheduler_.run_lane_batch(lane, limit, [self](std::uint32_t conn) { self->fire(conn); });

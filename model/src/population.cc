@@ -174,8 +174,8 @@ TrafficStream::TrafficStream(const PopulationConfig& config) : work_(config) {
 
 const PopulationWorkload::Arrival* TrafficStream::peek() {
   if (ready_pos_ != ready_.size()) return &ready_[ready_pos_];
-  // Every connection generated and every bucket sorted: nothing can come any more (S1, with no
-  // traffic at all, asks on every open).
+  // Every connection generated and every bucket sorted: nothing can come any more (a
+  // population without traffic asks on every open).
   if (pending_ == 0 && next_conn_ == work_.config().connections) return nullptr;
   while (ready_pos_ == ready_.size()) {
     if (!refill()) return nullptr;
@@ -258,9 +258,7 @@ struct Population::Impl final : KeepAliveDriver {
   // Traffic arrivals this far ahead have their connection's node fetched in advance.
   static constexpr std::size_t kLookahead = 16;
 
-  void prefetch_node(std::uint32_t conn) const noexcept {
-    if (conn < engine.stamps_.size()) __builtin_prefetch(&engine.stamps_[conn]);
-  }
+  void prefetch_node(std::uint32_t conn) const noexcept { engine.prefetch(conn); }
 
   // The next arrival is an open (opens come first on a tie), else traffic.peek().
   [[nodiscard]] bool open_is_next() {
@@ -307,8 +305,8 @@ struct Population::Impl final : KeepAliveDriver {
   bool has_outstanding_data(std::uint32_t /*conn*/) override { return false; }
   [[nodiscard]] bool may_have_outstanding_data() const override { return false; }
 
-  // Every probe costs a count; a probe into silence (S1's ten million) costs nothing more, so it
-  // returns before anything that needs registers saved.
+  // Every probe costs a count; a probe into silence (a fleet of dead peers sends millions)
+  // costs nothing more, so it returns before anything that needs registers saved.
   void send_probe(std::uint32_t conn, std::uint32_t /*probe*/, std::uint32_t /*of*/) override {
     ++stats.probes_sent;
     if (silent_probes) [[likely]]
@@ -341,9 +339,8 @@ Result<std::unique_ptr<Population>> Population::create(const PopulationConfig& c
   auto impl = std::make_unique<Impl>(config);
   // Every connection's node, stamp and bit exist up front, so each open takes start()'s inline
   // path (a start beyond the arrays grows them on the general path).
-  impl->engine.grow(static_cast<std::uint32_t>(config.connections - 1));
-  impl->scheduler.source_.run = [](void* self) { static_cast<Impl*>(self)->feed(); };
-  impl->scheduler.source_.client = impl.get();
+  impl->engine.reserve(static_cast<std::uint32_t>(config.connections));
+  impl->scheduler.set_source([](void* self) { static_cast<Impl*>(self)->feed(); }, impl.get());
   impl->note_next_open();
   impl->schedule_feed();
   return std::unique_ptr<Population>(new Population(std::move(impl)));

@@ -53,10 +53,11 @@ inline void radix_sort_by_time(std::vector<PopulationWorkload::Arrival>& v,
 /// Sorts one bucket by time, stably. One counting pass by the offset's top 11 bits, then an
 /// insertion sort: the stream sizes its buckets to a few thousand segments spread over the
 /// bucket's time, so a run of equal top digits is about one segment long and each segment moves
-/// a step or two (three radix passes cost about twice as much in S2). Clustered times (many
-/// distinct times under one digit) would make the insertion sort quadratic, so past a budget of
-/// moves it stops and radix_sort_by_time() finishes: every step is stable, so equal times stay in
-/// generation order either way. Returns false when it had to fall back (for tests).
+/// a step or two (three radix passes cost about twice as much on a population with traffic).
+/// Clustered times (many distinct times under one digit) would make the insertion sort quadratic,
+/// so past a budget of moves it stops and radix_sort_by_time() finishes: every step is stable, so
+/// equal times stay in generation order either way. Returns false when it had to fall back (for
+/// tests).
 inline bool sort_by_time(std::vector<PopulationWorkload::Arrival>& v,
                          std::vector<PopulationWorkload::Arrival>& scratch, std::int64_t base,
                          int width_shift) {

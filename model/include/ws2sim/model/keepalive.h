@@ -92,7 +92,7 @@ class KeepAliveEngine {
       // cleared them). Like Linux's tcp_set_keepalive(), a fresh start counts a full idle
       // period from now.
       ++config_users_[last_config_];
-      const std::int64_t now = scheduler_.now_.time_since_epoch().count();
+      const std::int64_t now = scheduler_.now().time_since_epoch().count();
       stamps_[conn] = now;
       nodes_[conn].tag = static_cast<std::uint8_t>(last_config_);
       if (config.probe_count != 0) arm_at(conn, plus(now, config.idle));  // 0: no timer at all
@@ -104,10 +104,10 @@ class KeepAliveEngine {
   void stop(std::uint32_t conn) {
     if (conn >= nodes_.size()) return;
     Node& n = nodes_[conn];
-    if (n.tag < kTagOverflow && n.count == 0 && n.where != Scheduler::kExternal) {
+    if (n.tag < kTagOverflow && n.count == 0 && n.where != Scheduler::kClientQueued) {
       // The common case: no probes out, no side-table entries, queued (if at all) in the
       // scheduler itself.
-      if (n.where != Scheduler::kNowhere) scheduler_.disarm_timer(conn);
+      if (n.where != Scheduler::kUnqueued) scheduler_.disarm_timer(conn);
       --config_users_[n.tag];
       n = Node{};
       return;
@@ -122,7 +122,7 @@ class KeepAliveEngine {
   /// have no probes out; their stamp is not read until start() writes a fresh one.
   bool on_receive(std::uint32_t conn) {
     if (conn >= stamps_.size()) return false;
-    stamps_[conn] = scheduler_.now_.time_since_epoch().count();
+    stamps_[conn] = scheduler_.now().time_since_epoch().count();
     if ((probing_[conn / 64] & (std::uint64_t{1} << (conn % 64))) == 0) [[likely]]
       return false;
     return answer(conn);
@@ -135,9 +135,19 @@ class KeepAliveEngine {
   /// Last time `on_receive` (or `start`) stamped the connection.
   [[nodiscard]] std::optional<TimePoint> last_receive(std::uint32_t conn) const;
 
+  /// Makes room for connections 0 .. `connections` - 1 up front, so that each first start()
+  /// takes the inline path (a start beyond the arrays grows them on the general path).
+  void reserve(std::uint32_t connections);
+  /// Fetches what on_receive(conn) will touch into the cache (a caller that knows which
+  /// connections receive next: a population's sorted arrivals).
+  void prefetch(std::uint32_t conn) const noexcept {
+    if (conn < stamps_.size()) __builtin_prefetch(&stamps_[conn]);
+  }
+  /// Bytes the engine holds (nodes, stamps, bitmap, parameter sets, side tables).
+  [[nodiscard]] std::size_t memory_bytes() const noexcept;
+
   // ---- implementation details ----
  private:
-  friend class Population;
   // Per connection: a 16-byte node shared with the scheduler (see Scheduler::TimerNode; count =
   // probes out, tag = parameter set, kInactive: not watched), the last receive time in
   // `stamps_` (ns; the scheduler prefetches it with the node), and one bit in `probing_`, set
@@ -166,7 +176,7 @@ class KeepAliveEngine {
   // Inline into fire_lane's loop (keepalive.cc is the only caller).
   [[gnu::always_inline]] inline void fire(std::uint32_t conn);
   void arm_at(std::uint32_t conn, std::int64_t at) {
-    if (attached_ && (conn & Scheduler::kGenericBit) == 0) {
+    if (attached_ && conn < Scheduler::kMaxTimerNodes) {
       scheduler_.arm_timer(conn, at);
     } else {
       arm_external(conn, at);
@@ -183,7 +193,7 @@ class KeepAliveEngine {
   [[gnu::noinline]] void arm_external(std::uint32_t conn, std::int64_t at);
   void disarm(std::uint32_t conn) noexcept;
   [[nodiscard]] bool armed(std::uint32_t conn) const noexcept {
-    return nodes_[conn].where != Scheduler::kNowhere;
+    return nodes_[conn].where != Scheduler::kUnqueued;
   }
   [[nodiscard]] bool active(std::uint32_t conn) const noexcept {
     return conn < nodes_.size() && nodes_[conn].tag != kInactive;
@@ -196,7 +206,6 @@ class KeepAliveEngine {
   void reset(std::uint32_t conn) noexcept;
   std::uint32_t intern(const KeepAliveConfig& config);
   void release(std::uint32_t index) noexcept;
-  [[nodiscard]] std::size_t memory_bytes() const noexcept;
 
   Scheduler& scheduler_;
   KeepAliveDriver& driver_;

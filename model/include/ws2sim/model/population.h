@@ -8,7 +8,7 @@
 // keep-alive do to a million connections over hours" in a fraction of a second, and it is what
 // `ws2sim load` and the benchmarks (bench/) run.
 //
-//   PopulationConfig cfg;                        // S1: 1 M dead peers, 7200 s, 10 x 75 s
+//   PopulationConfig cfg;                        // 1 M dead peers, 7200 s, 10 x 75 s
 //   auto pop = Population::create(cfg).value();
 //   pop->run_to_completion();                    // until every connection is dropped
 //   pop->stats().connections_dropped;            // 1'000'000
