@@ -1,4 +1,6 @@
-// Hosts, paths, faults and segment delivery. The TCP state machine is in tcp.cc.
+// Network's public API (network.h): hosts, paths, faults and the endpoint operations, checked
+// here and carried out by the network's internals (network_impl.cc) and its TCP endpoints
+// (tcp.h).
 #include <algorithm>
 #include <string>
 #include <utility>
@@ -7,10 +9,6 @@
 
 namespace ws2sim {
 namespace {
-
-std::string host_label(HostId h) {
-  return "host #" + std::to_string(h.value);
-}
 
 Status validate_path(const PathConfig& p) {
   if (p.latency < Duration::zero()) {
@@ -23,231 +21,54 @@ Status validate_path(const PathConfig& p) {
   return {};
 }
 
-std::pair<SocketAddress, SocketAddress> flow_key(const Segment& s) {
-  return s.source < s.destination ? std::pair{s.source, s.destination}
-                                  : std::pair{s.destination, s.source};
-}
-
 }  // namespace
 
-Network::Impl::~Impl() = default;
+std::string_view to_string(TcpState s) noexcept {
+  switch (s) {
+    case TcpState::kClosed:
+      return "CLOSED";
+    case TcpState::kListen:
+      return "LISTEN";
+    case TcpState::kSynSent:
+      return "SYN-SENT";
+    case TcpState::kSynReceived:
+      return "SYN-RECEIVED";
+    case TcpState::kEstablished:
+      return "ESTABLISHED";
+    case TcpState::kFinWait1:
+      return "FIN-WAIT-1";
+    case TcpState::kFinWait2:
+      return "FIN-WAIT-2";
+    case TcpState::kCloseWait:
+      return "CLOSE-WAIT";
+    case TcpState::kClosing:
+      return "CLOSING";
+    case TcpState::kLastAck:
+      return "LAST-ACK";
+    case TcpState::kTimeWait:
+      return "TIME-WAIT";
+  }
+  return "?";
+}
 
-Status Network::Impl::check_host(HostId h) const {
-  if (h.value >= hosts.size()) return not_found("no such host: " + host_label(h));
+Status RetransmissionConfig::validate() const {
+  if (initial_rto <= Duration::zero()) {
+    return invalid_argument("initial RTO must be positive, got " + format_duration(initial_rto));
+  }
+  if (max_rto < initial_rto) {
+    return invalid_argument("maximum RTO (" + format_duration(max_rto) +
+                            ") is below the initial RTO (" + format_duration(initial_rto) + ")");
+  }
   return {};
 }
 
-TraceEvent Network::Impl::event(TraceKind kind, HostId host) const {
-  TraceEvent e;
-  e.at = scheduler.now();
-  e.kind = kind;
-  e.host = host;
-  return e;
-}
-
-const PathConfig& Network::Impl::path_for(HostId from, HostId to) const {
-  const auto it = paths.find({from.value, to.value});
-  return it == paths.end() ? default_path : it->second;
-}
-
-std::optional<HostId> Network::Impl::host_by_address(Ipv4Address a) const {
-  const std::optional<std::uint32_t> slot = address_index.find(a.value);
-  if (!slot) return std::nullopt;
-  return HostId{*slot};
-}
-
-void Network::Impl::transmit(const Endpoint* ep, HostId from, Segment seg, bool keepalive_probe,
-                             bool via_nat) {
-  const std::optional<HostId> to = host_by_address(seg.destination.address);
-  const bool tracing = trace.wanted();
-  if (tracing) {
-    TraceEvent e = event(TraceKind::kSegmentSent, from);
-    if (ep != nullptr) {
-      e.connection = ep->serial;
-      e.retransmission = seg.sequence_length() > 0 && seq_lt(seg.seq, ep->snd_max);
-    }
-    e.peer = to;
-    e.keepalive = keepalive_probe;
-    record(e, seg);
+Status EndpointOptions::validate() const {
+  if (Status s = keepalive.validate(); !s.ok()) return s;
+  if (Status s = retransmission.validate(); !s.ok()) return s;
+  if (time_wait < Duration::zero()) {
+    return invalid_argument("TIME-WAIT duration is negative (" + format_duration(time_wait) + ")");
   }
-  auto dropped = [&](DropCause cause) {
-    if (!tracing) return;
-    TraceEvent e = event(TraceKind::kSegmentDropped, from);
-    if (ep != nullptr) e.connection = ep->serial;
-    e.peer = to;
-    e.drop = cause;
-    record(e, seg);
-  };
-  if (!to) return dropped(DropCause::kHostDown);
-  if (partitions.contains({from.value, to->value})) return dropped(DropCause::kPartition);
-  if (via_nat && !nat_pass(from, *to, seg)) return dropped(DropCause::kNatNoFlow);
-  const PathConfig& path = path_for(from, *to);
-  if (path.loss > 0.0 && rng.chance(Probability::from_double(path.loss))) {
-    return dropped(DropCause::kLoss);
-  }
-  std::uint32_t slot;
-  if (!free_in_flight.empty()) {
-    slot = free_in_flight.back();
-    free_in_flight.pop_back();
-    in_flight[slot] = std::move(seg);
-  } else {
-    slot = static_cast<std::uint32_t>(in_flight.size());
-    in_flight.emplace_back(std::move(seg));
-  }
-  (void)scheduler.schedule_in(path.latency, [this, slot] { deliver(slot); }).value();
-}
-
-bool Network::Impl::nat_pass(HostId from, HostId to, const Segment& seg) {
-  for (Nat& nat : nats) {
-    const bool on_path = (nat.a == from && nat.b == to) || (nat.a == to && nat.b == from);
-    if (!on_path) continue;
-    const auto key = flow_key(seg);
-    auto it = nat.flows.find(key);
-    const TimePoint now = scheduler.now();
-    if (it != nat.flows.end() && now - it->second >= nat.config.idle_timeout) {
-      if (trace.wanted()) {
-        TraceEvent e = event(TraceKind::kNatFlowExpired, from);
-        e.peer = to;
-        e.duration = nat.config.idle_timeout;
-        record(e, seg);
-      }
-      nat.flows.erase(it);
-      it = nat.flows.end();
-    }
-    if (it == nat.flows.end()) {
-      const bool opens_flow = seg.has(tcp_flags::kSyn) && !seg.has(tcp_flags::kAck);
-      if (!opens_flow) {
-        if (nat.config.on_expiry == NatExpiry::kReset && !seg.has(tcp_flags::kRst)) {
-          // The middlebox answers for the far end; recorded as sent on its behalf.
-          Segment rst;
-          rst.source = seg.destination;
-          rst.destination = seg.source;
-          rst.flags = tcp_flags::kRst | tcp_flags::kAck;
-          rst.seq = seg.has(tcp_flags::kAck) ? seg.ack : 0;
-          rst.ack = seg.seq + seg.sequence_length();
-          transmit(nullptr, to, std::move(rst), /*keepalive_probe=*/false, /*via_nat=*/false);
-        }
-        return false;
-      }
-      nat.flows.emplace(key, now);
-      return true;
-    }
-    if (seg.has(tcp_flags::kRst)) {
-      nat.flows.erase(it);
-    } else {
-      it->second = now;
-    }
-  }
-  return true;
-}
-
-void Network::Impl::deliver(std::uint32_t slot) {
-  Segment seg = std::move(*in_flight[slot]);
-  in_flight[slot].reset();
-  free_in_flight.push_back(slot);
-  const std::optional<HostId> to = host_by_address(seg.destination.address);
-  if (!to) return;
-  if (!hosts[to->value].up) {
-    if (trace.wanted()) {
-      TraceEvent e = event(TraceKind::kSegmentDropped, *to);
-      e.drop = DropCause::kHostDown;
-      record(e, seg);
-    }
-    return;
-  }
-  segment_arrives(*to, seg);
-}
-
-void Network::Impl::send_reset_for(HostId host, const Segment& seg) {
-  if (seg.has(tcp_flags::kRst)) return;  // never answer a RST (RFC 9293 §3.10.7.1)
-  Segment rst;
-  rst.source = seg.destination;
-  rst.destination = seg.source;
-  if (seg.has(tcp_flags::kAck)) {
-    rst.seq = seg.ack;
-    rst.flags = tcp_flags::kRst;
-  } else {
-    rst.seq = 0;
-    rst.ack = seg.seq + seg.sequence_length();
-    rst.flags = tcp_flags::kRst | tcp_flags::kAck;
-  }
-  transmit(nullptr, host, std::move(rst));
-}
-
-Status Network::Impl::apply(const Fault& fault) {
-  status_may_change();
-  struct Visitor {
-    Impl& n;
-    Status operator()(const CrashHost& f) const {
-      if (Status s = n.check_host(f.host); !s.ok()) return s;
-      if (!n.hosts[f.host.value].up) {
-        return invalid_state("host '" + n.hosts[f.host.value].name + "' is already crashed");
-      }
-      n.hosts[f.host.value].up = false;
-      // Frozen: timers stop; the endpoints keep their state until the host restarts.
-      for (std::uint32_t i = 0; i < n.endpoints.size(); ++i) {
-        if (n.endpoints[i].in_use && n.endpoints[i].host == f.host) n.freeze(i);
-      }
-      n.record(n.event(TraceKind::kHostCrashed, f.host));
-      return {};
-    }
-    Status operator()(const RestartHost& f) const {
-      if (Status s = n.check_host(f.host); !s.ok()) return s;
-      Host& h = n.hosts[f.host.value];
-      if (h.up) return invalid_state("host '" + h.name + "' is running; crash it first");
-      n.record(n.event(TraceKind::kHostRestarted, f.host));
-      // Forget every connection while the host is still down, so that nothing is sent: a
-      // restarted machine has no memory of them (it answers their next segment with RST).
-      for (std::uint32_t i = 0; i < n.endpoints.size(); ++i) {
-        Endpoint& ep = n.endpoints[i];
-        if (!ep.in_use || ep.host != f.host) continue;
-        if (ep.state != TcpState::kClosed) n.close_connection(i, CloseReason::kHostRestarted);
-        if (ep.state == TcpState::kClosed) ep.released = true;  // forgotten: no handle survives
-        n.maybe_reap(i);
-      }
-      h.up = true;
-      h.listeners.clear();
-      h.bound_ports.clear();
-      h.connections.clear();
-      return {};
-    }
-    Status operator()(const RebootHost& f) const {
-      if (Status s = (*this)(CrashHost{f.host}); !s.ok()) return s;
-      return (*this)(RestartHost{f.host});
-    }
-    Status operator()(const PartitionHosts& f) const {
-      if (Status s = n.check_host(f.a); !s.ok()) return s;
-      if (Status s = n.check_host(f.b); !s.ok()) return s;
-      if (f.a == f.b) return invalid_argument("cannot partition a host from itself");
-      n.partitions.insert({f.a.value, f.b.value});
-      TraceEvent e = n.event(TraceKind::kPartitioned, f.a);
-      e.peer = f.b;
-      n.record(e);
-      if (f.both_ways) {
-        n.partitions.insert({f.b.value, f.a.value});
-        e.host = f.b;
-        e.peer = f.a;
-        n.record(e);
-      }
-      return {};
-    }
-    Status operator()(const HealHosts& f) const {
-      if (Status s = n.check_host(f.a); !s.ok()) return s;
-      if (Status s = n.check_host(f.b); !s.ok()) return s;
-      n.partitions.erase({f.a.value, f.b.value});
-      TraceEvent e = n.event(TraceKind::kHealed, f.a);
-      e.peer = f.b;
-      n.record(e);
-      if (f.both_ways) {
-        n.partitions.erase({f.b.value, f.a.value});
-        e.host = f.b;
-        e.peer = f.a;
-        n.record(e);
-      }
-      return {};
-    }
-  };
-  return std::visit(Visitor{*this}, fault);
+  return {};
 }
 
 // ---- Network: thin forwarding and validation -------------------------------------------------
@@ -258,10 +79,7 @@ Network::Network(Scheduler& scheduler, Rng& rng, Trace& trace)
 Network::~Network() {
   for (EventId id : impl_->fault_events)
     impl_->scheduler.cancel(id);
-  for (Endpoint& ep : impl_->endpoints) {
-    impl_->scheduler.cancel(ep.rtx_timer);
-    impl_->scheduler.cancel(ep.time_wait_timer);
-  }
+  impl_->tcp.cancel_timers();
 }
 
 Result<HostId> Network::add_host(std::string name, Ipv4Address address) {
@@ -396,6 +214,81 @@ Status Network::schedule(TimePoint at, const Fault& fault) {
   if (!id.ok()) return id.error();
   impl_->fault_events.push_back(*id);
   return {};
+}
+
+// ---- Endpoints ------------------------------------------------------------------------------
+
+Result<EndpointId> Network::listen(HostId host, std::uint16_t port, const EndpointOptions& options,
+                                   std::uint32_t backlog) {
+  impl_->tcp.status_may_change();
+  if (Status s = impl_->check_host(host); !s.ok()) return s.error();
+  return impl_->tcp.listen(host, port, options, backlog);
+}
+
+Result<EndpointId> Network::connect(HostId host, SocketAddress remote,
+                                    const EndpointOptions& options, std::uint16_t local_port) {
+  impl_->tcp.status_may_change();
+  if (Status s = impl_->check_host(host); !s.ok()) return s.error();
+  if (Status s = options.validate(); !s.ok()) return s.error();
+  if (remote.port == 0) return invalid_argument("cannot connect to port 0");
+  if (!impl_->host_by_address(remote.address)) {
+    return not_found("no host has address " + to_string(remote.address));
+  }
+  return impl_->tcp.connect(impl_->scheduler.now(), host, remote, options, local_port);
+}
+
+Result<std::optional<EndpointId>> Network::accept(EndpointId listener) {
+  impl_->tcp.status_may_change();
+  return impl_->tcp.accept(listener);
+}
+
+Result<std::size_t> Network::send(EndpointId ep, std::span<const std::uint8_t> bytes) {
+  impl_->tcp.status_may_change();
+  return impl_->tcp.send(impl_->scheduler.now(), ep, bytes);
+}
+
+Result<std::vector<std::uint8_t>> Network::receive(EndpointId ep, std::size_t max) {
+  impl_->tcp.status_may_change();
+  return impl_->tcp.receive(ep, max);
+}
+
+Status Network::shutdown_send(EndpointId ep) {
+  impl_->tcp.status_may_change();
+  return impl_->tcp.shutdown_send(impl_->scheduler.now(), ep);
+}
+
+Status Network::close(EndpointId ep) {
+  impl_->tcp.status_may_change();
+  return impl_->tcp.close(impl_->scheduler.now(), ep);
+}
+
+Status Network::abort(EndpointId ep) {
+  impl_->tcp.status_may_change();
+  return impl_->tcp.abort(impl_->scheduler.now(), ep);
+}
+
+Status Network::set_keepalive(EndpointId ep, const KeepAliveConfig& config) {
+  return impl_->tcp.set_keepalive(ep, config);
+}
+
+Status Network::set_retransmission(EndpointId ep, const RetransmissionConfig& config) {
+  return impl_->tcp.set_retransmission(ep, config);
+}
+
+Result<EndpointInfo> Network::info(EndpointId ep) const {
+  return impl_->tcp.info(ep);
+}
+
+std::optional<EndpointStatus> Network::status(EndpointId ep) const noexcept {
+  return impl_->tcp.status(ep);
+}
+
+std::uint64_t Network::status_version() const noexcept {
+  return impl_->tcp.status_version();
+}
+
+std::size_t Network::endpoint_count() const noexcept {
+  return impl_->tcp.endpoint_count();
 }
 
 }  // namespace ws2sim

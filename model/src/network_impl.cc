@@ -1,0 +1,220 @@
+// The network's internals (network_impl.h): segments on their paths (partitions, NAT, loss,
+// latency), delivery to the destination's TCP, and faults.
+#include "network_impl.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+namespace ws2sim {
+namespace {
+
+std::string host_label(HostId h) {
+  return "host #" + std::to_string(h.value);
+}
+
+std::pair<SocketAddress, SocketAddress> flow_key(const Segment& s) {
+  return s.source < s.destination ? std::pair{s.source, s.destination}
+                                  : std::pair{s.destination, s.source};
+}
+
+}  // namespace
+
+Network::Impl::~Impl() = default;
+
+Status Network::Impl::check_host(HostId h) const {
+  if (h.value >= hosts.size()) return not_found("no such host: " + host_label(h));
+  return {};
+}
+
+TraceEvent Network::Impl::event(TraceKind kind, HostId host) const {
+  TraceEvent e;
+  e.at = scheduler.now();
+  e.kind = kind;
+  e.host = host;
+  return e;
+}
+
+const PathConfig& Network::Impl::path_for(HostId from, HostId to) const {
+  const auto it = paths.find({from.value, to.value});
+  return it == paths.end() ? default_path : it->second;
+}
+
+std::optional<HostId> Network::Impl::host_by_address(Ipv4Address a) const {
+  const std::optional<std::uint32_t> slot = address_index.find(a.value);
+  if (!slot) return std::nullopt;
+  return HostId{*slot};
+}
+
+void Network::Impl::transmit(const Endpoint* ep, HostId from, Segment seg, bool keepalive_probe) {
+  send(ep, from, std::move(seg), keepalive_probe, /*via_nat=*/true);
+}
+
+void Network::Impl::send(const Endpoint* ep, HostId from, Segment seg, bool keepalive_probe,
+                         bool via_nat) {
+  const std::optional<HostId> to = host_by_address(seg.destination.address);
+  const bool tracing = trace.wanted();
+  if (tracing) {
+    TraceEvent e = event(TraceKind::kSegmentSent, from);
+    if (ep != nullptr) {
+      e.connection = ep->serial;
+      e.retransmission = seg.sequence_length() > 0 && seq_lt(seg.seq, ep->snd_max);
+    }
+    e.peer = to;
+    e.keepalive = keepalive_probe;
+    record(e, seg);
+  }
+  auto dropped = [&](DropCause cause) {
+    if (!tracing) return;
+    TraceEvent e = event(TraceKind::kSegmentDropped, from);
+    if (ep != nullptr) e.connection = ep->serial;
+    e.peer = to;
+    e.drop = cause;
+    record(e, seg);
+  };
+  if (!to) return dropped(DropCause::kHostDown);
+  if (partitions.contains({from.value, to->value})) return dropped(DropCause::kPartition);
+  if (via_nat && !nat_pass(from, *to, seg)) return dropped(DropCause::kNatNoFlow);
+  const PathConfig& path = path_for(from, *to);
+  if (path.loss > 0.0 && rng.chance(Probability::from_double(path.loss))) {
+    return dropped(DropCause::kLoss);
+  }
+  std::uint32_t slot;
+  if (!free_in_flight.empty()) {
+    slot = free_in_flight.back();
+    free_in_flight.pop_back();
+    in_flight[slot] = std::move(seg);
+  } else {
+    slot = static_cast<std::uint32_t>(in_flight.size());
+    in_flight.emplace_back(std::move(seg));
+  }
+  (void)scheduler.schedule_in(path.latency, [this, slot] { deliver(slot); }).value();
+}
+
+bool Network::Impl::nat_pass(HostId from, HostId to, const Segment& seg) {
+  for (Nat& nat : nats) {
+    const bool on_path = (nat.a == from && nat.b == to) || (nat.a == to && nat.b == from);
+    if (!on_path) continue;
+    const auto key = flow_key(seg);
+    auto it = nat.flows.find(key);
+    const TimePoint now = scheduler.now();
+    if (it != nat.flows.end() && now - it->second >= nat.config.idle_timeout) {
+      if (trace.wanted()) {
+        TraceEvent e = event(TraceKind::kNatFlowExpired, from);
+        e.peer = to;
+        e.duration = nat.config.idle_timeout;
+        record(e, seg);
+      }
+      nat.flows.erase(it);
+      it = nat.flows.end();
+    }
+    if (it == nat.flows.end()) {
+      const bool opens_flow = seg.has(tcp_flags::kSyn) && !seg.has(tcp_flags::kAck);
+      if (!opens_flow) {
+        if (nat.config.on_expiry == NatExpiry::kReset && !seg.has(tcp_flags::kRst)) {
+          // The middlebox answers for the far end; recorded as sent on its behalf.
+          Segment rst;
+          rst.source = seg.destination;
+          rst.destination = seg.source;
+          rst.flags = tcp_flags::kRst | tcp_flags::kAck;
+          rst.seq = seg.has(tcp_flags::kAck) ? seg.ack : 0;
+          rst.ack = seg.seq + seg.sequence_length();
+          send(nullptr, to, std::move(rst), /*keepalive_probe=*/false, /*via_nat=*/false);
+        }
+        return false;
+      }
+      nat.flows.emplace(key, now);
+      return true;
+    }
+    if (seg.has(tcp_flags::kRst)) {
+      nat.flows.erase(it);
+    } else {
+      it->second = now;
+    }
+  }
+  return true;
+}
+
+void Network::Impl::deliver(std::uint32_t slot) {
+  Segment seg = std::move(*in_flight[slot]);
+  in_flight[slot].reset();
+  free_in_flight.push_back(slot);
+  const std::optional<HostId> to = host_by_address(seg.destination.address);
+  if (!to) return;
+  if (!hosts[to->value].up) {
+    if (trace.wanted()) {
+      TraceEvent e = event(TraceKind::kSegmentDropped, *to);
+      e.drop = DropCause::kHostDown;
+      record(e, seg);
+    }
+    return;
+  }
+  tcp.segment_arrives(scheduler.now(), *to, seg);
+}
+
+Status Network::Impl::apply(const Fault& fault) {
+  tcp.status_may_change();
+  struct Visitor {
+    Impl& n;
+    Status operator()(const CrashHost& f) const {
+      if (Status s = n.check_host(f.host); !s.ok()) return s;
+      if (!n.hosts[f.host.value].up) {
+        return invalid_state("host '" + n.hosts[f.host.value].name + "' is already crashed");
+      }
+      n.hosts[f.host.value].up = false;
+      n.tcp.freeze_host(f.host);
+      n.record(n.event(TraceKind::kHostCrashed, f.host));
+      return {};
+    }
+    Status operator()(const RestartHost& f) const {
+      if (Status s = n.check_host(f.host); !s.ok()) return s;
+      Host& h = n.hosts[f.host.value];
+      if (h.up) return invalid_state("host '" + h.name + "' is running; crash it first");
+      n.record(n.event(TraceKind::kHostRestarted, f.host));
+      n.tcp.forget_host(n.scheduler.now(), f.host);
+      h.up = true;
+      h.listeners.clear();
+      h.bound_ports.clear();
+      h.connections.clear();
+      return {};
+    }
+    Status operator()(const RebootHost& f) const {
+      if (Status s = (*this)(CrashHost{f.host}); !s.ok()) return s;
+      return (*this)(RestartHost{f.host});
+    }
+    Status operator()(const PartitionHosts& f) const {
+      if (Status s = n.check_host(f.a); !s.ok()) return s;
+      if (Status s = n.check_host(f.b); !s.ok()) return s;
+      if (f.a == f.b) return invalid_argument("cannot partition a host from itself");
+      n.partitions.insert({f.a.value, f.b.value});
+      TraceEvent e = n.event(TraceKind::kPartitioned, f.a);
+      e.peer = f.b;
+      n.record(e);
+      if (f.both_ways) {
+        n.partitions.insert({f.b.value, f.a.value});
+        e.host = f.b;
+        e.peer = f.a;
+        n.record(e);
+      }
+      return {};
+    }
+    Status operator()(const HealHosts& f) const {
+      if (Status s = n.check_host(f.a); !s.ok()) return s;
+      if (Status s = n.check_host(f.b); !s.ok()) return s;
+      n.partitions.erase({f.a.value, f.b.value});
+      TraceEvent e = n.event(TraceKind::kHealed, f.a);
+      e.peer = f.b;
+      n.record(e);
+      if (f.both_ways) {
+        n.partitions.erase({f.b.value, f.a.value});
+        e.host = f.b;
+        e.peer = f.a;
+        n.record(e);
+      }
+      return {};
+    }
+  };
+  return std::visit(Visitor{*this}, fault);
+}
+
+}  // namespace ws2sim

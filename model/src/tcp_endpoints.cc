@@ -1,0 +1,326 @@
+// Tcp's endpoint table and the endpoint operations behind Network's API (tcp.h).
+#include <algorithm>
+#include <string>
+
+#include "tcp.h"
+
+namespace ws2sim {
+
+// ---- endpoint table --------------------------------------------------------------------------
+
+Result<std::uint32_t> Tcp::lookup(EndpointId id) const {
+  if (id.generation == 0 || id.index >= endpoints_.size()) {
+    return not_found("no such endpoint (index " + std::to_string(id.index) + ")");
+  }
+  const Endpoint& ep = endpoints_[id.index];
+  if (!ep.in_use || ep.generation != id.generation || ep.released) {
+    return not_found("endpoint " + std::to_string(id.index) + " was closed and released");
+  }
+  return id.index;
+}
+
+std::uint32_t Tcp::allocate_endpoint(HostId host) {
+  std::uint32_t index;
+  if (!free_endpoints_.empty()) {
+    index = free_endpoints_.back();
+    free_endpoints_.pop_back();
+  } else {
+    index = static_cast<std::uint32_t>(endpoints_.size());
+    endpoints_.emplace_back();
+  }
+  Endpoint& ep = endpoints_[index];
+  const std::uint32_t generation = ep.generation;
+  ep = Endpoint{};
+  ep.generation = generation;
+  ep.in_use = true;
+  ep.host = host;
+  ep.serial = next_serial_++;
+  ++live_endpoints_;
+  return index;
+}
+
+void Tcp::free_endpoint(std::uint32_t index) {
+  status_may_change();
+  Endpoint& ep = endpoints_[index];
+  scheduler_.cancel(ep.rtx_timer);
+  scheduler_.cancel(ep.time_wait_timer);
+  keepalive_.stop(index);
+  Host& h = hosts_[ep.host.value];
+  if (ep.binds_port) h.bound_ports.erase(ep.local.port);
+  const std::uint32_t generation = ep.generation + 1 == 0 ? 1 : ep.generation + 1;
+  ep = Endpoint{};
+  ep.generation = generation;
+  free_endpoints_.push_back(index);
+  --live_endpoints_;
+}
+
+std::uint64_t Tcp::connection_key(std::uint16_t local_port, const SocketAddress& remote) {
+  return (std::uint64_t{local_port} << 48) | (std::uint64_t{remote.address.value} << 16) |
+         remote.port;
+}
+
+void Tcp::maybe_reap(std::uint32_t index) {
+  Endpoint& ep = endpoints_[index];
+  if (ep.in_use && ep.released && ep.state == TcpState::kClosed) free_endpoint(index);
+}
+
+bool Tcp::outstanding(const Endpoint& ep) const {
+  return ep.snd_una != ep.snd_max || !ep.send_buffer.empty() || (ep.fin_queued && !ep.fin_sent);
+}
+
+// ---- the table's lifetime and the network's faults -----------------------------------------
+
+Tcp::Tcp(Scheduler& scheduler, Rng& rng, Trace& trace, std::vector<Host>& hosts, TcpLink& link)
+    : scheduler_(scheduler),
+      rng_(rng),
+      trace_(trace),
+      hosts_(hosts),
+      link_(link),
+      keepalive_(scheduler, *this) {}
+
+Tcp::~Tcp() = default;
+
+void Tcp::cancel_timers() noexcept {
+  for (Endpoint& ep : endpoints_) {
+    scheduler_.cancel(ep.rtx_timer);
+    scheduler_.cancel(ep.time_wait_timer);
+  }
+}
+
+void Tcp::freeze_host(HostId host) {
+  // Frozen: timers stop; the endpoints keep their state until the host restarts.
+  for (std::uint32_t i = 0; i < endpoints_.size(); ++i) {
+    if (endpoints_[i].in_use && endpoints_[i].host == host) freeze(i);
+  }
+}
+
+void Tcp::forget_host(TimePoint now, HostId host) {
+  // Forget every connection while the host is still down, so that nothing is sent: a restarted
+  // machine has no memory of them (it answers their next segment with RST).
+  for (std::uint32_t i = 0; i < endpoints_.size(); ++i) {
+    Endpoint& ep = endpoints_[i];
+    if (!ep.in_use || ep.host != host) continue;
+    if (ep.state != TcpState::kClosed) close_connection(now, i, CloseReason::kHostRestarted);
+    if (ep.state == TcpState::kClosed) ep.released = true;  // forgotten: no handle survives
+    maybe_reap(i);
+  }
+}
+
+// ---- the endpoint operations ----------------------------------------------------------------
+
+Result<EndpointId> Tcp::listen(HostId host, std::uint16_t port, const EndpointOptions& options,
+                               std::uint32_t backlog) {
+  if (Status s = options.validate(); !s.ok()) return s.error();
+  if (port == 0) return invalid_argument("a listener needs a port from 1 to 65535");
+  if (backlog == 0) return invalid_argument("a listener needs a backlog of at least 1");
+  Host& h = hosts_[host.value];
+  if (!h.up) return invalid_state("host '" + h.name + "' is crashed");
+  if (h.bound_ports.contains(port)) {
+    return Error{ErrorCode::kAlreadyExists,
+                 "port " + std::to_string(port) + " is in use on host '" + h.name + "'"};
+  }
+  const std::uint32_t index = allocate_endpoint(host);
+  Endpoint& ep = endpoints_[index];
+  ep.options = options;
+  ep.local = SocketAddress{h.address, port};
+  ep.state = TcpState::kListen;
+  ep.backlog = backlog;
+  ep.binds_port = true;
+  h.bound_ports.insert(port);
+  h.listeners.emplace(port, index);
+  return EndpointId{index, ep.generation};
+}
+
+Result<EndpointId> Tcp::connect(TimePoint now, HostId host, SocketAddress remote,
+                                const EndpointOptions& options, std::uint16_t local_port) {
+  Host& h = hosts_[host.value];
+  if (!h.up) return invalid_state("host '" + h.name + "' is crashed");
+  if (local_port == 0) {
+    for (std::uint32_t tries = 0; tries <= 65535U - kFirstEphemeral; ++tries) {
+      const std::uint16_t candidate = h.next_ephemeral;
+      h.next_ephemeral =
+          candidate == 65535 ? kFirstEphemeral : static_cast<std::uint16_t>(candidate + 1);
+      if (!h.bound_ports.contains(candidate)) {
+        local_port = candidate;
+        break;
+      }
+    }
+    if (local_port == 0) {
+      return Error{ErrorCode::kResourceExhausted,
+                   "no ephemeral port left on host '" + h.name + "'"};
+    }
+  } else if (h.bound_ports.contains(local_port)) {
+    return Error{ErrorCode::kAlreadyExists,
+                 "port " + std::to_string(local_port) + " is in use on host '" + h.name + "'"};
+  }
+  const std::uint32_t index = allocate_endpoint(host);
+  Endpoint& ep = endpoints_[index];
+  ep.options = options;
+  ep.local = SocketAddress{h.address, local_port};
+  ep.remote = remote;
+  ep.state = TcpState::kSynSent;
+  ep.binds_port = true;
+  ep.iss = rng_.next_u32();
+  start_send_sequence(ep);
+  h.bound_ports.insert(local_port);
+  h.connections.insert(connection_key(local_port, remote), index);
+  const EndpointId id{index, ep.generation};
+  send_syn(now, index);
+  return id;
+}
+
+Result<std::optional<EndpointId>> Tcp::accept(EndpointId listener) {
+  auto index = lookup(listener);
+  if (!index.ok()) return index.error();
+  Endpoint& l = endpoints_[*index];
+  if (l.state != TcpState::kListen) return invalid_state("endpoint is not listening");
+  if (l.accept_queue.empty()) return std::optional<EndpointId>{};
+  const std::uint32_t child = l.accept_queue.front();
+  l.accept_queue.pop_front();
+  endpoints_[child].parent.reset();
+  return std::optional<EndpointId>{EndpointId{child, endpoints_[child].generation}};
+}
+
+Result<std::size_t> Tcp::send(TimePoint now, EndpointId id, std::span<const std::uint8_t> bytes) {
+  auto index = lookup(id);
+  if (!index.ok()) return index.error();
+  Endpoint& ep = endpoints_[*index];
+  if (!hosts_[ep.host.value].up) return invalid_state("the endpoint's host is crashed");
+  if (ep.state == TcpState::kClosed && ep.close_reason) {
+    return Error{ErrorCode::kConnectionClosed,
+                 "connection closed: " + std::string(to_string(*ep.close_reason))};
+  }
+  if (ep.fin_queued) return invalid_state("the send direction is shut down");
+  if (!can_send_data(ep.state)) {
+    return invalid_state("cannot send in state " + std::string(to_string(ep.state)));
+  }
+  ep.send_buffer.append(bytes.begin(), bytes.end());
+  output(now, *index);
+  return bytes.size();
+}
+
+Result<std::vector<std::uint8_t>> Tcp::receive(EndpointId id, std::size_t max) {
+  auto index = lookup(id);
+  if (!index.ok()) return index.error();
+  Endpoint& ep = endpoints_[*index];
+  const std::size_t n = std::min(max, ep.recv_buffer.size());
+  std::vector<std::uint8_t> out(ep.recv_buffer.begin(),
+                                ep.recv_buffer.begin() + static_cast<std::ptrdiff_t>(n));
+  ep.recv_buffer.drop_front(n);
+  return out;
+}
+
+Status Tcp::shutdown_send(TimePoint now, EndpointId id) {
+  auto index = lookup(id);
+  if (!index.ok()) return index.error();
+  Endpoint& ep = endpoints_[*index];
+  if (!hosts_[ep.host.value].up) return invalid_state("the endpoint's host is crashed");
+  if (ep.state != TcpState::kEstablished && ep.state != TcpState::kCloseWait) {
+    return invalid_state("cannot shut down sending in state " + std::string(to_string(ep.state)));
+  }
+  if (ep.fin_queued) return {};
+  ep.fin_queued = true;
+  ep.state = ep.state == TcpState::kEstablished ? TcpState::kFinWait1 : TcpState::kLastAck;
+  output(now, *index);
+  return {};
+}
+
+Status Tcp::close(TimePoint now, EndpointId id) {
+  auto index = lookup(id);
+  if (!index.ok()) return index.error();
+  Endpoint& ep = endpoints_[*index];
+  ep.released = true;
+  if (!hosts_[ep.host.value].up) {
+    maybe_reap(*index);
+    return {};
+  }
+  switch (ep.state) {
+    case TcpState::kListen:
+    case TcpState::kSynSent:
+      close_connection(now, *index, CloseReason::kOrderly);
+      break;
+    case TcpState::kEstablished:
+    case TcpState::kCloseWait:
+      ep.fin_queued = true;
+      ep.state = ep.state == TcpState::kEstablished ? TcpState::kFinWait1 : TcpState::kLastAck;
+      output(now, *index);
+      break;
+    default:
+      break;  // already closing, or closed: reaped when CLOSED
+  }
+  maybe_reap(*index);
+  return {};
+}
+
+Status Tcp::abort(TimePoint now, EndpointId id) {
+  auto index = lookup(id);
+  if (!index.ok()) return index.error();
+  Endpoint& ep = endpoints_[*index];
+  ep.released = true;
+  if (hosts_[ep.host.value].up && synchronized(ep.state) && ep.state != TcpState::kTimeWait) {
+    send_control(*index, tcp_flags::kRst | tcp_flags::kAck, ep.snd_nxt);
+  }
+  close_connection(now, *index, CloseReason::kAborted);
+  maybe_reap(*index);
+  return {};
+}
+
+Status Tcp::set_keepalive(EndpointId id, const KeepAliveConfig& config) {
+  auto index = lookup(id);
+  if (!index.ok()) return index.error();
+  if (Status s = config.validate(); !s.ok()) return s;
+  Endpoint& ep = endpoints_[*index];
+  ep.options.keepalive = config;
+  if (keepalive_state(ep.state) && hosts_[ep.host.value].up) {
+    return keepalive_.start(*index, config);  // disabled config stops it
+  }
+  return {};
+}
+
+Status Tcp::set_retransmission(EndpointId id, const RetransmissionConfig& config) {
+  auto index = lookup(id);
+  if (!index.ok()) return index.error();
+  if (Status s = config.validate(); !s.ok()) return s;
+  endpoints_[*index].options.retransmission = config;
+  return {};
+}
+
+Result<EndpointInfo> Tcp::info(EndpointId id) const {
+  auto index = lookup(id);
+  if (!index.ok()) return index.error();
+  const Endpoint& ep = endpoints_[*index];
+  EndpointInfo out;
+  out.host = ep.host;
+  out.connection = ep.serial;
+  out.state = ep.state;
+  out.close_reason = ep.close_reason;
+  out.local = ep.local;
+  out.remote = ep.remote;
+  out.bytes_readable = ep.recv_buffer.size();
+  out.bytes_unacked = ep.send_buffer.size() + (ep.fin_queued && ep.snd_una != ep.snd_max ? 1 : 0);
+  out.peer_closed = ep.fin_received;
+  out.accept_queue = ep.accept_queue.size();
+  out.probes_out = keepalive_.probes_out(*index);
+  out.last_receive = keepalive_.last_receive(*index);
+  out.next_keepalive_check = keepalive_.next_check(*index);
+  out.established_at = ep.established_at;
+  out.options = ep.options;
+  return out;
+}
+
+std::optional<EndpointStatus> Tcp::status(EndpointId id) const noexcept {
+  // lookup() without building its error message: the same ids fail.
+  if (id.generation == 0 || id.index >= endpoints_.size()) return std::nullopt;
+  const Endpoint& ep = endpoints_[id.index];
+  if (!ep.in_use || ep.generation != id.generation || ep.released) return std::nullopt;
+  EndpointStatus out;
+  out.state = ep.state;
+  out.close_reason = ep.close_reason;
+  out.established = ep.established_at.has_value();
+  out.peer_closed = ep.fin_received;
+  out.bytes_readable = ep.recv_buffer.size();
+  out.accept_queue = ep.accept_queue.size();
+  return out;
+}
+
+}  // namespace ws2sim
