@@ -14,7 +14,7 @@
 #include "backend/backend.h"
 #include "core/host_state.h"
 #include "rules/keepalive.h"
-// The drop-in headers after internal.h, as a Windows program sees them.
+// The drop-in headers after ours, as a Windows program sees them.
 #include <mstcpip.h>
 #include <mswsock.h>
 #include <windows.h>
