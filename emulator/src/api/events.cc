@@ -1,8 +1,8 @@
 // The WSAEVENT functions (WSACreateEvent, WSACloseEvent, WSASetEvent, WSAResetEvent) and
 // CloseHandle on an event. Events are manual-reset; their handles share the world's handle space
 // with sockets.
-#include "core/events.h"
-
+#include "core/call.h"
+#include "core/event_objects.h"
 #include "core/host_state.h"
 #include "core/sockets.h"
 // The drop-in headers after ours, as a Windows program sees them.

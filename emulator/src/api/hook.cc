@@ -7,6 +7,7 @@
 // WSAIsBlocking and WSACancelBlockingCall, which is how a hook ends the call: the blocked call
 // then fails with WSAEINTR. Winsock 2 removed the mechanism: with 2.x negotiated the three
 // version-checked functions fail with WSAEOPNOTSUPP.
+#include "core/call.h"
 #include "core/host_state.h"
 // Drop-in headers last: they rename glibc's select/fd_set/timeval if those came first.
 #include <winsock2.h>

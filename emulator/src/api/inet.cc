@@ -2,6 +2,7 @@
 // None of these needs WSAStartup on Windows, and none touches a host.
 #include <cstring>
 
+#include "core/call.h"
 #include "core/host_state.h"
 #include "rules/inet_text.h"
 // The drop-in Windows headers (order-independent; after ours by convention).

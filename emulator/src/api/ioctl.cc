@@ -9,7 +9,8 @@
 #include <iterator>
 
 #include "backend/backend.h"
-#include "core/events.h"
+#include "core/call.h"
+#include "core/event_objects.h"
 #include "core/host_state.h"
 #include "rules/keepalive.h"
 // The drop-in headers after ours, as a Windows program sees them.

@@ -12,6 +12,7 @@
 #include <iterator>
 
 #include "backend/backend.h"
+#include "core/call.h"
 #include "core/host_state.h"
 #include "rules/keepalive.h"
 // The drop-in headers after ours, as a Windows program sees them.

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "backend/backend.h"
+#include "core/call.h"
 #include "core/host_state.h"
 // Drop-in headers last: they rename glibc's select/fd_set/timeval if those came first.
 #include <winsock2.h>

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "backend/backend.h"
+#include "core/call.h"
 #include "core/host_state.h"
 #include "core/sockets.h"
 // The drop-in Windows headers (order-independent; after ours by convention).

@@ -1,8 +1,9 @@
 // WSAStartup, WSACleanup and the per-thread last error.
 #include <cstring>
 
+#include "backend/backend.h"
+#include "core/call.h"
 #include "core/host_state.h"
-#include "core/sockets.h"
 // Drop-in headers last: they rename glibc's select/fd_set/timeval if those came first.
 #include <windows.h>
 #include <winsock2.h>

@@ -1,5 +1,6 @@
 // GetTickCount, GetTickCount64, QueryPerformanceCounter/Frequency on the virtual clock, so a
 // program that measures how long a call took measures virtual time.
+#include "core/call.h"
 #include "core/host_state.h"
 // The drop-in Windows header.
 #include <windows.h>

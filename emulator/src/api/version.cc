@@ -16,6 +16,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "core/call.h"
 #include "core/host_state.h"
 // Drop-in headers last: they rename glibc's select/fd_set/timeval if those came first.
 #include <windows.h>

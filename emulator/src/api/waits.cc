@@ -6,7 +6,8 @@
 #include <algorithm>
 #include <vector>
 
-#include "core/events.h"
+#include "core/call.h"
+#include "core/event_objects.h"
 #include "core/host_state.h"
 // The drop-in headers after ours, as a Windows program sees them.
 #include <mstcpip.h>

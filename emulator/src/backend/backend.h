@@ -96,4 +96,8 @@ class Backend : public Clock {
                           Socket* socket) = 0;
 };
 
+/// destroy_socket — closes a socket's connection through its host's backend (orderly or
+/// abortive) and removes it from the host (closesocket, WSACleanup).
+void destroy_socket(Host::State& host, SocketHandle handle, bool abortive);
+
 }  // namespace ws2sim::winsock::detail

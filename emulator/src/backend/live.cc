@@ -211,8 +211,7 @@ void mark_connected(const Host::State& h, Socket& s) {
 
 using namespace live;  // NOLINT(google-build-using-namespace): this file's own helpers
 
-LiveBackend::LiveBackend(World::State& world)
-    : world_(&world), live_(std::make_shared<LiveWorld>()) {}
+LiveBackend::LiveBackend() : live_(std::make_shared<LiveWorld>()) {}
 LiveBackend::~LiveBackend() = default;
 
 const std::vector<LiveRecord>& LiveBackend::records() const noexcept {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "backend/backend.h"
+#include "core/call.h"
 #include "core/host_state.h"
 #include "ws2sim/winsock/live.h"
 
@@ -21,7 +22,7 @@ struct LiveWorld;  // live.cc: the Asio context, the clock's start and the live 
 /// LiveBackend — the backend of a world's live hosts; created by its first add_live_host.
 class LiveBackend final : public Backend {
  public:
-  explicit LiveBackend(World::State& world);
+  LiveBackend();
   ~LiveBackend() override;
 
   /// Real time since this backend was created (the world's first live host).
@@ -57,7 +58,6 @@ class LiveBackend final : public Backend {
   [[nodiscard]] LiveWorld& shared_state() const noexcept { return *live_; }
 
  private:
-  World::State* world_;
   std::shared_ptr<LiveWorld> live_;  // shared with every LiveSocket: outlives their descriptors
 };
 

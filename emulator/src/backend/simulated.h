@@ -6,6 +6,7 @@
 #pragma once
 
 #include "backend/backend.h"
+#include "core/call.h"
 #include "core/host_state.h"
 
 namespace ws2sim::winsock::detail {

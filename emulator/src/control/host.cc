@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/call.h"
 #include "core/host_state.h"
 #include "rules/keepalive.h"
 

@@ -2,6 +2,7 @@
 // attached to each world (the virtual-time rule needs the count: backend/virtual_time.cc).
 #include <algorithm>
 
+#include "core/call.h"
 #include "core/host_state.h"
 #include "core/thread_state.h"
 

@@ -3,6 +3,7 @@
 
 #include "backend/live.h"
 #include "backend/simulated.h"
+#include "core/call.h"
 #include "core/host_state.h"
 #include "core/sockets.h"
 
@@ -228,7 +229,7 @@ Result<std::reference_wrapper<Host>> World::add_live_host(std::string name,
   if (!added.ok()) return added;
   std::lock_guard lock(state_->mu);
   if (!state_->live) {
-    state_->live = std::make_unique<detail::LiveBackend>(*state_);
+    state_->live = std::make_unique<detail::LiveBackend>();
     state_->clock = state_->live.get();  // the whole world now runs on real time (live.h)
   }
   added->get().state().backend = state_->live.get();

@@ -1,8 +1,7 @@
-// The call prologue (call.h): generic checks in Windows' order, the socket lookup, and the
-// clock and waits handed to the host's backend.
+// The call prologue (call.h): generic checks in Windows' order and the socket lookup. What a call
+// hands to its backend (the clock, waits) is in backend/backend.cc.
 #include "core/call.h"
 
-#include "backend/backend.h"
 #include "core/host_state.h"
 
 namespace ws2sim::winsock::detail {
@@ -50,10 +49,6 @@ std::optional<Call> Call::host_only(int error_without_host) {
   return Call{h, h.world->state()};
 }
 
-Backend& Call::backend() const noexcept {
-  return *host_->backend;
-}
-
 Socket* Call::socket(SocketHandle s) const {
   Socket* const found = host_->sockets.find(s);
   if (found == nullptr) {
@@ -61,14 +56,6 @@ Socket* Call::socket(SocketHandle s) const {
     return nullptr;
   }
   return found;
-}
-
-TimePoint Call::now() const noexcept {
-  return world_->clock->now();
-}
-
-WaitResult Call::wait(Condition ready, std::optional<TimePoint> deadline, Socket* socket) {
-  return host_->backend->wait(*this, ready, deadline, socket);
 }
 
 }  // namespace ws2sim::winsock::detail

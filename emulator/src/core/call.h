@@ -14,8 +14,8 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
-#include <type_traits>
 
+#include "core/condition.h"
 #include "core/socket.h"
 #include "core/thread_state.h"
 #include "ws2sim/model/network.h"
@@ -24,31 +24,6 @@
 namespace ws2sim::winsock::detail {
 
 class Backend;
-
-/// Condition — what a blocked call waits for: a non-owning reference to a `bool()` callable,
-/// usually a lambda in the blocked call's own frame, which outlives the wait. Unlike
-/// std::function it never allocates (a blocking call builds one per call).
-class Condition {
- public:
-  template <typename F>
-  requires(!std::is_same_v<std::remove_cvref_t<F>, Condition> &&
-           std::is_invocable_r_v<bool, const F&>) Condition(const F& f)
-  noexcept  // NOLINT(google-explicit-constructor): used like a lambda
-      : object_(&f), call_([](const void* o) { return (*static_cast<const F*>(o))(); }) {}
-  bool operator()() const { return call_(object_); }
-
- private:
-  const void* object_;
-  bool (*call_)(const void*);
-};
-
-/// WaitResult — why a blocking wait ended.
-enum class WaitResult : std::uint8_t {
-  kReady,      // the condition holds
-  kTimedOut,   // the deadline passed
-  kCancelled,  // WSACancelBlockingCall
-  kHorizon,    // nothing could ever make it ready before the world's horizon
-};
 
 /// Call — one emulated call in progress: holds the world lock from the prologue to its return.
 class Call {

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "core/call.h"
+#include "core/condition.h"
 #include "core/socket.h"
 #include "ws2sim/model/world.h"
 #include "ws2sim/winsock/world.h"

@@ -1,8 +1,6 @@
 // A host's socket bookkeeping (sockets.h).
 #include "core/sockets.h"
 
-#include "backend/backend.h"
-
 namespace ws2sim::winsock::detail {
 
 SocketHandle new_handle(World::State& world) noexcept {
@@ -28,16 +26,10 @@ Socket& insert_accepted(World::State& world, Host::State& host, const Socket& li
   return host.sockets.insert(std::move(accepted));
 }
 
-void destroy_socket(Host::State& host, SocketHandle handle, bool abortive) {
-  Socket* const found = host.sockets.find(handle);
-  if (found == nullptr) return;
-  Socket& s = *found;
-  if (s.owns_port && s.local) {
-    const auto port = host.bound_ports.find(s.local->port);
-    if (port != host.bound_ports.end() && --port->second == 0) host.bound_ports.erase(port);
-  }
-  host.backend->close(host, s, abortive);
-  host.sockets.erase(handle);
+void release_port(Host::State& host, const Socket& s) {
+  if (!s.owns_port || !s.local) return;
+  const auto port = host.bound_ports.find(s.local->port);
+  if (port != host.bound_ports.end() && --port->second == 0) host.bound_ports.erase(port);
 }
 
 }  // namespace ws2sim::winsock::detail

@@ -1,5 +1,5 @@
 // A host's socket bookkeeping shared by the API files and the backends: handles, bound ports,
-// accepted sockets, removal. Not a public header.
+// accepted sockets. Not a public header.
 #pragma once
 
 #include "core/host_state.h"
@@ -14,8 +14,7 @@ void bind_port(Host::State& host, Socket& s, SocketAddress address);
 /// insert_accepted — a new socket for a connection accepted on `listener`: it has the listening
 /// socket's properties (options, keep-alive) and shares its port. The backend fills in its part.
 Socket& insert_accepted(World::State& world, Host::State& host, const Socket& listener);
-/// destroy_socket — closes a socket's connection through its backend (orderly or abortive) and
-/// removes it from the host.
-void destroy_socket(Host::State& host, SocketHandle handle, bool abortive);
+/// release_port — forgets that `s` binds its port (the socket is going away).
+void release_port(Host::State& host, const Socket& s);
 
 }  // namespace ws2sim::winsock::detail

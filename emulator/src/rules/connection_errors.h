@@ -2,6 +2,7 @@
 // (docs/behaviour.md §2). Not a public header.
 #pragma once
 
+#include "core/call.h"
 #include "core/host_state.h"
 #include "ws2sim/model/trace.h"
 

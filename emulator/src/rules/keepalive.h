@@ -5,6 +5,7 @@
 
 #include <cstdint>
 
+#include "core/call.h"
 #include "core/host_state.h"
 #include "ws2sim/model/keepalive.h"
 #include "ws2sim/model/network.h"

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include "core/call.h"
 #include "core/host_state.h"
 
 namespace ws2sim::winsock::detail {

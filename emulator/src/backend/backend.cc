@@ -1,0 +1,31 @@
+// What every call hands to its host's backend (backend.h): the world's clock, blocking waits,
+// and closing a socket.
+#include "backend/backend.h"
+
+#include "core/call.h"
+#include "core/host_state.h"
+#include "core/sockets.h"
+
+namespace ws2sim::winsock::detail {
+
+Backend& Call::backend() const noexcept {
+  return *host_->backend;
+}
+
+TimePoint Call::now() const noexcept {
+  return world_->clock->now();
+}
+
+WaitResult Call::wait(Condition ready, std::optional<TimePoint> deadline, Socket* socket) {
+  return host_->backend->wait(*this, ready, deadline, socket);
+}
+
+void destroy_socket(Host::State& host, SocketHandle handle, bool abortive) {
+  Socket* const found = host.sockets.find(handle);
+  if (found == nullptr) return;
+  release_port(host, *found);
+  host.backend->close(host, *found, abortive);
+  host.sockets.erase(handle);
+}
+
+}  // namespace ws2sim::winsock::detail
