@@ -3,7 +3,7 @@
 // The rule: virtual time advances only while every thread attached to the world is blocked in an
 // emulated call. The last thread to block runs the model (drive) until some blocked call can
 // continue or a deadline passes; meanwhile nothing else touches the world, so the order of
-// events is the model's alone (docs/testing.md, "Virtual time and threads").
+// events is the model's alone (docs/testing.md, "Rules of virtual time").
 #include <algorithm>
 #include <functional>
 
