@@ -21,6 +21,17 @@ std::uint32_t push(TimerLane& lane, std::uint32_t ref) {
   return lane.push(ref, due_of(ref), &first);
 }
 
+// Pops every live entry, settling after each pop as an owner does.
+std::vector<std::uint32_t> drain(TimerLane& lane) {
+  std::vector<std::uint32_t> popped;
+  bool more = true;
+  while (more) {
+    popped.push_back(lane.pop(&more));
+    if (more) lane.settle(due_of);
+  }
+  return popped;
+}
+
 TEST(TimerLane, PopsInPushOrderAndSkipsCancelledEntries) {
   TimerLane lane;
   lane.open(75);
@@ -38,13 +49,7 @@ TEST(TimerLane, PopsInPushOrderAndSkipsCancelledEntries) {
   // Cancelling behind the head needs nothing.
   EXPECT_FALSE(lane.remove(pos[2]));
 
-  std::vector<std::uint32_t> popped;
-  bool more = true;
-  while (more) {
-    popped.push_back(lane.pop(&more));
-    if (more) lane.settle(due_of);
-  }
-  EXPECT_EQ(popped, (std::vector<std::uint32_t>{2, 4, 5}));
+  EXPECT_EQ(drain(lane), (std::vector<std::uint32_t>{2, 4, 5}));
   EXPECT_EQ(lane.live(), 0U);
 }
 
@@ -76,13 +81,7 @@ TEST(TimerLane, CompactKeepsOrderAndReportsEveryMove) {
   EXPECT_FALSE(lane.full());
   // A cancel through a reported position still hits the right entry.
   EXPECT_FALSE(lane.remove(where[5]));
-  std::vector<std::uint32_t> popped;
-  bool more = true;
-  while (more) {
-    popped.push_back(lane.pop(&more));
-    if (more) lane.settle(due_of);
-  }
-  EXPECT_EQ(popped, (std::vector<std::uint32_t>{1, 7, 9, 11, 13, 15}));
+  EXPECT_EQ(drain(lane), (std::vector<std::uint32_t>{1, 7, 9, 11, 13, 15}));
 }
 
 TEST(TimerLane, GrowKeepsQueuedEntriesAndAheadLooksBehindTheHead) {

@@ -52,6 +52,13 @@ int read_address(const Socket& s, const sockaddr* name, int namelen, SocketAddre
   return 0;
 }
 
+// send/recv's buffer: 0 or a WSA error.
+int check_buffer(const char* buf, int len) {
+  if (len < 0) return WSAEINVAL;
+  if (buf == nullptr && len > 0) return WSAEFAULT;
+  return 0;
+}
+
 SOCKET create(Call& call, int af, int type, int protocol, bool overlapped) {
   if (af != AF_INET && af != AF_INET6) return fail(WSAEAFNOSUPPORT), INVALID_SOCKET;
   if (type == SOCK_STREAM) {
@@ -203,8 +210,7 @@ int WSAAPI send(SOCKET s, const char* buf, int len, int flags) {
   if (!call) return SOCKET_ERROR;
   Socket& sock = call->sock();
   call->backend().refresh(call->host(), sock);
-  if (len < 0) return fail(WSAEINVAL);
-  if (buf == nullptr && len > 0) return fail(WSAEFAULT);
+  if (const int e = check_buffer(buf, len); e != 0) return fail(e);
   if ((flags & ~MSG_DONTROUTE) != 0) return fail(WSAEOPNOTSUPP);
   if (sock.type == SOCK_DGRAM) {
     return sock.peer ? len : fail(WSAENOTCONN);  // datagrams are not modelled: sent into the void
@@ -219,8 +225,7 @@ int WSAAPI recv(SOCKET s, char* buf, int len, int flags) {
   if (!call) return SOCKET_ERROR;
   Socket& sock = call->sock();
   call->backend().refresh(call->host(), sock);
-  if (len < 0) return fail(WSAEINVAL);
-  if (buf == nullptr && len > 0) return fail(WSAEFAULT);
+  if (const int e = check_buffer(buf, len); e != 0) return fail(e);
   if ((flags & ~(MSG_PEEK | MSG_WAITALL)) != 0) return fail(WSAEOPNOTSUPP);
   if (sock.type == SOCK_DGRAM) return sock.nonblocking ? fail(WSAEWOULDBLOCK) : fail(WSAENOTCONN);
   if (sock.state != SocketState::kConnected) return fail(WSAENOTCONN);
