@@ -63,8 +63,12 @@ Status RetransmissionConfig::validate() const {
 }
 
 Status EndpointOptions::validate() const {
-  if (Status s = keepalive.validate(); !s.ok()) return s;
-  if (Status s = retransmission.validate(); !s.ok()) return s;
+  if (Status s = keepalive.validate(); !s.ok()) {
+    return s;
+  }
+  if (Status s = retransmission.validate(); !s.ok()) {
+    return s;
+  }
   if (time_wait < Duration::zero()) {
     return invalid_argument("TIME-WAIT duration is negative (" + format_duration(time_wait) + ")");
   }
@@ -77,14 +81,19 @@ Network::Network(Scheduler& scheduler, Rng& rng, Trace& trace)
     : impl_(std::make_unique<Impl>(scheduler, rng, trace)) {}
 
 Network::~Network() {
-  for (EventId id : impl_->fault_events)
+  for (EventId id : impl_->fault_events) {
     impl_->scheduler.cancel(id);
+  }
   impl_->tcp.cancel_timers();
 }
 
 Result<HostId> Network::add_host(std::string name, Ipv4Address address) {
-  if (name.empty()) return invalid_argument("a host needs a name");
-  if (address.value == 0) return invalid_argument("0.0.0.0 is not a host address");
+  if (name.empty()) {
+    return invalid_argument("a host needs a name");
+  }
+  if (address.value == 0) {
+    return invalid_argument("0.0.0.0 is not a host address");
+  }
   for (const Host& h : impl_->hosts) {
     if (h.name == name) {
       return Error{ErrorCode::kAlreadyExists, "a host named '" + name + "' exists already"};
@@ -106,7 +115,9 @@ Result<HostId> Network::add_host(std::string name, Ipv4Address address) {
 
 std::optional<HostId> Network::find_host(std::string_view name) const {
   for (std::uint32_t i = 0; i < impl_->hosts.size(); ++i) {
-    if (impl_->hosts[i].name == name) return HostId{i};
+    if (impl_->hosts[i].name == name) {
+      return HostId{i};
+    }
   }
   return std::nullopt;
 }
@@ -133,23 +144,37 @@ bool Network::is_up(HostId host) const {
 }
 
 Status Network::set_default_path(const PathConfig& path) {
-  if (Status s = validate_path(path); !s.ok()) return s;
+  if (Status s = validate_path(path); !s.ok()) {
+    return s;
+  }
   impl_->default_path = path;
   return {};
 }
 
 Status Network::set_path(HostId from, HostId to, const PathConfig& path) {
-  if (Status s = impl_->check_host(from); !s.ok()) return s;
-  if (Status s = impl_->check_host(to); !s.ok()) return s;
-  if (Status s = validate_path(path); !s.ok()) return s;
+  if (Status s = impl_->check_host(from); !s.ok()) {
+    return s;
+  }
+  if (Status s = impl_->check_host(to); !s.ok()) {
+    return s;
+  }
+  if (Status s = validate_path(path); !s.ok()) {
+    return s;
+  }
   impl_->paths[{from.value, to.value}] = path;
   return {};
 }
 
 Status Network::set_link(HostId a, HostId b, const PathConfig& path) {
-  if (Status s = impl_->check_host(a); !s.ok()) return s;
-  if (Status s = impl_->check_host(b); !s.ok()) return s;
-  if (Status s = validate_path(path); !s.ok()) return s;
+  if (Status s = impl_->check_host(a); !s.ok()) {
+    return s;
+  }
+  if (Status s = impl_->check_host(b); !s.ok()) {
+    return s;
+  }
+  if (Status s = validate_path(path); !s.ok()) {
+    return s;
+  }
   impl_->paths[{a.value, b.value}] = path;
   impl_->paths[{b.value, a.value}] = path;
   return {};
@@ -176,9 +201,15 @@ Status Network::heal(HostId a, HostId b, bool both_ways) {
 }
 
 Status Network::add_nat(HostId a, HostId b, const NatConfig& config) {
-  if (Status s = impl_->check_host(a); !s.ok()) return s;
-  if (Status s = impl_->check_host(b); !s.ok()) return s;
-  if (a == b) return invalid_argument("a NAT needs two different hosts");
+  if (Status s = impl_->check_host(a); !s.ok()) {
+    return s;
+  }
+  if (Status s = impl_->check_host(b); !s.ok()) {
+    return s;
+  }
+  if (a == b) {
+    return invalid_argument("a NAT needs two different hosts");
+  }
   if (config.idle_timeout <= Duration::zero()) {
     return invalid_argument("NAT idle timeout must be positive, got " +
                             format_duration(config.idle_timeout));
@@ -197,21 +228,27 @@ Status Network::schedule(TimePoint at, const Fault& fault) {
       [this](const auto& f) -> Status {
         using F = std::decay_t<decltype(f)>;
         if constexpr (std::is_same_v<F, PartitionHosts> || std::is_same_v<F, HealHosts>) {
-          if (Status s = impl_->check_host(f.a); !s.ok()) return s;
+          if (Status s = impl_->check_host(f.a); !s.ok()) {
+            return s;
+          }
           return impl_->check_host(f.b);
         } else {
           return impl_->check_host(f.host);
         }
       },
       fault);
-  if (!hosts_ok.ok()) return hosts_ok;
+  if (!hosts_ok.ok()) {
+    return hosts_ok;
+  }
   if (at < impl_->scheduler.now()) {
     return invalid_argument("cannot schedule a fault at " + format_time(at) + ", in the past");
   }
   // A fault that is invalid when it comes due (crashing a crashed host) is recorded as nothing.
   auto id =
       impl_->scheduler.schedule_at(at, [impl = impl_.get(), fault] { (void)impl->apply(fault); });
-  if (!id.ok()) return id.error();
+  if (!id.ok()) {
+    return id.error();
+  }
   impl_->fault_events.push_back(*id);
   return {};
 }
@@ -221,16 +258,24 @@ Status Network::schedule(TimePoint at, const Fault& fault) {
 Result<EndpointId> Network::listen(HostId host, std::uint16_t port, const EndpointOptions& options,
                                    std::uint32_t backlog) {
   impl_->tcp.status_may_change();
-  if (Status s = impl_->check_host(host); !s.ok()) return s.error();
+  if (Status s = impl_->check_host(host); !s.ok()) {
+    return s.error();
+  }
   return impl_->tcp.listen(host, port, options, backlog);
 }
 
 Result<EndpointId> Network::connect(HostId host, SocketAddress remote,
                                     const EndpointOptions& options, std::uint16_t local_port) {
   impl_->tcp.status_may_change();
-  if (Status s = impl_->check_host(host); !s.ok()) return s.error();
-  if (Status s = options.validate(); !s.ok()) return s.error();
-  if (remote.port == 0) return invalid_argument("cannot connect to port 0");
+  if (Status s = impl_->check_host(host); !s.ok()) {
+    return s.error();
+  }
+  if (Status s = options.validate(); !s.ok()) {
+    return s.error();
+  }
+  if (remote.port == 0) {
+    return invalid_argument("cannot connect to port 0");
+  }
   if (!impl_->host_by_address(remote.address)) {
     return not_found("no host has address " + to_string(remote.address));
   }

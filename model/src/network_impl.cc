@@ -23,7 +23,9 @@ std::pair<SocketAddress, SocketAddress> flow_key(const Segment& s) {
 Network::Impl::~Impl() = default;
 
 Status Network::Impl::check_host(HostId h) const {
-  if (h.value >= hosts.size()) return not_found("no such host: " + host_label(h));
+  if (h.value >= hosts.size()) {
+    return not_found("no such host: " + host_label(h));
+  }
   return {};
 }
 
@@ -42,7 +44,9 @@ const PathConfig& Network::Impl::path_for(HostId from, HostId to) const {
 
 std::optional<HostId> Network::Impl::host_by_address(Ipv4Address a) const {
   const std::optional<std::uint32_t> slot = address_index.find(a.value);
-  if (!slot) return std::nullopt;
+  if (!slot) {
+    return std::nullopt;
+  }
   return HostId{*slot};
 }
 
@@ -65,16 +69,26 @@ void Network::Impl::send(const Endpoint* ep, HostId from, Segment seg, bool keep
     record(e, seg);
   }
   auto dropped = [&](DropCause cause) {
-    if (!tracing) return;
+    if (!tracing) {
+      return;
+    }
     TraceEvent e = event(TraceKind::kSegmentDropped, from);
-    if (ep != nullptr) e.connection = ep->serial;
+    if (ep != nullptr) {
+      e.connection = ep->serial;
+    }
     e.peer = to;
     e.drop = cause;
     record(e, seg);
   };
-  if (!to) return dropped(DropCause::kHostDown);
-  if (partitions.contains({from.value, to->value})) return dropped(DropCause::kPartition);
-  if (via_nat && !nat_pass(from, *to, seg)) return dropped(DropCause::kNatNoFlow);
+  if (!to) {
+    return dropped(DropCause::kHostDown);
+  }
+  if (partitions.contains({from.value, to->value})) {
+    return dropped(DropCause::kPartition);
+  }
+  if (via_nat && !nat_pass(from, *to, seg)) {
+    return dropped(DropCause::kNatNoFlow);
+  }
   const PathConfig& path = path_for(from, *to);
   if (path.loss > 0.0 && rng.chance(Probability::from_double(path.loss))) {
     return dropped(DropCause::kLoss);
@@ -94,7 +108,9 @@ void Network::Impl::send(const Endpoint* ep, HostId from, Segment seg, bool keep
 bool Network::Impl::nat_pass(HostId from, HostId to, const Segment& seg) {
   for (Nat& nat : nats) {
     const bool on_path = (nat.a == from && nat.b == to) || (nat.a == to && nat.b == from);
-    if (!on_path) continue;
+    if (!on_path) {
+      continue;
+    }
     const auto key = flow_key(seg);
     auto it = nat.flows.find(key);
     const TimePoint now = scheduler.now();
@@ -140,7 +156,9 @@ void Network::Impl::deliver(std::uint32_t slot) {
   in_flight[slot].reset();
   free_in_flight.push_back(slot);
   const std::optional<HostId> to = host_by_address(seg.destination.address);
-  if (!to) return;
+  if (!to) {
+    return;
+  }
   if (!hosts[to->value].up) {
     if (trace.wanted()) {
       TraceEvent e = event(TraceKind::kSegmentDropped, *to);
@@ -157,7 +175,9 @@ Status Network::Impl::apply(const Fault& fault) {
   struct Visitor {
     Impl& n;
     Status operator()(const CrashHost& f) const {
-      if (Status s = n.check_host(f.host); !s.ok()) return s;
+      if (Status s = n.check_host(f.host); !s.ok()) {
+        return s;
+      }
       if (!n.hosts[f.host.value].up) {
         return invalid_state("host '" + n.hosts[f.host.value].name + "' is already crashed");
       }
@@ -167,9 +187,13 @@ Status Network::Impl::apply(const Fault& fault) {
       return {};
     }
     Status operator()(const RestartHost& f) const {
-      if (Status s = n.check_host(f.host); !s.ok()) return s;
+      if (Status s = n.check_host(f.host); !s.ok()) {
+        return s;
+      }
       Host& h = n.hosts[f.host.value];
-      if (h.up) return invalid_state("host '" + h.name + "' is running; crash it first");
+      if (h.up) {
+        return invalid_state("host '" + h.name + "' is running; crash it first");
+      }
       n.record(n.event(TraceKind::kHostRestarted, f.host));
       n.tcp.forget_host(n.scheduler.now(), f.host);
       h.up = true;
@@ -179,13 +203,21 @@ Status Network::Impl::apply(const Fault& fault) {
       return {};
     }
     Status operator()(const RebootHost& f) const {
-      if (Status s = (*this)(CrashHost{f.host}); !s.ok()) return s;
+      if (Status s = (*this)(CrashHost{f.host}); !s.ok()) {
+        return s;
+      }
       return (*this)(RestartHost{f.host});
     }
     Status operator()(const PartitionHosts& f) const {
-      if (Status s = n.check_host(f.a); !s.ok()) return s;
-      if (Status s = n.check_host(f.b); !s.ok()) return s;
-      if (f.a == f.b) return invalid_argument("cannot partition a host from itself");
+      if (Status s = n.check_host(f.a); !s.ok()) {
+        return s;
+      }
+      if (Status s = n.check_host(f.b); !s.ok()) {
+        return s;
+      }
+      if (f.a == f.b) {
+        return invalid_argument("cannot partition a host from itself");
+      }
       n.partitions.insert({f.a.value, f.b.value});
       TraceEvent e = n.event(TraceKind::kPartitioned, f.a);
       e.peer = f.b;
@@ -199,8 +231,12 @@ Status Network::Impl::apply(const Fault& fault) {
       return {};
     }
     Status operator()(const HealHosts& f) const {
-      if (Status s = n.check_host(f.a); !s.ok()) return s;
-      if (Status s = n.check_host(f.b); !s.ok()) return s;
+      if (Status s = n.check_host(f.a); !s.ok()) {
+        return s;
+      }
+      if (Status s = n.check_host(f.b); !s.ok()) {
+        return s;
+      }
       n.partitions.erase({f.a.value, f.b.value});
       TraceEvent e = n.event(TraceKind::kHealed, f.a);
       e.peer = f.b;

@@ -78,7 +78,9 @@ const Scheduler::HeapEntry* Scheduler::heap_find_top() noexcept {
         --heap_size_;
         --stale_in_heap_;
       }
-      if (head < v.size()) best = head;
+      if (head < v.size()) {
+        best = head;
+      }
     } else {
       // The minimum by (due, seq), found without reading the entries' nodes or slots: a stale
       // check is a cache miss per entry, and was half of heap_top()'s time when connections with
@@ -87,7 +89,9 @@ const Scheduler::HeapEntry* Scheduler::heap_find_top() noexcept {
       // the bucket squeeze out every stale entry and look again, so a bucket is squeezed at most
       // once per visit.
       for (std::size_t i = 0; i < v.size(); ++i) {
-        if (best == v.size() || earlier(v[i], v[best])) best = i;
+        if (best == v.size() || earlier(v[i], v[best])) {
+          best = i;
+        }
       }
       if (best < v.size() && stale_in_heap_ != 0 && stale(v[best])) {
         best = v.size();
@@ -99,7 +103,9 @@ const Scheduler::HeapEntry* Scheduler::heap_find_top() noexcept {
             continue;
           }
           v[kept] = v[i];
-          if (best == v.size() || earlier(v[kept], v[best])) best = kept;
+          if (best == v.size() || earlier(v[kept], v[best])) {
+            best = kept;
+          }
           ++kept;
         }
         v.resize(kept);  // when nothing is kept, best (the old size) is past the end
@@ -115,9 +121,13 @@ const Scheduler::HeapEntry* Scheduler::heap_find_top() noexcept {
       return &v[best];
     }
     v.clear();
-    if (level == 0) heap_head0_[digit] = 0;
+    if (level == 0) {
+      heap_head0_[digit] = 0;
+    }
     heap_digits_[level] &= ~(std::uint64_t{1} << digit);
-    if (heap_digits_[level] == 0) heap_levels_ &= ~(1U << level);
+    if (heap_digits_[level] == 0) {
+      heap_levels_ &= ~(1U << level);
+    }
   }
   return nullptr;
 }
@@ -138,10 +148,14 @@ void Scheduler::heap_pop() {
     heap_head0_[digit] = static_cast<std::uint32_t>(heap_min_index_);
     if (++heap_head0_[digit] == v.size()) {
       v.clear();
-      if (v.capacity() > 64) std::vector<HeapEntry>().swap(v);
+      if (v.capacity() > 64) {
+        std::vector<HeapEntry>().swap(v);
+      }
       heap_head0_[digit] = 0;
       heap_digits_[0] &= ~(std::uint64_t{1} << digit);
-      if (heap_digits_[0] == 0) heap_levels_ &= ~1U;
+      if (heap_digits_[0] == 0) {
+        heap_levels_ &= ~1U;
+      }
     }
     return;
   }
@@ -155,15 +169,23 @@ void Scheduler::heap_pop() {
   // scratch vector keeps at most a small buffer.
   heap_scratch_.clear();
   heap_scratch_.swap(v);
-  if (v.capacity() > 64) std::vector<HeapEntry>().swap(v);
+  if (v.capacity() > 64) {
+    std::vector<HeapEntry>().swap(v);
+  }
   heap_digits_[level] &= ~(std::uint64_t{1} << digit);
-  if (heap_digits_[level] == 0) heap_levels_ &= ~(1U << level);
+  if (heap_digits_[level] == 0) {
+    heap_levels_ &= ~(1U << level);
+  }
   for (const HeapEntry& e : heap_scratch_) {
     heap_place(e);
     // Entries within 2^18 ns of the new base run next among the heap's: fetch their state now.
-    if ((static_cast<std::uint64_t>(e.due ^ heap_base_) >> (3 * kDigitBits)) == 0) prefetch(e.ref);
+    if ((static_cast<std::uint64_t>(e.due ^ heap_base_) >> (3 * kDigitBits)) == 0) {
+      prefetch(e.ref);
+    }
   }
-  if (heap_scratch_.capacity() > 1024) std::vector<HeapEntry>().swap(heap_scratch_);
+  if (heap_scratch_.capacity() > 1024) {
+    std::vector<HeapEntry>().swap(heap_scratch_);
+  }
   const std::size_t d0 = static_cast<std::size_t>(heap_base_) & kDigitMask;
   std::vector<HeapEntry>& b0 = heap_[d0];
   if (b0.size() > 1) {
@@ -175,7 +197,9 @@ void Scheduler::heap_pop() {
 void Scheduler::heap_stale_added() {
   heap_cached_ = false;
   ++stale_in_heap_;
-  if (stale_in_heap_ > 1024 && stale_in_heap_ > heap_size_ / 2) compact_heap();
+  if (stale_in_heap_ > 1024 && stale_in_heap_ > heap_size_ / 2) {
+    compact_heap();
+  }
 }
 
 void Scheduler::compact_heap() {
@@ -201,8 +225,9 @@ void Scheduler::compact_heap() {
 
 std::size_t Scheduler::heap_bytes() const noexcept {
   std::size_t bytes = heap_scratch_.capacity() * sizeof(HeapEntry);
-  for (const auto& b : heap_)
+  for (const auto& b : heap_) {
     bytes += b.capacity() * sizeof(HeapEntry);
+  }
   return bytes;
 }
 

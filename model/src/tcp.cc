@@ -1,10 +1,7 @@
-// The TCP state machine (RFC 9293) of Tcp (tcp.h): sending, receiving, timers and state
-// changes. Every function is told the time; the timer and keep-alive callbacks are the edges that
-// read it from the scheduler.
+// The TCP state machine (RFC 9293) of Tcp (tcp.h): sending, timers, state changes and the
+// keep-alive driver; receiving is in tcp_input.cc. Every function is told the time; the timer
+// and keep-alive callbacks are the edges that read it from the scheduler.
 #include "tcp.h"
-
-#include <algorithm>
-#include <string>
 
 namespace ws2sim {
 
@@ -42,7 +39,9 @@ void Tcp::send_syn(TimePoint now, std::uint32_t index) {
 
 void Tcp::output(TimePoint now, std::uint32_t index) {
   Endpoint& ep = endpoints_[index];
-  if (!synchronized(ep.state) || ep.state == TcpState::kSynReceived) return;
+  if (!synchronized(ep.state) || ep.state == TcpState::kSynReceived) {
+    return;
+  }
   // Bytes of the buffer already in flight (the FIN, if sent, is past the buffer's end).
   std::size_t offset = std::min<std::size_t>(ep.snd_nxt - ep.snd_una, ep.send_buffer.size());
   while (offset < ep.send_buffer.size() && ep.snd_nxt - ep.snd_una < kWindow) {
@@ -66,14 +65,20 @@ void Tcp::output(TimePoint now, std::uint32_t index) {
     ep.snd_nxt += 1;
     ep.fin_sent = true;
   }
-  if (seq_lt(ep.snd_max, ep.snd_nxt)) ep.snd_max = ep.snd_nxt;
-  if (outstanding(ep) && !scheduler_.is_pending(ep.rtx_timer)) arm_rtx(now, index);
+  if (seq_lt(ep.snd_max, ep.snd_nxt)) {
+    ep.snd_max = ep.snd_nxt;
+  }
+  if (outstanding(ep) && !scheduler_.is_pending(ep.rtx_timer)) {
+    arm_rtx(now, index);
+  }
 }
 
 void Tcp::arm_rtx(TimePoint now, std::uint32_t index) {
   Endpoint& ep = endpoints_[index];
   scheduler_.cancel(ep.rtx_timer);
-  if (ep.rto <= Duration::zero()) ep.rto = ep.options.retransmission.initial_rto;
+  if (ep.rto <= Duration::zero()) {
+    ep.rto = ep.options.retransmission.initial_rto;
+  }
   const std::uint32_t generation = ep.generation;
   // The endpoint's next attention: one RTO from now (the callback is an edge: it reads the clock).
   ep.rtx_timer = scheduler_
@@ -86,10 +91,14 @@ void Tcp::arm_rtx(TimePoint now, std::uint32_t index) {
 
 void Tcp::on_rtx_timer(TimePoint now, std::uint32_t index, std::uint32_t generation) {
   Endpoint& ep = endpoints_[index];
-  if (!ep.in_use || ep.generation != generation) return;
+  if (!ep.in_use || ep.generation != generation) {
+    return;
+  }
   ep.rtx_timer = {};
   const bool syn = ep.state == TcpState::kSynSent || ep.state == TcpState::kSynReceived;
-  if (!syn && !outstanding(ep)) return;
+  if (!syn && !outstanding(ep)) {
+    return;
+  }
   const RetransmissionConfig& rc = ep.options.retransmission;
   const std::uint32_t limit = syn ? rc.max_syn_retransmissions : rc.max_retransmissions;
   if (ep.retransmissions >= limit) {
@@ -134,7 +143,9 @@ TraceEvent Tcp::event(TimePoint now, TraceKind kind, HostId host) const {
 }
 
 void Tcp::send_reset_for(HostId host, const Segment& seg) {
-  if (seg.has(tcp_flags::kRst)) return;  // never answer a RST (RFC 9293 §3.10.7.1)
+  if (seg.has(tcp_flags::kRst)) {
+    return;  // never answer a RST (RFC 9293 §3.10.7.1)
+  }
   Segment rst;
   rst.source = seg.destination;
   rst.destination = seg.source;
@@ -149,223 +160,14 @@ void Tcp::send_reset_for(HostId host, const Segment& seg) {
   link_.transmit(nullptr, host, std::move(rst), /*keepalive_probe=*/false);
 }
 
-// ---- receiving -------------------------------------------------------------------------------
-
-void Tcp::segment_arrives(TimePoint now, HostId host, const Segment& seg) {
-  status_may_change();
-  Host& h = hosts_[host.value];
-  const std::optional<std::uint32_t> target =
-      h.connections.find(connection_key(seg.destination.port, seg.source));
-  if (trace_.wanted()) {
-    TraceEvent e = event(now, TraceKind::kSegmentReceived, host);
-    if (target) e.connection = endpoints_[*target].serial;
-    trace_.record(e, seg);
-  }
-  if (target) return process(now, *target, seg);
-  const auto lst = h.listeners.find(seg.destination.port);
-  if (lst != h.listeners.end() && seg.has(tcp_flags::kSyn) && !seg.has(tcp_flags::kAck) &&
-      !seg.has(tcp_flags::kRst)) {
-    return listener_gets_syn(now, lst->second, seg);
-  }
-  // Nothing here for it (closed port, forgotten connection): RST (RFC 9293 §3.10.7.1).
-  send_reset_for(host, seg);
-}
-
-void Tcp::listener_gets_syn(TimePoint now, std::uint32_t listener, const Segment& seg) {
-  {
-    const Endpoint& l = endpoints_[listener];
-    // Backlog full: the SYN is ignored and will be retried.
-    if (l.accept_queue.size() + l.half_open >= l.backlog) return;
-  }
-  const std::uint32_t index = allocate_endpoint(endpoints_[listener].host);
-  Endpoint& ep = endpoints_[index];
-  const Endpoint& l = endpoints_[listener];
-  ep.options = l.options;  // accepted sockets inherit the listener's options
-  ep.local = seg.destination;
-  ep.remote = seg.source;
-  ep.parent = listener;
-  ep.state = TcpState::kSynReceived;
-  ep.irs = seg.seq;
-  ep.rcv_nxt = seg.seq + 1;
-  ep.iss = rng_.next_u32();
-  start_send_sequence(ep);
-  ++endpoints_[listener].half_open;
-  hosts_[ep.host.value].connections.insert(connection_key(ep.local.port, *ep.remote), index);
-  send_syn(now, index);
-}
-
-void Tcp::process(TimePoint now, std::uint32_t index, const Segment& seg) {
-  if (endpoints_[index].state == TcpState::kSynSent) return process_syn_sent(now, index, seg);
-  Endpoint& ep = endpoints_[index];
-  if (!synchronized(ep.state)) return;
-
-  // 1. Acceptability (RFC 9293 §3.10.7.4). A keep-alive probe (SEQ = RCV.NXT - 1) fails it and
-  //    is answered with an ACK for RCV.NXT: that ACK is what keeps the prober's connection alive.
-  const std::uint32_t len = seg.sequence_length();
-  const auto in_window = [&](std::uint32_t s) {
-    return seq_le(ep.rcv_nxt, s) && seq_lt(s, ep.rcv_nxt + kWindow);
-  };
-  const bool acceptable =
-      len == 0 ? in_window(seg.seq) : (in_window(seg.seq) || in_window(seg.seq + len - 1));
-  if (!acceptable) {
-    if (!seg.has(tcp_flags::kRst)) send_control(index, tcp_flags::kAck, ep.snd_nxt);
-    return;
-  }
-  // 2. RST
-  if (seg.has(tcp_flags::kRst)) {
-    if (ep.state == TcpState::kSynReceived && ep.parent) ep.released = true;  // never accepted
-    close_connection(now, index, CloseReason::kResetByPeer);
-    maybe_reap(index);
-    return;
-  }
-  // 3. SYN in a synchronized state: challenge ACK (RFC 5961 §4).
-  if (seg.has(tcp_flags::kSyn)) {
-    send_control(index, tcp_flags::kAck, ep.snd_nxt);
-    return;
-  }
-  if (!seg.has(tcp_flags::kAck)) return;
-  if (!process_ack(now, index, seg)) return;
-  if (keepalive_.on_receive(index) && trace_.wanted()) {
-    TraceEvent e = event(now, TraceKind::kProbeAnswered, endpoints_[index].host);
-    e.connection = endpoints_[index].serial;
-    trace_.record(e);
-  }
-  process_text(now, index, seg);
-}
-
-void Tcp::process_syn_sent(TimePoint now, std::uint32_t index, const Segment& seg) {
-  Endpoint& ep = endpoints_[index];
-  const bool ack_ok = seg.has(tcp_flags::kAck) && seg.ack == ep.iss + 1;
-  if (seg.has(tcp_flags::kAck) && !ack_ok) {
-    send_reset_for(ep.host, seg);
-    return;
-  }
-  if (seg.has(tcp_flags::kRst)) {
-    if (ack_ok) close_connection(now, index, CloseReason::kConnectionRefused);
-    maybe_reap(index);
-    return;
-  }
-  if (!seg.has(tcp_flags::kSyn) || !ack_ok) return;  // no simultaneous open in this model
-  ep.irs = seg.seq;
-  ep.rcv_nxt = seg.seq + 1;
-  ep.snd_una = seg.ack;
-  ep.retransmissions = 0;
-  ep.rto = ep.options.retransmission.initial_rto;
-  scheduler_.cancel(ep.rtx_timer);
-  ep.rtx_timer = {};
-  enter_established(now, index);
-  send_control(index, tcp_flags::kAck, endpoints_[index].snd_nxt);
-}
-
-bool Tcp::process_ack(TimePoint now, std::uint32_t index, const Segment& seg) {
-  Endpoint& ep = endpoints_[index];
-  if (ep.state == TcpState::kSynReceived) {
-    if (seg.ack != ep.iss + 1) {
-      send_reset_for(ep.host, seg);
-      return false;
-    }
-    ep.snd_una = seg.ack;
-    ep.retransmissions = 0;
-    ep.rto = ep.options.retransmission.initial_rto;
-    scheduler_.cancel(ep.rtx_timer);
-    ep.rtx_timer = {};
-    enter_established(now, index);
-    if (ep.parent) endpoints_[*ep.parent].accept_queue.push_back(index);
-    return true;
-  }
-  if (seq_lt(ep.snd_max, seg.ack)) {  // acknowledges something never sent
-    send_control(index, tcp_flags::kAck, ep.snd_nxt);
-    return false;
-  }
-  if (seq_lt(ep.snd_una, seg.ack)) {
-    std::uint32_t acked = seg.ack - ep.snd_una;
-    const std::size_t data = std::min<std::size_t>(acked, ep.send_buffer.size());
-    ep.send_buffer.drop_front(data);
-    acked -= static_cast<std::uint32_t>(data);
-    const bool fin_acked = acked > 0 && ep.fin_queued;
-    ep.snd_una = seg.ack;
-    if (seq_lt(ep.snd_nxt, ep.snd_una)) ep.snd_nxt = ep.snd_una;
-    if (fin_acked) ep.fin_sent = true;
-    ep.retransmissions = 0;
-    ep.rto = ep.options.retransmission.initial_rto;
-    scheduler_.cancel(ep.rtx_timer);
-    ep.rtx_timer = {};
-    if (outstanding(ep)) arm_rtx(now, index);
-    if (fin_acked) {
-      switch (ep.state) {
-        case TcpState::kFinWait1:
-          ep.state = TcpState::kFinWait2;
-          break;
-        case TcpState::kClosing:
-          enter_time_wait(now, index);
-          return false;
-        case TcpState::kLastAck:
-          close_connection(now, index, CloseReason::kOrderly);
-          maybe_reap(index);
-          return false;
-        default:
-          break;
-      }
-    }
-  }
-  return true;
-}
-
-void Tcp::process_text(TimePoint now, std::uint32_t index, const Segment& seg) {
-  Endpoint& ep = endpoints_[index];
-  bool need_ack = false;
-  std::uint32_t seq = seg.seq;
-  if (!seg.payload.empty()) {
-    const bool receiving = ep.state == TcpState::kEstablished || ep.state == TcpState::kFinWait1 ||
-                           ep.state == TcpState::kFinWait2;
-    need_ack = true;
-    if (receiving && seq_le(seq, ep.rcv_nxt)) {
-      const std::uint32_t skip = ep.rcv_nxt - seq;  // already-received prefix
-      if (skip < seg.payload.size()) {
-        ep.recv_buffer.append(seg.payload.begin() + skip, seg.payload.end());
-        ep.rcv_nxt += static_cast<std::uint32_t>(seg.payload.size()) - skip;
-      }
-    }
-    seq += static_cast<std::uint32_t>(seg.payload.size());
-  }
-  if (seg.has(tcp_flags::kFin)) {
-    need_ack = true;
-    if (seq == ep.rcv_nxt && !ep.fin_received) {
-      ep.fin_received = true;
-      ep.rcv_nxt += 1;
-      switch (ep.state) {
-        case TcpState::kEstablished:
-          ep.state = TcpState::kCloseWait;
-          break;
-        case TcpState::kFinWait1:
-          if (ep.fin_sent && ep.snd_una == ep.snd_max) {
-            send_control(index, tcp_flags::kAck, ep.snd_nxt);
-            enter_time_wait(now, index);
-            return;
-          }
-          ep.state = TcpState::kClosing;
-          break;
-        case TcpState::kFinWait2:
-          send_control(index, tcp_flags::kAck, ep.snd_nxt);
-          enter_time_wait(now, index);
-          return;
-        default:
-          break;
-      }
-    } else if (ep.state == TcpState::kTimeWait) {
-      enter_time_wait(now, index);  // the peer resent its FIN: ACK again, restart 2 MSL
-    }
-  }
-  if (need_ack) send_control(index, tcp_flags::kAck, endpoints_[index].snd_nxt);
-  output(now, index);
-}
-
 // ---- state changes ---------------------------------------------------------------------------
 
 void Tcp::enter_established(TimePoint now, std::uint32_t index) {
   status_may_change();
   Endpoint& ep = endpoints_[index];
-  if (ep.state == TcpState::kSynReceived && ep.parent) --endpoints_[*ep.parent].half_open;
+  if (ep.state == TcpState::kSynReceived && ep.parent) {
+    --endpoints_[*ep.parent].half_open;
+  }
   ep.state = TcpState::kEstablished;
   ep.established_at = now;
   if (trace_.wanted()) {
@@ -373,7 +175,9 @@ void Tcp::enter_established(TimePoint now, std::uint32_t index) {
     e.connection = ep.serial;
     trace_.record(e);
   }
-  if (ep.options.keepalive.enabled) (void)keepalive_.start(index, ep.options.keepalive);
+  if (ep.options.keepalive.enabled) {
+    (void)keepalive_.start(index, ep.options.keepalive);
+  }
 }
 
 void Tcp::enter_time_wait(TimePoint now, std::uint32_t index) {
@@ -394,7 +198,9 @@ void Tcp::enter_time_wait(TimePoint now, std::uint32_t index) {
 
 void Tcp::on_time_wait(TimePoint now, std::uint32_t index, std::uint32_t generation) {
   Endpoint& ep = endpoints_[index];
-  if (!ep.in_use || ep.generation != generation) return;
+  if (!ep.in_use || ep.generation != generation) {
+    return;
+  }
   ep.time_wait_timer = {};
   close_connection(now, index, CloseReason::kOrderly);
   maybe_reap(index);
@@ -403,13 +209,17 @@ void Tcp::on_time_wait(TimePoint now, std::uint32_t index, std::uint32_t generat
 void Tcp::close_connection(TimePoint now, std::uint32_t index, CloseReason reason) {
   status_may_change();
   Endpoint& ep = endpoints_[index];
-  if (ep.state == TcpState::kClosed) return;
+  if (ep.state == TcpState::kClosed) {
+    return;
+  }
   if (ep.state == TcpState::kListen) {
     hosts_[ep.host.value].listeners.erase(ep.local.port);
     // Connections nobody accepted go with their listener.
     for (std::uint32_t i = 0; i < endpoints_.size(); ++i) {
       Endpoint& child = endpoints_[i];
-      if (!child.in_use || child.parent != index) continue;
+      if (!child.in_use || child.parent != index) {
+        continue;
+      }
       child.parent.reset();
       if (synchronized(child.state) && hosts_[child.host.value].up) {
         send_control(i, tcp_flags::kRst | tcp_flags::kAck, child.snd_nxt);
@@ -423,7 +233,9 @@ void Tcp::close_connection(TimePoint now, std::uint32_t index, CloseReason reaso
   } else if (ep.remote) {
     hosts_[ep.host.value].connections.erase(connection_key(ep.local.port, *ep.remote));
   }
-  if (ep.state == TcpState::kSynReceived && ep.parent) --endpoints_[*ep.parent].half_open;
+  if (ep.state == TcpState::kSynReceived && ep.parent) {
+    --endpoints_[*ep.parent].half_open;
+  }
   ep.state = TcpState::kClosed;
   ep.close_reason = reason;
   scheduler_.cancel(ep.rtx_timer);
@@ -465,7 +277,9 @@ void Tcp::send_probe(std::uint32_t conn, std::uint32_t probe, std::uint32_t of) 
   seg.ack = ep.rcv_nxt;
   seg.flags = tcp_flags::kAck;
   seg.window = kWindow;
-  if (ep.options.keepalive.shape == ProbeShape::kOneGarbageOctet) seg.payload.assign(1, 0);
+  if (ep.options.keepalive.shape == ProbeShape::kOneGarbageOctet) {
+    seg.payload.assign(1, 0);
+  }
   if (trace_.wanted()) {
     TraceEvent e = event(now, TraceKind::kProbeSent, ep.host);
     e.connection = ep.serial;
@@ -485,7 +299,9 @@ void Tcp::keepalive_timeout(std::uint32_t conn, std::uint32_t /*of*/) {
 }
 
 void Tcp::keepalive_suppressed(std::uint32_t conn) {
-  if (!trace_.wanted()) return;
+  if (!trace_.wanted()) {
+    return;
+  }
   const TimePoint now = scheduler_.now();
   TraceEvent e = event(now, TraceKind::kKeepAliveSuppressed, endpoints_[conn].host);
   e.connection = endpoints_[conn].serial;

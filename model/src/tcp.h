@@ -90,7 +90,7 @@ class Tcp final : KeepAliveDriver {
   void maybe_reap(std::uint32_t index);
   [[nodiscard]] bool outstanding(const Endpoint& ep) const;
 
-  // tcp.cc: the state machine
+  // tcp_input.cc and tcp.cc: the state machine
   void listener_gets_syn(TimePoint now, std::uint32_t listener, const Segment& seg);
   void process(TimePoint now, std::uint32_t index, const Segment& seg);
   void process_syn_sent(TimePoint now, std::uint32_t index, const Segment& seg);

@@ -46,7 +46,9 @@ void Tcp::free_endpoint(std::uint32_t index) {
   scheduler_.cancel(ep.time_wait_timer);
   keepalive_.stop(index);
   Host& h = hosts_[ep.host.value];
-  if (ep.binds_port) h.bound_ports.erase(ep.local.port);
+  if (ep.binds_port) {
+    h.bound_ports.erase(ep.local.port);
+  }
   const std::uint32_t generation = ep.generation + 1 == 0 ? 1 : ep.generation + 1;
   ep = Endpoint{};
   ep.generation = generation;
@@ -61,7 +63,9 @@ std::uint64_t Tcp::connection_key(std::uint16_t local_port, const SocketAddress&
 
 void Tcp::maybe_reap(std::uint32_t index) {
   Endpoint& ep = endpoints_[index];
-  if (ep.in_use && ep.released && ep.state == TcpState::kClosed) free_endpoint(index);
+  if (ep.in_use && ep.released && ep.state == TcpState::kClosed) {
+    free_endpoint(index);
+  }
 }
 
 bool Tcp::outstanding(const Endpoint& ep) const {
@@ -90,7 +94,9 @@ void Tcp::cancel_timers() noexcept {
 void Tcp::freeze_host(HostId host) {
   // Frozen: timers stop; the endpoints keep their state until the host restarts.
   for (std::uint32_t i = 0; i < endpoints_.size(); ++i) {
-    if (endpoints_[i].in_use && endpoints_[i].host == host) freeze(i);
+    if (endpoints_[i].in_use && endpoints_[i].host == host) {
+      freeze(i);
+    }
   }
 }
 
@@ -99,9 +105,15 @@ void Tcp::forget_host(TimePoint now, HostId host) {
   // machine has no memory of them (it answers their next segment with RST).
   for (std::uint32_t i = 0; i < endpoints_.size(); ++i) {
     Endpoint& ep = endpoints_[i];
-    if (!ep.in_use || ep.host != host) continue;
-    if (ep.state != TcpState::kClosed) close_connection(now, i, CloseReason::kHostRestarted);
-    if (ep.state == TcpState::kClosed) ep.released = true;  // forgotten: no handle survives
+    if (!ep.in_use || ep.host != host) {
+      continue;
+    }
+    if (ep.state != TcpState::kClosed) {
+      close_connection(now, i, CloseReason::kHostRestarted);
+    }
+    if (ep.state == TcpState::kClosed) {
+      ep.released = true;  // forgotten: no handle survives
+    }
     maybe_reap(i);
   }
 }
@@ -110,11 +122,19 @@ void Tcp::forget_host(TimePoint now, HostId host) {
 
 Result<EndpointId> Tcp::listen(HostId host, std::uint16_t port, const EndpointOptions& options,
                                std::uint32_t backlog) {
-  if (Status s = options.validate(); !s.ok()) return s.error();
-  if (port == 0) return invalid_argument("a listener needs a port from 1 to 65535");
-  if (backlog == 0) return invalid_argument("a listener needs a backlog of at least 1");
+  if (Status s = options.validate(); !s.ok()) {
+    return s.error();
+  }
+  if (port == 0) {
+    return invalid_argument("a listener needs a port from 1 to 65535");
+  }
+  if (backlog == 0) {
+    return invalid_argument("a listener needs a backlog of at least 1");
+  }
   Host& h = hosts_[host.value];
-  if (!h.up) return invalid_state("host '" + h.name + "' is crashed");
+  if (!h.up) {
+    return invalid_state("host '" + h.name + "' is crashed");
+  }
   if (h.bound_ports.contains(port)) {
     return Error{ErrorCode::kAlreadyExists,
                  "port " + std::to_string(port) + " is in use on host '" + h.name + "'"};
@@ -134,7 +154,9 @@ Result<EndpointId> Tcp::listen(HostId host, std::uint16_t port, const EndpointOp
 Result<EndpointId> Tcp::connect(TimePoint now, HostId host, SocketAddress remote,
                                 const EndpointOptions& options, std::uint16_t local_port) {
   Host& h = hosts_[host.value];
-  if (!h.up) return invalid_state("host '" + h.name + "' is crashed");
+  if (!h.up) {
+    return invalid_state("host '" + h.name + "' is crashed");
+  }
   if (local_port == 0) {
     for (std::uint32_t tries = 0; tries <= 65535U - kFirstEphemeral; ++tries) {
       const std::uint16_t candidate = h.next_ephemeral;
@@ -171,10 +193,16 @@ Result<EndpointId> Tcp::connect(TimePoint now, HostId host, SocketAddress remote
 
 Result<std::optional<EndpointId>> Tcp::accept(EndpointId listener) {
   auto index = lookup(listener);
-  if (!index.ok()) return index.error();
+  if (!index.ok()) {
+    return index.error();
+  }
   Endpoint& l = endpoints_[*index];
-  if (l.state != TcpState::kListen) return invalid_state("endpoint is not listening");
-  if (l.accept_queue.empty()) return std::optional<EndpointId>{};
+  if (l.state != TcpState::kListen) {
+    return invalid_state("endpoint is not listening");
+  }
+  if (l.accept_queue.empty()) {
+    return std::optional<EndpointId>{};
+  }
   const std::uint32_t child = l.accept_queue.front();
   l.accept_queue.pop_front();
   endpoints_[child].parent.reset();
@@ -183,14 +211,20 @@ Result<std::optional<EndpointId>> Tcp::accept(EndpointId listener) {
 
 Result<std::size_t> Tcp::send(TimePoint now, EndpointId id, std::span<const std::uint8_t> bytes) {
   auto index = lookup(id);
-  if (!index.ok()) return index.error();
+  if (!index.ok()) {
+    return index.error();
+  }
   Endpoint& ep = endpoints_[*index];
-  if (!hosts_[ep.host.value].up) return invalid_state("the endpoint's host is crashed");
+  if (!hosts_[ep.host.value].up) {
+    return invalid_state("the endpoint's host is crashed");
+  }
   if (ep.state == TcpState::kClosed && ep.close_reason) {
     return Error{ErrorCode::kConnectionClosed,
                  "connection closed: " + std::string(to_string(*ep.close_reason))};
   }
-  if (ep.fin_queued) return invalid_state("the send direction is shut down");
+  if (ep.fin_queued) {
+    return invalid_state("the send direction is shut down");
+  }
   if (!can_send_data(ep.state)) {
     return invalid_state("cannot send in state " + std::string(to_string(ep.state)));
   }
@@ -201,7 +235,9 @@ Result<std::size_t> Tcp::send(TimePoint now, EndpointId id, std::span<const std:
 
 Result<std::vector<std::uint8_t>> Tcp::receive(EndpointId id, std::size_t max) {
   auto index = lookup(id);
-  if (!index.ok()) return index.error();
+  if (!index.ok()) {
+    return index.error();
+  }
   Endpoint& ep = endpoints_[*index];
   const std::size_t n = std::min(max, ep.recv_buffer.size());
   std::vector<std::uint8_t> out(ep.recv_buffer.begin(),
@@ -212,13 +248,19 @@ Result<std::vector<std::uint8_t>> Tcp::receive(EndpointId id, std::size_t max) {
 
 Status Tcp::shutdown_send(TimePoint now, EndpointId id) {
   auto index = lookup(id);
-  if (!index.ok()) return index.error();
+  if (!index.ok()) {
+    return index.error();
+  }
   Endpoint& ep = endpoints_[*index];
-  if (!hosts_[ep.host.value].up) return invalid_state("the endpoint's host is crashed");
+  if (!hosts_[ep.host.value].up) {
+    return invalid_state("the endpoint's host is crashed");
+  }
   if (ep.state != TcpState::kEstablished && ep.state != TcpState::kCloseWait) {
     return invalid_state("cannot shut down sending in state " + std::string(to_string(ep.state)));
   }
-  if (ep.fin_queued) return {};
+  if (ep.fin_queued) {
+    return {};
+  }
   ep.fin_queued = true;
   ep.state = ep.state == TcpState::kEstablished ? TcpState::kFinWait1 : TcpState::kLastAck;
   output(now, *index);
@@ -227,7 +269,9 @@ Status Tcp::shutdown_send(TimePoint now, EndpointId id) {
 
 Status Tcp::close(TimePoint now, EndpointId id) {
   auto index = lookup(id);
-  if (!index.ok()) return index.error();
+  if (!index.ok()) {
+    return index.error();
+  }
   Endpoint& ep = endpoints_[*index];
   ep.released = true;
   if (!hosts_[ep.host.value].up) {
@@ -254,7 +298,9 @@ Status Tcp::close(TimePoint now, EndpointId id) {
 
 Status Tcp::abort(TimePoint now, EndpointId id) {
   auto index = lookup(id);
-  if (!index.ok()) return index.error();
+  if (!index.ok()) {
+    return index.error();
+  }
   Endpoint& ep = endpoints_[*index];
   ep.released = true;
   if (hosts_[ep.host.value].up && synchronized(ep.state) && ep.state != TcpState::kTimeWait) {
@@ -267,8 +313,12 @@ Status Tcp::abort(TimePoint now, EndpointId id) {
 
 Status Tcp::set_keepalive(EndpointId id, const KeepAliveConfig& config) {
   auto index = lookup(id);
-  if (!index.ok()) return index.error();
-  if (Status s = config.validate(); !s.ok()) return s;
+  if (!index.ok()) {
+    return index.error();
+  }
+  if (Status s = config.validate(); !s.ok()) {
+    return s;
+  }
   Endpoint& ep = endpoints_[*index];
   ep.options.keepalive = config;
   if (keepalive_state(ep.state) && hosts_[ep.host.value].up) {
@@ -279,15 +329,21 @@ Status Tcp::set_keepalive(EndpointId id, const KeepAliveConfig& config) {
 
 Status Tcp::set_retransmission(EndpointId id, const RetransmissionConfig& config) {
   auto index = lookup(id);
-  if (!index.ok()) return index.error();
-  if (Status s = config.validate(); !s.ok()) return s;
+  if (!index.ok()) {
+    return index.error();
+  }
+  if (Status s = config.validate(); !s.ok()) {
+    return s;
+  }
   endpoints_[*index].options.retransmission = config;
   return {};
 }
 
 Result<EndpointInfo> Tcp::info(EndpointId id) const {
   auto index = lookup(id);
-  if (!index.ok()) return index.error();
+  if (!index.ok()) {
+    return index.error();
+  }
   const Endpoint& ep = endpoints_[*index];
   EndpointInfo out;
   out.host = ep.host;
@@ -310,9 +366,13 @@ Result<EndpointInfo> Tcp::info(EndpointId id) const {
 
 std::optional<EndpointStatus> Tcp::status(EndpointId id) const noexcept {
   // lookup() without building its error message: the same ids fail.
-  if (id.generation == 0 || id.index >= endpoints_.size()) return std::nullopt;
+  if (id.generation == 0 || id.index >= endpoints_.size()) {
+    return std::nullopt;
+  }
   const Endpoint& ep = endpoints_[id.index];
-  if (!ep.in_use || ep.generation != id.generation || ep.released) return std::nullopt;
+  if (!ep.in_use || ep.generation != id.generation || ep.released) {
+    return std::nullopt;
+  }
   EndpointStatus out;
   out.state = ep.state;
   out.close_reason = ep.close_reason;

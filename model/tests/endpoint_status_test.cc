@@ -1,7 +1,8 @@
 // Network::status() and status_version(): what a blocked application call polls between events
-// (the Winsock emulator's blocking calls, see emulator/src/backend/virtual_time.cc, drive()). status() must agree
-// with info() field by field; status_version() must move on every change an application can wait
-// for, and must stay put through keep-alive probes to a dead peer so that waiting costs nothing.
+// (the Winsock emulator's blocking calls, see emulator/src/backend/virtual_time.cc, drive()).
+// status() must agree with info() field by field; status_version() must move on every change an
+// application can wait for, and must stay put through keep-alive probes to a dead peer so that
+// waiting costs nothing.
 #include "test_support.h"
 
 namespace ws2sim::testing {

@@ -22,7 +22,9 @@ namespace {
 template <typename F>
 BOOL with_event(WSAEVENT e, F f) {
   auto call = Call::winsock();
-  if (!call) return FALSE;
+  if (!call) {
+    return FALSE;
+  }
   Event* ev = find_event(call->host(), handle_value(e));
   if (ev == nullptr) {
     fail(WSA_INVALID_HANDLE);
@@ -36,7 +38,9 @@ BOOL with_event(WSAEVENT e, F f) {
 
 WSAEVENT WSAAPI WSACreateEvent(void) {
   auto call = Call::winsock();
-  if (!call) return WSA_INVALID_EVENT;
+  if (!call) {
+    return WSA_INVALID_EVENT;
+  }
   const std::uintptr_t handle = new_handle(call->world());  // shared with sockets: never alias
   call->host().events.emplace(handle, Event{});             // manual reset, not signaled
   return reinterpret_cast<WSAEVENT>(handle);
@@ -60,7 +64,9 @@ BOOL WSAAPI WSAResetEvent(WSAEVENT hEvent) {
 
 BOOL WINAPI CloseHandle(HANDLE hObject) {
   auto call = Call::host_only(ERROR_INVALID_HANDLE);
-  if (!call) return FALSE;
+  if (!call) {
+    return FALSE;
+  }
   if (call->host().events.erase(handle_value(hObject)) == 0) {
     thread_state().last_error = ERROR_INVALID_HANDLE;
     return FALSE;

@@ -35,9 +35,15 @@ FARPROC current_hook(const ThreadState& ts) {
 
 FARPROC WSAAPI WSASetBlockingHook(FARPROC lpBlockFunc) {
   auto call = Call::winsock();
-  if (!call) return nullptr;
-  if (call->host().version != kWinsock11) return fail(WSAEOPNOTSUPP), nullptr;
-  if (lpBlockFunc == nullptr) return fail(WSAEFAULT), nullptr;
+  if (!call) {
+    return nullptr;
+  }
+  if (call->host().version != kWinsock11) {
+    return fail(WSAEOPNOTSUPP), nullptr;
+  }
+  if (lpBlockFunc == nullptr) {
+    return fail(WSAEFAULT), nullptr;
+  }
   ThreadState& ts = thread_state();
   const FARPROC previous = current_hook(ts);
   // FARPROC and the slot have the same shape: INT_PTR (*)(void).
@@ -47,8 +53,12 @@ FARPROC WSAAPI WSASetBlockingHook(FARPROC lpBlockFunc) {
 
 int WSAAPI WSAUnhookBlockingHook(void) {
   auto call = Call::winsock();
-  if (!call) return SOCKET_ERROR;
-  if (call->host().version != kWinsock11) return fail(WSAEOPNOTSUPP);
+  if (!call) {
+    return SOCKET_ERROR;
+  }
+  if (call->host().version != kWinsock11) {
+    return fail(WSAEOPNOTSUPP);
+  }
   thread_state().blocking_hook = nullptr;
   return 0;
 }
@@ -56,20 +66,32 @@ int WSAAPI WSAUnhookBlockingHook(void) {
 // Callable from inside the hook: host_only skips the WSAEINPROGRESS check.
 BOOL WSAAPI WSAIsBlocking(void) {
   auto call = Call::host_only(WSANOTINITIALISED);
-  if (!call) return FALSE;
+  if (!call) {
+    return FALSE;
+  }
   return thread_state().in_blocking_call ? TRUE : FALSE;
 }
 
 // Callable from inside the hook; cancels this thread's blocking call.
 int WSAAPI WSACancelBlockingCall(void) {
   auto call = Call::host_only(WSANOTINITIALISED);
-  if (!call) return SOCKET_ERROR;
+  if (!call) {
+    return SOCKET_ERROR;
+  }
   const Host::State& h = call->host();
-  if (h.startup_count == 0) return fail(WSANOTINITIALISED);
-  if (h.switches.network_down) return fail(WSAENETDOWN);
-  if (h.version != kWinsock11) return fail(WSAEOPNOTSUPP);
+  if (h.startup_count == 0) {
+    return fail(WSANOTINITIALISED);
+  }
+  if (h.switches.network_down) {
+    return fail(WSAENETDOWN);
+  }
+  if (h.version != kWinsock11) {
+    return fail(WSAEOPNOTSUPP);
+  }
   ThreadState& ts = thread_state();
-  if (!ts.in_blocking_call) return fail(WSAEINVAL);
+  if (!ts.in_blocking_call) {
+    return fail(WSAEINVAL);
+  }
   ts.cancel_requested = true;  // Call::wait ends with kCancelled; the call reports WSAEINTR
   return 0;
 }

@@ -25,15 +25,23 @@ u_long WSAAPI ntohl(u_long netlong) {
 }
 
 INT WSAAPI inet_pton(INT Family, PCSTR pszAddrString, PVOID pAddrBuf) {
-  if (pszAddrString == nullptr || pAddrBuf == nullptr) return fail(WSAEFAULT);
+  if (pszAddrString == nullptr || pAddrBuf == nullptr) {
+    return fail(WSAEFAULT);
+  }
   auto* out = static_cast<std::uint8_t*>(pAddrBuf);
-  if (Family == AF_INET) return ws2sim::winsock::detail::parse_ipv4(pszAddrString, out) ? 1 : 0;
-  if (Family == AF_INET6) return ws2sim::winsock::detail::parse_ipv6(pszAddrString, out) ? 1 : 0;
+  if (Family == AF_INET) {
+    return ws2sim::winsock::detail::parse_ipv4(pszAddrString, out) ? 1 : 0;
+  }
+  if (Family == AF_INET6) {
+    return ws2sim::winsock::detail::parse_ipv6(pszAddrString, out) ? 1 : 0;
+  }
   return fail(WSAEAFNOSUPPORT);
 }
 
 PCSTR WSAAPI inet_ntop(INT Family, const VOID* pAddr, PSTR pStringBuf, size_t StringBufSize) {
-  if (pAddr == nullptr || pStringBuf == nullptr) return fail(WSAEFAULT), nullptr;
+  if (pAddr == nullptr || pStringBuf == nullptr) {
+    return fail(WSAEFAULT), nullptr;
+  }
   const auto* in = static_cast<const std::uint8_t*>(pAddr);
   std::optional<std::string> text;
   if (Family == AF_INET) {
@@ -43,13 +51,17 @@ PCSTR WSAAPI inet_ntop(INT Family, const VOID* pAddr, PSTR pStringBuf, size_t St
   } else {
     return fail(WSAEAFNOSUPPORT), nullptr;
   }
-  if (!text || text->size() + 1 > StringBufSize) return fail(WSAEINVAL), nullptr;
+  if (!text || text->size() + 1 > StringBufSize) {
+    return fail(WSAEINVAL), nullptr;
+  }
   std::memcpy(pStringBuf, text->c_str(), text->size() + 1);
   return pStringBuf;
 }
 
 ULONG WSAAPI inet_addr(const char* cp) {
-  if (cp == nullptr) return INADDR_NONE;
+  if (cp == nullptr) {
+    return INADDR_NONE;
+  }
   return ws2sim::winsock::detail::parse_classic_ipv4(cp).value_or(INADDR_NONE);
 }
 

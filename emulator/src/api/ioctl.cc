@@ -50,8 +50,12 @@ int always(const Host::State&, const Socket&) {
 }
 
 int keepalive_vals_supported(const Host::State& h, const Socket& s) {
-  if (h.switches.no_keepalive_ioctl || !h.profile->sio_keepalive_vals.value) return WSAEOPNOTSUPP;
-  if (s.type != SOCK_STREAM) return WSAENOPROTOOPT;
+  if (h.switches.no_keepalive_ioctl || !h.profile->sio_keepalive_vals.value) {
+    return WSAEOPNOTSUPP;
+  }
+  if (s.type != SOCK_STREAM) {
+    return WSAENOPROTOOPT;
+  }
   return 0;
 }
 
@@ -63,7 +67,9 @@ int run_keepalive_vals(Ioctl& io, DWORD* bytes) {
     *io.returned = 0;
     return strict ? WSAEINVAL : WSAEFAULT;
   }
-  if (strict && (io.out != nullptr || io.out_size != 0)) return WSAEINVAL;
+  if (strict && (io.out != nullptr || io.out_size != 0)) {
+    return WSAEINVAL;
+  }
   tcp_keepalive ka;
   std::memcpy(&ka, io.in, sizeof ka);
   Socket& s = io.sock;
@@ -78,7 +84,9 @@ int run_keepalive_vals(Ioctl& io, DWORD* bytes) {
 }
 
 int run_fionbio(Ioctl& io, DWORD* bytes) {
-  if (io.in == nullptr || io.in_size < sizeof(u_long)) return WSAEFAULT;
+  if (io.in == nullptr || io.in_size < sizeof(u_long)) {
+    return WSAEFAULT;
+  }
   u_long mode;
   std::memcpy(&mode, io.in, sizeof mode);
   io.sock.nonblocking = mode != 0;
@@ -87,7 +95,9 @@ int run_fionbio(Ioctl& io, DWORD* bytes) {
 }
 
 int run_fionread(Ioctl& io, DWORD* bytes) {
-  if (io.out == nullptr || io.out_size < sizeof(u_long)) return WSAEFAULT;
+  if (io.out == nullptr || io.out_size < sizeof(u_long)) {
+    return WSAEFAULT;
+  }
   const u_long n = io.call.backend().bytes_readable(io.sock);
   std::memcpy(io.out, &n, sizeof n);
   *bytes = sizeof n;
@@ -130,15 +140,25 @@ int WSAAPI WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD c
                     LPWSAOVERLAPPED lpOverlapped,
                     LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine) {
   auto call = Call::on_socket(s);
-  if (!call) return SOCKET_ERROR;
+  if (!call) {
+    return SOCKET_ERROR;
+  }
   Socket* sock = &call->sock();
   const auto* code = std::find_if(std::begin(kCodes), std::end(kCodes),
                                   [&](const ControlCode& c) { return c.code == dwIoControlCode; });
-  if (code == std::end(kCodes)) return fail(WSAEOPNOTSUPP);
-  if (const int e = code->supported(call->host(), *sock); e != 0) return fail(e);
-  if (lpcbBytesReturned == nullptr) return fail(WSAEFAULT);  // overlapped or not (observed)
+  if (code == std::end(kCodes)) {
+    return fail(WSAEOPNOTSUPP);
+  }
+  if (const int e = code->supported(call->host(), *sock); e != 0) {
+    return fail(e);
+  }
+  if (lpcbBytesReturned == nullptr) {
+    return fail(WSAEFAULT);  // overlapped or not (observed)
+  }
   Ioctl io{*call, *sock, lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer, lpcbBytesReturned};
   DWORD bytes = 0;
-  if (const int e = code->run(io, &bytes); e != 0) return fail(e);
+  if (const int e = code->run(io, &bytes); e != 0) {
+    return fail(e);
+  }
   return complete(*call, *sock, bytes, lpcbBytesReturned, lpOverlapped, lpCompletionRoutine);
 }

@@ -86,8 +86,12 @@ int set_keepalive(Target& t, std::uint32_t on) {
   // setsockopt page: WSAENETRESET when keep-alive timed the connection out, WSAENOTCONN when
   // it was reset.
   if (const auto reason = t.call.backend().close_reason(t.sock)) {
-    if (*reason == CloseReason::kKeepAliveTimeout) return WSAENETRESET;
-    if (*reason == CloseReason::kResetByPeer) return WSAENOTCONN;
+    if (*reason == CloseReason::kKeepAliveTimeout) {
+      return WSAENETRESET;
+    }
+    if (*reason == CloseReason::kResetByPeer) {
+      return WSAENOTCONN;
+    }
   }
   t.sock.keepalive = on != 0;
   return keepalive_changed(t);
@@ -101,17 +105,23 @@ int check_keepalive_seconds(const Target& t, std::uint32_t seconds) {
   return seconds == 0 && t.host.profile->zero_keepalive_seconds_rejected.value ? WSAEINVAL : 0;
 }
 int set_keepidle(Target& t, std::uint32_t seconds) {
-  if (const int e = check_keepalive_seconds(t, seconds); e != 0) return e;
+  if (const int e = check_keepalive_seconds(t, seconds); e != 0) {
+    return e;
+  }
   t.sock.keepalive_idle = seconds_u32(seconds);
   return keepalive_changed(t);
 }
 int set_keepintvl(Target& t, std::uint32_t seconds) {
-  if (const int e = check_keepalive_seconds(t, seconds); e != 0) return e;
+  if (const int e = check_keepalive_seconds(t, seconds); e != 0) {
+    return e;
+  }
   t.sock.keepalive_interval = seconds_u32(seconds);
   return keepalive_changed(t);
 }
 int set_keepcnt(Target& t, std::uint32_t count) {
-  if (count > kMaxKeepAliveCount) return WSAEINVAL;
+  if (count > kMaxKeepAliveCount) {
+    return WSAEINVAL;
+  }
   t.sock.keepalive_count = count;
   return keepalive_changed(t);
 }
@@ -200,7 +210,9 @@ std::uint32_t get_acceptconn(Target& t) {
 
 // SO_CONNECT_TIME: whole seconds since the connection was established.
 std::uint32_t get_connect_time(Target& t) {
-  if (t.sock.state != SocketState::kConnected || !t.sock.connected_at) return kNotConnected;
+  if (t.sock.state != SocketState::kConnected || !t.sock.connected_at) {
+    return kNotConnected;
+  }
   return std::min(clamp_u32(whole_seconds(t.call.now() - *t.sock.connected_at)), kNotConnected - 1);
 }
 
@@ -264,13 +276,21 @@ bool known_level(int level) {
 
 // The option for (level, name) on this host and socket; 0 or a WSA error.
 int find_option(const Host::State& h, const Socket& s, int level, int name, const Option** out) {
-  if (!known_level(level)) return WSAEINVAL;
+  if (!known_level(level)) {
+    return WSAEINVAL;
+  }
   const auto* it = std::find_if(std::begin(kOptions), std::end(kOptions), [&](const Option& o) {
     return o.level == level && o.name == name;
   });
-  if (it == std::end(kOptions)) return WSAENOPROTOOPT;
-  if (it->available != nullptr && !(h.profile->*(it->available)).value) return WSAENOPROTOOPT;
-  if (it->stream_only && s.type != SOCK_STREAM) return WSAENOPROTOOPT;
+  if (it == std::end(kOptions)) {
+    return WSAENOPROTOOPT;
+  }
+  if (it->available != nullptr && !(h.profile->*(it->available)).value) {
+    return WSAENOPROTOOPT;
+  }
+  if (it->stream_only && s.type != SOCK_STREAM) {
+    return WSAENOPROTOOPT;
+  }
   *out = it;
   return 0;
 }
@@ -284,16 +304,24 @@ bool one_byte(const Host::State& h, const Option& o) {
 // Reads a setsockopt value; 0 or a WSA error.
 int read_value(const Host::State& h, const Option& o, const char* optval, int optlen,
                std::uint32_t* out) {
-  if (optval == nullptr) return WSAEFAULT;
+  if (optval == nullptr) {
+    return WSAEFAULT;
+  }
   if (one_byte(h, o)) {
     // Any positive length; only the first byte counts (so 0x100 is FALSE). A negative length
     // is huge when read as unsigned: WSAENOBUFS, or WSAEFAULT on Windows 7 to 10 21H1.
-    if (optlen < 0) return h.profile->optlen_minus_one_error.value;
-    if (optlen == 0) return WSAEFAULT;
+    if (optlen < 0) {
+      return h.profile->optlen_minus_one_error.value;
+    }
+    if (optlen == 0) {
+      return WSAEFAULT;
+    }
     *out = optval[0] != 0 ? 1 : 0;
     return 0;
   }
-  if (optlen < kDwordSize) return WSAEFAULT;  // sizeof(DWORD) == sizeof(struct linger)
+  if (optlen < kDwordSize) {
+    return WSAEFAULT;  // sizeof(DWORD) == sizeof(struct linger)
+  }
   if (o.shape == Shape::kLinger) {
     linger l;
     std::memcpy(&l, optval, sizeof l);
@@ -309,9 +337,15 @@ int read_value(const Host::State& h, const Option& o, const char* optval, int op
 // Whether a getsockopt buffer of *optlen bytes can take the value; 0 or a WSA error (with
 // *optlen as Windows leaves it).
 int check_room(const Host::State& h, const Option& o, int* optlen) {
-  if (one_byte(h, o)) return *optlen <= 0 ? WSAEFAULT : 0;  // *optlen left unchanged
-  if (*optlen >= kDwordSize) return 0;
-  if (o.zeroes_optlen && *optlen >= 0) *optlen = 0;
+  if (one_byte(h, o)) {
+    return *optlen <= 0 ? WSAEFAULT : 0;  // *optlen left unchanged
+  }
+  if (*optlen >= kDwordSize) {
+    return 0;
+  }
+  if (o.zeroes_optlen && *optlen >= 0) {
+    *optlen = 0;
+  }
   return WSAEFAULT;
 }
 
@@ -338,30 +372,48 @@ void write_value(const Host::State& h, const Option& o, std::uint32_t value, cha
 
 int WSAAPI setsockopt(SOCKET s, int level, int optname, const char* optval, int optlen) {
   auto call = Call::on_socket(s);
-  if (!call) return SOCKET_ERROR;
+  if (!call) {
+    return SOCKET_ERROR;
+  }
   Socket* sock = &call->sock();
   Host::State& h = call->host();
   call->backend().refresh(h, *sock);
   const Option* opt = nullptr;
-  if (const int e = find_option(h, *sock, level, optname, &opt); e != 0) return fail(e);
-  if (opt->set == nullptr) return fail(WSAENOPROTOOPT);
+  if (const int e = find_option(h, *sock, level, optname, &opt); e != 0) {
+    return fail(e);
+  }
+  if (opt->set == nullptr) {
+    return fail(WSAENOPROTOOPT);
+  }
   std::uint32_t value = 0;
-  if (const int e = read_value(h, *opt, optval, optlen, &value); e != 0) return fail(e);
+  if (const int e = read_value(h, *opt, optval, optlen, &value); e != 0) {
+    return fail(e);
+  }
   Target t{*call, h, *sock};
-  if (const int e = opt->set(t, value); e != 0) return fail(e);
+  if (const int e = opt->set(t, value); e != 0) {
+    return fail(e);
+  }
   return 0;
 }
 
 int WSAAPI getsockopt(SOCKET s, int level, int optname, char* optval, int* optlen) {
   auto call = Call::on_socket(s);
-  if (!call) return SOCKET_ERROR;
+  if (!call) {
+    return SOCKET_ERROR;
+  }
   Socket* sock = &call->sock();
   Host::State& h = call->host();
   call->backend().refresh(h, *sock);
   const Option* opt = nullptr;
-  if (const int e = find_option(h, *sock, level, optname, &opt); e != 0) return fail(e);
-  if (optval == nullptr || optlen == nullptr) return fail(WSAEFAULT);
-  if (const int e = check_room(h, *opt, optlen); e != 0) return fail(e);
+  if (const int e = find_option(h, *sock, level, optname, &opt); e != 0) {
+    return fail(e);
+  }
+  if (optval == nullptr || optlen == nullptr) {
+    return fail(WSAEFAULT);
+  }
+  if (const int e = check_room(h, *opt, optlen); e != 0) {
+    return fail(e);
+  }
   Target t{*call, h, *sock};
   write_value(h, *opt, opt->get(t), optval, optlen);
   return 0;

@@ -63,7 +63,9 @@ bool ready_for(const Readiness& r, std::size_t set) {
 // Appends `s` to `set` unless it is already there; true when it was added.
 bool add_once(fd_set* set, SOCKET s) {
   for (u_int i = 0; i < set->fd_count; ++i) {
-    if (set->fd_array[i] == s) return false;
+    if (set->fd_array[i] == s) {
+      return false;
+    }
   }
   set->fd_array[set->fd_count++] = s;
   return true;
@@ -72,10 +74,16 @@ bool add_once(fd_set* set, SOCKET s) {
 // Waits until `ready()` or the timeout. `poll_only` skips the wait entirely.
 WaitResult wait_ready(Call& call, Condition ready, bool poll_only,
                       std::optional<Duration> timeout) {
-  if (ready()) return WaitResult::kReady;
-  if (poll_only) return WaitResult::kTimedOut;
+  if (ready()) {
+    return WaitResult::kReady;
+  }
+  if (poll_only) {
+    return WaitResult::kTimedOut;
+  }
   std::optional<TimePoint> deadline;
-  if (timeout) deadline = saturating_add(call.now(), *timeout);
+  if (timeout) {
+    deadline = saturating_add(call.now(), *timeout);
+  }
   return call.wait(ready, deadline);
 }
 
@@ -85,7 +93,9 @@ WaitResult wait_ready(Call& call, Condition ready, bool poll_only,
 int WSAAPI select(int /*nfds: ignored, as on Windows*/, fd_set* readfds, fd_set* writefds,
                   fd_set* exceptfds, const struct timeval* timeout) {
   auto call = Call::winsock();
-  if (!call) return SOCKET_ERROR;
+  if (!call) {
+    return SOCKET_ERROR;
+  }
   Host::State& h = call->host();
 
   // The sets are read in full before any is written: a program may pass one set twice.
@@ -101,16 +111,22 @@ int WSAAPI select(int /*nfds: ignored, as on Windows*/, fd_set* readfds, fd_set*
   }
   for (const auto& w : wanted) {
     for (SOCKET s : w) {
-      if (!h.sockets.contains(s)) return fail(WSAENOTSOCK);  // sets left unchanged (observed)
+      if (!h.sockets.contains(s)) {
+        return fail(WSAENOTSOCK);  // sets left unchanged (observed)
+      }
     }
   }
-  if (timeout != nullptr && (timeout->tv_sec < 0 || timeout->tv_usec < 0)) return fail(WSAEINVAL);
+  if (timeout != nullptr && (timeout->tv_sec < 0 || timeout->tv_usec < 0)) {
+    return fail(WSAEINVAL);
+  }
 
   auto any_ready = [&] {
     for (std::size_t i = 0; i < wanted.size(); ++i) {
       for (SOCKET s : wanted[i]) {
         const Readiness r = readiness(*call, s);
-        if (r.gone || ready_for(r, i)) return true;  // a socket closed meanwhile ends the wait
+        if (r.gone || ready_for(r, i)) {
+          return true;  // a socket closed meanwhile ends the wait
+        }
       }
     }
     return false;
@@ -128,8 +144,9 @@ int WSAAPI select(int /*nfds: ignored, as on Windows*/, fd_set* readfds, fd_set*
   // One snapshot per socket, then the sets are rewritten to hold only the ready ones.
   std::map<SOCKET, Readiness> state;
   for (const auto& w : wanted) {
-    for (SOCKET s : w)
+    for (SOCKET s : w) {
       state.try_emplace(s, readiness(*call, s));
+    }
   }
   const auto in_read_set = [&](SOCKET s) {
     return std::find(wanted[0].begin(), wanted[0].end(), s) != wanted[0].end();
@@ -139,20 +156,26 @@ int WSAAPI select(int /*nfds: ignored, as on Windows*/, fd_set* readfds, fd_set*
     // fails); otherwise the call fails (observed).
     if (r.gone && !in_read_set(s)) {
       for (fd_set* set : sets) {
-        if (set != nullptr) set->fd_count = 0;
+        if (set != nullptr) {
+          set->fd_count = 0;
+        }
       }
       return fail(WSAENOTSOCK);
     }
   }
   for (fd_set* set : sets) {
-    if (set != nullptr) set->fd_count = 0;
+    if (set != nullptr) {
+      set->fd_count = 0;
+    }
   }
   int count = 0;
   for (std::size_t i = 0; i < sets.size(); ++i) {
     for (SOCKET s : wanted[i]) {
       const Readiness& r = state.at(s);
       const bool ready = i == 0 ? r.gone || r.readable : ready_for(r, i);
-      if (ready && add_once(sets[i], s)) ++count;  // a socket listed twice counts once
+      if (ready && add_once(sets[i], s)) {
+        ++count;  // a socket listed twice counts once
+      }
     }
   }
   return count;
@@ -160,10 +183,16 @@ int WSAAPI select(int /*nfds: ignored, as on Windows*/, fd_set* readfds, fd_set*
 
 int WSAAPI WSAPoll(LPWSAPOLLFD fdArray, ULONG fds, INT timeout) {
   auto call = Call::winsock();
-  if (!call) return SOCKET_ERROR;
+  if (!call) {
+    return SOCKET_ERROR;
+  }
   // Observed: a zero count is checked first (WSAEINVAL even with a NULL array).
-  if (fds == 0) return fail(WSAEINVAL);
-  if (fdArray == nullptr) return fail(WSAEFAULT);
+  if (fds == 0) {
+    return fail(WSAEINVAL);
+  }
+  if (fdArray == nullptr) {
+    return fail(WSAEFAULT);
+  }
   Host::State& h = call->host();
 
   // Entries that are not sockets get POLLNVAL and do not count in the result; when none is a
@@ -175,46 +204,69 @@ int WSAAPI WSAPoll(LPWSAPOLLFD fdArray, ULONG fds, INT timeout) {
     fdArray[i].revents = valid[i] ? SHORT{0} : SHORT{POLLNVAL};
     any_valid = any_valid || valid[i];
   }
-  if (!any_valid) return fail(WSAENOTSOCK);
+  if (!any_valid) {
+    return fail(WSAENOTSOCK);
+  }
   // Only POLLRDNORM, POLLRDBAND and POLLWRNORM may be asked for (observed: anything else, POLLPRI
   // and POLLERR included, is WSAEINVAL); INVALID_SOCKET entries are not checked.
   constexpr int kRequestable = POLLRDNORM | POLLRDBAND | POLLWRNORM;
   for (ULONG i = 0; i < fds; ++i) {
     if (fdArray[i].fd != INVALID_SOCKET && (fdArray[i].events & ~kRequestable) != 0) {
-      for (ULONG j = 0; j < fds; ++j)
+      for (ULONG j = 0; j < fds; ++j) {
         fdArray[j].revents = 0;
+      }
       return fail(WSAEINVAL);
     }
   }
 
   auto revents_of = [&](ULONG i) -> SHORT {
     const Readiness r = readiness(*call, fdArray[i].fd);
-    if (r.gone) return POLLNVAL;  // closed while polling: counts (observed)
+    if (r.gone) {
+      return POLLNVAL;  // closed while polling: counts (observed)
+    }
     const int asked = fdArray[i].events;
     int out = 0;
-    if ((asked & POLLRDNORM) != 0 && r.rdnorm) out |= POLLRDNORM;
-    if ((asked & POLLWRNORM) != 0 && r.wrnorm) out |= POLLWRNORM;
+    if ((asked & POLLRDNORM) != 0 && r.rdnorm) {
+      out |= POLLRDNORM;
+    }
+    if ((asked & POLLWRNORM) != 0 && r.wrnorm) {
+      out |= POLLWRNORM;
+    }
     // POLLRDBAND (urgent data) never: the model carries no out-of-band data.
-    if (r.hup) out |= POLLHUP;  // reported whatever was asked for
-    if (r.err) out |= POLLERR;
+    if (r.hup) {
+      out |= POLLHUP;  // reported whatever was asked for
+    }
+    if (r.err) {
+      out |= POLLERR;
+    }
     return static_cast<SHORT>(out);
   };
   auto any_ready = [&] {
     for (ULONG i = 0; i < fds; ++i) {
-      if (valid[i] && revents_of(i) != 0) return true;
+      if (valid[i] && revents_of(i) != 0) {
+        return true;
+      }
     }
     return false;
   };
   std::optional<Duration> limit;
-  if (timeout > 0) limit = milliseconds_u32(static_cast<std::uint32_t>(timeout));
+  if (timeout > 0) {
+    limit = milliseconds_u32(static_cast<std::uint32_t>(timeout));
+  }
   const WaitResult result = wait_ready(*call, any_ready, timeout == 0, limit);
-  if (result == WaitResult::kCancelled || result == WaitResult::kHorizon) return fail(WSAEINTR);
+  if (result == WaitResult::kCancelled || result == WaitResult::kHorizon) {
+    return fail(WSAEINTR);
+  }
 
   int count = 0;
   for (ULONG i = 0; i < fds; ++i) {
-    if (!valid[i]) continue;
+    if (!valid[i]) {
+      continue;
+    }
     fdArray[i].revents = revents_of(i);
-    if (fdArray[i].revents != 0) ++count;
+    if (fdArray[i].revents != 0) {
+      ++count;
+    }
   }
   return count;
 }

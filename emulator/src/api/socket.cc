@@ -44,23 +44,33 @@ int write_address(const SocketAddress& a, sockaddr* name, int* namelen) {
 
 // Reads an IPv4 destination or bind address. 0 or a WSA error.
 int read_address(const Socket& s, const sockaddr* name, int namelen, SocketAddress* out) {
-  if (name == nullptr || namelen < static_cast<int>(sizeof(sockaddr_in))) return WSAEFAULT;
+  if (name == nullptr || namelen < static_cast<int>(sizeof(sockaddr_in))) {
+    return WSAEFAULT;
+  }
   sockaddr_in sin;
   std::memcpy(&sin, name, sizeof sin);
-  if (s.family != AF_INET || sin.sin_family != AF_INET) return WSAEAFNOSUPPORT;
+  if (s.family != AF_INET || sin.sin_family != AF_INET) {
+    return WSAEAFNOSUPPORT;
+  }
   *out = SocketAddress{Ipv4Address{ntohl(sin.sin_addr.s_addr)}, ntohs(sin.sin_port)};
   return 0;
 }
 
 // send/recv's buffer: 0 or a WSA error.
 int check_buffer(const char* buf, int len) {
-  if (len < 0) return WSAEINVAL;
-  if (buf == nullptr && len > 0) return WSAEFAULT;
+  if (len < 0) {
+    return WSAEINVAL;
+  }
+  if (buf == nullptr && len > 0) {
+    return WSAEFAULT;
+  }
   return 0;
 }
 
 SOCKET create(Call& call, int af, int type, int protocol, bool overlapped) {
-  if (af != AF_INET && af != AF_INET6) return fail(WSAEAFNOSUPPORT), INVALID_SOCKET;
+  if (af != AF_INET && af != AF_INET6) {
+    return fail(WSAEAFNOSUPPORT), INVALID_SOCKET;
+  }
   if (type == SOCK_STREAM) {
     if (protocol != 0 && protocol != IPPROTO_TCP) {
       return fail(protocol == IPPROTO_UDP ? WSAEPROTOTYPE : WSAEPROTONOSUPPORT), INVALID_SOCKET;
@@ -75,8 +85,9 @@ SOCKET create(Call& call, int af, int type, int protocol, bool overlapped) {
     return fail(WSAESOCKTNOSUPPORT), INVALID_SOCKET;
   }
   // socket() page: WSAEMFILE, "no more socket descriptors are available".
-  if (call.host().sockets.size() >= call.host().socket_limit)
+  if (call.host().sockets.size() >= call.host().socket_limit) {
     return fail(WSAEMFILE), INVALID_SOCKET;
+  }
   Socket s;
   s.handle = new_handle(call.world());
   s.family = af;
@@ -96,7 +107,9 @@ SOCKET create(Call& call, int af, int type, int protocol, bool overlapped) {
 template <typename Info>
 SOCKET create_from(Call& call, int af, int type, int protocol, const Info* info, GROUP g,
                    DWORD flags) {
-  if (g != 0) return fail(WSAEINVAL), INVALID_SOCKET;  // socket groups are reserved
+  if (g != 0) {
+    return fail(WSAEINVAL), INVALID_SOCKET;  // socket groups are reserved
+  }
   if (info != nullptr) {
     af = info->iAddressFamily;
     type = info->iSocketType;
@@ -109,27 +122,35 @@ SOCKET create_from(Call& call, int af, int type, int protocol, const Info* info,
 
 SOCKET WSAAPI socket(int af, int type, int protocol) {
   auto call = Call::winsock();
-  if (!call) return INVALID_SOCKET;
+  if (!call) {
+    return INVALID_SOCKET;
+  }
   return create(*call, af, type, protocol, /*overlapped=*/true);
 }
 
 SOCKET WSAAPI WSASocketW(int af, int type, int protocol, LPWSAPROTOCOL_INFOW lpProtocolInfo,
                          GROUP g, DWORD dwFlags) {
   auto call = Call::winsock();
-  if (!call) return INVALID_SOCKET;
+  if (!call) {
+    return INVALID_SOCKET;
+  }
   return create_from(*call, af, type, protocol, lpProtocolInfo, g, dwFlags);
 }
 
 SOCKET WSAAPI WSASocketA(int af, int type, int protocol, LPWSAPROTOCOL_INFOA lpProtocolInfo,
                          GROUP g, DWORD dwFlags) {
   auto call = Call::winsock();
-  if (!call) return INVALID_SOCKET;
+  if (!call) {
+    return INVALID_SOCKET;
+  }
   return create_from(*call, af, type, protocol, lpProtocolInfo, g, dwFlags);
 }
 
 int WSAAPI closesocket(SOCKET s) {
   auto call = Call::on_socket(s);
-  if (!call) return SOCKET_ERROR;
+  if (!call) {
+    return SOCKET_ERROR;
+  }
   const Socket& sock = call->sock();
   // SO_LINGER on with a zero timeout closes abortively (RST); otherwise gracefully.
   const bool abortive = sock.linger_onoff != 0 && sock.linger_seconds == 0;
@@ -140,40 +161,60 @@ int WSAAPI closesocket(SOCKET s) {
 
 int WSAAPI bind(SOCKET s, const struct sockaddr* name, int namelen) {
   auto call = Call::on_socket(s);
-  if (!call) return SOCKET_ERROR;
+  if (!call) {
+    return SOCKET_ERROR;
+  }
   Socket& sock = call->sock();
   SocketAddress a;
-  if (const int e = read_address(sock, name, namelen, &a); e != 0) return fail(e);
-  if (sock.state != SocketState::kOpen || sock.local) return fail(WSAEINVAL);  // bound already
+  if (const int e = read_address(sock, name, namelen, &a); e != 0) {
+    return fail(e);
+  }
+  if (sock.state != SocketState::kOpen || sock.local) {
+    return fail(WSAEINVAL);  // bound already
+  }
   return call->backend().bind(*call, sock, a);
 }
 
 int WSAAPI listen(SOCKET s, int backlog) {
   auto call = Call::on_socket(s);
-  if (!call) return SOCKET_ERROR;
+  if (!call) {
+    return SOCKET_ERROR;
+  }
   Socket& sock = call->sock();
   call->backend().refresh(call->host(), sock);
-  if (sock.type != SOCK_STREAM) return fail(WSAEOPNOTSUPP);
+  if (sock.type != SOCK_STREAM) {
+    return fail(WSAEOPNOTSUPP);
+  }
   if (sock.state == SocketState::kConnected || sock.state == SocketState::kConnecting) {
     return fail(WSAEISCONN);
   }
-  if (sock.state == SocketState::kListening) return 0;  // a second listen() only adjusts backlog
-  if (sock.state != SocketState::kBound) return fail(WSAEINVAL);  // bind() first
+  if (sock.state == SocketState::kListening) {
+    return 0;  // a second listen() only adjusts backlog
+  }
+  if (sock.state != SocketState::kBound) {
+    return fail(WSAEINVAL);  // bind() first
+  }
   // Windows itself bounds the backlog (SOMAXCONN means "a reasonable maximum").
   return call->backend().listen(*call, sock, std::clamp(backlog, 1, kMaxBacklog));
 }
 
 SOCKET WSAAPI accept(SOCKET s, struct sockaddr* addr, int* addrlen) {
   auto call = Call::on_socket(s);
-  if (!call) return INVALID_SOCKET;
+  if (!call) {
+    return INVALID_SOCKET;
+  }
   const Socket& sock = call->sock();
-  if (sock.state != SocketState::kListening) return fail(WSAEINVAL), INVALID_SOCKET;
+  if (sock.state != SocketState::kListening) {
+    return fail(WSAEINVAL), INVALID_SOCKET;
+  }
   if (addr != nullptr && (addrlen == nullptr || *addrlen < static_cast<int>(sizeof(sockaddr_in)))) {
     return fail(WSAEFAULT), INVALID_SOCKET;
   }
   SocketAddress peer;
   const SocketHandle accepted = call->backend().accept(*call, s, &peer);
-  if (accepted == 0) return INVALID_SOCKET;
+  if (accepted == 0) {
+    return INVALID_SOCKET;
+  }
   if (addr != nullptr && write_address(peer, addr, addrlen) != 0) {
     return INVALID_SOCKET;  // unreachable: the length was checked above
   }
@@ -182,7 +223,9 @@ SOCKET WSAAPI accept(SOCKET s, struct sockaddr* addr, int* addrlen) {
 
 int WSAAPI connect(SOCKET s, const struct sockaddr* name, int namelen) {
   auto call = Call::on_socket(s);
-  if (!call) return SOCKET_ERROR;
+  if (!call) {
+    return SOCKET_ERROR;
+  }
   Socket& sock = call->sock();
   call->backend().refresh(call->host(), sock);
   switch (sock.state) {
@@ -196,8 +239,12 @@ int WSAAPI connect(SOCKET s, const struct sockaddr* name, int namelen) {
       break;
   }
   SocketAddress remote;
-  if (const int e = read_address(sock, name, namelen, &remote); e != 0) return fail(e);
-  if (remote.address.value == 0 || remote.port == 0) return fail(WSAEADDRNOTAVAIL);
+  if (const int e = read_address(sock, name, namelen, &remote); e != 0) {
+    return fail(e);
+  }
+  if (remote.address.value == 0 || remote.port == 0) {
+    return fail(WSAEADDRNOTAVAIL);
+  }
   if (sock.type == SOCK_DGRAM) {  // a datagram "connect" only sets the default destination
     sock.peer = remote;
     return 0;
@@ -207,66 +254,106 @@ int WSAAPI connect(SOCKET s, const struct sockaddr* name, int namelen) {
 
 int WSAAPI send(SOCKET s, const char* buf, int len, int flags) {
   auto call = Call::on_socket(s);
-  if (!call) return SOCKET_ERROR;
+  if (!call) {
+    return SOCKET_ERROR;
+  }
   Socket& sock = call->sock();
   call->backend().refresh(call->host(), sock);
-  if (const int e = check_buffer(buf, len); e != 0) return fail(e);
-  if ((flags & ~MSG_DONTROUTE) != 0) return fail(WSAEOPNOTSUPP);
+  if (const int e = check_buffer(buf, len); e != 0) {
+    return fail(e);
+  }
+  if ((flags & ~MSG_DONTROUTE) != 0) {
+    return fail(WSAEOPNOTSUPP);
+  }
   if (sock.type == SOCK_DGRAM) {
     return sock.peer ? len : fail(WSAENOTCONN);  // datagrams are not modelled: sent into the void
   }
-  if (sock.state != SocketState::kConnected) return fail(WSAENOTCONN);
-  if (sock.send_shutdown) return fail(WSAESHUTDOWN);
+  if (sock.state != SocketState::kConnected) {
+    return fail(WSAENOTCONN);
+  }
+  if (sock.send_shutdown) {
+    return fail(WSAESHUTDOWN);
+  }
   return call->backend().send(*call, s, buf, len);
 }
 
 int WSAAPI recv(SOCKET s, char* buf, int len, int flags) {
   auto call = Call::on_socket(s);
-  if (!call) return SOCKET_ERROR;
+  if (!call) {
+    return SOCKET_ERROR;
+  }
   Socket& sock = call->sock();
   call->backend().refresh(call->host(), sock);
-  if (const int e = check_buffer(buf, len); e != 0) return fail(e);
-  if ((flags & ~(MSG_PEEK | MSG_WAITALL)) != 0) return fail(WSAEOPNOTSUPP);
-  if (sock.type == SOCK_DGRAM) return sock.nonblocking ? fail(WSAEWOULDBLOCK) : fail(WSAENOTCONN);
-  if (sock.state != SocketState::kConnected) return fail(WSAENOTCONN);
-  if (sock.recv_shutdown) return fail(WSAESHUTDOWN);
+  if (const int e = check_buffer(buf, len); e != 0) {
+    return fail(e);
+  }
+  if ((flags & ~(MSG_PEEK | MSG_WAITALL)) != 0) {
+    return fail(WSAEOPNOTSUPP);
+  }
+  if (sock.type == SOCK_DGRAM) {
+    return sock.nonblocking ? fail(WSAEWOULDBLOCK) : fail(WSAENOTCONN);
+  }
+  if (sock.state != SocketState::kConnected) {
+    return fail(WSAENOTCONN);
+  }
+  if (sock.recv_shutdown) {
+    return fail(WSAESHUTDOWN);
+  }
   return call->backend().recv(*call, s, buf, len, (flags & MSG_PEEK) != 0,
                               (flags & MSG_WAITALL) != 0);
 }
 
 int WSAAPI shutdown(SOCKET s, int how) {
   auto call = Call::on_socket(s);
-  if (!call) return SOCKET_ERROR;
+  if (!call) {
+    return SOCKET_ERROR;
+  }
   Socket& sock = call->sock();
   call->backend().refresh(call->host(), sock);
-  if (how != SD_RECEIVE && how != SD_SEND && how != SD_BOTH) return fail(WSAEINVAL);
-  if (sock.state != SocketState::kConnected) return fail(WSAENOTCONN);
+  if (how != SD_RECEIVE && how != SD_SEND && how != SD_BOTH) {
+    return fail(WSAEINVAL);
+  }
+  if (sock.state != SocketState::kConnected) {
+    return fail(WSAENOTCONN);
+  }
   return call->backend().shutdown(*call, sock, how != SD_RECEIVE, how != SD_SEND);
 }
 
 int WSAAPI getsockname(SOCKET s, struct sockaddr* name, int* namelen) {
   auto call = Call::on_socket(s);
-  if (!call) return SOCKET_ERROR;
+  if (!call) {
+    return SOCKET_ERROR;
+  }
   Socket& sock = call->sock();
   call->backend().refresh(call->host(), sock);
-  if (!sock.local) return fail(WSAEINVAL);  // not bound yet
+  if (!sock.local) {
+    return fail(WSAEINVAL);  // not bound yet
+  }
   return write_address(call->backend().local_address(sock).value_or(*sock.local), name, namelen);
 }
 
 int WSAAPI getpeername(SOCKET s, struct sockaddr* name, int* namelen) {
   auto call = Call::on_socket(s);
-  if (!call) return SOCKET_ERROR;
+  if (!call) {
+    return SOCKET_ERROR;
+  }
   Socket& sock = call->sock();
   call->backend().refresh(call->host(), sock);
-  if (sock.state != SocketState::kConnected || !sock.peer) return fail(WSAENOTCONN);
+  if (sock.state != SocketState::kConnected || !sock.peer) {
+    return fail(WSAENOTCONN);
+  }
   return write_address(call->backend().peer_address(sock).value_or(*sock.peer), name, namelen);
 }
 
 int WSAAPI ioctlsocket(SOCKET s, LONG cmd, u_long* argp) {
   auto call = Call::on_socket(s);
-  if (!call) return SOCKET_ERROR;
+  if (!call) {
+    return SOCKET_ERROR;
+  }
   Socket& sock = call->sock();
-  if (argp == nullptr) return fail(WSAEFAULT);
+  if (argp == nullptr) {
+    return fail(WSAEFAULT);
+  }
   if (cmd == FIONBIO) {
     sock.nonblocking = *argp != 0;
     return 0;

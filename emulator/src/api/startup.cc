@@ -19,8 +19,12 @@ constexpr WORD kHighestVersion = MAKEWORD(2, 2);
 WORD negotiate(WORD requested) {
   const BYTE major = LOBYTE(requested);
   const BYTE minor = HIBYTE(requested);
-  if (major == 1) return MAKEWORD(1, 1);
-  if (major == 2 && minor <= 2) return requested;
+  if (major == 1) {
+    return MAKEWORD(1, 1);
+  }
+  if (major == 2 && minor <= 2) {
+    return requested;
+  }
   return kHighestVersion;
 }
 
@@ -29,15 +33,25 @@ WORD negotiate(WORD requested) {
 int WSAAPI WSAStartup(WORD wVersionRequested, LPWSADATA lpWSAData) {
   ThreadState& ts = thread_state();
   // WSAStartup returns its error instead of setting the last error.
-  if (ts.scopes.empty()) return WSASYSNOTREADY;
+  if (ts.scopes.empty()) {
+    return WSASYSNOTREADY;
+  }
   Host::State& h = ts.scopes.back()->state();
   std::lock_guard lock(h.world->state().mu);
-  if (h.switches.network_down) return WSASYSNOTREADY;
-  if (ts.in_hook) return WSAEINPROGRESS;
+  if (h.switches.network_down) {
+    return WSASYSNOTREADY;
+  }
+  if (ts.in_hook) {
+    return WSAEINPROGRESS;
+  }
   const BYTE major = LOBYTE(wVersionRequested);
   const BYTE minor = HIBYTE(wVersionRequested);
-  if (major < 1 || (major == 1 && minor < 1)) return WSAVERNOTSUPPORTED;
-  if (lpWSAData == nullptr) return WSAEFAULT;
+  if (major < 1 || (major == 1 && minor < 1)) {
+    return WSAVERNOTSUPPORTED;
+  }
+  if (lpWSAData == nullptr) {
+    return WSAEFAULT;
+  }
   const WORD version = negotiate(wVersionRequested);
   std::memset(lpWSAData, 0, sizeof *lpWSAData);
   lpWSAData->wVersion = version;
@@ -54,13 +68,16 @@ int WSAAPI WSAStartup(WORD wVersionRequested, LPWSADATA lpWSAData) {
 
 int WSAAPI WSACleanup(void) {
   auto call = Call::winsock();
-  if (!call) return SOCKET_ERROR;
+  if (!call) {
+    return SOCKET_ERROR;
+  }
   Host::State& h = call->host();
   if (--h.startup_count == 0) {
     // "Sockets open when WSACleanup is called are reset and automatically deallocated."
     // In handle order, so the trace of the resets never depends on the table's hash order.
-    for (const SocketHandle s : h.sockets.sorted_handles())
+    for (const SocketHandle s : h.sockets.sorted_handles()) {
       destroy_socket(h, s, true);
+    }
     h.version = 0;
     call->world().cv.notify_all();
   }

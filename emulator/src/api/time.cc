@@ -15,7 +15,9 @@ constexpr LONGLONG kPerformanceFrequency = 10'000'000;  // 100 ns ticks, as on W
 // Virtual time since the epoch of the calling thread's world; nullopt without a HostScope.
 std::optional<Duration> elapsed() {
   auto call = Call::host_only(err::kInvalidFunction);
-  if (!call) return std::nullopt;
+  if (!call) {
+    return std::nullopt;
+  }
   return call->now() - kEpoch;
 }
 
@@ -31,15 +33,21 @@ DWORD WINAPI GetTickCount(void) {
 }
 
 BOOL WINAPI QueryPerformanceFrequency(LARGE_INTEGER* lpFrequency) {
-  if (lpFrequency == nullptr) return FALSE;
+  if (lpFrequency == nullptr) {
+    return FALSE;
+  }
   lpFrequency->QuadPart = kPerformanceFrequency;
   return TRUE;
 }
 
 BOOL WINAPI QueryPerformanceCounter(LARGE_INTEGER* lpPerformanceCount) {
-  if (lpPerformanceCount == nullptr) return FALSE;
+  if (lpPerformanceCount == nullptr) {
+    return FALSE;
+  }
   const auto d = elapsed();
-  if (!d) return FALSE;
+  if (!d) {
+    return FALSE;
+  }
   lpPerformanceCount->QuadPart = d->count() / 100;
   return TRUE;
 }

@@ -53,7 +53,9 @@ Version version_of(const Host::State& h) {
 template <typename Char>
 void write_csd_version(Char (&out)[128], WORD service_pack) {
   std::fill(std::begin(out), std::end(out), Char{0});
-  if (service_pack == 0) return;
+  if (service_pack == 0) {
+    return;
+  }
   const std::string text = "Service Pack " + std::to_string(service_pack);
   std::copy(text.begin(), text.end(), out);
 }
@@ -66,7 +68,9 @@ void fill(Info* info, const Version& v, bool ex) {
   info->dwBuildNumber = v.build;
   info->dwPlatformId = VER_PLATFORM_WIN32_NT;
   write_csd_version(info->szCSDVersion, v.service_pack);
-  if (!ex) return;
+  if (!ex) {
+    return;
+  }
   // The EX layouts extend the basic ones; callers only ask for `ex` when the size says so.
   using Ex =
       std::conditional_t<std::is_same_v<Info, OSVERSIONINFOW>, OSVERSIONINFOEXW, OSVERSIONINFOEXA>;
@@ -81,7 +85,9 @@ void fill(Info* info, const Version& v, bool ex) {
 template <typename Info, typename InfoEx>
 BOOL get_version_ex(Info* info) {
   auto call = Call::host_only(ERROR_INVALID_FUNCTION);
-  if (!call) return FALSE;
+  if (!call) {
+    return FALSE;
+  }
   if (info == nullptr) {
     thread_state().last_error = ERROR_INVALID_PARAMETER;
     return FALSE;
@@ -146,14 +152,18 @@ class HierarchicalCompare {
       frozen_ = own == 0;
       return own;
     }
-    if (frozen_) return running_;
+    if (frozen_) {
+      return running_;
+    }
     if (own == 0) {
       frozen_ = true;
       return running_;
     }
     switch (running_) {
       case VER_EQUAL:
-        if (is_relational(own)) running_ = own;
+        if (is_relational(own)) {
+          running_ = own;
+        }
         return running_;
       case VER_GREATER:
       case VER_GREATER_EQUAL:
@@ -173,7 +183,9 @@ class HierarchicalCompare {
 };
 
 NTSTATUS verify(const Version& v, const OSVERSIONINFOEXW* info, DWORD types, ULONGLONG mask) {
-  if (info == nullptr || types == 0 || mask == 0) return STATUS_INVALID_PARAMETER;
+  if (info == nullptr || types == 0 || mask == 0) {
+    return STATUS_INVALID_PARAMETER;
+  }
 
   if ((types & VER_PRODUCT_TYPE) != 0 &&
       !holds(v.product_type, info->wProductType, condition_for(mask, VER_PRODUCT_TYPE))) {
@@ -184,10 +196,14 @@ NTSTATUS verify(const Version& v, const OSVERSIONINFOEXW* info, DWORD types, ULO
     const WORD wanted = info->wSuiteMask;
     switch (condition_for(mask, VER_SUITENAME)) {
       case VER_AND:  // every requested suite present
-        if ((wanted & kSuites) != wanted) return STATUS_REVISION_MISMATCH;
+        if ((wanted & kSuites) != wanted) {
+          return STATUS_REVISION_MISMATCH;
+        }
         break;
       case VER_OR:  // at least one requested suite present (an empty request holds)
-        if (wanted != 0 && (wanted & kSuites) == 0) return STATUS_REVISION_MISMATCH;
+        if (wanted != 0 && (wanted & kSuites) == 0) {
+          return STATUS_REVISION_MISMATCH;
+        }
         break;
       default:
         return STATUS_INVALID_PARAMETER;
@@ -215,11 +231,15 @@ NTSTATUS verify(const Version& v, const OSVERSIONINFOEXW* info, DWORD types, ULO
   HierarchicalCompare compare;
   bool satisfied = true;
   for (const auto& [type, values] : levels) {
-    if ((types & type) == 0) continue;
+    if ((types & type) == 0) {
+      continue;
+    }
     const BYTE condition = compare.next(condition_for(mask, type));
     const auto [current, wanted] = values;
     satisfied = holds(current, wanted, condition);
-    if (current != wanted || !is_relational(condition)) break;
+    if (current != wanted || !is_relational(condition)) {
+      break;
+    }
   }
   return satisfied ? STATUS_SUCCESS : STATUS_REVISION_MISMATCH;
 }
@@ -227,7 +247,9 @@ NTSTATUS verify(const Version& v, const OSVERSIONINFOEXW* info, DWORD types, ULO
 template <typename InfoEx>
 BOOL verify_version_info(InfoEx* info, DWORD types, DWORDLONG mask) {
   auto call = Call::host_only(ERROR_INVALID_FUNCTION);
-  if (!call) return FALSE;
+  if (!call) {
+    return FALSE;
+  }
   // Only the fields VerifyVersionInfo compares matter: the A and W layouts agree on all of them
   // except the string, which it ignores, and dwOSVersionInfoSize is not checked (observed).
   OSVERSIONINFOEXW w{};
@@ -273,12 +295,18 @@ HMODULE find_module(const Char* name) {
   std::string lowered;
   for (const Char* c = name; *c != 0; ++c) {
     const auto code = static_cast<std::uint32_t>(*c);
-    if (code > 0x7F) return nullptr;  // no module of ours has a non-ASCII name
+    if (code > 0x7F) {
+      return nullptr;  // no module of ours has a non-ASCII name
+    }
     lowered += static_cast<char>(std::tolower(static_cast<int>(code)));
   }
-  if (lowered.ends_with(".dll")) lowered.resize(lowered.size() - 4);
+  if (lowered.ends_with(".dll")) {
+    lowered.resize(lowered.size() - 4);
+  }
   for (std::size_t i = kNtdll; i < kModuleCount; ++i) {
-    if (lowered == kModuleNames[i]) return handle_of(static_cast<Module>(i));
+    if (lowered == kModuleNames[i]) {
+      return handle_of(static_cast<Module>(i));
+    }
   }
   return nullptr;
 }
@@ -286,10 +314,16 @@ HMODULE find_module(const Char* name) {
 template <typename Char>
 HMODULE get_module_handle(const Char* name) {
   auto call = Call::host_only(ERROR_INVALID_FUNCTION);
-  if (!call) return nullptr;
-  if (name == nullptr) return handle_of(kExecutable);
+  if (!call) {
+    return nullptr;
+  }
+  if (name == nullptr) {
+    return handle_of(kExecutable);
+  }
   HMODULE m = find_module(name);
-  if (m == nullptr) thread_state().last_error = ERROR_MOD_NOT_FOUND;
+  if (m == nullptr) {
+    thread_state().last_error = ERROR_MOD_NOT_FOUND;
+  }
   return m;
 }
 
@@ -340,7 +374,9 @@ BOOL WINAPI GetVersionExA(LPOSVERSIONINFOA lpVersionInformation) {
 
 extern "C" NTSTATUS NTAPI RtlGetVersion(PRTL_OSVERSIONINFOW lpVersionInformation) {
   auto call = Call::host_only(ERROR_INVALID_FUNCTION);
-  if (!call || lpVersionInformation == nullptr) return STATUS_INVALID_PARAMETER;
+  if (!call || lpVersionInformation == nullptr) {
+    return STATUS_INVALID_PARAMETER;
+  }
   // Any size fills the basic fields; the EX size also fills the EX tail (documented).
   fill(lpVersionInformation, version_of(call->host()),
        lpVersionInformation->dwOSVersionInfoSize == sizeof(RTL_OSVERSIONINFOEXW));
@@ -350,7 +386,9 @@ extern "C" NTSTATUS NTAPI RtlGetVersion(PRTL_OSVERSIONINFOW lpVersionInformation
 extern "C" NTSTATUS NTAPI RtlVerifyVersionInfo(PRTL_OSVERSIONINFOEXW VersionInfo, ULONG TypeMask,
                                                ULONGLONG ConditionMask) {
   auto call = Call::host_only(ERROR_INVALID_FUNCTION);
-  if (!call) return STATUS_INVALID_PARAMETER;
+  if (!call) {
+    return STATUS_INVALID_PARAMETER;
+  }
   return verify(version_of(call->host()), VersionInfo, TypeMask, ConditionMask);
 }
 
@@ -366,10 +404,14 @@ BOOL WINAPI VerifyVersionInfoA(LPOSVERSIONINFOEXA lpVersionInformation, DWORD dw
 
 ULONGLONG NTAPI VerSetConditionMask(ULONGLONG ConditionMask, DWORD TypeMask, BYTE Condition) {
   const auto condition = static_cast<ULONGLONG>(Condition & VER_CONDITION_MASK);
-  if (TypeMask == 0 || condition == 0) return ConditionMask;
+  if (TypeMask == 0 || condition == 0) {
+    return ConditionMask;
+  }
   // One type is expected; given several, the most significant flag takes the condition.
   const auto width = static_cast<unsigned>(std::bit_width(TypeMask & 0xFFu));
-  if (width == 0) return ConditionMask;
+  if (width == 0) {
+    return ConditionMask;
+  }
   return ConditionMask | (condition << (VER_NUM_BITS_PER_CONDITION_MASK * (width - 1)));
 }
 
@@ -383,11 +425,16 @@ HMODULE WINAPI GetModuleHandleA(LPCSTR lpModuleName) {
 
 FARPROC WINAPI GetProcAddress(HMODULE hModule, LPCSTR lpProcName) {
   auto call = Call::host_only(ERROR_INVALID_FUNCTION);
-  if (!call) return nullptr;
-  if (hModule == nullptr) hModule = handle_of(kExecutable);
+  if (!call) {
+    return nullptr;
+  }
+  if (hModule == nullptr) {
+    hModule = handle_of(kExecutable);
+  }
   std::size_t module = 0;
-  while (module < kModuleCount && handle_of(static_cast<Module>(module)) != hModule)
+  while (module < kModuleCount && handle_of(static_cast<Module>(module)) != hModule) {
     ++module;
+  }
   if (module == kModuleCount) {
     thread_state().last_error = ERROR_MOD_NOT_FOUND;
     return nullptr;
@@ -395,7 +442,9 @@ FARPROC WINAPI GetProcAddress(HMODULE hModule, LPCSTR lpProcName) {
   // Names below 0x10000 are ordinals; none of our exports is reached by ordinal.
   if (reinterpret_cast<std::uintptr_t>(lpProcName) >= 0x10000) {
     for (const Export& e : exports()) {
-      if (e.module == module && e.name == lpProcName) return e.proc;  // case-sensitive
+      if (e.module == module && e.name == lpProcName) {
+        return e.proc;  // case-sensitive
+      }
     }
   }
   thread_state().last_error = ERROR_PROC_NOT_FOUND;

@@ -42,7 +42,9 @@ bool run_apcs(Call& call) {
 
 // The deadline of a wait of `ms` milliseconds (INFINITE: none).
 std::optional<TimePoint> deadline_after(const Call& call, DWORD ms) {
-  if (ms == INFINITE) return std::nullopt;
+  if (ms == INFINITE) {
+    return std::nullopt;
+  }
   return saturating_add(call.now(), milliseconds_u32(ms));
 }
 
@@ -60,11 +62,15 @@ std::optional<DWORD> wait_satisfied(const Host::State& h, const std::vector<std:
     return it != h.events.end() && it->second.signaled;
   };
   if (wait_all) {
-    if (std::all_of(keys.begin(), keys.end(), signaled)) return WSA_WAIT_EVENT_0;
+    if (std::all_of(keys.begin(), keys.end(), signaled)) {
+      return WSA_WAIT_EVENT_0;
+    }
     return std::nullopt;
   }
   const auto it = std::find_if(keys.begin(), keys.end(), signaled);
-  if (it == keys.end()) return std::nullopt;
+  if (it == keys.end()) {
+    return std::nullopt;
+  }
   return WSA_WAIT_EVENT_0 + static_cast<DWORD>(it - keys.begin());
 }
 
@@ -73,7 +79,9 @@ std::optional<DWORD> wait_satisfied(const Host::State& h, const std::vector<std:
 DWORD WSAAPI WSAWaitForMultipleEvents(DWORD cEvents, const WSAEVENT* lphEvents, BOOL fWaitAll,
                                       DWORD dwTimeout, BOOL fAlertable) {
   auto call = Call::winsock();
-  if (!call) return WSA_WAIT_FAILED;
+  if (!call) {
+    return WSA_WAIT_FAILED;
+  }
   if (cEvents == 0 || cEvents > static_cast<DWORD>(WSA_MAXIMUM_WAIT_EVENTS) ||
       lphEvents == nullptr) {
     return wait_failed(WSA_INVALID_PARAMETER);
@@ -81,22 +89,36 @@ DWORD WSAAPI WSAWaitForMultipleEvents(DWORD cEvents, const WSAEVENT* lphEvents, 
   Host::State& h = call->host();
   std::vector<std::uintptr_t> keys;
   for (DWORD i = 0; i < cEvents; ++i) {
-    if (!h.events.contains(handle_value(lphEvents[i]))) return wait_failed(WSA_INVALID_HANDLE);
+    if (!h.events.contains(handle_value(lphEvents[i]))) {
+      return wait_failed(WSA_INVALID_HANDLE);
+    }
     keys.push_back(handle_value(lphEvents[i]));
   }
   const bool all = fWaitAll != FALSE;
   const bool alertable = fAlertable != FALSE;
   // As in the NT kernel, a satisfied wait wins over queued APCs.
-  if (const auto r = wait_satisfied(h, keys, all)) return *r;
-  if (alertable && run_apcs(*call)) return WSA_WAIT_IO_COMPLETION;
-  if (dwTimeout == 0) return WSA_WAIT_TIMEOUT;
+  if (const auto r = wait_satisfied(h, keys, all)) {
+    return *r;
+  }
+  if (alertable && run_apcs(*call)) {
+    return WSA_WAIT_IO_COMPLETION;
+  }
+  if (dwTimeout == 0) {
+    return WSA_WAIT_TIMEOUT;
+  }
   ThreadState& ts = thread_state();  // captured: the predicate may run on another thread
   const WaitResult r = call->wait(
       [&] { return wait_satisfied(h, keys, all).has_value() || (alertable && !ts.apcs.empty()); },
       deadline_after(*call, dwTimeout));
-  if (const auto done = wait_satisfied(h, keys, all)) return *done;
-  if (alertable && run_apcs(*call)) return WSA_WAIT_IO_COMPLETION;
-  if (r == WaitResult::kTimedOut) return WSA_WAIT_TIMEOUT;
+  if (const auto done = wait_satisfied(h, keys, all)) {
+    return *done;
+  }
+  if (alertable && run_apcs(*call)) {
+    return WSA_WAIT_IO_COMPLETION;
+  }
+  if (r == WaitResult::kTimedOut) {
+    return WSA_WAIT_TIMEOUT;
+  }
   return wait_failed(WSAEINTR);  // the world's horizon, or WSACancelBlockingCall
 }
 
@@ -104,14 +126,22 @@ DWORD WINAPI SleepEx(DWORD dwMilliseconds, BOOL bAlertable) {
   // No WSAStartup needed. Without a host there is no clock to advance: return at once, leaving
   // the last error as it was.
   auto call = Call::host_only(thread_state().last_error);
-  if (!call) return 0;
+  if (!call) {
+    return 0;
+  }
   const bool alertable = bAlertable != FALSE;
-  if (alertable && run_apcs(*call)) return WAIT_IO_COMPLETION;
-  if (dwMilliseconds == 0) return 0;
+  if (alertable && run_apcs(*call)) {
+    return WAIT_IO_COMPLETION;
+  }
+  if (dwMilliseconds == 0) {
+    return 0;
+  }
   ThreadState& ts = thread_state();
   (void)call->wait([&] { return alertable && !ts.apcs.empty(); },
                    deadline_after(*call, dwMilliseconds));
-  if (alertable && run_apcs(*call)) return WAIT_IO_COMPLETION;
+  if (alertable && run_apcs(*call)) {
+    return WAIT_IO_COMPLETION;
+  }
   return 0;
 }
 
@@ -122,7 +152,9 @@ void WINAPI Sleep(DWORD dwMilliseconds) {
 BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped, LPDWORD lpcbTransfer,
                                    BOOL fWait, LPDWORD lpdwFlags) {
   auto call = Call::on_socket(s);
-  if (!call) return FALSE;
+  if (!call) {
+    return FALSE;
+  }
   if (lpOverlapped == nullptr || lpcbTransfer == nullptr || lpdwFlags == nullptr) {
     fail(WSAEFAULT);
     return FALSE;

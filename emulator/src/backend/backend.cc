@@ -22,7 +22,9 @@ WaitResult Call::wait(Condition ready, std::optional<TimePoint> deadline, Socket
 
 void destroy_socket(Host::State& host, SocketHandle handle, bool abortive) {
   Socket* const found = host.sockets.find(handle);
-  if (found == nullptr) return;
+  if (found == nullptr) {
+    return;
+  }
   release_port(host, *found);
   host.backend->close(host, *found, abortive);
   host.sockets.erase(handle);

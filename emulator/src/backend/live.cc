@@ -113,7 +113,9 @@ RealClock::time_point horizon_of(const World::State& w) {
   const Duration h = w.horizon - kEpoch;
   const RealClock::time_point start = w.live->shared_state().start;
   const auto room = RealClock::time_point::max() - start;
-  if (h >= std::chrono::duration_cast<Duration>(room)) return RealClock::time_point::max();
+  if (h >= std::chrono::duration_cast<Duration>(room)) {
+    return RealClock::time_point::max();
+  }
   return start + std::chrono::duration_cast<RealClock::duration>(h);
 }
 
@@ -135,11 +137,17 @@ Wait wait_for(Call& call, const std::shared_ptr<LiveSocket>& ls, short events,
     }
     pollfd p{fd, events, 0};
     r = ::poll(&p, 1, timeout_ms);
-    if (r >= 0 || errno != EINTR) break;
+    if (r >= 0 || errno != EINTR) {
+      break;
+    }
   }
   call.lock().lock();
-  if (ls->closed) return Wait::kClosed;
-  if (r != 0) return Wait::kReady;
+  if (ls->closed) {
+    return Wait::kClosed;
+  }
+  if (r != 0) {
+    return Wait::kReady;
+  }
   return horizon_first ? Wait::kHorizon : Wait::kTimedOut;
 }
 
@@ -149,7 +157,9 @@ int interrupted(Wait w) {
 }
 
 std::optional<RealClock::time_point> deadline_after(std::uint32_t ms) {
-  if (ms == 0) return std::nullopt;
+  if (ms == 0) {
+    return std::nullopt;
+  }
   return RealClock::now() + std::chrono::milliseconds(ms);
 }
 
@@ -187,7 +197,9 @@ int connection_failed(Call& call, Socket& s, int e, bool in_progress) {
                               .keepalive_on = ls.applied && ls.applied->so_keepalive,
                               .unacked_data = unacked_data(ls),
                               .in_progress = in_progress};
-  if (const auto reason = linux_close_reason(e, ctx)) ls.ended = reason;
+  if (const auto reason = linux_close_reason(e, ctx)) {
+    ls.ended = reason;
+  }
   const int wsa = windows_error(call.host(), e, ctx);
   log(call.host(), s, "error",
       std::string(errno_name(e)) + " (" + std::to_string(e) + ")" +
@@ -201,7 +213,9 @@ void mark_connected(const Host::State& h, Socket& s) {
   s.connected_at = h.world->state().live->now();
   boost::system::error_code ec;
   const auto local = s.live->sock.local_endpoint(ec);
-  if (!ec) s.local = from_endpoint(local);
+  if (!ec) {
+    s.local = from_endpoint(local);
+  }
   log(h, s, "connected",
       s.peer ? "peer " + to_string(s.peer->address) + ":" + std::to_string(s.peer->port) : "");
 }
@@ -224,12 +238,18 @@ int LiveBackend::open(Call& call, Socket& s) {
     log(h, s, "unsupported", "live mode has TCP sockets only");
     return kWsaEsocktnosupport;
   }
-  if (s.family != AF_INET) return kWsaEafnosupport;
+  if (s.family != AF_INET) {
+    return kWsaEafnosupport;
+  }
   auto ls = std::make_shared<LiveSocket>(live_);
   boost::system::error_code ec;
   ls->sock.open(tcp::v4(), ec);
-  if (!ec) ls->sock.non_blocking(true, ec);  // blocking is done here, with the lock released
-  if (ec) return windows_error(h, ec.value(), {});
+  if (!ec) {
+    ls->sock.non_blocking(true, ec);  // blocking is done here, with the lock released
+  }
+  if (ec) {
+    return windows_error(h, ec.value(), {});
+  }
   s.live = std::move(ls);
   log(h, s, "socket", "fd " + std::to_string(s.live->fd()));
   apply_keepalive(h, s);  // keep-alive off, Windows' defaults ready on the Linux socket
@@ -242,7 +262,9 @@ int LiveBackend::bind(Call& call, Socket& s, SocketAddress address) {
   // takes SO_REUSEADDR (which still refuses a second listener, as Windows does).
   s.live->sock.set_option(tcp::socket::reuse_address(true), ec);
   s.live->sock.bind(to_endpoint(address), ec);
-  if (ec) return fail(windows_error(call.host(), ec.value(), {}));
+  if (ec) {
+    return fail(windows_error(call.host(), ec.value(), {}));
+  }
   s.local = from_endpoint(s.live->sock.local_endpoint(ec));
   s.state = SocketState::kBound;
   return 0;
@@ -254,10 +276,16 @@ int LiveBackend::listen(Call& call, Socket& s, int backlog) {
   ls.acceptor.assign(tcp::v4(), ls.sock.release(), ec);
   // Asio keeps "non-blocking" per object: without this its accept() would block in poll()
   // holding the world lock.
-  if (!ec) ls.acceptor.non_blocking(true, ec);
-  if (!ec) ls.acceptor.listen(std::max(backlog, 1), ec);
+  if (!ec) {
+    ls.acceptor.non_blocking(true, ec);
+  }
+  if (!ec) {
+    ls.acceptor.listen(std::max(backlog, 1), ec);
+  }
   ls.listening = true;  // the descriptor belongs to the acceptor from here on, even on failure
-  if (ec) return fail(windows_error(call.host(), ec.value(), {}));
+  if (ec) {
+    return fail(windows_error(call.host(), ec.value(), {}));
+  }
   s.state = SocketState::kListening;
   log(call.host(), s, "listen",
       s.local ? to_string(s.local->address) + ":" + std::to_string(s.local->port) : "");
@@ -277,11 +305,16 @@ SocketHandle LiveBackend::accept(Call& call, SocketHandle listener, SocketAddres
       *peer = from_endpoint(remote);
       break;
     }
-    if (ec != boost::asio::error::would_block && ec != boost::asio::error::try_again)
+    if (ec != boost::asio::error::would_block && ec != boost::asio::error::try_again) {
       return fail(windows_error(h, ec.value(), {})), 0;
-    if (s->nonblocking) return fail(kWsaEwouldblock), 0;
+    }
+    if (s->nonblocking) {
+      return fail(kWsaEwouldblock), 0;
+    }
     const Wait w = wait_for(call, ls, POLLIN, std::nullopt);
-    if (w != Wait::kReady || !h.sockets.contains(listener)) return fail(interrupted(w)), 0;
+    if (w != Wait::kReady || !h.sockets.contains(listener)) {
+      return fail(interrupted(w)), 0;
+    }
     s = &h.sockets.at(listener);
   }
   boost::system::error_code ec;
@@ -309,13 +342,19 @@ int LiveBackend::connect(Call& call, SocketHandle handle, SocketAddress remote) 
   // Asio's connect() would block or hide EINPROGRESS; the system call says what happened.
   if (::connect(ls->fd(), reinterpret_cast<const sockaddr*>(&sin), sizeof sin) != 0) {
     const int e = errno;
-    if (e != EINPROGRESS) return fail(windows_error(h, e, {}));
+    if (e != EINPROGRESS) {
+      return fail(windows_error(h, e, {}));
+    }
     s->peer = remote;
     s->state = SocketState::kConnecting;
     s->pending_error = 0;
-    if (s->nonblocking) return fail(kWsaEwouldblock);
+    if (s->nonblocking) {
+      return fail(kWsaEwouldblock);
+    }
     const Wait w = wait_for(call, ls, POLLOUT, std::nullopt);
-    if (w != Wait::kReady || !h.sockets.contains(handle)) return fail(interrupted(w));
+    if (w != Wait::kReady || !h.sockets.contains(handle)) {
+      return fail(interrupted(w));
+    }
     s = &h.sockets.at(handle);
     int so_error = 0;
     socklen_t len = sizeof so_error;
@@ -332,9 +371,13 @@ int LiveBackend::connect(Call& call, SocketHandle handle, SocketAddress remote) 
 }
 
 void LiveBackend::refresh(const Host::State& host, Socket& s) {
-  if (s.state != SocketState::kConnecting || !s.live) return;
+  if (s.state != SocketState::kConnecting || !s.live) {
+    return;
+  }
   pollfd p{s.live->fd(), POLLOUT, 0};
-  if (::poll(&p, 1, 0) <= 0) return;
+  if (::poll(&p, 1, 0) <= 0) {
+    return;
+  }
   int so_error = 0;
   socklen_t len = sizeof so_error;
   ::getsockopt(s.live->fd(), SOL_SOCKET, SO_ERROR, &so_error, &len);
@@ -350,7 +393,9 @@ int LiveBackend::send(Call& call, SocketHandle handle, const char* buf, int len)
   Host::State& h = call.host();
   Socket* s = &h.sockets.at(handle);
   std::shared_ptr<LiveSocket> ls = s->live;
-  if (ls->ended) return fail(connection_error(h, *ls->ended, false));
+  if (ls->ended) {
+    return fail(connection_error(h, *ls->ended, false));
+  }
   const auto deadline = deadline_after(s->sndtimeo_ms);
   auto total = static_cast<std::size_t>(len);
   std::size_t sent = 0;
@@ -358,15 +403,24 @@ int LiveBackend::send(Call& call, SocketHandle handle, const char* buf, int len)
   while (sent < total) {
     boost::system::error_code ec;
     sent += ls->sock.send(boost::asio::buffer(buf + sent, total - sent), 0, ec);
-    if (!ec) continue;
-    if (ec != boost::asio::error::would_block && ec != boost::asio::error::try_again)
+    if (!ec) {
+      continue;
+    }
+    if (ec != boost::asio::error::would_block && ec != boost::asio::error::try_again) {
       return fail(connection_failed(call, *s, ec.value(), waited));
-    if (s->nonblocking) return sent > 0 ? static_cast<int>(sent) : fail(kWsaEwouldblock);
+    }
+    if (s->nonblocking) {
+      return sent > 0 ? static_cast<int>(sent) : fail(kWsaEwouldblock);
+    }
     const Wait w = wait_for(call, ls, POLLOUT, deadline);
     waited = true;
-    if (w == Wait::kClosed || !h.sockets.contains(handle)) return fail(err::kEintr);
+    if (w == Wait::kClosed || !h.sockets.contains(handle)) {
+      return fail(err::kEintr);
+    }
     s = &h.sockets.at(handle);
-    if (w != Wait::kReady) return fail(interrupted(w));
+    if (w != Wait::kReady) {
+      return fail(interrupted(w));
+    }
   }
   return static_cast<int>(sent);
 }
@@ -376,8 +430,12 @@ int LiveBackend::recv(Call& call, SocketHandle handle, char* buf, int len, bool 
   Host::State& h = call.host();
   Socket* s = &h.sockets.at(handle);
   std::shared_ptr<LiveSocket> ls = s->live;
-  if (ls->ended) return fail(connection_error(h, *ls->ended, false));
-  if (len == 0) return 0;
+  if (ls->ended) {
+    return fail(connection_error(h, *ls->ended, false));
+  }
+  if (len == 0) {
+    return 0;
+  }
   const auto deadline = deadline_after(s->rcvtimeo_ms);
   const auto want = static_cast<std::size_t>(len);
   std::size_t got = 0;
@@ -388,19 +446,30 @@ int LiveBackend::recv(Call& call, SocketHandle handle, char* buf, int len, bool 
                                            peek ? tcp::socket::message_peek : 0, ec);
     if (!ec) {
       got += n;
-      if (!wait_all || peek || got == want) return static_cast<int>(got);
+      if (!wait_all || peek || got == want) {
+        return static_cast<int>(got);
+      }
       continue;
     }
-    if (ec == boost::asio::error::eof) return static_cast<int>(got);  // the peer closed
-    if (ec != boost::asio::error::would_block && ec != boost::asio::error::try_again)
+    if (ec == boost::asio::error::eof) {
+      return static_cast<int>(got);  // the peer closed
+    }
+    if (ec != boost::asio::error::would_block && ec != boost::asio::error::try_again) {
       return got > 0 ? static_cast<int>(got)
                      : fail(connection_failed(call, *s, ec.value(), waited));
-    if (s->nonblocking) return got > 0 ? static_cast<int>(got) : fail(kWsaEwouldblock);
+    }
+    if (s->nonblocking) {
+      return got > 0 ? static_cast<int>(got) : fail(kWsaEwouldblock);
+    }
     const Wait w = wait_for(call, ls, POLLIN, deadline);
     waited = true;
-    if (w == Wait::kClosed || !h.sockets.contains(handle)) return fail(err::kEintr);
+    if (w == Wait::kClosed || !h.sockets.contains(handle)) {
+      return fail(err::kEintr);
+    }
     s = &h.sockets.at(handle);
-    if (w != Wait::kReady) return got > 0 ? static_cast<int>(got) : fail(interrupted(w));
+    if (w != Wait::kReady) {
+      return got > 0 ? static_cast<int>(got) : fail(interrupted(w));
+    }
   }
 }
 
@@ -410,7 +479,9 @@ int LiveBackend::shutdown(Call& /*call*/, Socket& s, bool send, bool receive) {
     s.send_shutdown = true;
     s.live->sock.shutdown(tcp::socket::shutdown_send, ec);
   }
-  if (receive) s.recv_shutdown = true;  // Windows only stops delivering: no Linux SHUT_RD
+  if (receive) {
+    s.recv_shutdown = true;  // Windows only stops delivering: no Linux SHUT_RD
+  }
   return 0;
 }
 
@@ -418,21 +489,29 @@ std::optional<SocketAddress> LiveBackend::local_address(Socket& s) {
   boost::system::error_code ec;
   const auto e =
       s.live->listening ? s.live->acceptor.local_endpoint(ec) : s.live->sock.local_endpoint(ec);
-  if (ec) return std::nullopt;
+  if (ec) {
+    return std::nullopt;
+  }
   return from_endpoint(e);
 }
 
 std::optional<SocketAddress> LiveBackend::peer_address(Socket& s) {
-  if (s.live->listening) return std::nullopt;
+  if (s.live->listening) {
+    return std::nullopt;
+  }
   boost::system::error_code ec;
   const auto e = s.live->sock.remote_endpoint(ec);
-  if (ec) return s.peer;  // the connection ended: Windows still names the peer
+  if (ec) {
+    return s.peer;  // the connection ended: Windows still names the peer
+  }
   return from_endpoint(e);
 }
 
 std::uint32_t LiveBackend::bytes_readable(Socket& s) {
   int n = 0;
-  if (::ioctl(s.live->fd(), FIONREAD, &n) != 0 || n < 0) return 0;
+  if (::ioctl(s.live->fd(), FIONREAD, &n) != 0 || n < 0) {
+    return 0;
+  }
   return static_cast<std::uint32_t>(n);
 }
 
@@ -447,12 +526,20 @@ WaitResult LiveBackend::wait(Call& call, Condition ready, std::optional<TimePoin
   constexpr Duration kPollEvery = std::chrono::milliseconds(1);
   const TimePoint horizon = call.world().horizon;
   while (true) {
-    if (ready()) return WaitResult::kReady;
+    if (ready()) {
+      return WaitResult::kReady;
+    }
     const TimePoint t = call.now();
-    if (deadline && t >= *deadline) return WaitResult::kTimedOut;
-    if (t >= horizon) return WaitResult::kHorizon;
+    if (deadline && t >= *deadline) {
+      return WaitResult::kTimedOut;
+    }
+    if (t >= horizon) {
+      return WaitResult::kHorizon;
+    }
     Duration nap = std::min(kPollEvery, horizon - t);
-    if (deadline) nap = std::min(nap, *deadline - t);
+    if (deadline) {
+      nap = std::min(nap, *deadline - t);
+    }
     call.lock().unlock();
     std::this_thread::sleep_for(nap);
     call.lock().lock();
@@ -463,16 +550,22 @@ WaitResult LiveBackend::wait(Call& call, Condition ready, std::optional<TimePoin
 // POLLWRNORM | POLLHUP | POLLERR), as in the simulated backend.
 Readiness LiveBackend::readiness(Host::State& host, Socket& s) {
   Readiness r;
-  if (!s.live) return r;
+  if (!s.live) {
+    return r;
+  }
   refresh(host, s);
   if (s.state == SocketState::kFailed) {
     r.except = true;
     r.wrnorm = r.hup = r.err = true;
     return r;
   }
-  if (s.state != SocketState::kConnected && s.state != SocketState::kListening) return r;
+  if (s.state != SocketState::kConnected && s.state != SocketState::kListening) {
+    return r;
+  }
   pollfd p{s.live->fd(), POLLIN | POLLOUT, 0};
-  if (::poll(&p, 1, 0) < 0) return r;
+  if (::poll(&p, 1, 0) < 0) {
+    return r;
+  }
   const bool err = (p.revents & POLLERR) != 0 || s.live->ended.has_value();
   r.hup = (p.revents & (POLLHUP | POLLRDHUP)) != 0 || err;
   r.readable = r.rdnorm = (p.revents & POLLIN) != 0 || r.hup;
@@ -486,11 +579,15 @@ std::optional<CloseReason> LiveBackend::close_reason(const Socket& s) {
 }
 
 void LiveBackend::apply_keepalive(Host::State& host, Socket& s) {
-  if (!s.live) return;
+  if (!s.live) {
+    return;
+  }
   const LinuxKeepAliveTranslation t = translate_keepalive(effective_keepalive(host, s));
   // Nothing new to tell Linux or the log (a change on the Windows side that Linux cannot express,
   // such as XP's 0 probes with keep-alive switched on, still changes the clamp records).
-  if (s.live->applied == t.options && s.live->applied_clamps == t.clamps) return;
+  if (s.live->applied == t.options && s.live->applied_clamps == t.clamps) {
+    return;
+  }
   LiveSocket& ls = *s.live;
   const int fd = ls.fd();
   // Raw setsockopt on the descriptor: the socket may be a listener (Asio acceptor) or not.
@@ -498,9 +595,15 @@ void LiveBackend::apply_keepalive(Host::State& host, Socket& s) {
     return ::setsockopt(fd, level, name, &value, sizeof value) == 0 ? 0 : errno;
   };
   int e = set(IPPROTO_TCP, TCP_KEEPIDLE, t.options.keepidle_s);
-  if (e == 0) e = set(IPPROTO_TCP, TCP_KEEPINTVL, t.options.keepintvl_s);
-  if (e == 0) e = set(IPPROTO_TCP, TCP_KEEPCNT, t.options.keepcnt);
-  if (e == 0) e = set(SOL_SOCKET, SO_KEEPALIVE, t.options.so_keepalive ? 1 : 0);
+  if (e == 0) {
+    e = set(IPPROTO_TCP, TCP_KEEPINTVL, t.options.keepintvl_s);
+  }
+  if (e == 0) {
+    e = set(IPPROTO_TCP, TCP_KEEPCNT, t.options.keepcnt);
+  }
+  if (e == 0) {
+    e = set(SOL_SOCKET, SO_KEEPALIVE, t.options.so_keepalive ? 1 : 0);
+  }
   // The Windows call succeeded whatever Linux says (its ranges were checked above); the log keeps
   // the disagreement.
   if (e != 0) {
@@ -524,14 +627,20 @@ void LiveBackend::apply_keepalive(Host::State& host, Socket& s) {
 }
 
 void LiveBackend::close(Host::State& host, Socket& s, bool abortive) {
-  if (!s.live) return;
+  if (!s.live) {
+    return;
+  }
   LiveSocket& ls = *s.live;
   ls.closed = true;
   boost::system::error_code ec;
-  if (abortive && !ls.listening) ls.sock.set_option(tcp::socket::linger(true, 0), ec);
+  if (abortive && !ls.listening) {
+    ls.sock.set_option(tcp::socket::linger(true, 0), ec);
+  }
   // Wakes a call blocked in poll() on this descriptor; the descriptor itself closes when the last
   // holder (the blocked call, or this socket) lets go of the LiveSocket.
-  if (!abortive) ::shutdown(ls.fd(), SHUT_RDWR);
+  if (!abortive) {
+    ::shutdown(ls.fd(), SHUT_RDWR);
+  }
   if (ls.listening) {
     ls.acceptor.close(ec);
   } else {

@@ -45,7 +45,9 @@ std::string_view to_string(LinuxClamp c) noexcept {
 }
 
 std::int64_t linux_keepalive_seconds(Duration d) noexcept {
-  if (d <= Duration::zero()) return 0;
+  if (d <= Duration::zero()) {
+    return 0;
+  }
   return std::chrono::ceil<std::chrono::seconds>(d).count();
 }
 
@@ -85,7 +87,9 @@ LinuxKeepAliveTranslation translate_keepalive(const Host& host, const WindowsKee
 std::optional<CloseReason> linux_close_reason(int linux_errno, const LinuxErrorContext& ctx) {
   switch (linux_errno) {
     case ETIMEDOUT:
-      if (!ctx.connected) return CloseReason::kConnectTimeout;
+      if (!ctx.connected) {
+        return CloseReason::kConnectTimeout;
+      }
       // Linux reports both keep-alive and retransmission give-ups as ETIMEDOUT; keep-alive only
       // probes while nothing is unacknowledged (RFC 9293 MUST-26), so that tells them apart.
       return ctx.keepalive_on && !ctx.unacked_data ? CloseReason::kKeepAliveTimeout
@@ -110,8 +114,9 @@ int windows_error(const Host::State& h, int linux_errno, const LinuxErrorContext
   namespace e = detail::err;
   // Connection-ending errors take the simulated backend's rule (rules/connection_errors.cc), so the
   // profile's choices apply: WSAENETRESET in progress, Profile::after_drop afterwards.
-  if (const auto reason = linux_close_reason(linux_errno, ctx))
+  if (const auto reason = linux_close_reason(linux_errno, ctx)) {
     return connection_error(h, *reason, ctx.in_progress);
+  }
   switch (linux_errno) {
     case ECONNABORTED:
       return e::kEconnaborted;

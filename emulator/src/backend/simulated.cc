@@ -23,7 +23,9 @@ std::optional<std::uint16_t> pick_ephemeral(Host::State& h) {
   for (std::uint32_t tries = 0; tries <= 65535U - kFirstEphemeral; ++tries) {
     const std::uint16_t port = h.next_ephemeral;
     h.next_ephemeral = port == 65535 ? kFirstEphemeral : static_cast<std::uint16_t>(port + 1);
-    if (!port_in_use(h, port)) return port;
+    if (!port_in_use(h, port)) {
+      return port;
+    }
   }
   return std::nullopt;
 }
@@ -37,7 +39,9 @@ EndpointOptions endpoint_options(const Host::State& h, const Socket& s) {
 
 // Ends a blocking call whose wait did not find its condition.
 int wait_failure(WaitResult r, bool socket_gone) {
-  if (socket_gone) return fail(err::kEintr);  // closed by another thread while blocked
+  if (socket_gone) {
+    return fail(err::kEintr);  // closed by another thread while blocked
+  }
   switch (r) {
     case WaitResult::kTimedOut:
       return fail(err::kEtimedout);
@@ -60,13 +64,17 @@ Network& SimulatedBackend::net() const noexcept {
 }
 
 void SimulatedBackend::pull_received(Socket& s) {
-  if (!s.endpoint) return;
+  if (!s.endpoint) {
+    return;
+  }
   // Blocked calls poll this between events: look before taking (receive() builds a vector).
   if (const auto st = net().status(*s.endpoint); !st.has_value() || st->bytes_readable == 0) {
     return;
   }
   auto data = net().receive(*s.endpoint, std::numeric_limits<std::size_t>::max());
-  if (data.ok()) s.rx.append(data->begin(), data->end());
+  if (data.ok()) {
+    s.rx.append(data->begin(), data->end());
+  }
 }
 
 bool SimulatedBackend::peer_closed(const Socket& s) const {
@@ -80,10 +88,14 @@ int SimulatedBackend::open(Call& /*call*/, Socket& /*s*/) {
 
 int SimulatedBackend::bind(Call& call, Socket& s, SocketAddress a) {
   Host::State& h = call.host();
-  if (a.address.value != 0 && a.address != h.address) return fail(err::kEaddrnotavail);
+  if (a.address.value != 0 && a.address != h.address) {
+    return fail(err::kEaddrnotavail);
+  }
   if (a.port == 0) {
     const auto port = pick_ephemeral(h);
-    if (!port) return fail(err::kEnobufs);
+    if (!port) {
+      return fail(err::kEnobufs);
+    }
     a.port = *port;
   } else if (port_in_use(h, a.port) && !s.reuseaddr) {
     return fail(err::kEaddrinuse);
@@ -115,16 +127,22 @@ SocketHandle SimulatedBackend::accept(Call& call, SocketHandle s, SocketAddress*
     return st.has_value() && st->accept_queue > 0;
   };
   if (!queued()) {
-    if (sock->nonblocking) return fail(err::kEwouldblock), 0;
+    if (sock->nonblocking) {
+      return fail(err::kEwouldblock), 0;
+    }
     const auto r =
         call.wait([&] { return !h.sockets.contains(s) || queued(); }, std::nullopt, sock);
     const bool gone = !h.sockets.contains(s);
-    if (gone || !queued()) return wait_failure(r, gone), 0;
+    if (gone || !queued()) {
+      return wait_failure(r, gone), 0;
+    }
     sock = &h.sockets.at(s);
   }
   // accept() page: WSAEMFILE when "the queue is nonempty upon entry to accept and there are no
   // descriptors available"; the connection stays queued.
-  if (h.sockets.size() >= h.socket_limit) return fail(err::kEmfile), 0;
+  if (h.sockets.size() >= h.socket_limit) {
+    return fail(err::kEmfile), 0;
+  }
   const std::optional<EndpointId> child = net.accept(listener).value();
   const EndpointInfo info = net.info(*child).value();
   Socket& accepted = insert_accepted(*world_, h, *sock);
@@ -164,12 +182,16 @@ int SimulatedBackend::connect(Call& call, SocketHandle s, SocketAddress remote) 
         return fail(err::kEinval);
     }
   }
-  if (!sock->local) bind_port(h, *sock, SocketAddress{Ipv4Address{0}, local_port});
+  if (!sock->local) {
+    bind_port(h, *sock, SocketAddress{Ipv4Address{0}, local_port});
+  }
   sock->endpoint = *ep;
   sock->peer = remote;
   sock->state = SocketState::kConnecting;
   sock->pending_error = 0;
-  if (sock->nonblocking) return fail(err::kEwouldblock);
+  if (sock->nonblocking) {
+    return fail(err::kEwouldblock);
+  }
 
   const EndpointId id = *ep;
   auto settled = [&] {
@@ -178,10 +200,14 @@ int SimulatedBackend::connect(Call& call, SocketHandle s, SocketAddress remote) 
            st->state == TcpState::kClosed;
   };
   const auto r = call.wait(settled, std::nullopt, sock);
-  if (!h.sockets.contains(s)) return wait_failure(r, true);
+  if (!h.sockets.contains(s)) {
+    return wait_failure(r, true);
+  }
   sock = &h.sockets.at(s);
   refresh(h, *sock);
-  if (sock->state == SocketState::kConnected) return 0;
+  if (sock->state == SocketState::kConnected) {
+    return 0;
+  }
   if (sock->state == SocketState::kFailed) {
     const int e = sock->pending_error;
     sock->pending_error = 0;  // a blocking connect reports it directly, not through SO_ERROR
@@ -193,11 +219,17 @@ int SimulatedBackend::connect(Call& call, SocketHandle s, SocketAddress remote) 
 int SimulatedBackend::send(Call& call, SocketHandle s, const char* buf, int len) {
   Host::State& h = call.host();
   Socket& sock = h.sockets.at(s);
-  if (const auto reason = close_reason(sock)) return fail(connection_error(h, *reason, false));
-  if (len == 0) return 0;
+  if (const auto reason = close_reason(sock)) {
+    return fail(connection_error(h, *reason, false));
+  }
+  if (len == 0) {
+    return 0;
+  }
   const auto* bytes = reinterpret_cast<const std::uint8_t*>(buf);
   auto sent = net().send(*sock.endpoint, {bytes, static_cast<std::size_t>(len)});
-  if (!sent.ok()) return fail(err::kEnotconn);
+  if (!sent.ok()) {
+    return fail(err::kEnotconn);
+  }
   return len;
 }
 
@@ -214,7 +246,9 @@ int SimulatedBackend::recv(Call& call, SocketHandle s, char* buf, int len, bool 
   };
   bool in_progress = false;
   if (!can_complete(*sock)) {
-    if (sock->nonblocking) return fail(err::kEwouldblock);
+    if (sock->nonblocking) {
+      return fail(err::kEwouldblock);
+    }
     const std::optional<TimePoint> deadline =
         sock->rcvtimeo_ms == 0
             ? std::nullopt
@@ -225,15 +259,21 @@ int SimulatedBackend::recv(Call& call, SocketHandle s, char* buf, int len, bool 
           return x == nullptr || can_complete(*x);
         },
         deadline, sock);
-    if (!h.sockets.contains(s)) return wait_failure(r, true);
+    if (!h.sockets.contains(s)) {
+      return wait_failure(r, true);
+    }
     sock = &h.sockets.at(s);
-    if (r != WaitResult::kReady && sock->rx.empty()) return wait_failure(r, false);
+    if (r != WaitResult::kReady && sock->rx.empty()) {
+      return wait_failure(r, false);
+    }
     in_progress = true;
   }
   if (!sock->rx.empty() || len == 0) {
     const std::size_t n = std::min(want, sock->rx.size());
     std::copy_n(sock->rx.begin(), n, buf);
-    if (!peek) sock->rx.drop_front(n);
+    if (!peek) {
+      sock->rx.drop_front(n);
+    }
     return static_cast<int>(n);
   }
   if (const auto reason = close_reason(*sock); reason && !peer_closed(*sock)) {
@@ -247,13 +287,19 @@ int SimulatedBackend::shutdown(Call& /*call*/, Socket& s, bool send, bool receiv
     s.send_shutdown = true;
     (void)net().shutdown_send(*s.endpoint);
   }
-  if (receive) s.recv_shutdown = true;
+  if (receive) {
+    s.recv_shutdown = true;
+  }
   return 0;
 }
 
 std::optional<SocketAddress> SimulatedBackend::local_address(Socket& s) {
-  if (!s.endpoint) return std::nullopt;
-  if (auto info = net().info(*s.endpoint); info.ok() && info->remote) return info->local;
+  if (!s.endpoint) {
+    return std::nullopt;
+  }
+  if (auto info = net().info(*s.endpoint); info.ok() && info->remote) {
+    return info->local;
+  }
   return std::nullopt;
 }
 
@@ -275,7 +321,9 @@ Readiness SimulatedBackend::readiness(Host::State& /*host*/, Socket& s) {
       break;
     }
     case SocketState::kConnected: {
-      if (!s.endpoint) break;
+      if (!s.endpoint) {
+        break;
+      }
       pull_received(s);
       const bool data = !s.rx.empty();
       const bool closed_by_peer = peer_closed(s);
@@ -302,12 +350,18 @@ Readiness SimulatedBackend::readiness(Host::State& /*host*/, Socket& s) {
 }
 
 void SimulatedBackend::refresh(const Host::State& host, Socket& s) {
-  if (s.state != SocketState::kConnecting || !s.endpoint) return;
+  if (s.state != SocketState::kConnecting || !s.endpoint) {
+    return;
+  }
   // select() polls this between events: the full snapshot only once the connect settled.
   const auto st = net().status(*s.endpoint);
-  if (!st.has_value() || (!st->established && st->state != TcpState::kClosed)) return;
+  if (!st.has_value() || (!st->established && st->state != TcpState::kClosed)) {
+    return;
+  }
   const auto info = net().info(*s.endpoint);
-  if (!info.ok()) return;
+  if (!info.ok()) {
+    return;
+  }
   if (info->established_at) {
     s.state = SocketState::kConnected;
     s.connected_at = info->established_at;
@@ -322,20 +376,28 @@ void SimulatedBackend::refresh(const Host::State& host, Socket& s) {
 }
 
 std::optional<CloseReason> SimulatedBackend::close_reason(const Socket& s) {
-  if (!s.endpoint) return std::nullopt;
+  if (!s.endpoint) {
+    return std::nullopt;
+  }
   const auto st = net().status(*s.endpoint);
-  if (!st.has_value() || st->state != TcpState::kClosed) return std::nullopt;
+  if (!st.has_value() || st->state != TcpState::kClosed) {
+    return std::nullopt;
+  }
   return st->close_reason;
 }
 
 void SimulatedBackend::apply_keepalive(Host::State& host, Socket& s) {
-  if (!s.endpoint) return;
+  if (!s.endpoint) {
+    return;
+  }
   // The endpoint may already be gone from the model's view (dropped): nothing to update then.
   (void)net().set_keepalive(*s.endpoint, effective_keepalive(host, s));
 }
 
 void SimulatedBackend::close(Host::State& /*host*/, Socket& s, bool abortive) {
-  if (!s.endpoint) return;
+  if (!s.endpoint) {
+    return;
+  }
   if (abortive) {
     (void)net().abort(*s.endpoint);
   } else {

@@ -31,10 +31,16 @@ void drive(World::State& w) {
     seen = counters();
     TimePoint limit = w.horizon;  // nearest deadline of any waiter, or the horizon
     for (const World::State::Waiter* waiter : w.waiters) {
-      if (waiter->ready()) return;
-      if (waiter->deadline) limit = std::min(limit, *waiter->deadline);
+      if (waiter->ready()) {
+        return;
+      }
+      if (waiter->deadline) {
+        limit = std::min(limit, *waiter->deadline);
+      }
     }
-    if (sched.now() >= limit) return;  // a deadline passed, or the horizon
+    if (sched.now() >= limit) {
+      return;  // a deadline passed, or the horizon
+    }
     // Runs events until one moves a counter (then the conditions are evaluated again) or none
     // is due before the nearest deadline (the clock then jumps to it).
     const Result<bool> moved = sched.run_until(changed, limit);
@@ -55,7 +61,9 @@ WaitResult SimulatedBackend::wait(Call& call, Condition ready, std::optional<Tim
   w.waiters.push_back(&me);
   w.cv.notify_all();  // wait_until_blocked() watches the number of waiters
   const SocketHandle handle = socket != nullptr ? socket->handle : 0;
-  if (socket != nullptr) ++socket->blocked_calls;
+  if (socket != nullptr) {
+    ++socket->blocked_calls;
+  }
   ts.in_blocking_call = true;
   const bool hooked = ts.blocking_hook != nullptr && host.version == 0x0101;
 
@@ -85,12 +93,16 @@ WaitResult SimulatedBackend::wait(Call& call, Condition ready, std::optional<Tim
       ts.blocking_hook();
       call.lock().lock();
       ts.in_hook = false;
-      if (ts.cancel_requested) continue;
+      if (ts.cancel_requested) {
+        continue;
+      }
     }
     if (w.waiters.size() == static_cast<std::size_t>(w.attached)) {
       drive(w);
       w.cv.notify_all();
-      if (ready() || (deadline && call.now() >= *deadline) || call.now() >= w.horizon) continue;
+      if (ready() || (deadline && call.now() >= *deadline) || call.now() >= w.horizon) {
+        continue;
+      }
     }
     w.cv.wait(call.lock());
   }

@@ -32,7 +32,9 @@ std::string_view to_string(RegistryValue v) noexcept {
 
 std::optional<RegistryValue> parse_registry_value(std::string_view name) noexcept {
   for (std::size_t i = 0; i < kRegistryNames.size(); ++i) {
-    if (iequals(name, kRegistryNames[i])) return static_cast<RegistryValue>(i);
+    if (iequals(name, kRegistryNames[i])) {
+      return static_cast<RegistryValue>(i);
+    }
   }
   return std::nullopt;
 }
@@ -100,7 +102,9 @@ std::size_t Host::socket_count() const {
 }
 
 Status Host::set_socket_limit(std::size_t limit) {
-  if (limit == 0) return invalid_argument("the socket limit must be at least 1, got 0");
+  if (limit == 0) {
+    return invalid_argument("the socket limit must be at least 1, got 0");
+  }
   std::lock_guard lock(state_->world->state().mu);
   state_->socket_limit = limit;
   return {};

@@ -23,7 +23,9 @@ HostScope::HostScope(Host& host) : host_(&host) {
   detail::ThreadState& ts = detail::thread_state();
   World::State& w = host.world().state();
   std::lock_guard lock(w.mu);
-  if (!bound_to_world(ts, &host.world())) ++w.attached;
+  if (!bound_to_world(ts, &host.world())) {
+    ++w.attached;
+  }
   ts.scopes.push_back(&host);
 }
 

@@ -25,15 +25,20 @@ Result<std::reference_wrapper<Host>> World::add_host(std::string name, std::stri
   const Profile* p = find_profile(profile);
   if (p == nullptr) {
     std::string known;
-    for (const Profile& q : all_profiles())
+    for (const Profile& q : all_profiles()) {
       known += (known.empty() ? "" : ", ") + std::string(q.name);
+    }
     return invalid_argument("unknown profile '" + std::string(profile) + "'; known: " + known);
   }
   const std::optional<Ipv4Address> addr = Ipv4Address::parse(address);
-  if (!addr) return invalid_argument("'" + std::string(address) + "' is not an IPv4 address");
+  if (!addr) {
+    return invalid_argument("'" + std::string(address) + "' is not an IPv4 address");
+  }
   std::lock_guard lock(state_->mu);
   Result<HostId> id = state_->model.network().add_host(name, *addr);
-  if (!id.ok()) return id.error();
+  if (!id.ok()) {
+    return id.error();
+  }
   auto s = std::make_unique<Host::State>();
   s->world = this;
   s->id = *id;
@@ -48,7 +53,9 @@ Result<std::reference_wrapper<Host>> World::add_host(std::string name, std::stri
 Host* World::find_host(std::string_view name) const {
   std::lock_guard lock(state_->mu);
   for (const auto& h : state_->hosts) {
-    if (h->name() == name) return h.get();
+    if (h->name() == name) {
+      return h.get();
+    }
   }
   return nullptr;
 }
@@ -56,8 +63,9 @@ Host* World::find_host(std::string_view name) const {
 std::vector<Host*> World::hosts() const {
   std::lock_guard lock(state_->mu);
   std::vector<Host*> out;
-  for (const auto& h : state_->hosts)
+  for (const auto& h : state_->hosts) {
     out.push_back(h.get());
+  }
   return out;
 }
 
@@ -106,21 +114,38 @@ Status apply_fault(World::State& w, const Fault& fault) {
       [&](const auto& f) -> Status {
         using F = std::decay_t<decltype(f)>;
         Network& net = w.model.network();
-        if constexpr (std::is_same_v<F, CrashHost>) return net.crash(f.host);
-        if constexpr (std::is_same_v<F, RestartHost>) return net.restart(f.host);
-        if constexpr (std::is_same_v<F, RebootHost>) return net.reboot(f.host);
-        if constexpr (std::is_same_v<F, PartitionHosts>)
+        if constexpr (std::is_same_v<F, CrashHost>) {
+          return net.crash(f.host);
+        }
+        if constexpr (std::is_same_v<F, RestartHost>) {
+          return net.restart(f.host);
+        }
+        if constexpr (std::is_same_v<F, RebootHost>) {
+          return net.reboot(f.host);
+        }
+        if constexpr (std::is_same_v<F, PartitionHosts>) {
           return net.partition(f.a, f.b, f.both_ways);
-        if constexpr (std::is_same_v<F, HealHosts>) return net.heal(f.a, f.b, f.both_ways);
+        }
+        if constexpr (std::is_same_v<F, HealHosts>) {
+          return net.heal(f.a, f.b, f.both_ways);
+        }
       },
       fault);
-  if (!s.ok()) return s;
+  if (!s.ok()) {
+    return s;
+  }
   ++w.changes;  // blocked calls re-check their conditions (drive())
   std::optional<HostId> restarted;
-  if (const auto* r = std::get_if<RestartHost>(&fault)) restarted = r->host;
-  if (const auto* r = std::get_if<RebootHost>(&fault)) restarted = r->host;
+  if (const auto* r = std::get_if<RestartHost>(&fault)) {
+    restarted = r->host;
+  }
+  if (const auto* r = std::get_if<RebootHost>(&fault)) {
+    restarted = r->host;
+  }
   for (auto& h : w.hosts) {
-    if (restarted && h->id() == *restarted) forget_programs(h->state());
+    if (restarted && h->id() == *restarted) {
+      forget_programs(h->state());
+    }
   }
   w.cv.notify_all();
   return {};
@@ -166,22 +191,27 @@ Status World::add_nat(Host& a, Host& b, const NatConfig& config) {
 Status World::schedule(TimePoint at, const Fault& fault) {
   std::lock_guard lock(state_->mu);
   const auto check = [&](HostId h) -> Status {
-    if (h.value >= state_->hosts.size())
+    if (h.value >= state_->hosts.size()) {
       return not_found("no such host: #" + std::to_string(h.value));
+    }
     return {};
   };
   Status hosts_ok = std::visit(
       [&](const auto& f) -> Status {
         using F = std::decay_t<decltype(f)>;
         if constexpr (std::is_same_v<F, PartitionHosts> || std::is_same_v<F, HealHosts>) {
-          if (Status s = check(f.a); !s.ok()) return s;
+          if (Status s = check(f.a); !s.ok()) {
+            return s;
+          }
           return check(f.b);
         } else {
           return check(f.host);
         }
       },
       fault);
-  if (!hosts_ok.ok()) return hosts_ok;
+  if (!hosts_ok.ok()) {
+    return hosts_ok;
+  }
   // Scheduled events run with the world lock held (by run_for or a blocked call's driver).
   auto id = state_->model.scheduler().schedule_at(
       at, [w = state_.get(), fault] { (void)apply_fault(*w, fault); });
@@ -221,12 +251,17 @@ Result<std::reference_wrapper<Host>> World::add_live_host(std::string name,
     const std::string candidate = "127.255.255." + std::to_string(i);
     const Ipv4Address a = *Ipv4Address::parse(candidate);
     const auto all = hosts();
-    if (std::none_of(all.begin(), all.end(), [&](const Host* h) { return h->address() == a; }))
+    if (std::none_of(all.begin(), all.end(), [&](const Host* h) { return h->address() == a; })) {
       placeholder = candidate;
+    }
   }
-  if (placeholder.empty()) return invalid_argument("no free placeholder address for a live host");
+  if (placeholder.empty()) {
+    return invalid_argument("no free placeholder address for a live host");
+  }
   Result<std::reference_wrapper<Host>> added = add_host(std::move(name), profile, placeholder);
-  if (!added.ok()) return added;
+  if (!added.ok()) {
+    return added;
+  }
   std::lock_guard lock(state_->mu);
   if (!state_->live) {
     state_->live = std::make_unique<detail::LiveBackend>();
@@ -238,7 +273,9 @@ Result<std::reference_wrapper<Host>> World::add_live_host(std::string name,
 
 std::vector<LiveRecord> World::live_log() const {
   std::lock_guard lock(state_->mu);
-  if (!state_->live) return {};
+  if (!state_->live) {
+    return {};
+  }
   return state_->live->records();
 }
 

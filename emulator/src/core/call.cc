@@ -33,9 +33,13 @@ std::optional<Call> Call::winsock() {
 
 std::optional<Call> Call::on_socket(SocketHandle s) {
   std::optional<Call> call = winsock();
-  if (!call) return std::nullopt;
+  if (!call) {
+    return std::nullopt;
+  }
   call->socket_ = call->socket(s);
-  if (call->socket_ == nullptr) return std::nullopt;
+  if (call->socket_ == nullptr) {
+    return std::nullopt;
+  }
   return call;
 }
 

@@ -27,9 +27,13 @@ Socket& insert_accepted(World::State& world, Host::State& host, const Socket& li
 }
 
 void release_port(Host::State& host, const Socket& s) {
-  if (!s.owns_port || !s.local) return;
+  if (!s.owns_port || !s.local) {
+    return;
+  }
   const auto port = host.bound_ports.find(s.local->port);
-  if (port != host.bound_ports.end() && --port->second == 0) host.bound_ports.erase(port);
+  if (port != host.bound_ports.end() && --port->second == 0) {
+    host.bound_ports.erase(port);
+  }
 }
 
 }  // namespace ws2sim::winsock::detail

@@ -8,7 +8,9 @@ int connection_error(const Host::State& host, CloseReason reason, bool in_progre
     case CloseReason::kKeepAliveTimeout: {
       // SO_KEEPALIVE page: calls in progress fail with WSAENETRESET. Later calls: the getsockopt
       // page says WSAENOTCONN, the error-codes page WSAECONNRESET; a profile/host switch picks.
-      if (in_progress) return err::kEnetreset;
+      if (in_progress) {
+        return err::kEnetreset;
+      }
       const AfterDropError after =
           host.switches.after_drop.value_or(host.profile->after_drop.value);
       return after == AfterDropError::kNotConnected ? err::kEnotconn : err::kEconnreset;

@@ -19,20 +19,26 @@ bool parse_ipv6(const char* text, std::uint8_t out[16]) {
 
 std::optional<std::string> format_ipv4(const std::uint8_t in[4]) {
   char buf[INET_ADDRSTRLEN];
-  if (::inet_ntop(AF_INET, in, buf, sizeof buf) == nullptr) return std::nullopt;
+  if (::inet_ntop(AF_INET, in, buf, sizeof buf) == nullptr) {
+    return std::nullopt;
+  }
   return std::string(buf);
 }
 
 std::optional<std::string> format_ipv6(const std::uint8_t in[16]) {
   char buf[INET6_ADDRSTRLEN];
-  if (::inet_ntop(AF_INET6, in, buf, sizeof buf) == nullptr) return std::nullopt;
+  if (::inet_ntop(AF_INET6, in, buf, sizeof buf) == nullptr) {
+    return std::nullopt;
+  }
   return std::string(buf);
 }
 
 std::optional<std::uint32_t> parse_classic_ipv4(const char* text) {
   in_addr a{};
-  if (::inet_aton(text, &a) == 0) return std::nullopt;  // accepts a.b.c.d, a.b.c, a.b, a; hex/octal
-  return a.s_addr;                                      // network byte order
+  if (::inet_aton(text, &a) == 0) {
+    return std::nullopt;  // accepts a.b.c.d, a.b.c, a.b, a; hex/octal
+  }
+  return a.s_addr;  // network byte order
 }
 
 }  // namespace ws2sim::winsock::detail

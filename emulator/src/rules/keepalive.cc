@@ -42,7 +42,9 @@ KeepAliveConfig effective_keepalive(const Host::State& host, const Socket& s) {
       milliseconds_u32(reg(host, RegistryValue::kKeepAliveInterval, kDefaultKeepAliveIntervalMs)));
   // docs/behaviour.md §2: with an interval of 0 the probes go back to back, one timer tick apart
   // (the first still goes as soon as the connection is idle, so an idle time of 0 stays 0).
-  if (cfg.interval == Duration::zero()) cfg.interval = host.profile->keepalive_timer_tick.value;
+  if (cfg.interval == Duration::zero()) {
+    cfg.interval = host.profile->keepalive_timer_tick.value;
+  }
   cfg.probe_count = s.keepalive_count.value_or(registry_probe_count(host));
   cfg.shape = ProbeShape::kNoData;
   return cfg;

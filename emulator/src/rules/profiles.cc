@@ -159,9 +159,15 @@ const Profile* closest_profile(std::uint32_t major, std::uint32_t minor, std::ui
                                bool server) noexcept {
   const Profile* best = nullptr;
   for (const Profile& p : kProfiles) {
-    if ((p.product == ProductType::kServer) != server) continue;
-    if (p.major == major && p.minor == minor && p.build == build) return &p;
-    if (p.build <= build && (best == nullptr || p.build >= best->build)) best = &p;
+    if ((p.product == ProductType::kServer) != server) {
+      continue;
+    }
+    if (p.major == major && p.minor == minor && p.build == build) {
+      return &p;
+    }
+    if (p.build <= build && (best == nullptr || p.build >= best->build)) {
+      best = &p;
+    }
   }
   return best;
 }
@@ -172,7 +178,9 @@ std::span<const NamedBehaviour> named_behaviours() noexcept {
 
 const NamedBehaviour* find_behaviour(std::string_view name) noexcept {
   for (const NamedBehaviour& b : kBehaviours) {
-    if (b.name == name) return &b;
+    if (b.name == name) {
+      return &b;
+    }
   }
   return nullptr;
 }

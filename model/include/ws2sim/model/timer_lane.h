@@ -59,7 +59,8 @@ class TimerLane {
   std::uint32_t push(std::uint32_t ref, std::int64_t due, bool* first) noexcept {
     at(tail_) = ref;
     *first = live_++ == 0;
-    if (*first) head_due_ = due;
+    if (*first) { head_due_ = due;
+}
     return tail_++;
   }
 
@@ -80,7 +81,8 @@ class TimerLane {
     const std::uint32_t ref = at(head_);
     ++head_;
     *more = --live_ != 0;
-    if (!*more) head_ = tail_;
+    if (!*more) { head_ = tail_;
+}
     return ref;
   }
 
