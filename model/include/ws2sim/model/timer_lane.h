@@ -59,8 +59,9 @@ class TimerLane {
   std::uint32_t push(std::uint32_t ref, std::int64_t due, bool* first) noexcept {
     at(tail_) = ref;
     *first = live_++ == 0;
-    if (*first) { head_due_ = due;
-}
+    if (*first) {
+      head_due_ = due;
+    }
     return tail_++;
   }
 
@@ -81,8 +82,9 @@ class TimerLane {
     const std::uint32_t ref = at(head_);
     ++head_;
     *more = --live_ != 0;
-    if (!*more) { head_ = tail_;
-}
+    if (!*more) {
+      head_ = tail_;
+    }
     return ref;
   }
 
