@@ -149,15 +149,13 @@ typedef struct ws2sim_timeval* LPTIMEVAL;
 static inline int __WSAFDIsSet(SOCKET ws2sim_fd, ws2sim_fd_set* ws2sim_set) {
   u_int ws2sim_i;
   for (ws2sim_i = 0; ws2sim_i < ws2sim_set->fd_count; ++ws2sim_i) {
-    if (ws2sim_set->fd_array[ws2sim_i] == ws2sim_fd) { return 1;
-}
+    if (ws2sim_set->fd_array[ws2sim_i] == ws2sim_fd) return 1;
   }
   return 0;
 }
 
 static inline void ws2sim_fd_set_add(SOCKET ws2sim_fd, ws2sim_fd_set* ws2sim_set) {
-  if (__WSAFDIsSet(ws2sim_fd, ws2sim_set)) { return;
-}
+  if (__WSAFDIsSet(ws2sim_fd, ws2sim_set)) return;
   if (ws2sim_set->fd_count < FD_SETSIZE) {
     ws2sim_set->fd_array[ws2sim_set->fd_count] = ws2sim_fd;
     ws2sim_set->fd_count++;

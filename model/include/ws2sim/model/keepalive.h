@@ -95,22 +95,25 @@ class KeepAliveEngine {
       const std::int64_t now = scheduler_.now().time_since_epoch().count();
       stamps_[conn] = now;
       nodes_[conn].tag = static_cast<std::uint8_t>(last_config_);
-      if (config.probe_count != 0) { arm_at(conn, plus(now, config.idle));  // 0: no timer at all
-}
+      if (config.probe_count != 0) {
+        arm_at(conn, plus(now, config.idle));  // 0: no timer at all
+      }
       return {};
     }
     return start_slow(conn, config);
   }
   /// Stops watching `conn` and cancels its timer; forgets its receive stamp.
   void stop(std::uint32_t conn) {
-    if (conn >= nodes_.size()) { return;
-}
+    if (conn >= nodes_.size()) {
+      return;
+    }
     Node& n = nodes_[conn];
     if (n.tag < kTagOverflow && n.count == 0 && n.where != Scheduler::kClientQueued) {
       // The common case: no probes out, no side-table entries, queued (if at all) in the
       // scheduler itself.
-      if (n.where != Scheduler::kUnqueued) { scheduler_.disarm_timer(conn);
-}
+      if (n.where != Scheduler::kUnqueued) {
+        scheduler_.disarm_timer(conn);
+      }
       --config_users_[n.tag];
       n = Node{};
       return;
@@ -124,12 +127,13 @@ class KeepAliveEngine {
   /// re-arm on received traffic is a timestamp store). Unwatched connections
   /// have no probes out; their stamp is not read until start() writes a fresh one.
   bool on_receive(std::uint32_t conn) {
-    if (conn >= stamps_.size()) { return false;
-}
-    stamps_[conn] = scheduler_.now().time_since_epoch().count();
-    if ((probing_[conn / 64] & (std::uint64_t{1} << (conn % 64))) == 0) { [[likely]]
+    if (conn >= stamps_.size()) {
       return false;
-}
+    }
+    stamps_[conn] = scheduler_.now().time_since_epoch().count();
+    if ((probing_[conn / 64] & (std::uint64_t{1} << (conn % 64))) == 0) {
+      [[likely]] return false;
+    }
     return answer(conn);
   }
 
@@ -146,8 +150,9 @@ class KeepAliveEngine {
   /// Fetches what on_receive(conn) will touch into the cache (a caller that knows which
   /// connections receive next: a population's sorted arrivals).
   void prefetch(std::uint32_t conn) const noexcept {
-    if (conn < stamps_.size()) { __builtin_prefetch(&stamps_[conn]);
-}
+    if (conn < stamps_.size()) {
+      __builtin_prefetch(&stamps_[conn]);
+    }
   }
   /// Bytes the engine holds (nodes, stamps, bitmap, parameter sets, side tables).
   [[nodiscard]] std::size_t memory_bytes() const noexcept;

@@ -147,8 +147,9 @@ class Scheduler {
       bool first = false;
       n.pos = lanes_[hint].push(id, at, &first);
       n.where = hint;
-      if (first) { nonempty_lanes_ |= 1U << hint;
-}
+      if (first) {
+        nonempty_lanes_ |= 1U << hint;
+      }
       return;
     }
     enqueue(id, at, delay);
@@ -157,8 +158,9 @@ class Scheduler {
   /// removal is a hole store and two counts.
   bool disarm_timer(std::uint32_t id) noexcept {
     TimerNode& n = (*nodes_)[id];
-    if (n.where == kUnqueued || n.where == kClientQueued) { return false;
-}
+    if (n.where == kUnqueued || n.where == kClientQueued) {
+      return false;
+    }
     if (n.where == kInHeap) {
       n.where = kUnqueued;
       heap_stale_added();
@@ -212,8 +214,9 @@ class Scheduler {
   /// armed, and set_source() must have been called.
   void arm_source(std::int64_t at) noexcept {
     // In a source batch the bound is the other queues' (run_source_batch).
-    if (!in_source_batch_) { note_scheduled(at);
-}
+    if (!in_source_batch_) {
+      note_scheduled(at);
+    }
     source_.due = at;
     source_.arm = now_.time_since_epoch().count();
     source_.seq = next_seq_++;
@@ -354,8 +357,9 @@ class Scheduler {
   // The smallest live entry by (due, seq), or nullptr; drops stale entries on the way. Inline:
   // the choice of the next event asks for it every time, and it is nearly always cached.
   const HeapEntry* heap_top() noexcept {
-    if (heap_cached_) { return &heap_[heap_min_bucket_][heap_min_index_];
-}
+    if (heap_cached_) {
+      return &heap_[heap_min_bucket_][heap_min_index_];
+    }
     return heap_find_top();
   }
   const HeapEntry* heap_find_top() noexcept;
