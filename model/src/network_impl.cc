@@ -54,7 +54,7 @@ void Network::Impl::transmit(const Endpoint* ep, HostId from, Segment seg, bool 
   send(ep, from, std::move(seg), keepalive_probe, /*via_nat=*/true);
 }
 
-void Network::Impl::send(const Endpoint* ep, HostId from, Segment seg, bool keepalive_probe,
+void Network::Impl::send(const Endpoint* ep, HostId from, Segment&& seg, bool keepalive_probe,
                          bool via_nat) {
   const std::optional<HostId> to = host_by_address(seg.destination.address);
   const bool tracing = trace.wanted();

@@ -49,7 +49,7 @@ struct Network::Impl final : TcpLink {
   std::optional<HostId> host_by_address(Ipv4Address a) const;
   // TcpLink: a segment an endpoint (or a host, for `ep` null) sends.
   void transmit(const Endpoint* ep, HostId from, Segment seg, bool keepalive_probe) override;
-  void send(const Endpoint* ep, HostId from, Segment seg, bool keepalive_probe, bool via_nat);
+  void send(const Endpoint* ep, HostId from, Segment&& seg, bool keepalive_probe, bool via_nat);
   bool nat_pass(HostId from, HostId to, const Segment& seg);
   void deliver(std::uint32_t slot);
   Status apply(const Fault& fault);

@@ -61,7 +61,25 @@ class Tcp final : KeepAliveDriver {
   Status set_keepalive(EndpointId id, const KeepAliveConfig& config);
   Status set_retransmission(EndpointId id, const RetransmissionConfig& config);
   [[nodiscard]] Result<EndpointInfo> info(EndpointId id) const;
-  [[nodiscard]] std::optional<EndpointStatus> status(EndpointId id) const noexcept;
+  /// Inline: blocked Winsock calls poll it between events.
+  [[nodiscard]] std::optional<EndpointStatus> status(EndpointId id) const noexcept {
+    // lookup() without building its error message: the same ids fail.
+    if (id.generation == 0 || id.index >= endpoints_.size()) {
+      return std::nullopt;
+    }
+    const Endpoint& ep = endpoints_[id.index];
+    if (!ep.in_use || ep.generation != id.generation || ep.released) {
+      return std::nullopt;
+    }
+    EndpointStatus out;
+    out.state = ep.state;
+    out.close_reason = ep.close_reason;
+    out.established = ep.established_at.has_value();
+    out.peer_closed = ep.fin_received;
+    out.bytes_readable = ep.recv_buffer.size();
+    out.accept_queue = ep.accept_queue.size();
+    return out;
+  }
   [[nodiscard]] std::size_t endpoint_count() const noexcept { return live_endpoints_; }
 
   // ---- What the network tells the endpoints -------------------------------------------------

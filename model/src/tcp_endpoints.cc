@@ -364,23 +364,4 @@ Result<EndpointInfo> Tcp::info(EndpointId id) const {
   return out;
 }
 
-std::optional<EndpointStatus> Tcp::status(EndpointId id) const noexcept {
-  // lookup() without building its error message: the same ids fail.
-  if (id.generation == 0 || id.index >= endpoints_.size()) {
-    return std::nullopt;
-  }
-  const Endpoint& ep = endpoints_[id.index];
-  if (!ep.in_use || ep.generation != id.generation || ep.released) {
-    return std::nullopt;
-  }
-  EndpointStatus out;
-  out.state = ep.state;
-  out.close_reason = ep.close_reason;
-  out.established = ep.established_at.has_value();
-  out.peer_closed = ep.fin_received;
-  out.bytes_readable = ep.recv_buffer.size();
-  out.accept_queue = ep.accept_queue.size();
-  return out;
-}
-
 }  // namespace ws2sim

@@ -8,10 +8,6 @@
 
 namespace ws2sim::winsock::detail {
 
-Backend& Call::backend() const noexcept {
-  return *host_->backend;
-}
-
 TimePoint Call::now() const noexcept {
   return world_->clock->now();
 }

@@ -78,8 +78,11 @@ class Backend : public Clock {
   /// Backend::readiness — what a stream socket is ready for (select, WSAPoll).
   virtual Readiness readiness(Host::State& host, Socket& s) = 0;
   /// Backend::refresh — notices that a non-blocking connect finished (or failed, setting
-  /// SO_ERROR).
-  virtual void refresh(const Host::State& host, Socket& s) = 0;
+  /// SO_ERROR). Nearly every call asks first, and only a connecting socket can change: the
+  /// check is inline, the backend's part (settle_connect) runs only then.
+  void refresh(const Host::State& host, Socket& s) {
+    if (s.state == SocketState::kConnecting) settle_connect(host, s);
+  }
   /// Backend::close_reason — how the socket's connection ended, once it ended.
   virtual std::optional<CloseReason> close_reason(const Socket& s) = 0;
   /// Backend::apply_keepalive — gives the connection the socket's effective keep-alive
@@ -87,6 +90,9 @@ class Backend : public Clock {
   virtual void apply_keepalive(Host::State& host, Socket& s) = 0;
   /// Backend::close — closes the connection (RST when `abortive`); the socket is removed next.
   virtual void close(Host::State& host, Socket& s, bool abortive) = 0;
+
+  /// Backend::settle_connect — refresh() for a socket whose connect is in progress.
+  virtual void settle_connect(const Host::State& host, Socket& s) = 0;
 
   // ---- Waits ---------------------------------------------------------------------------------
   /// Backend::wait — blocks until `ready()` holds, `deadline` (on the world's clock) or the

@@ -370,8 +370,8 @@ int LiveBackend::connect(Call& call, SocketHandle handle, SocketAddress remote) 
   return 0;
 }
 
-void LiveBackend::refresh(const Host::State& host, Socket& s) {
-  if (s.state != SocketState::kConnecting || !s.live) {
+void LiveBackend::settle_connect(const Host::State& host, Socket& s) {
+  if (!s.live) {
     return;
   }
   pollfd p{s.live->fd(), POLLOUT, 0};

@@ -349,8 +349,8 @@ Readiness SimulatedBackend::readiness(Host::State& /*host*/, Socket& s) {
   return r;
 }
 
-void SimulatedBackend::refresh(const Host::State& host, Socket& s) {
-  if (s.state != SocketState::kConnecting || !s.endpoint) {
+void SimulatedBackend::settle_connect(const Host::State& host, Socket& s) {
+  if (!s.endpoint) {
     return;
   }
   // select() polls this between events: the full snapshot only once the connect settled.

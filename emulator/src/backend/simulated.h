@@ -31,7 +31,7 @@ class SimulatedBackend final : public Backend {
   std::optional<SocketAddress> peer_address(Socket& s) override;
   std::uint32_t bytes_readable(Socket& s) override;
   Readiness readiness(Host::State& host, Socket& s) override;
-  void refresh(const Host::State& host, Socket& s) override;
+  void settle_connect(const Host::State& host, Socket& s) override;
   std::optional<CloseReason> close_reason(const Socket& s) override;
   void apply_keepalive(Host::State& host, Socket& s) override;
   void close(Host::State& host, Socket& s, bool abortive) override;

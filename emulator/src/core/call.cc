@@ -8,37 +8,34 @@ namespace ws2sim::winsock::detail {
 
 Call::Call(Host::State& h, World::State& w) : host_(&h), world_(&w), lock_(w.mu) {}
 
+// Both prologues build the Call in the optional they return (one named result: no move).
 std::optional<Call> Call::winsock() {
+  std::optional<Call> call;
   ThreadState& ts = thread_state();
   if (ts.scopes.empty()) {
     fail(err::kNotInitialised);  // no host bound: as if WSAStartup never ran on this "machine"
-    return std::nullopt;
+    return call;
   }
   Host::State& h = ts.scopes.back()->state();
-  Call call{h, h.world->state()};
+  call.emplace(Call{h, h.world->state()});
   if (h.startup_count == 0) {
     fail(err::kNotInitialised);
-    return std::nullopt;
-  }
-  if (h.switches.network_down) {
+    call.reset();
+  } else if (h.switches.network_down) {
     fail(err::kEnetdown);
-    return std::nullopt;
-  }
-  if (ts.in_hook) {  // a Winsock 1.1 blocking call is in progress on this thread
+    call.reset();
+  } else if (ts.in_hook) {  // a Winsock 1.1 blocking call is in progress on this thread
     fail(err::kEinprogress);
-    return std::nullopt;
+    call.reset();
   }
   return call;
 }
 
 std::optional<Call> Call::on_socket(SocketHandle s) {
   std::optional<Call> call = winsock();
-  if (!call) {
-    return std::nullopt;
-  }
-  call->socket_ = call->socket(s);
-  if (call->socket_ == nullptr) {
-    return std::nullopt;
+  if (call) {
+    call->socket_ = call->socket(s);
+    if (call->socket_ == nullptr) call.reset();
   }
   return call;
 }

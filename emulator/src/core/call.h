@@ -16,6 +16,7 @@
 #include <optional>
 
 #include "core/condition.h"
+#include "core/host_state.h"
 #include "core/socket.h"
 #include "core/thread_state.h"
 #include "ws2sim/model/network.h"
@@ -42,7 +43,7 @@ class Call {
   Host::State& host() const noexcept { return *host_; }
   World::State& world() const noexcept { return *world_; }
   /// The backend that carries out this host's socket operations and waits.
-  Backend& backend() const noexcept;
+  Backend& backend() const noexcept { return *host_->backend; }
   /// The socket on_socket() found. Blocking waits may close it: look it up again after one.
   Socket& sock() const noexcept { return *socket_; }
   /// The world's clock: virtual time, or real time in a world with live hosts (live.h).
