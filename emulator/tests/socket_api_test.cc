@@ -280,5 +280,19 @@ TEST_F(SocketApi, AddressTextConversions) {
   EXPECT_EQ(ntohl(htonl(0xA1B2C3D4U)), 0xA1B2C3D4U);
 }
 
+// The README's pattern, world.add_host(...).value(), with a mistyped profile: the exception names
+// the profile and the known ones (it used to say only "wrong index for variant").
+TEST(WorldControl, ValueOfAFailedAddHostNamesTheReason) {
+  World world{1};
+  try {
+    (void)world.add_host("client", "windows-12", "10.0.0.1").value();
+    FAIL() << "add_host accepted an unknown profile";
+  } catch (const BadResultAccess& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("unknown profile 'windows-12'"), std::string::npos) << what;
+    EXPECT_NE(what.find("windows-10-22h2"), std::string::npos) << what;
+  }
+}
+
 }  // namespace
 }  // namespace ws2sim::winsock::testing

@@ -20,4 +20,9 @@ std::string_view to_string(ErrorCode code) noexcept {
   return "unknown";
 }
 
+BadResultAccess::BadResultAccess(const Error& error)
+    : std::logic_error("Result::value() on an error: " + std::string(to_string(error.code)) + ": " +
+                       error.message),
+      error_(error) {}
+
 }  // namespace ws2sim

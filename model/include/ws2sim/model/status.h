@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -35,6 +36,20 @@ std::string_view to_string(ErrorCode code) noexcept;
 struct Error {
   ErrorCode code;
   std::string message;
+};
+
+/// BadResultAccess — what Result::value() throws when the result holds an error: the caller
+/// skipped the ok() check (a bug in the calling code, not bad input). what() names the error's
+/// code and message, so an uncaught one says why: "Result::value() on an error: invalid-argument:
+/// unknown profile 'windows-12'; known: ...".
+class BadResultAccess : public std::logic_error {
+ public:
+  explicit BadResultAccess(const Error& error);
+  /// BadResultAccess::error — the error the result held.
+  [[nodiscard]] const Error& error() const noexcept { return error_; }
+
+ private:
+  Error error_;
 };
 
 /// The outcome of an operation without a value.
@@ -65,9 +80,19 @@ class [[nodiscard]] Result {
   Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   [[nodiscard]] bool ok() const noexcept { return v_.index() == 0; }
-  [[nodiscard]] const T& value() const& { return std::get<0>(v_); }
-  [[nodiscard]] T& value() & { return std::get<0>(v_); }
-  [[nodiscard]] T&& value() && { return std::get<0>(std::move(v_)); }
+  /// The value; throws BadResultAccess (naming the error) when the result holds an error.
+  [[nodiscard]] const T& value() const& {
+    check();
+    return *std::get_if<0>(&v_);
+  }
+  [[nodiscard]] T& value() & {
+    check();
+    return *std::get_if<0>(&v_);
+  }
+  [[nodiscard]] T&& value() && {
+    check();
+    return std::move(*std::get_if<0>(&v_));
+  }
   [[nodiscard]] const Error& error() const { return std::get<1>(v_); }
   [[nodiscard]] Status status() const { return ok() ? Status{} : Status{error()}; }
 
@@ -77,6 +102,12 @@ class [[nodiscard]] Result {
   T* operator->() { return &value(); }
 
  private:
+  void check() const {
+    if (v_.index() != 0) [[unlikely]] {
+      throw BadResultAccess(*std::get_if<1>(&v_));
+    }
+  }
+
   std::variant<T, Error> v_;
 };
 
