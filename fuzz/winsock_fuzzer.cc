@@ -664,7 +664,9 @@ struct Run {
 
   void op_ioctlsocket() {
     const SOCKET s = pick_socket();
-    static constexpr LONG kCmds[] = {FIONBIO, FIONBIO, FIONREAD, SIOCATMARK, 0};
+    // ioctlsocket's LONG parameter takes the u_long codes' bit patterns, as on Windows.
+    static constexpr LONG kCmds[] = {static_cast<LONG>(FIONBIO), static_cast<LONG>(FIONBIO),
+                                     static_cast<LONG>(FIONREAD), static_cast<LONG>(SIOCATMARK), 0};
     const LONG cmd = in.PickValueInArray(kCmds);
     u_long arg = in.ConsumeBool() ? 0 : 1;
     const bool null_arg = in.ConsumeIntegralInRange(0, 7) == 0;

@@ -20,7 +20,7 @@ void check_all(Context& ctx, const char* id, std::initializer_list<NamedValue> v
     ctx.check_eq(id, v.actual, v.expected, v.name);
 }
 
-// ioctl codes are bit patterns: the drop-in headers make the ioctlsocket ones LONG, the SDK DWORD.
+// ioctl codes as bit patterns: the 32 bits whatever the constant's type.
 long long bits(long long v) {
   return static_cast<long long>(static_cast<std::uint32_t>(v));
 }
@@ -98,6 +98,21 @@ CONFORMANCE_CASE(IoctlCodeValues, "CONST.ioctl") {
              {"SIO_FLUSH", bits(SIO_FLUSH), 0x28000004LL},
              {"FIONBIO", bits(FIONBIO), 0x8004667ELL},
              {"FIONREAD", bits(FIONREAD), 0x4004667FLL}});
+}
+
+CONFORMANCE_CASE(BsdIoctlCodesAreUnsigned, "CONST.ioctl.bsd-unsigned") {
+  const char* id = "CONST.ioctl.bsd-unsigned";
+  ctx.check(id, FIONBIO > 0 && FIONREAD > 0 && FIOASYNC > 0 && SIOCATMARK > 0,
+            "FIONBIO, FIONREAD, FIOASYNC and SIOCATMARK are positive");
+  ctx.check_eq(id, static_cast<unsigned long long>(FIONBIO), 0x8004667EULL,
+               "(unsigned long long)FIONBIO");
+  ctx.check_eq(id, static_cast<unsigned long long>(FIONREAD), 0x4004667FULL,
+               "(unsigned long long)FIONREAD");
+  ctx.check_eq(id, static_cast<unsigned long long>(FIOASYNC), 0x8004667DULL,
+               "(unsigned long long)FIOASYNC");
+  ctx.check_eq(id, static_cast<unsigned long long>(SIOCATMARK), 0x40047307ULL,
+               "(unsigned long long)SIOCATMARK");
+  ctx.check_eq(id, sizeof(FIONBIO), std::size_t{4}, "sizeof(FIONBIO)");
 }
 
 CONFORMANCE_CASE(ErrorCodeValues, "CONST.errors") {

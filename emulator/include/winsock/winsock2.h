@@ -597,20 +597,20 @@ typedef struct pollfd {
 
 /* ---- ioctl codes ---------------------------------------------------------------------------- */
 
-/* BSD-style codes for ioctlsocket(), whose `long cmd` parameter is 32 bits (LONG) on Windows.
- * FIONBIO's bit pattern 0x8004667E does not fit a signed 32-bit value, so these codes are LONG
- * constants: `ioctlsocket(s, FIONBIO, &mode)` compiles without conversion warnings. */
+/* BSD-style codes for ioctlsocket(). As in the SDK, they are 32-bit unsigned values (u_long:
+ * `(unsigned long)FIONBIO == 0x8004667E`, FIONBIO > 0) that a program passes to ioctlsocket's
+ * 32-bit `long cmd` parameter, where the high bit makes them negative. */
 #define IOCPARM_MASK 0x7f
 #define IOC_VOID 0x20000000
 #define IOC_OUT 0x40000000
 #define IOC_IN 0x80000000
 #define IOC_INOUT (IOC_IN | IOC_OUT)
 
-#define _IO(x, y) ((LONG)(IOC_VOID | ((x) << 8) | (y)))
+#define _IO(x, y) ((u_long)(IOC_VOID | ((x) << 8) | (y)))
 #define _IOR(x, y, t) \
-  ((LONG)(IOC_OUT | ((((unsigned int)sizeof(t)) & IOCPARM_MASK) << 16) | ((x) << 8) | (y)))
+  ((u_long)(IOC_OUT | ((((unsigned int)sizeof(t)) & IOCPARM_MASK) << 16) | ((x) << 8) | (y)))
 #define _IOW(x, y, t) \
-  ((LONG)(IOC_IN | ((((unsigned int)sizeof(t)) & IOCPARM_MASK) << 16) | ((x) << 8) | (y)))
+  ((u_long)(IOC_IN | ((((unsigned int)sizeof(t)) & IOCPARM_MASK) << 16) | ((x) << 8) | (y)))
 
 #define FIONREAD _IOR('f', 127, u_long) /* 0x4004667F */
 #define FIONBIO _IOW('f', 126, u_long)  /* 0x8004667E */

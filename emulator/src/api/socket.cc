@@ -354,11 +354,13 @@ int WSAAPI ioctlsocket(SOCKET s, LONG cmd, u_long* argp) {
   if (argp == nullptr) {
     return fail(WSAEFAULT);
   }
-  if (cmd == FIONBIO) {
+  // The codes are u_long; the parameter is a LONG, as on Windows: compare the bit patterns.
+  const auto code = static_cast<u_long>(cmd);
+  if (code == FIONBIO) {
     sock.nonblocking = *argp != 0;
     return 0;
   }
-  if (cmd == FIONREAD) {
+  if (code == FIONREAD) {
     *argp = call->backend().bytes_readable(sock);
     return 0;
   }

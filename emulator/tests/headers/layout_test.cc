@@ -221,8 +221,15 @@ TEST(WinsockConstants, IoctlCodes) {
   EXPECT_EQ(SIO_FLUSH, 0x28000004);
   EXPECT_EQ(SIO_GET_EXTENSION_FUNCTION_POINTER, 0xC8000006u);
   EXPECT_EQ(SIO_UDP_CONNRESET, 0x9800000Cu);
-  // ioctlsocket() takes a 32-bit LONG, so the BSD-style codes are LONG constants.
-  EXPECT_TRUE((std::is_same_v<decltype(FIONBIO), LONG>));
+  // The BSD-style codes are u_long values, as the SDK's _IOW/_IOR make them: positive, with the
+  // same value whatever unsigned type reads them (issue 20 item 9: they were negative LONGs, so
+  // (unsigned long)FIONBIO was 0xFFFFFFFF8004667E on LP64). ioctlsocket's LONG parameter makes
+  // them negative, as on Windows.
+  EXPECT_TRUE((std::is_same_v<decltype(FIONBIO), u_long>));
+  EXPECT_GT(FIONBIO, 0u);
+  EXPECT_EQ(static_cast<unsigned long>(FIONBIO), 0x8004667EUL);
+  EXPECT_EQ(static_cast<unsigned long long>(FIONREAD), 0x4004667FULL);
+  EXPECT_EQ(static_cast<LONG>(FIONBIO), -2147195266);
   EXPECT_EQ(static_cast<DWORD>(FIONBIO), 0x8004667Eu);
   EXPECT_EQ(static_cast<DWORD>(FIONREAD), 0x4004667Fu);
   EXPECT_EQ(static_cast<DWORD>(FIOASYNC), 0x8004667Du);
