@@ -27,6 +27,10 @@ std::optional<Call> Call::winsock() {
   } else if (ts.in_hook) {  // a Winsock 1.1 blocking call is in progress on this thread
     fail(err::kEinprogress);
     call.reset();
+  } else if (h.profile->success_clears_last_error.value) {
+    // Windows 7 and later: a call that succeeds leaves 0; one that fails sets its error later
+    // (docs/behaviour.md §10).
+    ts.last_error = 0;
   }
   return call;
 }

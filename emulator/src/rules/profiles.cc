@@ -40,6 +40,7 @@ constexpr Profile nt5(std::string_view name, std::string_view display, std::uint
       .after_drop = {AfterDropError::kNotConnected, E::kInferred},
       .sio_keepalive_vals = {true, E::kDocumented},
       .keepalive_timer_tick = {kTimerTick, E::kInferred},
+      .success_clears_last_error = {false, E::kObserved},
   };
 }
 
@@ -50,6 +51,7 @@ struct Modern {
   bool keepintvl;              // and TCP_KEEPIDLE documented under that name
   int optlen_minus_one;        // WSAEFAULT from Windows 7 to 10 21H1, else WSAENOBUFS
   bool zero_seconds_rejected;  // Server 2019 and later
+  bool clears_last_error;      // a successful call sets the last error to 0: 7 and later
 };
 
 constexpr Profile nt6(std::string_view name, std::string_view display, std::uint32_t major,
@@ -75,18 +77,19 @@ constexpr Profile nt6(std::string_view name, std::string_view display, std::uint
       .after_drop = {AfterDropError::kNotConnected, E::kInferred},
       .sio_keepalive_vals = {true, E::kDocumented},
       .keepalive_timer_tick = {kTimerTick, E::kInferred},
+      .success_clears_last_error = {m.clears_last_error, E::kObserved},
   };
 }
 
 constexpr auto W = ProductType::kWorkstation;
 constexpr auto S = ProductType::kServer;
-constexpr Modern kVista{false, false, kWsaEnobufs, false};
-constexpr Modern k7To1607{false, false, kWsaEfault, false};
-constexpr Modern k1703{true, false, kWsaEfault, false};
-constexpr Modern k1709To21H1{true, true, kWsaEfault, false};
-constexpr Modern kServer2019{true, true, kWsaEfault, true};
-constexpr Modern k22H2{true, true, kWsaEnobufs, false};
-constexpr Modern kServer2022{true, true, kWsaEnobufs, true};
+constexpr Modern kVista{false, false, kWsaEnobufs, false, false};
+constexpr Modern k7To1607{false, false, kWsaEfault, false, true};
+constexpr Modern k1703{true, false, kWsaEfault, false, true};
+constexpr Modern k1709To21H1{true, true, kWsaEfault, false, true};
+constexpr Modern kServer2019{true, true, kWsaEfault, true, true};
+constexpr Modern k22H2{true, true, kWsaEnobufs, false, true};
+constexpr Modern kServer2022{true, true, kWsaEnobufs, true, true};
 
 constexpr std::array kProfiles{
     nt5("windows-2000", "Windows 2000", 0, 2195, W, 4),
@@ -127,6 +130,9 @@ constexpr NamedBehaviour kBehaviours[] = {
      [](const Profile& p) { return p.zero_keepalive_seconds_rejected.value; }},
     {"sio-keepalive-vals", "WSAIoctl(SIO_KEEPALIVE_VALS) exists",
      [](const Profile& p) { return p.sio_keepalive_vals.value; }},
+    {"success-clears-last-error",
+     "a successful Winsock call sets the last error to 0 (7 and later)",
+     [](const Profile& p) { return p.success_clears_last_error.value; }},
 };
 
 }  // namespace

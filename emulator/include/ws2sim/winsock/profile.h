@@ -88,6 +88,9 @@ struct Profile {
   /// stack's timer tick. A zero interval therefore gives a probe storm against a live peer (each
   /// probe is answered before the next) and detection after N ticks against a dead one.
   Graded<Duration> keepalive_timer_tick;
+  /// A successful Winsock call sets the thread's last error to 0 (Windows 7 and later); older
+  /// versions leave whatever was there (docs/behaviour.md §10).
+  Graded<bool> success_clears_last_error;
 };
 
 /// Every emulated version, oldest first.
