@@ -53,6 +53,9 @@ std::vector<Fact> facts(const Profile& p) {
        p.after_drop.value == winsock::AfterDropError::kNotConnected ? "WSAENOTCONN"
                                                                     : "WSAECONNRESET",
        p.after_drop.evidence},
+      {"negative_optlen_unsigned", "optlen -1 (4-byte)",
+       p.negative_optlen_unsigned.value ? "accepted" : "WSAEFAULT",
+       p.negative_optlen_unsigned.evidence},
       {"success_clears_last_error", "success clears error",
        yes_no(p.success_clears_last_error.value), p.success_clears_last_error.evidence},
   };
@@ -82,7 +85,7 @@ std::string format_profiles() {
   // Two tables with the same rows, so that each fits a terminal.
   const auto& profiles = winsock::all_profiles();
   const std::vector<Fact> sample = facts(profiles.front());
-  const std::vector<std::vector<std::size_t>> tables{{0, 1, 2, 3, 10}, {4, 5, 6, 7, 8, 9, 11}};
+  const std::vector<std::vector<std::size_t>> tables{{0, 1, 2, 3, 10, 11}, {4, 5, 6, 7, 8, 9, 12}};
   std::ostringstream out;
   for (std::size_t t = 0; t < tables.size(); ++t) {
     std::vector<std::vector<std::string>> rows;

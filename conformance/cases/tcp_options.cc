@@ -98,6 +98,18 @@ CONFORMANCE_CASE(ShortSetIsEfault, "TCP_KEEP.optlen.set-short") {
   }
 }
 
+CONFORMANCE_CASE(MinusOneLengthIsRefused, "TCP_KEEP.optlen.minus-one") {
+  const char* id = "TCP_KEEP.optlen.minus-one";
+  const SOCKET s = ctx.tcp();
+  for (const Option& o : options_of(ctx.profile())) {
+    const long long before = read_option(s, IPPROTO_TCP, o.name);
+    const std::string what = std::string(o.label) + " optlen -1";
+    ctx.check_error(id, error_of(set_dword(s, IPPROTO_TCP, o.name, 7, -1)),
+                    ctx.profile().optlen_minus_one_error.value, what);
+    ctx.check_eq(id, read_option(s, IPPROTO_TCP, o.name), before, what + ": value unchanged");
+  }
+}
+
 CONFORMANCE_CASE(ShortGetIsEfaultWithZeroLength, "TCP_KEEP.optlen.get-short") {
   const char* id = "TCP_KEEP.optlen.get-short";
   const SOCKET s = ctx.tcp();

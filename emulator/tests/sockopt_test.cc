@@ -283,6 +283,30 @@ TEST_P(Sockopt, TcpKeepIdleAndIntervalRanges) {
   }
 }
 
+// Observed (Wine, test_set_getsockopt): on Vista and later a negative optlen is a huge unsigned
+// length, which a 4-byte SOL_SOCKET option accepts (reading 4 bytes); the documented rule (NT 5.x)
+// refuses anything below sizeof(DWORD). Issue 20 item 4: the emulator refused it everywhere.
+TEST_P(Sockopt, FourByteSocketOptionsTakeAMinusOneLength) {
+  HostScope on(*client);
+  SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
+  constexpr NamedOption kDwordOptions[] = {{SOL_SOCKET, SO_RCVBUF, "SO_RCVBUF"},
+                                           {SOL_SOCKET, SO_SNDBUF, "SO_SNDBUF"},
+                                           {SOL_SOCKET, SO_RCVTIMEO, "SO_RCVTIMEO"},
+                                           {SOL_SOCKET, SO_SNDTIMEO, "SO_SNDTIMEO"}};
+  for (const NamedOption& o : kDwordOptions) {
+    SCOPED_TRACE(o.label);
+    const std::int64_t before = read_opt(s, o.level, o.name);
+    const int e = error_of(set_opt(s, o.level, o.name, 4321, -1));
+    if (spec().dword_rule) {
+      EXPECT_EQ(e, WSAEFAULT) << "documented: optlen below sizeof(DWORD)";
+      EXPECT_EQ(read_opt(s, o.level, o.name), before);
+    } else {
+      EXPECT_EQ(e, 0) << "observed: -1 is a huge length";
+      EXPECT_EQ(read_opt(s, o.level, o.name), 4321);
+    }
+  }
+}
+
 TEST_P(Sockopt, TcpKeepOptionsNeedFourBytes) {
   HostScope on(*client);
   SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
@@ -291,8 +315,11 @@ TEST_P(Sockopt, TcpKeepOptionsNeedFourBytes) {
     const std::int64_t before = read_opt(s, o.level, o.name);
     for (const int len : {0, -1, 1, 2, 3}) {
       SCOPED_TRACE(std::string(o.label) + " optlen " + std::to_string(len));
-      EXPECT_EQ(error_of(set_opt(s, o.level, o.name, 7, len)), WSAEFAULT)
-          << "docs/behaviour.md §5: set with optlen < 4 -> WSAEFAULT";
+      // Observed (Wine): -1 is a huge unsigned length, refused by the non-SOL_SOCKET levels with
+      // the version's -1 error (WSAENOBUFS, or WSAEFAULT from 7 to 10 21H1).
+      EXPECT_EQ(error_of(set_opt(s, o.level, o.name, 7, len)),
+                len < 0 ? spec().minus_one_error : WSAEFAULT)
+          << "docs/behaviour.md §4, §5: set with optlen < 4 -> WSAEFAULT";
       EXPECT_EQ(read_opt(s, o.level, o.name), before) << "a failed set changes nothing";
       const Got g = get_opt(s, o.level, o.name, len);
       EXPECT_EQ(g.error, WSAEFAULT) << "docs/behaviour.md §5: get with *optlen < 4 -> WSAEFAULT";

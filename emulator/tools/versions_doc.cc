@@ -56,8 +56,8 @@ int main() {
       "| profile | version | probe count | SO_KEEPALIVE while connecting | BOOL optlen rule | "
       "optlen −1 | TCP_KEEPALIVE (3) | TCP_KEEPCNT | TCP_KEEPINTVL | 0 s IDLE/INTVL | "
       "later calls after a keep-alive drop | 0 interval: probes a tick apart | success clears the "
-      "last error |\n"
-      "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+      "last error | optlen −1 on 4-byte SOL_SOCKET options |\n"
+      "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const Profile& p : ws2sim::winsock::all_profiles()) {
     const std::string after_drop =
         p.after_drop.value == ws2sim::winsock::AfterDropError::kNotConnected ? "WSAENOTCONN"
@@ -78,6 +78,7 @@ int main() {
         ws2sim::format_duration(p.keepalive_timer_tick.value) +
             grade(p.keepalive_timer_tick.evidence),
         cell(p.success_clears_last_error),
+        cell(p.negative_optlen_unsigned, "accepted", "WSAEFAULT"),
     };
     std::string row = "|";
     for (const std::string& c : cells)

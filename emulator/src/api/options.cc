@@ -319,7 +319,13 @@ int read_value(const Host::State& h, const Option& o, const char* optval, int op
     *out = optval[0] != 0 ? 1 : 0;
     return 0;
   }
-  if (optlen < kDwordSize) {
+  // A negative optlen is a huge unsigned length on Vista and later: enough for a 4-byte
+  // SOL_SOCKET value; the other levels refuse it (docs/behaviour.md §4).
+  if (optlen < 0 && h.profile->negative_optlen_unsigned.value && !h.switches.strict_documentation) {
+    if (o.level != SOL_SOCKET) {
+      return h.profile->optlen_minus_one_error.value;
+    }
+  } else if (optlen < kDwordSize) {
     return WSAEFAULT;  // sizeof(DWORD) == sizeof(struct linger)
   }
   if (o.shape == Shape::kLinger) {

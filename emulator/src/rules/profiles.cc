@@ -40,6 +40,7 @@ constexpr Profile nt5(std::string_view name, std::string_view display, std::uint
       .after_drop = {AfterDropError::kNotConnected, E::kInferred},
       .sio_keepalive_vals = {true, E::kDocumented},
       .keepalive_timer_tick = {kTimerTick, E::kInferred},
+      .negative_optlen_unsigned = {false, E::kInferred},
       .success_clears_last_error = {false, E::kObserved},
   };
 }
@@ -77,6 +78,7 @@ constexpr Profile nt6(std::string_view name, std::string_view display, std::uint
       .after_drop = {AfterDropError::kNotConnected, E::kInferred},
       .sio_keepalive_vals = {true, E::kDocumented},
       .keepalive_timer_tick = {kTimerTick, E::kInferred},
+      .negative_optlen_unsigned = {true, E::kObserved},
       .success_clears_last_error = {m.clears_last_error, E::kObserved},
   };
 }
@@ -130,6 +132,9 @@ constexpr NamedBehaviour kBehaviours[] = {
      [](const Profile& p) { return p.zero_keepalive_seconds_rejected.value; }},
     {"sio-keepalive-vals", "WSAIoctl(SIO_KEEPALIVE_VALS) exists",
      [](const Profile& p) { return p.sio_keepalive_vals.value; }},
+    {"negative-optlen-unsigned",
+     "setsockopt reads optlen -1 as a huge unsigned length (4-byte SOL_SOCKET options accept it)",
+     [](const Profile& p) { return p.negative_optlen_unsigned.value; }},
     {"success-clears-last-error",
      "a successful Winsock call sets the last error to 0 (7 and later)",
      [](const Profile& p) { return p.success_clears_last_error.value; }},

@@ -88,6 +88,10 @@ struct Profile {
   /// stack's timer tick. A zero interval therefore gives a probe storm against a live peer (each
   /// probe is answered before the next) and detection after N ticks against a dead one.
   Graded<Duration> keepalive_timer_tick;
+  /// setsockopt reads a negative optlen as the huge unsigned length it is: 4-byte SOL_SOCKET
+  /// options accept it (reading 4 bytes), options of other levels fail with
+  /// `optlen_minus_one_error` (docs/behaviour.md §4). Without it, below 4 bytes is WSAEFAULT.
+  Graded<bool> negative_optlen_unsigned;
   /// A successful Winsock call sets the thread's last error to 0 (Windows 7 and later); older
   /// versions leave whatever was there (docs/behaviour.md §10).
   Graded<bool> success_clears_last_error;
