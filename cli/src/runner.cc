@@ -182,7 +182,8 @@ Status Run::set_up() {
       sockaddr_in any = to_sockaddr(live_ != nullptr ? address_of(h.name) : Ipv4Address{0}, port);
       u_long nonblocking = 1;
       if (l == INVALID_SOCKET || bind(l, reinterpret_cast<sockaddr*>(&any), sizeof any) != 0 ||
-          listen(l, SOMAXCONN) != 0 || ioctlsocket(l, FIONBIO, &nonblocking) != 0) {
+          listen(l, SOMAXCONN) != 0 ||
+          ioctlsocket(l, static_cast<LONG>(FIONBIO), &nonblocking) != 0) {
         return invalid_state("cannot listen on " + h.name + ":" + std::to_string(port) + ": " +
                              wsa_error_text(WSAGetLastError()));
       }
@@ -413,8 +414,9 @@ void Run::start_connection(Conn& c) {
     (void)bind(c.socket, reinterpret_cast<const sockaddr*>(&self), sizeof self);
   }
   run_calls(c, CallPhase::kBeforeConnect, kDirector);
-  u_long nonblocking = 1;
-  (void)ioctlsocket(c.socket, FIONBIO, &nonblocking);  // the thread waits in select()
+  u_long nonblocking = 1;  // the thread waits in select()
+  // ioctlsocket's LONG parameter takes the u_long code's bit pattern, as on Windows.
+  (void)ioctlsocket(c.socket, static_cast<LONG>(FIONBIO), &nonblocking);
   const sockaddr_in to = to_sockaddr(address_of(c.spec->to), c.spec->port);
   const std::size_t before = events_so_far();  // the SYN is sent inside connect()
   const int r = connect(c.socket, reinterpret_cast<const sockaddr*>(&to), sizeof to);
@@ -544,7 +546,7 @@ void Run::serve(Conn& c) {
     return;
   }
   u_long blocking = 0;
-  (void)ioctlsocket(c.socket, FIONBIO, &blocking);
+  (void)ioctlsocket(c.socket, static_cast<LONG>(FIONBIO), &blocking);
   if (live_ != nullptr) c.report.established_at = world_->now();  // no trace to read it from
   run_calls(c, CallPhase::kAfterConnect, kConnectionThread);
 
