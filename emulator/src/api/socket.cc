@@ -56,15 +56,23 @@ int read_address(const Socket& s, const sockaddr* name, int namelen, SocketAddre
   return 0;
 }
 
-// send/recv's buffer: 0 or a WSA error.
-int check_buffer(const char* buf, int len) {
+// send/recv's shared start: the prologue, a finished non-blocking connect noticed, then the
+// buffer (a negative length is WSAEINVAL, a NULL buffer with bytes WSAEFAULT). nullopt with the
+// last error set when one fails.
+std::optional<Call> begin_transfer(SOCKET s, const char* buf, int len) {
+  auto call = Call::on_socket(s);
+  if (!call) {
+    return call;
+  }
+  call->backend().refresh(call->host(), call->sock());
   if (len < 0) {
-    return WSAEINVAL;
+    fail(WSAEINVAL);
+    call.reset();
+  } else if (buf == nullptr && len > 0) {
+    fail(WSAEFAULT);
+    call.reset();
   }
-  if (buf == nullptr && len > 0) {
-    return WSAEFAULT;
-  }
-  return 0;
+  return call;
 }
 
 SOCKET create(Call& call, int af, int type, int protocol, bool overlapped) {
@@ -253,15 +261,11 @@ int WSAAPI connect(SOCKET s, const struct sockaddr* name, int namelen) {
 }
 
 int WSAAPI send(SOCKET s, const char* buf, int len, int flags) {
-  auto call = Call::on_socket(s);
+  auto call = begin_transfer(s, buf, len);
   if (!call) {
     return SOCKET_ERROR;
   }
   Socket& sock = call->sock();
-  call->backend().refresh(call->host(), sock);
-  if (const int e = check_buffer(buf, len); e != 0) {
-    return fail(e);
-  }
   if ((flags & ~MSG_DONTROUTE) != 0) {
     return fail(WSAEOPNOTSUPP);
   }
@@ -278,15 +282,11 @@ int WSAAPI send(SOCKET s, const char* buf, int len, int flags) {
 }
 
 int WSAAPI recv(SOCKET s, char* buf, int len, int flags) {
-  auto call = Call::on_socket(s);
+  auto call = begin_transfer(s, buf, len);
   if (!call) {
     return SOCKET_ERROR;
   }
   Socket& sock = call->sock();
-  call->backend().refresh(call->host(), sock);
-  if (const int e = check_buffer(buf, len); e != 0) {
-    return fail(e);
-  }
   if ((flags & ~(MSG_PEEK | MSG_WAITALL)) != 0) {
     return fail(WSAEOPNOTSUPP);
   }
