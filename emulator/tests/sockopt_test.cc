@@ -16,10 +16,18 @@ struct NamedOption {
   const char* label;
 };
 
-// The BOOL options: all three follow the same length rule.
+// The BOOLEAN options: all three follow the version's BOOL length rule.
 constexpr NamedOption kBoolOptions[] = {{SOL_SOCKET, SO_KEEPALIVE, "SO_KEEPALIVE"},
-                                        {SOL_SOCKET, SO_REUSEADDR, "SO_REUSEADDR"},
+                                        {SOL_SOCKET, SO_DONTROUTE, "SO_DONTROUTE"},
                                         {IPPROTO_TCP, TCP_NODELAY, "TCP_NODELAY"}};
+
+// The 4-byte SOL_SOCKET BOOLs that take 1 to 3 bytes as well, on every version
+// (docs/behaviour.md §11).
+constexpr NamedOption kShortBoolOptions[] = {{SOL_SOCKET, SO_REUSEADDR, "SO_REUSEADDR"},
+                                             {SOL_SOCKET, SO_EXCLUSIVEADDRUSE, "SO_EXCLUSIVEADDRUSE"},
+                                             {SOL_SOCKET, SO_BROADCAST, "SO_BROADCAST"},
+                                             {SOL_SOCKET, SO_OOBINLINE, "SO_OOBINLINE"},
+                                             {SOL_SOCKET, SO_DONTLINGER, "SO_DONTLINGER"}};
 
 constexpr NamedOption kTcpKeepOptions[] = {{IPPROTO_TCP, TCP_KEEPALIVE, "TCP_KEEPALIVE(3)"},
                                            {IPPROTO_TCP, TCP_KEEPCNT, "TCP_KEEPCNT"},
@@ -107,6 +115,66 @@ TEST_P(Sockopt, BoolGetWritesOneByteOrADword) {
             << "docs/behaviour.md §4: getsockopt writes one byte on 6.0+";
         EXPECT_EQ(g.len, 1) << "docs/behaviour.md §4: *optlen = 1 on 6.0+";
       }
+    }
+    closesocket(s);
+  }
+}
+
+// ---- docs/behaviour.md §11: the 4-byte BOOLs that take short lengths
+// -----------------------------------------------
+
+TEST_P(Sockopt, ShortBoolsStoreTheLowBytesOfAnyLength) {
+  HostScope on(*client);
+  for (const NamedOption& o : kShortBoolOptions) {
+    for (const int len : {1, 2, 3, 4, 8}) {
+      SCOPED_TRACE(std::string(o.label) + " optlen " + std::to_string(len));
+      SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
+      ASSERT_EQ(error_of(set_opt(s, o.level, o.name, 0)), 0);
+      EXPECT_EQ(error_of(set_opt(s, o.level, o.name, 1, len)), 0);
+      EXPECT_EQ(read_opt(s, o.level, o.name), 1) << "the low byte is 1";
+      EXPECT_EQ(error_of(set_opt(s, o.level, o.name, 0x100, len)), 0);
+      EXPECT_EQ(read_opt(s, o.level, o.name), len == 1 ? 0 : 1)
+          << "0x100 is TRUE once its second byte is read";
+      closesocket(s);
+    }
+  }
+}
+
+TEST_P(Sockopt, ShortBoolsTakeAnEmptyValueAsFalse) {
+  HostScope on(*client);
+  for (const NamedOption& o : kShortBoolOptions) {
+    SCOPED_TRACE(o.label);
+    SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_EQ(error_of(set_opt(s, o.level, o.name, 1)), 0);
+    EXPECT_EQ(error_of(set_opt(s, o.level, o.name, 1, 0)), 0) << "optlen 0 succeeds at SOL_SOCKET";
+    EXPECT_EQ(read_opt(s, o.level, o.name), 0);
+    closesocket(s);
+  }
+}
+
+TEST_P(Sockopt, ShortBoolGetReportsOneByteUnderFourAndWritesTwoWhenItCan) {
+  HostScope on(*client);
+  for (const NamedOption& o : kShortBoolOptions) {
+    SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_EQ(error_of(set_opt(s, o.level, o.name, 1)), 0);
+    const struct {
+      int len;
+      std::uint32_t value;
+      int reported;
+    } cases[] = {{1, 0xdeadbe01U, 1}, {2, 0xdead0001U, 1}, {3, 0xdead0001U, 1}, {4, 1U, 4},
+                 {8, 1U, 4}};
+    for (const auto& c : cases) {
+      SCOPED_TRACE(std::string(o.label) + " *optlen " + std::to_string(c.len));
+      const Got g = get_opt(s, o.level, o.name, c.len);
+      EXPECT_EQ(g.rc, 0);
+      EXPECT_EQ(g.value, c.value);
+      EXPECT_EQ(g.len, c.reported);
+    }
+    for (const int len : {0, -1}) {
+      const Got g = get_opt(s, o.level, o.name, len);
+      EXPECT_EQ(g.error, WSAEFAULT);
+      EXPECT_EQ(g.len, len);
+      EXPECT_EQ(g.value, 0xdeadbeefU);
     }
     closesocket(s);
   }

@@ -56,6 +56,9 @@ typedef int ws2sim_socklen_t;
 #define IP_ADD_MEMBERSHIP 12
 #define IP_DROP_MEMBERSHIP 13
 #define IP_DONTFRAGMENT 14
+#define IP_PKTINFO 19
+#define IP_RECVTTL 21
+#define IP_RECVTOS 40
 
 #define IPV6_HOPOPTS 1
 #define IPV6_HDRINCL 2
@@ -67,6 +70,10 @@ typedef int ws2sim_socklen_t;
 #define IPV6_JOIN_GROUP IPV6_ADD_MEMBERSHIP
 #define IPV6_DROP_MEMBERSHIP 13
 #define IPV6_LEAVE_GROUP IPV6_DROP_MEMBERSHIP
+#define IPV6_DONTFRAG 14
+#define IPV6_PKTINFO 19
+#define IPV6_HOPLIMIT 21
+#define IPV6_RECVTCLASS 40
 #define IPV6_V6ONLY 27
 
 /* ---- Address text --------------------------------------------------------------------------- */

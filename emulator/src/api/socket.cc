@@ -133,7 +133,9 @@ SOCKET WSAAPI socket(int af, int type, int protocol) {
   if (!call) {
     return INVALID_SOCKET;
   }
-  return create(*call, af, type, protocol, /*overlapped=*/true);
+  // SO_OPENTYPE (api/options.cc): a thread that asked for synchronous sockets gets
+  // non-overlapped ones from socket(); WSASocket follows its flags alone.
+  return create(*call, af, type, protocol, /*overlapped=*/thread_state().opentype == 0);
 }
 
 SOCKET WSAAPI WSASocketW(int af, int type, int protocol, LPWSAPROTOCOL_INFOW lpProtocolInfo,

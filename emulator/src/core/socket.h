@@ -27,6 +27,34 @@ enum class SocketState : std::uint8_t {
 
 struct LiveSocket;  // backend/live.cc: the real Linux socket of a live host's socket
 
+/// IpOptions — the IPPROTO_IP and IPPROTO_IPV6 options, with Windows' defaults. Stored and read
+/// back; the model does not act on them.
+struct IpOptions {
+  std::uint8_t ttl = 128;  // IP_TTL: Windows' DefaultTTL
+  std::uint8_t tos = 0;
+  std::uint8_t multicast_ttl = 1;
+  bool multicast_loop = true;
+  std::optional<bool> dont_fragment;  // unset: the profile's default for the socket type
+  bool pktinfo = false;
+  bool recvtos = false;
+  bool recvttl = false;
+  bool hdrincl = false;  // IP_HDRINCL where a profile lets non-raw sockets keep it
+  bool v6only = true;    // IPV6_V6ONLY: TRUE on Windows (documented)
+  std::uint8_t unicast_hops = 128;
+  std::uint8_t multicast_hops = 1;
+  bool v6_multicast_loop = true;
+  bool hoplimit = false;
+  bool v6_pktinfo = false;
+  bool recvtclass = false;
+};
+
+/// InitialRto — what WSAIoctl(SIO_TCP_INITIAL_RTO) set: the SYN retransmission count (nullopt:
+/// the system's) and whether SYNs are re-sent at all.
+struct InitialRto {
+  std::optional<std::uint32_t> max_syn_retransmissions;
+  std::optional<Duration> initial_timeout;
+};
+
 /// Socket — one emulated socket.
 struct Socket {
   SocketHandle handle = 0;
@@ -47,9 +75,15 @@ struct Socket {
   std::optional<Duration> keepalive_interval;    // SIO_KEEPALIVE_VALS (ms) or TCP_KEEPINTVL (s)
   std::optional<std::uint32_t> keepalive_count;  // TCP_KEEPCNT
 
-  // Other options.
+  // Other options (api/option_table.cc: defaults and rules, docs/behaviour.md §11).
   bool nodelay = false;
   bool reuseaddr = false;
+  bool exclusiveaddruse = false;
+  bool broadcast = false;
+  bool oobinline = false;
+  bool dontroute = false;
+  bool debug = false;
+  bool conditional_accept = false;
   std::uint16_t linger_onoff = 0;
   std::uint16_t linger_seconds = 0;
   std::int32_t rcvbuf = 65536;
@@ -57,6 +91,8 @@ struct Socket {
   std::uint32_t rcvtimeo_ms = 0;
   std::uint32_t sndtimeo_ms = 0;
   std::optional<std::uint32_t> maxrt_seconds;  // TCP_MAXRT
+  std::optional<InitialRto> initial_rto;       // SIO_TCP_INITIAL_RTO
+  IpOptions ip;
 
   int pending_error = 0;  // SO_ERROR
   bool send_shutdown = false;

@@ -33,6 +33,7 @@ struct ThreadState {
   bool in_blocking_call = false;               // WSAIsBlocking
   bool cancel_requested = false;               // WSACancelBlockingCall
   bool in_hook = false;                        // the hook is running: calls get WSAEINPROGRESS
+  std::uint32_t opentype = 0;  // SO_OPENTYPE: non-zero makes socket() create non-overlapped sockets
 };
 
 /// thread_state — the calling thread's state, created on first use.

@@ -42,6 +42,14 @@ constexpr Profile nt5(std::string_view name, std::string_view display, std::uint
       .keepalive_timer_tick = {kTimerTick, E::kInferred},
       .negative_optlen_unsigned = {false, E::kInferred},
       .success_clears_last_error = {false, E::kObserved},
+      .so_bsp_state = {false, E::kObserved},
+      .stream_dont_fragment = {false, E::kObserved},
+      .ip_hdrincl_raw_only = {false, E::kObserved},
+      // KB 175523: an RST-answered SYN is re-sent after the base time-out, not backed off, up to
+      // TcpMaxConnectRetransmissions (2); NT 5's base time-out is TcpInitialRtt, 3 s.
+      .refused_syn_retries = {2, E::kInferred},
+      .refused_retry_interval = {std::chrono::seconds(3), E::kInferred},
+      .sio_tcp_initial_rto = {false, E::kDocumented},
   };
 }
 
@@ -53,6 +61,8 @@ struct Modern {
   int optlen_minus_one;        // WSAEFAULT from Windows 7 to 10 21H1, else WSAENOBUFS
   bool zero_seconds_rejected;  // Server 2019 and later
   bool clears_last_error;      // a successful call sets the last error to 0: 7 and later
+  bool initial_rto_ioctl;      // SIO_TCP_INITIAL_RTO: Windows 8 / Server 2012 and later
+  Evidence refused_timing;     // 2 SYNs 1 s apart after RST: measured on Windows 10 and later
 };
 
 constexpr Profile nt6(std::string_view name, std::string_view display, std::uint32_t major,
@@ -80,18 +90,28 @@ constexpr Profile nt6(std::string_view name, std::string_view display, std::uint
       .keepalive_timer_tick = {kTimerTick, E::kInferred},
       .negative_optlen_unsigned = {true, E::kObserved},
       .success_clears_last_error = {m.clears_last_error, E::kObserved},
+      .so_bsp_state = {true, E::kObserved},
+      .stream_dont_fragment = {true, E::kObserved},
+      .ip_hdrincl_raw_only = {true, E::kObserved},
+      .refused_syn_retries = {2, m.refused_timing},
+      .refused_retry_interval = {std::chrono::seconds(1), m.refused_timing},
+      .sio_tcp_initial_rto = {m.initial_rto_ioctl, E::kDocumented},
   };
 }
 
 constexpr auto W = ProductType::kWorkstation;
 constexpr auto S = ProductType::kServer;
-constexpr Modern kVista{false, false, kWsaEnobufs, false, false};
-constexpr Modern k7To1607{false, false, kWsaEfault, false, true};
-constexpr Modern k1703{true, false, kWsaEfault, false, true};
-constexpr Modern k1709To21H1{true, true, kWsaEfault, false, true};
-constexpr Modern kServer2019{true, true, kWsaEfault, true, true};
-constexpr Modern k22H2{true, true, kWsaEnobufs, false, true};
-constexpr Modern kServer2022{true, true, kWsaEnobufs, true, true};
+constexpr auto kInf = E::kInferred;
+constexpr auto kObs = E::kObserved;
+constexpr Modern kVista{false, false, kWsaEnobufs, false, false, false, kInf};
+constexpr Modern k7{false, false, kWsaEfault, false, true, false, kInf};
+constexpr Modern k8To81{false, false, kWsaEfault, false, true, true, kInf};
+constexpr Modern k10To1607{false, false, kWsaEfault, false, true, true, kObs};
+constexpr Modern k1703{true, false, kWsaEfault, false, true, true, kObs};
+constexpr Modern k1709To21H1{true, true, kWsaEfault, false, true, true, kObs};
+constexpr Modern kServer2019{true, true, kWsaEfault, true, true, true, kObs};
+constexpr Modern k22H2{true, true, kWsaEnobufs, false, true, true, kObs};
+constexpr Modern kServer2022{true, true, kWsaEnobufs, true, true, true, kObs};
 
 constexpr std::array kProfiles{
     nt5("windows-2000", "Windows 2000", 0, 2195, W, 4),
@@ -99,13 +119,13 @@ constexpr std::array kProfiles{
     nt5("windows-server-2003", "Windows Server 2003 / XP x64", 2, 3790, S, 2),
     nt6("windows-vista", "Windows Vista", 6, 0, 6002, W, 2, kVista),
     nt6("windows-server-2008", "Windows Server 2008", 6, 0, 6003, S, 2, kVista),
-    nt6("windows-7", "Windows 7 / Server 2008 R2", 6, 1, 7601, W, 1, k7To1607),
-    nt6("windows-8", "Windows 8 / Server 2012", 6, 2, 9200, W, 0, k7To1607),
-    nt6("windows-8.1", "Windows 8.1", 6, 3, 9600, W, 0, k7To1607),
-    nt6("windows-server-2012r2", "Windows Server 2012 R2", 6, 3, 9600, S, 0, k7To1607),
-    nt6("windows-10-1507", "Windows 10 version 1507", 10, 0, 10240, W, 0, k7To1607),
-    nt6("windows-10-1607", "Windows 10 version 1607", 10, 0, 14393, W, 0, k7To1607),
-    nt6("windows-server-2016", "Windows Server 2016", 10, 0, 14393, S, 0, k7To1607),
+    nt6("windows-7", "Windows 7 / Server 2008 R2", 6, 1, 7601, W, 1, k7),
+    nt6("windows-8", "Windows 8 / Server 2012", 6, 2, 9200, W, 0, k8To81),
+    nt6("windows-8.1", "Windows 8.1", 6, 3, 9600, W, 0, k8To81),
+    nt6("windows-server-2012r2", "Windows Server 2012 R2", 6, 3, 9600, S, 0, k8To81),
+    nt6("windows-10-1507", "Windows 10 version 1507", 10, 0, 10240, W, 0, k10To1607),
+    nt6("windows-10-1607", "Windows 10 version 1607", 10, 0, 14393, W, 0, k10To1607),
+    nt6("windows-server-2016", "Windows Server 2016", 10, 0, 14393, S, 0, k10To1607),
     nt6("windows-10-1703", "Windows 10 version 1703", 10, 0, 15063, W, 0, k1703),
     nt6("windows-10-1709", "Windows 10 version 1709", 10, 0, 16299, W, 0, k1709To21H1),
     nt6("windows-10-22h2", "Windows 10 version 22H2", 10, 0, 19045, W, 0, k22H2),
@@ -138,6 +158,14 @@ constexpr NamedBehaviour kBehaviours[] = {
     {"success-clears-last-error",
      "a successful Winsock call sets the last error to 0 (7 and later)",
      [](const Profile& p) { return p.success_clears_last_error.value; }},
+    {"so-bsp-state", "getsockopt(SO_BSP_STATE) exists (Vista / Server 2008 and later)",
+     [](const Profile& p) { return p.so_bsp_state.value; }},
+    {"stream-dont-fragment", "IP_DONTFRAGMENT starts TRUE on stream sockets (Vista and later)",
+     [](const Profile& p) { return p.stream_dont_fragment.value; }},
+    {"ip-hdrincl-raw-only", "IP_HDRINCL on a TCP or UDP socket fails with WSAEINVAL (Vista and later)",
+     [](const Profile& p) { return p.ip_hdrincl_raw_only.value; }},
+    {"sio-tcp-initial-rto", "WSAIoctl(SIO_TCP_INITIAL_RTO) exists (Windows 8 and later)",
+     [](const Profile& p) { return p.sio_tcp_initial_rto.value; }},
 };
 
 }  // namespace

@@ -95,6 +95,20 @@ struct Profile {
   /// A successful Winsock call sets the thread's last error to 0 (Windows 7 and later); older
   /// versions leave whatever was there (docs/behaviour.md §10).
   Graded<bool> success_clears_last_error;
+  /// getsockopt(SO_BSP_STATE) exists (Vista / Server 2008 and later); before, WSAENOPROTOOPT.
+  Graded<bool> so_bsp_state;
+  /// IP_DONTFRAGMENT (IPV6_DONTFRAG) reads TRUE on a new stream socket (Vista and later); datagram
+  /// sockets start FALSE everywhere (docs/behaviour.md §11).
+  Graded<bool> stream_dont_fragment;
+  /// IP_HDRINCL on a TCP or UDP socket fails with WSAEINVAL (Vista and later). Before, a datagram
+  /// socket stores it and a stream socket's getsockopt fails with WSAENOPROTOOPT.
+  Graded<bool> ip_hdrincl_raw_only;
+  /// A connect answered with RST re-sends its SYN this many times, `refused_retry_interval`
+  /// apart, before failing with WSAECONNREFUSED (docs/behaviour.md §12): about 2 s on Windows 10.
+  Graded<std::uint32_t> refused_syn_retries;
+  Graded<Duration> refused_retry_interval;
+  /// WSAIoctl(SIO_TCP_INITIAL_RTO) exists (Windows 8 / Server 2012 and later).
+  Graded<bool> sio_tcp_initial_rto;
 };
 
 /// Every emulated version, oldest first.
