@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ws2sim/cli/winsock_calls.h"
+#include "ws2sim/model/time.h"
 #include "ws2sim/winsock/profile.h"
 
 namespace ws2sim::cli {
@@ -58,6 +59,17 @@ std::vector<Fact> facts(const Profile& p) {
        p.negative_optlen_unsigned.evidence},
       {"success_clears_last_error", "success clears error",
        yes_no(p.success_clears_last_error.value), p.success_clears_last_error.evidence},
+      {"so_bsp_state", "SO_BSP_STATE", yes_no(p.so_bsp_state.value), p.so_bsp_state.evidence},
+      {"stream_dont_fragment", "TCP don't-fragment", yes_no(p.stream_dont_fragment.value),
+       p.stream_dont_fragment.evidence},
+      {"ip_hdrincl_raw_only", "IP_HDRINCL raw only", yes_no(p.ip_hdrincl_raw_only.value),
+       p.ip_hdrincl_raw_only.evidence},
+      {"refused_syn_retries", "SYNs after RST", std::to_string(p.refused_syn_retries.value),
+       p.refused_syn_retries.evidence},
+      {"refused_retry_interval", "SYN-after-RST gap", ws2sim::format_duration(p.refused_retry_interval.value),
+       p.refused_retry_interval.evidence},
+      {"sio_tcp_initial_rto", "SIO_TCP_INITIAL_RTO", yes_no(p.sio_tcp_initial_rto.value),
+       p.sio_tcp_initial_rto.evidence},
   };
 }
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string>
 
+#include "ws2sim/model/time.h"
 #include "ws2sim/winsock/profile.h"
 
 namespace {
@@ -79,6 +80,27 @@ int main() {
             grade(p.keepalive_timer_tick.evidence),
         cell(p.success_clears_last_error),
         cell(p.negative_optlen_unsigned, "accepted", "WSAEFAULT"),
+    };
+    std::string row = "|";
+    for (const std::string& c : cells)
+      row += " " + c + " |";
+    std::printf("%s\n", row.c_str());
+  }
+  std::printf(
+      "\n## Other options and connect timing\n\n"
+      "| profile | SO_BSP_STATE | IP_DONTFRAGMENT on a new TCP socket | IP_HDRINCL on TCP/UDP | "
+      "refused connect: SYNs re-sent after RST | SIO_TCP_INITIAL_RTO |\n"
+      "|---|---|---|---|---|---|\n");
+  for (const Profile& p : ws2sim::winsock::all_profiles()) {
+    const std::string cells[] = {
+        "`" + std::string(p.name) + "`",
+        cell(p.so_bsp_state),
+        cell(p.stream_dont_fragment, "TRUE", "FALSE"),
+        cell(p.ip_hdrincl_raw_only, "WSAEINVAL", "kept on UDP"),
+        std::to_string(p.refused_syn_retries.value) + " × " +
+            ws2sim::format_duration(p.refused_retry_interval.value) +
+            grade(p.refused_retry_interval.evidence),
+        cell(p.sio_tcp_initial_rto),
     };
     std::string row = "|";
     for (const std::string& c : cells)

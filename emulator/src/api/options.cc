@@ -14,6 +14,7 @@
 #include "backend/backend.h"
 #include "core/call.h"
 #include "core/host_state.h"
+#include "core/user_memory.h"
 // The drop-in headers after ours, as a Windows program sees them.
 #include <mswsock.h>
 #include <windows.h>
@@ -27,13 +28,7 @@ using namespace ws2sim::winsock::detail;
 namespace {
 
 constexpr int kDwordSize = static_cast<int>(sizeof(DWORD));
-// Windows never maps the first 64 KiB of an address space: a pointer below it always faults, as
-// when a program passes a value where a pointer belongs (observed: (char*)1 gives WSAEFAULT).
-constexpr std::uintptr_t kFirstMappable = 0x10000;
 
-bool bad_pointer(const void* p) {
-  return reinterpret_cast<std::uintptr_t>(p) < kFirstMappable;
-}
 
 // The length rule an option follows on this host: strict-documentation mode and the NT 5 profiles
 // read every BOOL as a 4-byte DWORD (docs/behaviour.md §4).
@@ -59,7 +54,7 @@ std::uint32_t low_bytes(const char* optval, int n) {
 // Reads a setsockopt value by the option's length rule; 0 or a WSA error.
 int read_value(const Host::State& h, const OptionSpec& o, const char* optval, int optlen,
                std::uint32_t* out) {
-  if (bad_pointer(optval)) {
+  if (bad_user_pointer(optval)) {
     return WSAEFAULT;
   }
   const Length rule = rule_of(h, o);
@@ -162,7 +157,7 @@ int set_opentype(const char* optval, int optlen) {
   if (!Call::winsock()) {
     return SOCKET_ERROR;
   }
-  if (bad_pointer(optval) || static_cast<unsigned>(optlen) < sizeof(DWORD)) {
+  if (bad_user_pointer(optval) || static_cast<unsigned>(optlen) < sizeof(DWORD)) {
     return fail(WSAEFAULT);
   }
   thread_state().opentype = low_bytes(optval, kDwordSize);
@@ -173,7 +168,7 @@ int get_opentype(char* optval, int* optlen) {
   if (!Call::winsock()) {
     return SOCKET_ERROR;
   }
-  if (bad_pointer(optval) || bad_pointer(optlen) ||
+  if (bad_user_pointer(optval) || bad_user_pointer(optlen) ||
       static_cast<unsigned>(*optlen) < sizeof(DWORD)) {
     return fail(WSAEFAULT);
   }
@@ -226,7 +221,7 @@ int WSAAPI getsockopt(SOCKET s, int level, int optname, char* optval, int* optle
   if (const int e = find_option(t, level, optname, /*set=*/false, &opt); e != 0) {
     return fail(e);
   }
-  if (bad_pointer(optval) || bad_pointer(optlen)) {
+  if (bad_user_pointer(optval) || bad_user_pointer(optlen)) {
     return fail(WSAEFAULT);
   }
   if (opt->length == Length::kBlob) {

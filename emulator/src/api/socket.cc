@@ -11,6 +11,7 @@
 #include "core/call.h"
 #include "core/host_state.h"
 #include "core/sockets.h"
+#include "core/user_memory.h"
 // The drop-in Windows headers (order-independent; after ours by convention).
 #include <winsock2.h>
 #include <ws2tcpip.h>
@@ -353,7 +354,7 @@ int WSAAPI ioctlsocket(SOCKET s, LONG cmd, u_long* argp) {
     return SOCKET_ERROR;
   }
   Socket& sock = call->sock();
-  if (argp == nullptr) {
+  if (bad_user_pointer(argp)) {
     return fail(WSAEFAULT);
   }
   // The codes are u_long; the parameter is a LONG, as on Windows: compare the bit patterns.
@@ -364,6 +365,10 @@ int WSAAPI ioctlsocket(SOCKET s, LONG cmd, u_long* argp) {
   }
   if (code == FIONREAD) {
     *argp = call->backend().bytes_readable(sock);
+    return 0;
+  }
+  if (code == SIOCATMARK) {
+    *argp = TRUE;  // no urgent data is ever waiting: the model carries none (documented meaning)
     return 0;
   }
   return fail(WSAEINVAL);
