@@ -185,7 +185,8 @@ TEST_F(Select, RefusedNonBlockingConnectShowsInExceptfdsOnly) {
   fd_set exceptfds = set_of({s});
   timeval tv{10, 0};
   EXPECT_EQ(select(0, &readfds, &writefds, &exceptfds, &tv), 1);
-  EXPECT_EQ(world.now(), at(2ms));  // SYN out, RST back
+  // docs/behaviour.md §12: RST at 2 ms, the SYN sent twice more 1 s apart, refused at the third RST
+  EXPECT_EQ(world.now(), at(2s + 6ms));
   EXPECT_EQ(readfds.fd_count, 0U);
   EXPECT_EQ(writefds.fd_count, 0U);
   EXPECT_TRUE(FD_ISSET(s, &exceptfds));
@@ -493,7 +494,7 @@ TEST_F(Poll, RefusedConnectReportsWrnormHupAndErr) {  // observed
   HostScope on(*client);
   SOCKET s = start_nonblocking_connect(444);
   EXPECT_EQ(poll_one(s, kAll, 10'000), std::make_pair(1, SHORT{POLLWRNORM | POLLHUP | POLLERR}));
-  EXPECT_EQ(world.now(), at(2ms));
+  EXPECT_EQ(world.now(), at(2s + 6ms));  // docs/behaviour.md §12: the third RST
   EXPECT_EQ(poll_one(s, 0, 0), std::make_pair(1, SHORT{POLLHUP | POLLERR}));
 }
 

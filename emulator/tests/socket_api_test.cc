@@ -157,7 +157,7 @@ TEST_F(SocketApi, ConnectErrors) {
   sockaddr_in closed = address("10.0.0.2", 8081);
   EXPECT_EQ(connect(s, reinterpret_cast<sockaddr*>(&closed), sizeof closed), SOCKET_ERROR);
   EXPECT_EQ(WSAGetLastError(), WSAECONNREFUSED);
-  EXPECT_EQ(world.now(), at(2ms));     // SYN out, RST back
+  EXPECT_EQ(world.now(), at(2s + 6ms));  // docs/behaviour.md §12: three SYNs, three RSTs
   ASSERT_EQ(connect_to_server(s), 0);  // a failed connect may be retried on the same socket
   EXPECT_EQ(connect_to_server(s), SOCKET_ERROR);
   EXPECT_EQ(WSAGetLastError(), WSAEISCONN);

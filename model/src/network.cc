@@ -59,6 +59,14 @@ Status RetransmissionConfig::validate() const {
     return invalid_argument("maximum RTO (" + format_duration(max_rto) +
                             ") is below the initial RTO (" + format_duration(initial_rto) + ")");
   }
+  if (connect_deadline && *connect_deadline <= Duration::zero()) {
+    return invalid_argument("the connect deadline must be positive, got " +
+                            format_duration(*connect_deadline));
+  }
+  if (syn_retries_after_reset > 0 && reset_retry_interval <= Duration::zero()) {
+    return invalid_argument("the SYN retry interval after a reset must be positive, got " +
+                            format_duration(reset_retry_interval));
+  }
   return {};
 }
 

@@ -80,13 +80,62 @@ void Tcp::arm_rtx(TimePoint now, std::uint32_t index) {
     ep.rto = ep.options.retransmission.initial_rto;
   }
   const std::uint32_t generation = ep.generation;
-  // The endpoint's next attention: one RTO from now (the callback is an edge: it reads the clock).
+  // The endpoint's next attention: one RTO from now, or the connect deadline if sooner (the
+  // callback is an edge: it reads the clock).
   ep.rtx_timer = scheduler_
-                     .schedule_at(saturating_add(now, ep.rto),
+                     .schedule_at(clip_to_deadline(ep, saturating_add(now, ep.rto)),
                                   [this, index, generation] {
                                     on_rtx_timer(scheduler_.now(), index, generation);
                                   })
                      .value();
+}
+
+TimePoint Tcp::clip_to_deadline(const Endpoint& ep, TimePoint at) {
+  if (ep.state == TcpState::kSynSent && ep.connect_give_up) {
+    return std::min(at, *ep.connect_give_up);
+  }
+  return at;
+}
+
+bool Tcp::past_deadline(const Endpoint& ep, TimePoint now) {
+  return ep.state == TcpState::kSynSent && ep.connect_give_up && now >= *ep.connect_give_up;
+}
+
+void Tcp::retry_refused_syn(TimePoint now, std::uint32_t index) {
+  Endpoint& ep = endpoints_[index];
+  ++ep.reset_retries;
+  scheduler_.cancel(ep.rtx_timer);
+  const std::uint32_t generation = ep.generation;
+  ep.rtx_timer = scheduler_
+                     .schedule_at(clip_to_deadline(
+                                      ep, saturating_add(
+                                              now, ep.options.retransmission.reset_retry_interval)),
+                                  [this, index, generation] {
+                                    on_reset_retry(scheduler_.now(), index, generation);
+                                  })
+                     .value();
+}
+
+void Tcp::on_reset_retry(TimePoint now, std::uint32_t index, std::uint32_t generation) {
+  Endpoint& ep = endpoints_[index];
+  if (!ep.in_use || ep.generation != generation || ep.state != TcpState::kSynSent) {
+    return;
+  }
+  ep.rtx_timer = {};
+  if (past_deadline(ep, now)) {
+    close_connection(now, index, CloseReason::kConnectTimeout);
+    maybe_reap(index);
+    return;
+  }
+  if (trace_.wanted()) {
+    TraceEvent e = event(now, TraceKind::kRetransmission, ep.host);
+    e.connection = ep.serial;
+    e.probe = ep.reset_retries;
+    e.probe_count = ep.options.retransmission.syn_retries_after_reset;
+    e.duration = ep.options.retransmission.reset_retry_interval;
+    trace_.record(e);
+  }
+  send_syn(now, index);  // the same SYN, its timeout not backed off
 }
 
 void Tcp::on_rtx_timer(TimePoint now, std::uint32_t index, std::uint32_t generation) {
@@ -101,7 +150,7 @@ void Tcp::on_rtx_timer(TimePoint now, std::uint32_t index, std::uint32_t generat
   }
   const RetransmissionConfig& rc = ep.options.retransmission;
   const std::uint32_t limit = syn ? rc.max_syn_retransmissions : rc.max_retransmissions;
-  if (ep.retransmissions >= limit) {
+  if (ep.retransmissions >= limit || past_deadline(ep, now)) {
     if (ep.state == TcpState::kSynReceived) {
       // A half-open passive connection nobody accepted yet: forget it quietly.
       ep.released = true;

@@ -112,6 +112,12 @@ class Tcp final : KeepAliveDriver {
   void listener_gets_syn(TimePoint now, std::uint32_t listener, const Segment& seg);
   void process(TimePoint now, std::uint32_t index, const Segment& seg);
   void process_syn_sent(TimePoint now, std::uint32_t index, const Segment& seg);
+  // An RST answered our SYN and retries are left: send the SYN again after the retry interval.
+  void retry_refused_syn(TimePoint now, std::uint32_t index);
+  void on_reset_retry(TimePoint now, std::uint32_t index, std::uint32_t generation);
+  // A connecting endpoint's timers never run past its connect deadline (TCP_MAXRT).
+  static TimePoint clip_to_deadline(const Endpoint& ep, TimePoint at);
+  static bool past_deadline(const Endpoint& ep, TimePoint now);
   bool process_ack(TimePoint now, std::uint32_t index, const Segment& seg);
   void process_text(TimePoint now, std::uint32_t index, const Segment& seg);
   void enter_established(TimePoint now, std::uint32_t index);

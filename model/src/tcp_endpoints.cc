@@ -181,6 +181,9 @@ Result<EndpointId> Tcp::connect(TimePoint now, HostId host, SocketAddress remote
   ep.local = SocketAddress{h.address, local_port};
   ep.remote = remote;
   ep.state = TcpState::kSynSent;
+  if (options.retransmission.connect_deadline) {
+    ep.connect_give_up = saturating_add(now, *options.retransmission.connect_deadline);
+  }
   ep.binds_port = true;
   ep.iss = rng_.next_u32();
   start_send_sequence(ep);

@@ -116,9 +116,15 @@ void Tcp::process_syn_sent(TimePoint now, std::uint32_t index, const Segment& se
     return;
   }
   if (seg.has(tcp_flags::kRst)) {
-    if (ack_ok) {
-      close_connection(now, index, CloseReason::kConnectionRefused);
+    if (!ack_ok) {
+      maybe_reap(index);
+      return;
     }
+    if (ep.reset_retries < ep.options.retransmission.syn_retries_after_reset) {
+      retry_refused_syn(now, index);
+      return;
+    }
+    close_connection(now, index, CloseReason::kConnectionRefused);
     maybe_reap(index);
     return;
   }

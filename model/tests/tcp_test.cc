@@ -99,6 +99,44 @@ TEST_F(Tcp, ConnectToAClosedPortIsRefused) {
   EXPECT_EQ(net().info(c)->close_reason, CloseReason::kConnectionRefused);
 }
 
+// docs/behaviour.md §12: Windows sends an RST-answered SYN again, a fixed interval later.
+TEST_F(Tcp, ARefusedSynIsResentAtTheRetryIntervalWhenConfigured) {
+  connect_with({});  // established at 30 ms; the path is 10 ms each way
+  EndpointOptions o;
+  o.retransmission.syn_retries_after_reset = 2;
+  o.retransmission.reset_retry_interval = 1s;
+  const EndpointId c = net().connect(client, {net().address(server), 8080}, o).value();
+  run_until(1min);
+  // RST back at 50 ms; SYNs again at 1.05 s and 2.07 s; refused at the third RST, 2.09 s.
+  EXPECT_THAT(times_of(world.trace(), TraceKind::kRetransmission, client),
+              ElementsAre(at(1s + 50ms), at(2s + 70ms)));
+  EXPECT_EQ(net().info(c)->close_reason, CloseReason::kConnectionRefused);
+  EXPECT_THAT(closes(), ElementsAre(at(2s + 90ms)));
+}
+
+TEST_F(Tcp, WithoutRetriesARefusedSynFailsAtTheFirstReset) {
+  connect_with({});
+  const EndpointId c = net().connect(client, {net().address(server), 8080}).value();
+  run_until(1min);
+  EXPECT_THAT(times_of(world.trace(), TraceKind::kRetransmission, client), SizeIs(0));
+  EXPECT_THAT(closes(), ElementsAre(at(50ms)));
+  EXPECT_EQ(net().info(c)->close_reason, CloseReason::kConnectionRefused);
+}
+
+TEST_F(Tcp, AConnectDeadlineEndsAnUnansweredConnectEarly) {
+  connect_with({});
+  ASSERT_TRUE(net().crash(server).ok());
+  EndpointOptions o;
+  o.retransmission.connect_deadline = 2500ms;
+  o.retransmission.max_syn_retransmissions = 100;
+  const EndpointId c = net().connect(client, {net().address(server), 443}, o).value();  // 30 ms
+  run_until(1min);
+  // SYN re-sent at 1 s and 3 s would come after the deadline: only the first one goes.
+  EXPECT_THAT(times_of(world.trace(), TraceKind::kRetransmission, client), SizeIs(1));
+  EXPECT_EQ(net().info(c)->close_reason, CloseReason::kConnectTimeout);
+  EXPECT_THAT(closes(), ElementsAre(at(2s + 530ms)));
+}
+
 TEST_F(Tcp, ConnectToACrashedHostTimesOutAfterTheSynRetransmissions) {
   connect_with({});
   ASSERT_TRUE(net().crash(server).ok());

@@ -1,9 +1,10 @@
-// WSAIoctl: SIO_KEEPALIVE_VALS (docs/behaviour.md §6), FIONBIO and FIONREAD, each a row of one
-// table of control codes.
+// WSAIoctl: SIO_KEEPALIVE_VALS (docs/behaviour.md §6), SIO_TCP_INITIAL_RTO (§12), FIONBIO and
+// FIONREAD, each a row of one table of control codes.
 //
-// Overlapped operations here complete at once. Their WSAOVERLAPPED gets Internal = the WSA error
-// (0: success) and InternalHigh = the byte count. A completion routine is queued as an APC on the
-// calling thread and runs at that thread's next alertable wait (api/waits.cc).
+// Overlapped operations here complete at once. Their WSAOVERLAPPED gets Internal = the final
+// NTSTATUS (rules/ntstatus.h) and InternalHigh = the byte count. A completion routine is queued as
+// an APC on the calling thread and runs at that thread's next alertable wait (api/waits.cc).
+// Unknown codes and refused calls: docs/behaviour.md §12.
 #include <algorithm>
 #include <cstring>
 #include <iterator>
@@ -12,7 +13,9 @@
 #include "core/call.h"
 #include "core/event_objects.h"
 #include "core/host_state.h"
+#include "core/user_memory.h"
 #include "rules/keepalive.h"
+#include "rules/ntstatus.h"
 // The drop-in headers after ours, as a Windows program sees them.
 #include <mstcpip.h>
 #include <mswsock.h>
@@ -64,7 +67,6 @@ int keepalive_vals_supported(const Host::State& h, const Socket& s) {
 int run_keepalive_vals(Ioctl& io, DWORD* bytes) {
   const bool strict = io.call.host().switches.strict_documentation;
   if (io.in == nullptr || io.in_size < sizeof(tcp_keepalive)) {
-    *io.returned = 0;
     return strict ? WSAEINVAL : WSAEFAULT;
   }
   if (strict && (io.out != nullptr || io.out_size != 0)) {
@@ -79,6 +81,37 @@ int run_keepalive_vals(Ioctl& io, DWORD* bytes) {
     s.keepalive_interval = milliseconds_u32(ka.keepaliveinterval);
   }
   io.call.backend().apply_keepalive(io.call.host(), s);
+  *bytes = 0;
+  return 0;
+}
+
+int initial_rto_supported(const Host::State& h, const Socket& s) {
+  if (!h.profile->sio_tcp_initial_rto.value) {
+    return WSAEOPNOTSUPP;
+  }
+  return s.type == SOCK_STREAM ? 0 : WSAEOPNOTSUPP;
+}
+
+// SIO_TCP_INITIAL_RTO: the SYN re-send count for this socket's next connect (docs/behaviour.md
+// §12). 0 and 0xFF mean the system's; TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS means none, so a
+// refused connect fails at the first RST (libuv sets it for loopback). The RTT is kept only.
+int run_initial_rto(Ioctl& io, DWORD* bytes) {
+  if (io.in == nullptr || io.in_size < sizeof(TCP_INITIAL_RTO_PARAMETERS)) {
+    return WSAEFAULT;
+  }
+  TCP_INITIAL_RTO_PARAMETERS p;
+  std::memcpy(&p, io.in, sizeof p);
+  InitialRto rto;
+  if (p.MaxSynRetransmissions == TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS) {
+    rto.max_syn_retransmissions = 0;
+  } else if (p.MaxSynRetransmissions != TCP_INITIAL_RTO_DEFAULT_MAX_SYN_RETRANSMISSIONS &&
+             p.MaxSynRetransmissions != TCP_INITIAL_RTO_UNSPECIFIED_MAX_SYN_RETRANSMISSIONS) {
+    rto.max_syn_retransmissions = p.MaxSynRetransmissions;
+  }
+  if (p.Rtt != TCP_INITIAL_RTO_DEFAULT_RTT && p.Rtt != TCP_INITIAL_RTO_UNSPECIFIED_RTT) {
+    rto.rtt = std::chrono::milliseconds(p.Rtt);
+  }
+  io.sock.initial_rto = rto;
   *bytes = 0;
   return 0;
 }
@@ -107,30 +140,70 @@ int run_fionread(Ioctl& io, DWORD* bytes) {
 // Everything else, SIO_FLUSH on TCP included (observed), is WSAEOPNOTSUPP.
 constexpr ControlCode kCodes[] = {
     {SIO_KEEPALIVE_VALS, keepalive_vals_supported, run_keepalive_vals},
+    {SIO_TCP_INITIAL_RTO, initial_rto_supported, run_initial_rto},
     {static_cast<DWORD>(FIONBIO), always, run_fionbio},
     {static_cast<DWORD>(FIONREAD), always, run_fionread},
 };
 
-// Finishes a successful WSAIoctl. Not overlapped: *returned = bytes. Overlapped (only on a socket
-// created for overlapped I/O): completes at once; without a completion routine *returned is left
-// alone and hEvent signaled; with one, *returned is written and the routine queued.
-int complete(Call& call, const Socket& sock, DWORD bytes, LPDWORD returned, LPWSAOVERLAPPED ov,
-             LPWSAOVERLAPPED_COMPLETION_ROUTINE routine) {
-  if (ov == nullptr || !sock.overlapped) {
-    *returned = bytes;
-    return 0;
-  }
-  ov->Internal = 0;
+// Whether WSAIoctl runs this call overlapped: an OVERLAPPED on a socket created for overlapped
+// I/O (otherwise lpOverlapped is ignored and the call is synchronous).
+bool overlapped_call(const Socket& sock, LPWSAOVERLAPPED ov) {
+  return ov != nullptr && sock.overlapped;
+}
+
+// Completes an overlapped operation with `status` and `bytes`: OVERLAPPED.Internal/InternalHigh,
+// then hEvent signaled, or the completion routine queued (it gets the Winsock error).
+void finish_overlapped(Call& call, std::uint32_t status, DWORD bytes, LPWSAOVERLAPPED ov,
+                       LPWSAOVERLAPPED_COMPLETION_ROUTINE routine) {
+  ov->Internal = status;
   ov->InternalHigh = bytes;
   if (routine == nullptr) {
     signal_event(call, handle_value(ov->hEvent));
+    return;
+  }
+  thread_state().apcs.push_back(
+      Apc{reinterpret_cast<decltype(Apc::routine)>(reinterpret_cast<void (*)()>(routine)),
+          static_cast<std::uint32_t>(wsa_error_of_status(status)), bytes, ov, 0});
+}
+
+// Finishes a successful WSAIoctl. Not overlapped: *returned = bytes. Overlapped: completes at
+// once; without a completion routine *returned is left alone, with one it is written.
+int complete(Call& call, const Socket& sock, DWORD bytes, LPDWORD returned, LPWSAOVERLAPPED ov,
+             LPWSAOVERLAPPED_COMPLETION_ROUTINE routine) {
+  if (!overlapped_call(sock, ov)) {
+    *returned = bytes;
     return 0;
   }
-  *returned = bytes;
-  thread_state().apcs.push_back(
-      Apc{reinterpret_cast<decltype(Apc::routine)>(reinterpret_cast<void (*)()>(routine)), 0, bytes,
-          ov, 0});
+  if (routine != nullptr) {
+    *returned = bytes;
+  }
+  finish_overlapped(call, kStatusSuccess, bytes, ov, routine);
   return 0;
+}
+
+// A code Windows' TCP/IP provider does not handle: synchronously WSAEOPNOTSUPP with
+// *returned = 0; overlapped it goes pending and completes with STATUS_NOT_SUPPORTED, *returned
+// untouched (observed, docs/behaviour.md §12).
+int unsupported(Call& call, const Socket& sock, LPDWORD returned, LPWSAOVERLAPPED ov,
+                LPWSAOVERLAPPED_COMPLETION_ROUTINE routine) {
+  if (!overlapped_call(sock, ov)) {
+    *returned = 0;
+    return fail(WSAEOPNOTSUPP);
+  }
+  finish_overlapped(call, kStatusNotSupported, 0, ov, routine);
+  return fail(WSA_IO_PENDING);
+}
+
+// A known code that failed its checks: synchronously *returned = 0; overlapped, *returned is left
+// and Internal reads STATUS_PENDING (observed for SIO_KEEPALIVE_VALS with a short input buffer,
+// docs/behaviour.md §12). Nothing completes.
+int refused(const Socket& sock, int error, LPDWORD returned, LPWSAOVERLAPPED ov) {
+  if (overlapped_call(sock, ov)) {
+    ov->Internal = kStatusPending;
+  } else {
+    *returned = 0;
+  }
+  return fail(error);
 }
 
 }  // namespace
@@ -143,22 +216,26 @@ int WSAAPI WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD c
   if (!call) {
     return SOCKET_ERROR;
   }
-  Socket* sock = &call->sock();
+  Socket& sock = call->sock();
+  // Checked before the code is looked up, overlapped or not (observed).
+  if (bad_user_pointer(lpcbBytesReturned)) {
+    return fail(WSAEFAULT);
+  }
   const auto* code = std::find_if(std::begin(kCodes), std::end(kCodes),
                                   [&](const ControlCode& c) { return c.code == dwIoControlCode; });
   if (code == std::end(kCodes)) {
-    return fail(WSAEOPNOTSUPP);
+    return unsupported(*call, sock, lpcbBytesReturned, lpOverlapped, lpCompletionRoutine);
   }
-  if (const int e = code->supported(call->host(), *sock); e != 0) {
+  if (const int e = code->supported(call->host(), sock); e != 0) {
+    if (e == WSAEOPNOTSUPP) {
+      return unsupported(*call, sock, lpcbBytesReturned, lpOverlapped, lpCompletionRoutine);
+    }
     return fail(e);
   }
-  if (lpcbBytesReturned == nullptr) {
-    return fail(WSAEFAULT);  // overlapped or not (observed)
-  }
-  Ioctl io{*call, *sock, lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer, lpcbBytesReturned};
+  Ioctl io{*call, sock, lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer, lpcbBytesReturned};
   DWORD bytes = 0;
   if (const int e = code->run(io, &bytes); e != 0) {
-    return fail(e);
+    return refused(sock, e, lpcbBytesReturned, lpOverlapped);
   }
-  return complete(*call, *sock, bytes, lpcbBytesReturned, lpOverlapped, lpCompletionRoutine);
+  return complete(*call, sock, bytes, lpcbBytesReturned, lpOverlapped, lpCompletionRoutine);
 }

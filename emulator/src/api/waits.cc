@@ -9,6 +9,7 @@
 #include "core/call.h"
 #include "core/event_objects.h"
 #include "core/host_state.h"
+#include "rules/ntstatus.h"
 // The drop-in headers after ours, as a Windows program sees them.
 #include <mstcpip.h>
 #include <mswsock.h>
@@ -173,8 +174,8 @@ BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped, LPDWO
   }
   *lpcbTransfer = static_cast<DWORD>(lpOverlapped->InternalHigh);
   *lpdwFlags = 0;
-  if (lpOverlapped->Internal != 0) {
-    fail(static_cast<int>(lpOverlapped->Internal));  // the operation's WSA error
+  if (const int e = wsa_error_of_status(lpOverlapped->Internal); e != 0) {
+    fail(e);  // the Winsock meaning of the operation's final status
     return FALSE;
   }
   return TRUE;

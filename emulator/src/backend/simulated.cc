@@ -33,7 +33,7 @@ std::optional<std::uint16_t> pick_ephemeral(Host::State& h) {
 EndpointOptions endpoint_options(const Host::State& h, const Socket& s) {
   EndpointOptions o;
   o.keepalive = effective_keepalive(h, s);
-  o.retransmission = effective_retransmission(h);
+  o.retransmission = effective_retransmission(h, s);
   return o;
 }
 

@@ -48,11 +48,12 @@ struct IpOptions {
   bool recvtclass = false;
 };
 
-/// InitialRto — what WSAIoctl(SIO_TCP_INITIAL_RTO) set: the SYN retransmission count (nullopt:
-/// the system's) and whether SYNs are re-sent at all.
+/// InitialRto — what WSAIoctl(SIO_TCP_INITIAL_RTO) set: the SYN re-send count (nullopt: the
+/// system's; 0: none at all, TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS) and the RTT estimate, which
+/// is stored only (the model's first SYN timeout stays the system's).
 struct InitialRto {
   std::optional<std::uint32_t> max_syn_retransmissions;
-  std::optional<Duration> initial_timeout;
+  std::optional<Duration> rtt;
 };
 
 /// Socket — one emulated socket.

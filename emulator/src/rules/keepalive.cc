@@ -2,6 +2,7 @@
 #include "rules/keepalive.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace ws2sim::winsock::detail {
 namespace {
@@ -11,6 +12,7 @@ constexpr std::uint32_t kDefaultKeepAliveIntervalMs = 1'000;  // 1 s
 constexpr std::uint32_t kDefaultMaxDataRetransmissions = 5;
 constexpr std::uint32_t kFixedProbeCount = 10;  // Vista and later
 constexpr std::uint32_t kMaxRegistryProbeCount = 255;
+constexpr std::uint32_t kMaxRtForever = 0xFFFFFFFF;  // TCP_MAXRT -1: re-send for ever
 
 std::uint32_t reg(const Host::State& h, RegistryValue v, std::uint32_t fallback) {
   return h.registry[static_cast<std::size_t>(v)].value_or(fallback);
@@ -50,7 +52,7 @@ KeepAliveConfig effective_keepalive(const Host::State& host, const Socket& s) {
   return cfg;
 }
 
-RetransmissionConfig effective_retransmission(const Host::State& host) {
+RetransmissionConfig effective_retransmission(const Host::State& host, const Socket& s) {
   RetransmissionConfig rc;
   // InitialRto 3 s and TcpMaxConnectRetransmissions 2: a connect to a silent address fails after
   // 3 + 6 + 12 = 21 s, as on Windows.
@@ -59,6 +61,26 @@ RetransmissionConfig effective_retransmission(const Host::State& host) {
   rc.max_syn_retransmissions = 2;
   rc.max_retransmissions =
       reg(host, RegistryValue::kTcpMaxDataRetransmissions, kDefaultMaxDataRetransmissions);
+  // docs/behaviour.md §12: an RST-answered SYN is sent again, so a refused connect takes ~2 s.
+  rc.syn_retries_after_reset = host.profile->refused_syn_retries.value;
+  rc.reset_retry_interval = host.profile->refused_retry_interval.value;
+  // TCP_MAXRT (seconds): a connect still not established then fails with WSAETIMEDOUT.
+  // 0 is the system default; 0xFFFFFFFF means re-send for ever (docs/behaviour.md §12).
+  if (s.maxrt_seconds && *s.maxrt_seconds != 0) {
+    if (*s.maxrt_seconds == kMaxRtForever) {
+      rc.max_syn_retransmissions = std::numeric_limits<std::uint32_t>::max();
+    } else {
+      // The deadline replaces the SYN timeout count; re-sends after RST keep theirs (a connect
+      // whose every SYN met an RST is still refused).
+      rc.connect_deadline = std::chrono::seconds(*s.maxrt_seconds);
+      rc.max_syn_retransmissions = std::numeric_limits<std::uint32_t>::max();
+    }
+  }
+  // SIO_TCP_INITIAL_RTO's MaxSynRetransmissions bounds both kinds of re-send.
+  if (s.initial_rto && s.initial_rto->max_syn_retransmissions) {
+    rc.max_syn_retransmissions = *s.initial_rto->max_syn_retransmissions;
+    rc.syn_retries_after_reset = *s.initial_rto->max_syn_retransmissions;
+  }
   return rc;
 }
 

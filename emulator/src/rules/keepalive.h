@@ -16,8 +16,9 @@ namespace ws2sim::winsock::detail {
 std::uint32_t registry_probe_count(const Host::State& host);
 /// effective_keepalive — the keep-alive parameters the connection of `s` should run with.
 KeepAliveConfig effective_keepalive(const Host::State& host, const Socket& s);
-/// effective_retransmission — the retransmission limits a host gives its connections
-/// (registry TcpMaxDataRetransmissions).
-RetransmissionConfig effective_retransmission(const Host::State& host);
+/// effective_retransmission — the retransmission limits the connection of `s` runs with: the
+/// host's (registry TcpMaxDataRetransmissions, the profile's SYN re-sends after RST), narrowed by
+/// the socket's SIO_TCP_INITIAL_RTO.
+RetransmissionConfig effective_retransmission(const Host::State& host, const Socket& s);
 
 }  // namespace ws2sim::winsock::detail

@@ -71,6 +71,14 @@ struct RetransmissionConfig {
   Duration max_rto = std::chrono::seconds(60);     ///< Backoff doubles up to this.
   std::uint32_t max_retransmissions = 5;           ///< Data: give up after this many re-sends.
   std::uint32_t max_syn_retransmissions = 2;       ///< SYN: give up after this many re-sends.
+  /// A SYN answered with RST is sent again this many times, `reset_retry_interval` apart and not
+  /// backed off (the peer is reachable), before the connect fails as refused. 0: fail at the
+  /// first RST, as RFC 9293 says; Windows re-sends (docs/behaviour.md §12).
+  std::uint32_t syn_retries_after_reset = 0;
+  Duration reset_retry_interval = std::chrono::seconds(1);
+  /// A connect not established this long after it started fails as timed out, whatever re-sends
+  /// are left (Windows' TCP_MAXRT). Unset: only the re-send limits end it.
+  std::optional<Duration> connect_deadline = std::nullopt;
   [[nodiscard]] Status validate() const;
 };
 

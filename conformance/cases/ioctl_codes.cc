@@ -1,0 +1,130 @@
+// WSAIoctl with control codes the TCP/IP provider does not handle, synchronously and overlapped,
+// and SIO_KEEPALIVE_VALS refused in an overlapped call (docs/behaviour.md §12). Portable: these
+// run on the emulator and, through the native backend, under Wine or on Windows.
+#include <cstdio>
+#include <string>
+
+#include "ws2sim/conformance/case.h"
+
+namespace ws2sim::conformance {
+namespace {
+
+// NTSTATUS values as OVERLAPPED.Internal holds them (ntstatus.h is awkward next to windows.h).
+constexpr ULONG_PTR kStatusNotSupported = 0xC00000BB;
+constexpr ULONG_PTR kStatusPending = 0x103;
+
+// Codes Windows' TCP provider rejects on a TCP socket.
+constexpr DWORD kUnsupported[] = {SIO_FLUSH, SIO_GET_BROADCAST_ADDRESS,
+                                  SIO_ENABLE_CIRCULAR_QUEUEING, SIO_FIND_ROUTE};
+
+struct Routine {
+  int calls = 0;
+  DWORD error = 0xdeadbeef;
+  DWORD bytes = 0xdeadbeef;
+  LPWSAOVERLAPPED overlapped = nullptr;
+};
+Routine g_routine;  // a completion routine has no context argument
+
+void CALLBACK on_complete(DWORD error, DWORD bytes, LPWSAOVERLAPPED ov, DWORD /*flags*/) {
+  ++g_routine.calls;
+  g_routine.error = error;
+  g_routine.bytes = bytes;
+  g_routine.overlapped = ov;
+}
+
+std::string hex(DWORD code) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%08lX", static_cast<unsigned long>(code));
+  return buf;
+}
+
+CONFORMANCE_CASE(UnknownCodesSynchronously, "IOCTL.unknown.sync", "IOCTL.null-returned") {
+  const SOCKET s = ctx.tcp();
+  for (const DWORD code : kUnsupported) {
+    const std::string what = "WSAIoctl(" + hex(code) + ")";
+    DWORD returned = 0xdeadbeef;
+    ctx.check_error("IOCTL.unknown.sync",
+                    error_of(WSAIoctl(s, code, nullptr, 0, nullptr, 0, &returned, nullptr,
+                                      nullptr)),
+                    WSAEOPNOTSUPP, what);
+    ctx.check_eq("IOCTL.unknown.sync", returned, 0, what + ": *lpcbBytesReturned");
+    ctx.check_error("IOCTL.null-returned",
+                    error_of(WSAIoctl(s, code, nullptr, 0, nullptr, 0, nullptr, nullptr, nullptr)),
+                    WSAEFAULT, what + " with lpcbBytesReturned NULL");
+    WSAOVERLAPPED ov{};
+    ctx.check_error("IOCTL.null-returned",
+                    error_of(WSAIoctl(s, code, nullptr, 0, nullptr, 0, nullptr, &ov, nullptr)),
+                    WSAEFAULT, what + " overlapped with lpcbBytesReturned NULL");
+  }
+}
+
+CONFORMANCE_CASE(UnknownCodesOverlapped, "IOCTL.unknown.overlapped") {
+  const char* id = "IOCTL.unknown.overlapped";
+  const SOCKET s = ctx.tcp();
+  const WSAEVENT ev = WSACreateEvent();
+  for (const DWORD code : kUnsupported) {
+    const std::string what = "overlapped WSAIoctl(" + hex(code) + ")";
+    WSAOVERLAPPED ov{};
+    ov.hEvent = ev;
+    ov.Internal = 0xdeadbeef;
+    ov.InternalHigh = 0xdeadbeef;
+    DWORD returned = 0xdeadbeef;
+    ctx.check_error(id,
+                    error_of(WSAIoctl(s, code, nullptr, 0, nullptr, 0, &returned, &ov, nullptr)),
+                    WSA_IO_PENDING, what);
+    ctx.check_eq(id, returned, 0xdeadbeefU, what + ": *lpcbBytesReturned untouched");
+    ctx.check_eq(id, WSAWaitForMultipleEvents(1, &ev, TRUE, 1000, FALSE), WSA_WAIT_EVENT_0,
+                 what + ": the event is signaled");
+    ctx.check_eq(id, ov.Internal, kStatusNotSupported, what + ": Internal");
+    ctx.check_eq(id, ov.InternalHigh, 0, what + ": InternalHigh");
+    DWORD transfer = 0xdeadbeef;
+    DWORD flags = 0xdeadbeef;
+    const BOOL ok = WSAGetOverlappedResult(s, &ov, &transfer, FALSE, &flags);
+    ctx.check(id, ok == FALSE, what + ": WSAGetOverlappedResult fails");
+    ctx.check_eq(id, WSAGetLastError(), WSAEOPNOTSUPP, what + ": with WSAEOPNOTSUPP");
+    WSAResetEvent(ev);
+  }
+  WSACloseEvent(ev);
+}
+
+CONFORMANCE_CASE(UnknownCodeCompletionRoutine, "IOCTL.unknown.routine") {
+  const char* id = "IOCTL.unknown.routine";
+  const SOCKET s = ctx.tcp();
+  WSAOVERLAPPED ov{};
+  DWORD returned = 0xdeadbeef;
+  g_routine = Routine{};
+  ctx.check_error(id,
+                  error_of(WSAIoctl(s, SIO_FLUSH, nullptr, 0, nullptr, 0, &returned, &ov,
+                                    on_complete)),
+                  WSA_IO_PENDING, "WSAIoctl(SIO_FLUSH) with a completion routine");
+  ctx.check_eq(id, returned, 0xdeadbeefU, "*lpcbBytesReturned untouched");
+  ctx.check_eq(id, SleepEx(0, TRUE), WAIT_IO_COMPLETION, "an alertable wait runs the routine");
+  ctx.check_eq(id, g_routine.calls, 1, "routine calls");
+  ctx.check_eq(id, g_routine.error, WSAEOPNOTSUPP, "the routine's error");
+  ctx.check_eq(id, g_routine.bytes, 0, "the routine's byte count");
+  ctx.check(id, g_routine.overlapped == &ov, "the routine gets the caller's OVERLAPPED");
+}
+
+CONFORMANCE_CASE(KeepAliveValsShortInputOverlapped, "SIO_KEEPALIVE_VALS.overlapped.short-input") {
+  const char* id = "SIO_KEEPALIVE_VALS.overlapped.short-input";
+  const SOCKET s = ctx.tcp();
+  tcp_keepalive ka{1, 15000, 1500};
+  const WSAEVENT ev = WSACreateEvent();
+  WSAOVERLAPPED ov{};
+  ov.hEvent = ev;
+  ov.Internal = 0xdeadbeef;
+  DWORD returned = 0xdeadbeef;
+  ctx.check_error(id,
+                  error_of(WSAIoctl(s, SIO_KEEPALIVE_VALS, &ka, sizeof ka - 1, nullptr, 0,
+                                    &returned, &ov, nullptr)),
+                  WSAEFAULT, "cbInBuffer one byte short");
+  ctx.check_eq(id, returned, 0xdeadbeefU, "*lpcbBytesReturned untouched");
+  ctx.check_eq(id, ov.Internal, kStatusPending, "Internal reads STATUS_PENDING");
+  ctx.check_eq(id, WSAWaitForMultipleEvents(1, &ev, TRUE, 0, FALSE), WSA_WAIT_TIMEOUT,
+               "nothing completes");
+  ctx.check(id, !keepalive_on(s), "keep-alive stays off");
+  WSACloseEvent(ev);
+}
+
+}  // namespace
+}  // namespace ws2sim::conformance

@@ -1,0 +1,127 @@
+// Connect timing in virtual time (ws2sim only): how long a refused connect takes and what
+// SIO_TCP_INITIAL_RTO changes (docs/behaviour.md §12). The SYN re-send count and interval come
+// from the profile table; the native backend checks the table against real Windows.
+#include <cstring>
+#include <string>
+
+#include "ws2sim/conformance/sim.h"
+
+namespace ws2sim::conformance {
+namespace {
+
+// The server's address at a port nobody listens on: every SYN is answered with RST.
+sockaddr_in closed_port() {
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(8081);
+  a.sin_addr.s_addr = htonl(0x0A000002);  // 10.0.0.2
+  return a;
+}
+
+// Blocking connect to the closed port: error_of(connect).
+int connect_closed(SOCKET s) {
+  sockaddr_in a = closed_port();
+  return error_of(connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a));
+}
+
+// One round trip between the hosts (1 ms each way).
+constexpr Duration kRoundTrip = std::chrono::milliseconds(2);
+
+SIM_CASE(RefusedConnectResendsItsSyn, "CONNECT.refused.resends") {
+  const char* id = "CONNECT.refused.resends";
+  const auto& p = ctx.profile();
+  const SOCKET s = ctx.tcp();
+  const TimePoint start = ctx.world().now();
+  ctx.check_error(id, connect_closed(s), WSAECONNREFUSED, "blocking connect to a closed port");
+  const std::uint32_t retries = p.refused_syn_retries.value;
+  const Duration expected = kRoundTrip * (retries + 1) + p.refused_retry_interval.value * retries;
+  ctx.check(id, ctx.world().now() - start == expected,
+            "refused after " + format_duration(ctx.world().now() - start) + ", expected " +
+                format_duration(expected) + " (" + std::to_string(retries) + " SYNs re-sent " +
+                format_duration(p.refused_retry_interval.value) + " after each RST)");
+  const auto refused = ctx.client_close(CloseReason::kConnectionRefused);
+  ctx.check(id, refused && *refused == start + expected, "the trace's connection-refused instant");
+}
+
+// SIO_TCP_INITIAL_RTO with MaxSynRetransmissions `max` on `s`.
+int set_initial_rto(SOCKET s, UCHAR max) {
+  TCP_INITIAL_RTO_PARAMETERS params{};
+  params.Rtt = TCP_INITIAL_RTO_UNSPECIFIED_RTT;
+  params.MaxSynRetransmissions = max;
+  DWORD returned = 0;
+  return error_of(WSAIoctl(s, SIO_TCP_INITIAL_RTO, &params, sizeof params, nullptr, 0, &returned,
+                           nullptr, nullptr));
+}
+
+SIM_CASE(InitialRtoCanRemoveTheResends, "SIO_TCP_INITIAL_RTO.no-syn-retransmissions",
+         "SIO_TCP_INITIAL_RTO.max-syn-retransmissions") {
+  const SOCKET none = ctx.tcp();
+  const char* id = "SIO_TCP_INITIAL_RTO.no-syn-retransmissions";
+  ctx.check_error(id, set_initial_rto(none, TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS), 0,
+                  "SIO_TCP_INITIAL_RTO(NO_SYN_RETRANSMISSIONS)");
+  TimePoint start = ctx.world().now();
+  ctx.check_error(id, connect_closed(none), WSAECONNREFUSED, "connect to a closed port");
+  ctx.check(id, ctx.world().now() - start == kRoundTrip,
+            "refused after " + format_duration(ctx.world().now() - start) +
+                ", expected one round trip");
+  const char* max_id = "SIO_TCP_INITIAL_RTO.max-syn-retransmissions";
+  const SOCKET one = ctx.tcp();
+  ctx.check_error(max_id, set_initial_rto(one, 1), 0, "SIO_TCP_INITIAL_RTO(1)");
+  start = ctx.world().now();
+  ctx.check_error(max_id, connect_closed(one), WSAECONNREFUSED, "connect to a closed port");
+  const Duration expected = kRoundTrip * 2 + ctx.profile().refused_retry_interval.value;
+  ctx.check(max_id, ctx.world().now() - start == expected,
+            "refused after " + format_duration(ctx.world().now() - start) + ", expected " +
+                format_duration(expected));
+}
+
+// A blocking connect to the server's listener with the server partitioned away: no answer.
+int connect_silent(SimContext& ctx, SOCKET s) {
+  ctx.require(ctx.world().partition(ctx.client(), ctx.server()).ok(), "partition");
+  return ctx.connect(s);
+}
+
+SIM_CASE(MaxRtBoundsAConnect, "TCP_MAXRT.connect-deadline", "TCP_MAXRT.refused-first") {
+  const char* id = "TCP_MAXRT.connect-deadline";
+  // Unanswered: the system gives up after 3 + 6 + 12 s; TCP_MAXRT 5 ends it at 5 s.
+  const SOCKET silent = ctx.tcp();
+  ctx.check_error(id, error_of(set_dword(silent, IPPROTO_TCP, TCP_MAXRT, 5)), 0, "TCP_MAXRT 5");
+  TimePoint start = ctx.world().now();
+  ctx.check_error(id, connect_silent(ctx, silent), WSAETIMEDOUT, "connect nobody answers");
+  ctx.check(id, ctx.world().now() - start == std::chrono::seconds(5),
+            "timed out after " + format_duration(ctx.world().now() - start) + ", expected 5s");
+  ctx.require(ctx.world().heal(ctx.client(), ctx.server()).ok(), "heal");
+  // Refused within the deadline: still WSAECONNREFUSED, at the usual time.
+  const char* refused_id = "TCP_MAXRT.refused-first";
+  const SOCKET refused = ctx.tcp();
+  ctx.check_error(refused_id, error_of(set_dword(refused, IPPROTO_TCP, TCP_MAXRT, 60)), 0,
+                  "TCP_MAXRT 60");
+  start = ctx.world().now();
+  ctx.check_error(refused_id, connect_closed(refused), WSAECONNREFUSED, "closed port");
+  const auto& p = ctx.profile();
+  const Duration expected = kRoundTrip * (p.refused_syn_retries.value + 1) +
+                            p.refused_retry_interval.value * p.refused_syn_retries.value;
+  ctx.check(refused_id, ctx.world().now() - start == expected,
+            "refused after " + format_duration(ctx.world().now() - start) + ", expected " +
+                format_duration(expected));
+  // A deadline shorter than the re-sends: timed out, not refused.
+  const SOCKET short_deadline = ctx.tcp();
+  ctx.check_error(refused_id, error_of(set_dword(short_deadline, IPPROTO_TCP, TCP_MAXRT, 1)), 0,
+                  "TCP_MAXRT 1");
+  start = ctx.world().now();
+  const int e = connect_closed(short_deadline);
+  if (p.refused_retry_interval.value >= std::chrono::seconds(1)) {
+    ctx.check_error(refused_id, e, WSAETIMEDOUT, "closed port, 1 s deadline");
+    ctx.check(refused_id, ctx.world().now() - start == std::chrono::seconds(1),
+              "timed out after " + format_duration(ctx.world().now() - start) + ", expected 1s");
+  }
+}
+
+SIM_CASE(InitialRtoIsMissingBeforeWindows8, "SIO_TCP_INITIAL_RTO.missing") {
+  ctx.check_error("SIO_TCP_INITIAL_RTO.missing",
+                  set_initial_rto(ctx.tcp(), TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS),
+                  WSAEOPNOTSUPP, "WSAIoctl(SIO_TCP_INITIAL_RTO)");
+}
+
+}  // namespace
+}  // namespace ws2sim::conformance
