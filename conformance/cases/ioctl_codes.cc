@@ -14,8 +14,7 @@ constexpr ULONG_PTR kStatusNotSupported = 0xC00000BB;
 constexpr ULONG_PTR kStatusPending = 0x103;
 
 // Codes Windows' TCP provider rejects on a TCP socket.
-constexpr DWORD kUnsupported[] = {SIO_FLUSH, SIO_GET_BROADCAST_ADDRESS,
-                                  SIO_ENABLE_CIRCULAR_QUEUEING, SIO_FIND_ROUTE};
+constexpr DWORD kUnsupported[] = {SIO_FLUSH, SIO_GET_BROADCAST_ADDRESS, SIO_FIND_ROUTE};
 
 struct Routine {
   int calls = 0;
