@@ -117,6 +117,34 @@ SIM_CASE(MaxRtBoundsAConnect, "TCP_MAXRT.connect-deadline", "TCP_MAXRT.refused-f
   }
 }
 
+SIM_CASE(ConnectTimeCountsWholeSeconds, "SO_CONNECT_TIME.not-connected",
+         "SO_CONNECT_TIME.seconds") {
+  const char* none = "SO_CONNECT_TIME.not-connected";
+  const DWORD kNotConnected = 0xFFFFFFFF;
+  const SOCKET fresh = ctx.tcp();
+  ctx.check_eq(none, get_dword(fresh, SOL_SOCKET, SO_CONNECT_TIME).value, kNotConnected,
+               "a new socket");
+  ctx.check_eq(none, get_dword(ctx.listening_tcp(), SOL_SOCKET, SO_CONNECT_TIME).value,
+               kNotConnected, "a listening socket");
+  const SOCKET pending = ctx.tcp();
+  ctx.require(ctx.connect_nonblocking(pending) == WSAEWOULDBLOCK, "non-blocking connect");
+  ctx.check_eq(none, get_dword(pending, SOL_SOCKET, SO_CONNECT_TIME).value, kNotConnected,
+               "a connect in progress");
+  const char* id = "SO_CONNECT_TIME.seconds";
+  const SOCKET c = ctx.tcp();
+  const auto pair = ctx.connect_pair(c);
+  ctx.check_eq(id, get_dword(c, SOL_SOCKET, SO_CONNECT_TIME).value, 0, "just connected");
+  ctx.require(ctx.world().run_until(pair.established + std::chrono::milliseconds(90'999)).ok(),
+              "run 91 s");
+  ctx.check_eq(id, get_dword(c, SOL_SOCKET, SO_CONNECT_TIME).value, 90,
+               "90.999 s later: whole seconds");
+  winsock::HostScope on_server(ctx.server());
+  const Got accepted = get_dword(pair.peer, SOL_SOCKET, SO_CONNECT_TIME);
+  ctx.check(id, accepted.outcome == 0 && accepted.value >= 90 && accepted.value <= 91,
+            "the accepted socket counts from its own establishment: got " +
+                std::to_string(accepted.value));
+}
+
 SIM_CASE(InitialRtoIsMissingBeforeWindows8, "SIO_TCP_INITIAL_RTO.missing") {
   ctx.check_error("SIO_TCP_INITIAL_RTO.missing",
                   set_initial_rto(ctx.tcp(), TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS),
