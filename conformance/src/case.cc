@@ -99,6 +99,11 @@ SOCKET Context::udp() {
   return keep(s);
 }
 
+int Context::connect_to(SOCKET s, SOCKET listener) {
+  sockaddr_in a = address_of(listener);
+  return error_of(::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a));
+}
+
 SOCKET Context::connected_tcp() {
   const SOCKET s = tcp();
   const int e = connect(s);

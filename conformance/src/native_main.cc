@@ -38,6 +38,14 @@ class NativeContext final : public Context {
     return e;
   }
 
+  sockaddr_in address_of(SOCKET listener) override {
+    sockaddr_in a{};
+    int len = sizeof a;
+    require(getsockname(listener, reinterpret_cast<sockaddr*>(&a), &len) == 0,
+            "getsockname on a listener failed");
+    return a;  // bound to 127.0.0.1 by listening_tcp
+  }
+
   SOCKET listening_tcp() override {
     const SOCKET s = tcp();
     sockaddr_in a{};

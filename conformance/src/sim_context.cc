@@ -79,6 +79,15 @@ SOCKET SimContext::listening_tcp() {
   return s;
 }
 
+sockaddr_in SimContext::address_of(SOCKET listener) {
+  sockaddr_in a{};
+  int len = sizeof a;
+  require(getsockname(listener, reinterpret_cast<sockaddr*>(&a), &len) == 0,
+          "getsockname on a listener failed");
+  a.sin_addr.s_addr = htonl(0x0A000001);  // bound to 0.0.0.0 on the client host, 10.0.0.1
+  return a;
+}
+
 SOCKET SimContext::accept_on_server() {
   winsock::HostScope on(*server_);
   const SOCKET s = accept(listener_, nullptr, nullptr);

@@ -1,5 +1,5 @@
-// WSAIoctl: SIO_KEEPALIVE_VALS (docs/behaviour.md §6), SIO_TCP_INITIAL_RTO (§12), FIONBIO and
-// FIONREAD, each a row of one table of control codes.
+// WSAIoctl: SIO_KEEPALIVE_VALS (docs/behaviour.md §6), SIO_TCP_INITIAL_RTO (§12), FIONBIO,
+// FIONREAD and SIOCATMARK, each a row of one table of control codes.
 //
 // Overlapped operations here complete at once. Their WSAOVERLAPPED gets Internal = the final
 // NTSTATUS (rules/ntstatus.h) and InternalHigh = the byte count. A completion routine is queued as
@@ -40,8 +40,21 @@ struct Ioctl {
   LPDWORD returned;
 };
 
+// Where Windows carries a code out, which decides what an overlapped call reports
+// (docs/behaviour.md §12, observed in Wine's tests run on Windows).
+enum class Handler : std::uint8_t {
+  // The TCP/IP driver: an overlapped success leaves *lpcbBytesReturned alone (without a completion
+  // routine) and reports the byte count in InternalHigh; a refusal zeroes *lpcbBytesReturned
+  // synchronously, or sets Internal to STATUS_PENDING overlapped.
+  kStack,
+  // ws2_32 itself (FIONBIO, FIONREAD, SIOCATMARK): *lpcbBytesReturned is always written, an
+  // overlapped call then completes with 0 bytes; a refusal touches neither.
+  kWinsock,
+};
+
 struct ControlCode {
   DWORD code;
+  Handler handler;
   // Whether this host and socket support the code: 0 or a WSA error.
   int (*supported)(const Host::State&, const Socket&);
   // Performs it, setting the byte count of the output: 0 or a WSA error (nothing changed).
@@ -137,12 +150,24 @@ int run_fionread(Ioctl& io, DWORD* bytes) {
   return 0;
 }
 
+// SIOCATMARK: TRUE, "no urgent data waiting" — the model carries none.
+int run_siocatmark(Ioctl& io, DWORD* bytes) {
+  if (io.out == nullptr || io.out_size < sizeof(u_long)) {
+    return WSAEFAULT;
+  }
+  const u_long at_mark = TRUE;
+  std::memcpy(io.out, &at_mark, sizeof at_mark);
+  *bytes = sizeof at_mark;
+  return 0;
+}
+
 // Everything else, SIO_FLUSH on TCP included (observed), is WSAEOPNOTSUPP.
 constexpr ControlCode kCodes[] = {
-    {SIO_KEEPALIVE_VALS, keepalive_vals_supported, run_keepalive_vals},
-    {SIO_TCP_INITIAL_RTO, initial_rto_supported, run_initial_rto},
-    {static_cast<DWORD>(FIONBIO), always, run_fionbio},
-    {static_cast<DWORD>(FIONREAD), always, run_fionread},
+    {SIO_KEEPALIVE_VALS, Handler::kStack, keepalive_vals_supported, run_keepalive_vals},
+    {SIO_TCP_INITIAL_RTO, Handler::kStack, initial_rto_supported, run_initial_rto},
+    {static_cast<DWORD>(FIONBIO), Handler::kWinsock, always, run_fionbio},
+    {static_cast<DWORD>(FIONREAD), Handler::kWinsock, always, run_fionread},
+    {static_cast<DWORD>(SIOCATMARK), Handler::kWinsock, always, run_siocatmark},
 };
 
 // Whether WSAIoctl runs this call overlapped: an OVERLAPPED on a socket created for overlapped
@@ -167,11 +192,16 @@ void finish_overlapped(Call& call, std::uint32_t status, DWORD bytes, LPWSAOVERL
 }
 
 // Finishes a successful WSAIoctl. Not overlapped: *returned = bytes. Overlapped: completes at
-// once; without a completion routine *returned is left alone, with one it is written.
-int complete(Call& call, const Socket& sock, DWORD bytes, LPDWORD returned, LPWSAOVERLAPPED ov,
-             LPWSAOVERLAPPED_COMPLETION_ROUTINE routine) {
+// once; the Handler says whether *returned is written and what the completion reports.
+int complete(Call& call, const ControlCode& code, const Socket& sock, DWORD bytes,
+             LPDWORD returned, LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine) {
   if (!overlapped_call(sock, ov)) {
     *returned = bytes;
+    return 0;
+  }
+  if (code.handler == Handler::kWinsock) {
+    *returned = bytes;
+    finish_overlapped(call, kStatusSuccess, 0, ov, routine);
     return 0;
   }
   if (routine != nullptr) {
@@ -194,10 +224,15 @@ int unsupported(Call& call, const Socket& sock, LPDWORD returned, LPWSAOVERLAPPE
   return fail(WSA_IO_PENDING);
 }
 
-// A known code that failed its checks: synchronously *returned = 0; overlapped, *returned is left
-// and Internal reads STATUS_PENDING (observed for SIO_KEEPALIVE_VALS with a short input buffer,
-// docs/behaviour.md §12). Nothing completes.
-int refused(const Socket& sock, int error, LPDWORD returned, LPWSAOVERLAPPED ov) {
+// A known code that failed its checks. The driver's: synchronously *returned = 0; overlapped,
+// *returned is left and Internal reads STATUS_PENDING (observed for SIO_KEEPALIVE_VALS with a
+// short input buffer). ws2_32's: neither is touched (observed for FIONREAD and SIOCATMARK with a
+// short output buffer). docs/behaviour.md §12. Nothing completes.
+int refused(const ControlCode& code, const Socket& sock, int error, LPDWORD returned,
+            LPWSAOVERLAPPED ov) {
+  if (code.handler == Handler::kWinsock) {
+    return fail(error);
+  }
   if (overlapped_call(sock, ov)) {
     ov->Internal = kStatusPending;
   } else {
@@ -235,7 +270,8 @@ int WSAAPI WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD c
   Ioctl io{*call, sock, lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer, lpcbBytesReturned};
   DWORD bytes = 0;
   if (const int e = code->run(io, &bytes); e != 0) {
-    return refused(sock, e, lpcbBytesReturned, lpOverlapped);
+    return refused(*code, sock, e, lpcbBytesReturned, lpOverlapped);
   }
-  return complete(*call, sock, bytes, lpcbBytesReturned, lpOverlapped, lpCompletionRoutine);
+  return complete(*call, *code, sock, bytes, lpcbBytesReturned, lpOverlapped,
+                  lpCompletionRoutine);
 }

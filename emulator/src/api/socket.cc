@@ -218,7 +218,10 @@ SOCKET WSAAPI accept(SOCKET s, struct sockaddr* addr, int* addrlen) {
   if (sock.state != SocketState::kListening) {
     return fail(WSAEINVAL), INVALID_SOCKET;
   }
-  if (addr != nullptr && (addrlen == nullptr || *addrlen < static_cast<int>(sizeof(sockaddr_in)))) {
+  // The address is written only when both pointers are given; a NULL addrlen means "no address"
+  // even with a buffer (observed, docs/behaviour.md §13).
+  const bool wants_address = addr != nullptr && addrlen != nullptr;
+  if (wants_address && *addrlen < static_cast<int>(sizeof(sockaddr_in))) {
     return fail(WSAEFAULT), INVALID_SOCKET;
   }
   SocketAddress peer;
@@ -226,7 +229,7 @@ SOCKET WSAAPI accept(SOCKET s, struct sockaddr* addr, int* addrlen) {
   if (accepted == 0) {
     return INVALID_SOCKET;
   }
-  if (addr != nullptr && write_address(peer, addr, addrlen) != 0) {
+  if (wants_address && write_address(peer, addr, addrlen) != 0) {
     return INVALID_SOCKET;  // unreachable: the length was checked above
   }
   return accepted;

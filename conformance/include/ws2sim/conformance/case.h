@@ -120,6 +120,11 @@ class Context {
   SOCKET connected_tcp();
   /// A bound, listening TCP socket; requires success.
   virtual SOCKET listening_tcp() = 0;
+  /// The address a socket of this context connects to to reach `listener` (one made by
+  /// listening_tcp): ws2sim, the client host's address; native, 127.0.0.1; the listener's port.
+  virtual sockaddr_in address_of(SOCKET listener) = 0;
+  /// Blocking connect of `s` to `listener`: 0 or the WSA error.
+  int connect_to(SOCKET s, SOCKET listener);
 
   // ---- Expectations: each names the catalog statement it checks ----------------------------
   /// Records a failure of statement `id` unless `ok`. Returns `ok`.

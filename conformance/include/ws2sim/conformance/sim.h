@@ -32,6 +32,7 @@ class SimContext final : public Context {
 
   int connect(SOCKET s) override;
   SOCKET listening_tcp() override;
+  sockaddr_in address_of(SOCKET listener) override;
 
   [[nodiscard]] winsock::World& world() noexcept { return *world_; }
   [[nodiscard]] winsock::Host& client() noexcept { return *client_; }
