@@ -57,6 +57,66 @@ CONFORMANCE_CASE(BindToAListenersAddress, "BIND.in-use") {
                   "bind to the listener's address and port");
 }
 
+// The address of this context's host that sockets can bind (ws2sim: 10.0.0.1; native:
+// 127.0.0.1), port 0.
+sockaddr_in host_address(Context& ctx) {
+  sockaddr_in a = ctx.address_of(ctx.listening_tcp());
+  a.sin_port = 0;
+  return a;
+}
+
+// A TCP socket bound to `a` (port 0: one chosen for it); its address, port included, in `*got`.
+SOCKET bound_tcp(Context& ctx, sockaddr_in a, sockaddr_in* got, bool reuse = false,
+                 bool exclusive = false) {
+  const SOCKET s = ctx.tcp();
+  if (reuse) ctx.require(set_dword(s, SOL_SOCKET, SO_REUSEADDR, 1) == 0, "SO_REUSEADDR");
+  if (exclusive) ctx.require(set_dword(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1) == 0, "exclusive");
+  ctx.require(bind_to(s, a) == 0, "bind");
+  int len = sizeof *got;
+  ctx.require(getsockname(s, reinterpret_cast<sockaddr*>(got), &len) == 0, "getsockname");
+  return s;
+}
+
+CONFORMANCE_CASE(ReuseAndExclusiveExcludeEachOther, "SO_EXCLUSIVEADDRUSE.excludes-reuseaddr") {
+  const char* id = "SO_EXCLUSIVEADDRUSE.excludes-reuseaddr";
+  const SOCKET s = ctx.tcp();
+  ctx.check_error(id, error_of(set_dword(s, SOL_SOCKET, SO_REUSEADDR, 1)), 0, "SO_REUSEADDR on");
+  ctx.check_error(id, error_of(set_dword(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1)), WSAEINVAL,
+                  "SO_EXCLUSIVEADDRUSE on while SO_REUSEADDR is on");
+  ctx.check_error(id, error_of(set_dword(s, SOL_SOCKET, SO_REUSEADDR, 0)), 0, "SO_REUSEADDR off");
+  ctx.check_error(id, error_of(set_dword(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1)), 0,
+                  "SO_EXCLUSIVEADDRUSE on");
+  ctx.check_error(id, error_of(set_dword(s, SOL_SOCKET, SO_REUSEADDR, 1)), WSAEINVAL,
+                  "SO_REUSEADDR on while SO_EXCLUSIVEADDRUSE is on");
+}
+
+CONFORMANCE_CASE(WhoMayShareAPort, "BIND.reuse-needs-every-holder", "BIND.reuse-shared",
+                 "BIND.any-twice", "BIND.exclusive-holder") {
+  const sockaddr_in here = host_address(ctx);
+  sockaddr_in taken{};
+  bound_tcp(ctx, here, &taken);
+  const SOCKET reuser = ctx.tcp();
+  ctx.require(set_dword(reuser, SOL_SOCKET, SO_REUSEADDR, 1) == 0, "SO_REUSEADDR");
+  ctx.check_error("BIND.reuse-needs-every-holder", bind_to(reuser, taken), WSAEACCES,
+                  "SO_REUSEADDR bind to a port held without it");
+  sockaddr_in shared{};
+  bound_tcp(ctx, here, &shared, /*reuse=*/true);
+  const SOCKET second = ctx.tcp();
+  ctx.require(set_dword(second, SOL_SOCKET, SO_REUSEADDR, 1) == 0, "SO_REUSEADDR");
+  ctx.check_error("BIND.reuse-shared", bind_to(second, shared), 0,
+                  "both sockets set SO_REUSEADDR");
+  sockaddr_in any{};
+  bound_tcp(ctx, in4(0, 0), &any);
+  ctx.check_error("BIND.any-twice", bind_to(ctx.tcp(), any), WSAEADDRINUSE,
+                  "0.0.0.0 and the same port again, no options");
+  sockaddr_in exclusive{};
+  bound_tcp(ctx, in4(0, 0), &exclusive, false, /*exclusive=*/true);
+  sockaddr_in specific = here;
+  specific.sin_port = exclusive.sin_port;
+  ctx.check_error("BIND.exclusive-holder", bind_to(ctx.tcp(), specific), WSAEACCES,
+                  "the host's address under a port held with SO_EXCLUSIVEADDRUSE on 0.0.0.0");
+}
+
 CONFORMANCE_CASE(GetSockNameBeforeAndAfterBind, "GETSOCKNAME.unbound", "GETSOCKNAME.bound") {
   const SOCKET s = ctx.tcp();
   sockaddr_in got = in4(0x01020304, 77);

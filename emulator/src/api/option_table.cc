@@ -153,6 +153,23 @@ std::uint32_t get_ip_byte(OptionTarget& t) {
   return t.sock.ip.*Field;
 }
 
+// SO_REUSEADDR and SO_EXCLUSIVEADDRUSE exclude each other: switching one on while the other is on
+// fails with WSAEINVAL, in either order (observed, docs/behaviour.md §11).
+int set_reuseaddr(OptionTarget& t, std::uint32_t on) {
+  if (on != 0 && t.sock.exclusiveaddruse) {
+    return WSAEINVAL;
+  }
+  t.sock.reuseaddr = on != 0;
+  return 0;
+}
+int set_exclusiveaddruse(OptionTarget& t, std::uint32_t on) {
+  if (on != 0 && t.sock.reuseaddr) {
+    return WSAEINVAL;
+  }
+  t.sock.exclusiveaddruse = on != 0;
+  return 0;
+}
+
 // struct linger is two u_shorts, l_onoff then l_linger: as a little-endian DWORD,
 // l_onoff | l_linger << 16. l_onoff is kept as given (0x100 reads back 0x100: observed).
 int set_linger(OptionTarget& t, std::uint32_t packed) {
@@ -259,9 +276,9 @@ constexpr OptionSpec kOptions[] = {
     {SOL_SOCKET, SO_DONTROUTE, kB, true, kKeep, kAny, kEveryProfile, nullptr,
      set_bool<&Socket::dontroute>, get_bool<&Socket::dontroute>, nullptr},
     {SOL_SOCKET, SO_REUSEADDR, kS, true, kKeep, kAny, kEveryProfile, nullptr,
-     set_bool<&Socket::reuseaddr>, get_bool<&Socket::reuseaddr>, nullptr},
+     set_reuseaddr, get_bool<&Socket::reuseaddr>, nullptr},
     {SOL_SOCKET, SO_EXCLUSIVEADDRUSE, kS, true, kKeep, kAny, kEveryProfile, nullptr,
-     set_bool<&Socket::exclusiveaddruse>, get_bool<&Socket::exclusiveaddruse>, nullptr},
+     set_exclusiveaddruse, get_bool<&Socket::exclusiveaddruse>, nullptr},
     {SOL_SOCKET, SO_BROADCAST, kS, true, kKeep, kAny, kEveryProfile, nullptr,
      set_bool<&Socket::broadcast>, get_bool<&Socket::broadcast>, nullptr},
     {SOL_SOCKET, SO_OOBINLINE, kS, true, kKeep, kAny, kEveryProfile, nullptr,

@@ -19,6 +19,32 @@ bool port_in_use(const Host::State& h, std::uint16_t port) {
   return h.bound_ports.contains(port);
 }
 
+// Whether `s` may bind `port`, which other sockets may hold (docs/behaviour.md §13, observed in
+// Windows-run tests): any holder with SO_EXCLUSIVEADDRUSE refuses with WSAEACCES; without
+// SO_REUSEADDR the port is WSAEADDRINUSE; with it, every holder must have set it too, else
+// WSAEACCES. The emulated host has one address, so 0.0.0.0 and it count as the same.
+int port_sharing_error(const Host::State& h, const Socket& s, std::uint16_t port) {
+  if (!port_in_use(h, port)) {
+    return 0;
+  }
+  bool every_holder_reuses = true;
+  bool exclusive_holder = false;
+  h.sockets.for_each([&](const Socket& o) {
+    if (&o == &s || !o.owns_port || !o.local || o.local->port != port) {
+      return;
+    }
+    every_holder_reuses = every_holder_reuses && o.reuseaddr;
+    exclusive_holder = exclusive_holder || o.exclusiveaddruse;
+  });
+  if (exclusive_holder) {
+    return err::kEacces;
+  }
+  if (!s.reuseaddr) {
+    return err::kEaddrinuse;
+  }
+  return every_holder_reuses ? 0 : err::kEacces;
+}
+
 std::optional<std::uint16_t> pick_ephemeral(Host::State& h) {
   for (std::uint32_t tries = 0; tries <= 65535U - kFirstEphemeral; ++tries) {
     const std::uint16_t port = h.next_ephemeral;
@@ -97,8 +123,8 @@ int SimulatedBackend::bind(Call& call, Socket& s, SocketAddress a) {
       return fail(err::kEnobufs);
     }
     a.port = *port;
-  } else if (port_in_use(h, a.port) && !s.reuseaddr) {
-    return fail(err::kEaddrinuse);
+  } else if (const int e = port_sharing_error(h, s, a.port); e != 0) {
+    return fail(e);
   }
   bind_port(h, s, a);
   s.state = SocketState::kBound;

@@ -81,6 +81,16 @@ class BasicSocketTable {
     free_.clear();
   }
 
+  /// Calls `f(const S&)` for every socket, in slot order.
+  template <typename F>
+  void for_each(F&& f) const {
+    for (const auto& s : slots_) {
+      if (s) {
+        f(*s);
+      }
+    }
+  }
+
   /// Every handle, ascending: the order in which a host's sockets are reset (never the hash's).
   [[nodiscard]] std::vector<SocketHandle> sorted_handles() const {
     std::vector<SocketHandle> out;

@@ -9,6 +9,7 @@ inline constexpr int kSocketError = -1;
 
 namespace err {
 inline constexpr int kEintr = 10004;
+inline constexpr int kEacces = 10013;
 inline constexpr int kEfault = 10014;
 inline constexpr int kEinval = 10022;
 inline constexpr int kEmfile = 10024;
