@@ -70,6 +70,8 @@ std::vector<Fact> facts(const Profile& p) {
        p.refused_retry_interval.evidence},
       {"sio_tcp_initial_rto", "SIO_TCP_INITIAL_RTO", yes_no(p.sio_tcp_initial_rto.value),
        p.sio_tcp_initial_rto.evidence},
+      {"ideal_send_backlog", "SIO_IDEAL_SEND_BACKLOG_QUERY", yes_no(p.ideal_send_backlog.value),
+       p.ideal_send_backlog.evidence},
   };
 }
 

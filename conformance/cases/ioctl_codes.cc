@@ -6,6 +6,10 @@
 
 #include "ws2sim/conformance/case.h"
 
+#ifndef SIO_IDEAL_SEND_BACKLOG_QUERY
+#define SIO_IDEAL_SEND_BACKLOG_QUERY 0x4004747B
+#endif
+
 namespace ws2sim::conformance {
 namespace {
 
@@ -123,6 +127,67 @@ CONFORMANCE_CASE(KeepAliveValsShortInputOverlapped, "SIO_KEEPALIVE_VALS.overlapp
                "nothing completes");
   ctx.check(id, !keepalive_on(s), "keep-alive stays off");
   WSACloseEvent(ev);
+}
+
+CONFORMANCE_CASE(BaseHandleIsTheSocket, "SIO_BASE_HANDLE.itself", "SIO_BASE_HANDLE.overlapped") {
+  const struct {
+    int family, type;
+  } kinds[] = {{AF_INET, SOCK_STREAM}, {AF_INET, SOCK_DGRAM}, {AF_INET6, SOCK_STREAM}};
+  for (const auto& k : kinds) {
+    const SOCKET s = ctx.keep(socket(k.family, k.type, 0));
+    ctx.require(s != INVALID_SOCKET, "socket");
+    const std::string what = "family " + std::to_string(k.family) + " type " +
+                             std::to_string(k.type);
+    const char* id = "SIO_BASE_HANDLE.itself";
+    SOCKET base = static_cast<SOCKET>(0xdeadbeef);
+    DWORD returned = 0xdeadbeef;
+    ctx.check_error(id,
+                    error_of(WSAIoctl(s, SIO_BASE_HANDLE, nullptr, 0, &base, sizeof base,
+                                      &returned, nullptr, nullptr)),
+                    0, what);
+    ctx.check(id, base == s, what + ": the base handle is the socket");
+    ctx.check_eq(id, returned, sizeof(SOCKET), what + ": *lpcbBytesReturned");
+    WSAOVERLAPPED ov{};
+    ctx.check_error(id,
+                    error_of(WSAIoctl(s, SIO_BASE_HANDLE, nullptr, 0, &base, sizeof base, nullptr,
+                                      &ov, nullptr)),
+                    WSAEFAULT, what + ": lpcbBytesReturned NULL");
+    const char* ov_id = "SIO_BASE_HANDLE.overlapped";
+    const WSAEVENT ev = WSACreateEvent();
+    ov.hEvent = ev;
+    base = static_cast<SOCKET>(0xdeadbeef);
+    returned = 0xdeadbeef;
+    ctx.check_error(ov_id,
+                    error_of(WSAIoctl(s, SIO_BASE_HANDLE, nullptr, 0, &base, sizeof base,
+                                      &returned, &ov, nullptr)),
+                    WSA_IO_PENDING, what + ": overlapped");
+    ctx.check_eq(ov_id, returned, 0xdeadbeefU, what + ": *lpcbBytesReturned untouched");
+    ctx.check_eq(ov_id, ov.Internal, kStatusNotSupported, what + ": Internal");
+    ctx.check(ov_id, base == static_cast<SOCKET>(0xdeadbeef), what + ": nothing written");
+    WSACloseEvent(ev);
+  }
+}
+
+CONFORMANCE_CASE(IdealSendBacklog, "SIO_IDEAL_SEND_BACKLOG_QUERY.values") {
+  const char* id = "SIO_IDEAL_SEND_BACKLOG_QUERY.values";
+  ULONG backlog = 0;
+  DWORD returned = 0;
+  const auto query = [&](SOCKET s) {
+    return error_of(WSAIoctl(s, SIO_IDEAL_SEND_BACKLOG_QUERY, nullptr, 0, &backlog,
+                             sizeof backlog, &returned, nullptr, nullptr));
+  };
+  ctx.check_error(id, query(ctx.tcp()), WSAENOTCONN, "unconnected TCP socket");
+  ctx.check_error(id, query(ctx.connected_tcp()), 0, "connected TCP socket");
+  ctx.check_eq(id, backlog, 0x10000, "64 KiB");
+  ctx.check_error(id, query(ctx.udp()), WSAEOPNOTSUPP, "UDP socket");
+}
+
+CONFORMANCE_CASE(CircularQueueingOnUdp, "SIO_ENABLE_CIRCULAR_QUEUEING.udp") {
+  DWORD returned = 0;
+  ctx.check_error("SIO_ENABLE_CIRCULAR_QUEUEING.udp",
+                  error_of(WSAIoctl(ctx.udp(), SIO_ENABLE_CIRCULAR_QUEUEING, nullptr, 0, nullptr,
+                                    0, &returned, nullptr, nullptr)),
+                  0, "UDP socket");
 }
 
 }  // namespace

@@ -89,8 +89,9 @@ int main() {
   std::printf(
       "\n## Other options and connect timing\n\n"
       "| profile | SO_BSP_STATE | IP_DONTFRAGMENT on a new TCP socket | IP_HDRINCL on TCP/UDP | "
-      "refused connect: SYNs re-sent after RST | SIO_TCP_INITIAL_RTO |\n"
-      "|---|---|---|---|---|---|\n");
+      "refused connect: SYNs re-sent after RST | SIO_TCP_INITIAL_RTO | "
+      "SIO_IDEAL_SEND_BACKLOG_QUERY |\n"
+      "|---|---|---|---|---|---|---|\n");
   for (const Profile& p : ws2sim::winsock::all_profiles()) {
     const std::string cells[] = {
         "`" + std::string(p.name) + "`",
@@ -101,6 +102,7 @@ int main() {
             ws2sim::format_duration(p.refused_retry_interval.value) +
             grade(p.refused_retry_interval.evidence),
         cell(p.sio_tcp_initial_rto),
+        cell(p.ideal_send_backlog),
     };
     std::string row = "|";
     for (const std::string& c : cells)

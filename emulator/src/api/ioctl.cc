@@ -50,6 +50,9 @@ enum class Handler : std::uint8_t {
   // ws2_32 itself (FIONBIO, FIONREAD, SIOCATMARK): *lpcbBytesReturned is always written, an
   // overlapped call then completes with 0 bytes; a refusal touches neither.
   kWinsock,
+  // ws2_32 answers it only synchronously (SIO_BASE_HANDLE): overlapped, the call goes to the
+  // driver, which does not know it — pending, then STATUS_NOT_SUPPORTED.
+  kWinsockSynchronous,
 };
 
 struct ControlCode {
@@ -161,6 +164,48 @@ int run_siocatmark(Ioctl& io, DWORD* bytes) {
   return 0;
 }
 
+// SIO_BASE_HANDLE: the socket itself — no layered provider sits between it and the base one.
+int run_base_handle(Ioctl& io, DWORD* bytes) {
+  if (io.out == nullptr || io.out_size < sizeof(SOCKET)) {
+    return WSAEFAULT;
+  }
+  const SOCKET base = io.sock.handle;
+  std::memcpy(io.out, &base, sizeof base);
+  *bytes = sizeof base;
+  return 0;
+}
+
+int stream_only(const Host::State&, const Socket& s) {
+  return s.type == SOCK_STREAM ? 0 : WSAEOPNOTSUPP;
+}
+int ideal_send_backlog_supported(const Host::State& h, const Socket& s) {
+  return h.profile->ideal_send_backlog.value ? stream_only(h, s) : WSAEOPNOTSUPP;
+}
+int datagram_only(const Host::State&, const Socket& s) {
+  return s.type == SOCK_DGRAM ? 0 : WSAEOPNOTSUPP;
+}
+
+// SIO_IDEAL_SEND_BACKLOG_QUERY: how many bytes to keep queued; 64 KiB on a connected socket
+// (observed), WSAENOTCONN before.
+constexpr u_long kIdealSendBacklog = 0x10000;
+int run_ideal_send_backlog(Ioctl& io, DWORD* bytes) {
+  if (io.sock.state != SocketState::kConnected) {
+    return WSAENOTCONN;
+  }
+  if (io.out == nullptr || io.out_size < sizeof(u_long)) {
+    return WSAEFAULT;
+  }
+  std::memcpy(io.out, &kIdealSendBacklog, sizeof kIdealSendBacklog);
+  *bytes = sizeof kIdealSendBacklog;
+  return 0;
+}
+
+// SIO_ENABLE_CIRCULAR_QUEUEING on a UDP socket: accepted (observed); the model drops nothing.
+int run_nothing(Ioctl&, DWORD* bytes) {
+  *bytes = 0;
+  return 0;
+}
+
 // Everything else, SIO_FLUSH on TCP included (observed), is WSAEOPNOTSUPP.
 constexpr ControlCode kCodes[] = {
     {SIO_KEEPALIVE_VALS, Handler::kStack, keepalive_vals_supported, run_keepalive_vals},
@@ -168,6 +213,10 @@ constexpr ControlCode kCodes[] = {
     {static_cast<DWORD>(FIONBIO), Handler::kWinsock, always, run_fionbio},
     {static_cast<DWORD>(FIONREAD), Handler::kWinsock, always, run_fionread},
     {static_cast<DWORD>(SIOCATMARK), Handler::kWinsock, always, run_siocatmark},
+    {SIO_BASE_HANDLE, Handler::kWinsockSynchronous, always, run_base_handle},
+    {SIO_IDEAL_SEND_BACKLOG_QUERY, Handler::kStack, ideal_send_backlog_supported,
+     run_ideal_send_backlog},
+    {SIO_ENABLE_CIRCULAR_QUEUEING, Handler::kStack, datagram_only, run_nothing},
 };
 
 // Whether WSAIoctl runs this call overlapped: an OVERLAPPED on a socket created for overlapped
@@ -199,7 +248,7 @@ int complete(Call& call, const ControlCode& code, const Socket& sock, DWORD byte
     *returned = bytes;
     return 0;
   }
-  if (code.handler == Handler::kWinsock) {
+  if (code.handler != Handler::kStack) {
     *returned = bytes;
     finish_overlapped(call, kStatusSuccess, 0, ov, routine);
     return 0;
@@ -230,7 +279,7 @@ int unsupported(Call& call, const Socket& sock, LPDWORD returned, LPWSAOVERLAPPE
 // short output buffer). docs/behaviour.md §12. Nothing completes.
 int refused(const ControlCode& code, const Socket& sock, int error, LPDWORD returned,
             LPWSAOVERLAPPED ov) {
-  if (code.handler == Handler::kWinsock) {
+  if (code.handler != Handler::kStack) {
     return fail(error);
   }
   if (overlapped_call(sock, ov)) {
@@ -266,6 +315,9 @@ int WSAAPI WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD c
       return unsupported(*call, sock, lpcbBytesReturned, lpOverlapped, lpCompletionRoutine);
     }
     return fail(e);
+  }
+  if (code->handler == Handler::kWinsockSynchronous && overlapped_call(sock, lpOverlapped)) {
+    return unsupported(*call, sock, lpcbBytesReturned, lpOverlapped, lpCompletionRoutine);
   }
   Ioctl io{*call, sock, lpvInBuffer, cbInBuffer, lpvOutBuffer, cbOutBuffer, lpcbBytesReturned};
   DWORD bytes = 0;

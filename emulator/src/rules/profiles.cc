@@ -50,6 +50,7 @@ constexpr Profile nt5(std::string_view name, std::string_view display, std::uint
       .refused_syn_retries = {2, E::kInferred},
       .refused_retry_interval = {std::chrono::seconds(3), E::kInferred},
       .sio_tcp_initial_rto = {false, E::kDocumented},
+      .ideal_send_backlog = {false, E::kDocumented},
   };
 }
 
@@ -96,6 +97,7 @@ constexpr Profile nt6(std::string_view name, std::string_view display, std::uint
       .refused_syn_retries = {2, m.refused_timing},
       .refused_retry_interval = {std::chrono::seconds(1), m.refused_timing},
       .sio_tcp_initial_rto = {m.initial_rto_ioctl, E::kDocumented},
+      .ideal_send_backlog = {true, E::kDocumented},
   };
 }
 
@@ -166,6 +168,8 @@ constexpr NamedBehaviour kBehaviours[] = {
      [](const Profile& p) { return p.ip_hdrincl_raw_only.value; }},
     {"sio-tcp-initial-rto", "WSAIoctl(SIO_TCP_INITIAL_RTO) exists (Windows 8 and later)",
      [](const Profile& p) { return p.sio_tcp_initial_rto.value; }},
+    {"ideal-send-backlog", "WSAIoctl(SIO_IDEAL_SEND_BACKLOG_QUERY) exists (Vista and later)",
+     [](const Profile& p) { return p.ideal_send_backlog.value; }},
 };
 
 }  // namespace

@@ -109,6 +109,8 @@ struct Profile {
   Graded<Duration> refused_retry_interval;
   /// WSAIoctl(SIO_TCP_INITIAL_RTO) exists (Windows 8 / Server 2012 and later).
   Graded<bool> sio_tcp_initial_rto;
+  /// WSAIoctl(SIO_IDEAL_SEND_BACKLOG_QUERY) exists (Vista / Server 2008 and later).
+  Graded<bool> ideal_send_backlog;
 };
 
 /// Every emulated version, oldest first.
