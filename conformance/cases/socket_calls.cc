@@ -218,6 +218,90 @@ CONFORMANCE_CASE(AcceptedSocketsInheritOptions, "ACCEPT.inherits-options") {
   ctx.check_eq(id, g.value, 1U | (555U << 16), "SO_LINGER {1, 555}");
 }
 
+// A connected pair on this context's host: `*client` connected to a fresh listener, `*server` the
+// accepted end; both closed with the case.
+void tcp_pair(Context& ctx, SOCKET* client, SOCKET* server) {
+  const SOCKET l = ctx.listening_tcp();
+  *client = ctx.tcp();
+  ctx.require(ctx.connect_to(*client, l) == 0, "connect to the listener");
+  *server = ctx.keep(accept_queued(ctx, l, nullptr, nullptr));
+  ctx.require(*server != INVALID_SOCKET, "accept");
+}
+
+// recv of up to 5 bytes once something (data or the end of the stream) is there.
+int recv_ready(Context& ctx, SOCKET s, char* buf) {
+  fd_set r;
+  FD_ZERO(&r);
+  FD_SET(s, &r);
+  timeval wait{5, 0};
+  ctx.require(select(0, &r, nullptr, nullptr, &wait) == 1, "nothing became readable");
+  return recv(s, buf, 5, 0);
+}
+
+CONFORMANCE_CASE(ShutdownNeedsAConnection, "SHUTDOWN.not-connected", "SHUTDOWN.invalid-how") {
+  const char* id = "SHUTDOWN.not-connected";
+  const SOCKET fresh = ctx.tcp();
+  const SOCKET l = ctx.listening_tcp();
+  for (const int how : {SD_SEND, SD_RECEIVE}) {
+    ctx.check_error(id, error_of(shutdown(fresh, how)), WSAENOTCONN,
+                    "unconnected socket, how " + std::to_string(how));
+    ctx.check_error(id, error_of(shutdown(l, how)), WSAENOTCONN,
+                    "listening socket, how " + std::to_string(how));
+  }
+  SOCKET client = INVALID_SOCKET;
+  SOCKET server = INVALID_SOCKET;
+  tcp_pair(ctx, &client, &server);
+  ctx.check_error("SHUTDOWN.invalid-how", error_of(shutdown(client, static_cast<int>(0xdeadbeef))),
+                  WSAEINVAL, "how 0xdeadbeef");
+}
+
+CONFORMANCE_CASE(ShutdownClosesOneDirection, "SHUTDOWN.send", "SHUTDOWN.receive",
+                 "SHUTDOWN.addresses-stay") {
+  SOCKET client = INVALID_SOCKET;
+  SOCKET server = INVALID_SOCKET;
+  tcp_pair(ctx, &client, &server);
+  char buf[5] = {};
+  const char* send_id = "SHUTDOWN.send";
+  ctx.check_error(send_id, error_of(shutdown(client, SD_SEND)), 0, "shutdown(SD_SEND)");
+  ctx.check_error(send_id, error_of(send(client, "test", 5, 0)), WSAESHUTDOWN, "send after it");
+  ctx.check_eq(send_id, recv_ready(ctx, server, buf), 0, "the peer reads the end of the stream");
+  ctx.check_eq(send_id, recv(server, buf, 5, 0), 0, "and again");
+  const char* recv_id = "SHUTDOWN.receive";
+  ctx.check_error(recv_id, error_of(shutdown(server, SD_RECEIVE)), 0, "shutdown(SD_RECEIVE)");
+  ctx.check_error(recv_id, error_of(recv(server, buf, 5, 0)), WSAESHUTDOWN, "recv after it");
+  ctx.check_eq(recv_id, send(server, "test", 5, 0), 5, "sending the other way still works");
+  ctx.check_eq(recv_id, recv_ready(ctx, client, buf), 5, "and the data arrives");
+  ctx.check_error(recv_id, error_of(shutdown(client, SD_RECEIVE)), 0, "shutdown(SD_RECEIVE)");
+  for (int i = 0; i < 2; ++i) {
+    ctx.check_error(recv_id, error_of(recv(client, buf, 5, 0)), WSAESHUTDOWN,
+                    "recv after SD_RECEIVE, call " + std::to_string(i + 1));
+  }
+  const char* id = "SHUTDOWN.addresses-stay";
+  sockaddr_in a{};
+  int len = sizeof a;
+  ctx.check_error(id, error_of(getpeername(client, reinterpret_cast<sockaddr*>(&a), &len)), 0,
+                  "getpeername after shutdown");
+  len = sizeof a;
+  ctx.check_error(id, error_of(getsockname(client, reinterpret_cast<sockaddr*>(&a), &len)), 0,
+                  "getsockname after shutdown");
+  const sockaddr_in peer = a;
+  ctx.check_error(id,
+                  error_of(connect(client, reinterpret_cast<const sockaddr*>(&peer), sizeof peer)),
+                  WSAEISCONN, "connect after shutdown");
+}
+
+CONFORMANCE_CASE(ShutdownBoth, "SHUTDOWN.both") {
+  const char* id = "SHUTDOWN.both";
+  SOCKET client = INVALID_SOCKET;
+  SOCKET server = INVALID_SOCKET;
+  tcp_pair(ctx, &client, &server);
+  char buf[5] = {};
+  ctx.check_error(id, error_of(shutdown(client, SD_BOTH)), 0, "shutdown(SD_BOTH)");
+  ctx.check_error(id, error_of(recv(client, buf, 5, 0)), WSAESHUTDOWN, "recv");
+  ctx.check_error(id, error_of(send(client, "test", 5, 0)), WSAESHUTDOWN, "send");
+  ctx.check_eq(id, recv_ready(ctx, server, buf), 0, "the peer reads the end of the stream");
+}
+
 CONFORMANCE_CASE(SelectErrors, "SELECT.no-sockets", "SELECT.not-a-socket",
                  "SELECT.nothing-ready", "SELECT.closed-socket") {
   timeval zero{0, 0};
