@@ -145,6 +145,26 @@ SIM_CASE(ConnectTimeCountsWholeSeconds, "SO_CONNECT_TIME.not-connected",
                 std::to_string(accepted.value));
 }
 
+SIM_CASE(AConnectingSocketAnswers, "CONNECT.in-progress") {
+  const char* id = "CONNECT.in-progress";
+  ctx.require(ctx.world().partition(ctx.client(), ctx.server()).ok(), "partition");
+  const SOCKET s = ctx.tcp();
+  ctx.check_error(id, ctx.connect_nonblocking(s), WSAEWOULDBLOCK, "non-blocking connect");
+  ctx.check_error(id, ctx.connect(s), WSAEALREADY, "connect again while it is in progress");
+  sockaddr_in a{};
+  int len = sizeof a;
+  ctx.check_error(id, error_of(getsockname(s, reinterpret_cast<sockaddr*>(&a), &len)), 0,
+                  "getsockname");
+  ctx.check(id, a.sin_port != 0, "a local port was chosen");
+  len = sizeof a;
+  ctx.check_error(id, error_of(getpeername(s, reinterpret_cast<sockaddr*>(&a), &len)), 0,
+                  "getpeername");
+  ctx.check_eq(id, ntohs(a.sin_port), 443, "the peer being connected to");
+  char buf[4];
+  ctx.check_error(id, error_of(recv(s, buf, sizeof buf, 0)), WSAENOTCONN, "recv");
+  ctx.check_error(id, error_of(send(s, "data", 4, 0)), WSAENOTCONN, "send");
+}
+
 SIM_CASE(InitialRtoIsMissingBeforeWindows8, "SIO_TCP_INITIAL_RTO.missing") {
   ctx.check_error("SIO_TCP_INITIAL_RTO.missing",
                   set_initial_rto(ctx.tcp(), TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS),

@@ -117,6 +117,34 @@ CONFORMANCE_CASE(WhoMayShareAPort, "BIND.reuse-needs-every-holder", "BIND.reuse-
                   "the host's address under a port held with SO_EXCLUSIVEADDRUSE on 0.0.0.0");
 }
 
+CONFORMANCE_CASE(BindArguments, "BIND.bad-arguments", "BIND.not-local", "BIND.twice") {
+  const char* id = "BIND.bad-arguments";
+  const SOCKET s = ctx.tcp();
+  sockaddr_in here = host_address(ctx);
+  ctx.check_error(id, error_of(bind(s, nullptr, 0)), WSAEFAULT, "NULL name, namelen 0");
+  ctx.check_error(id, error_of(bind(s, nullptr, sizeof here)), WSAEFAULT, "NULL name");
+  ctx.check_error(id, error_of(bind(s, reinterpret_cast<sockaddr*>(&here), 0)), WSAEFAULT,
+                  "namelen 0");
+  sockaddr_in odd = here;
+  odd.sin_family = static_cast<decltype(odd.sin_family)>(0xdead);
+  ctx.check_error(id, error_of(bind(s, reinterpret_cast<sockaddr*>(&odd), sizeof odd)),
+                  WSAEAFNOSUPPORT, "family 0xdead");
+  ctx.check_error(id, error_of(bind(s, reinterpret_cast<sockaddr*>(&here), sizeof here - 1)),
+                  WSAEFAULT, "namelen one byte short");
+  const sockaddr_in elsewhere = in4(0xC0000200, 0);  // 192.0.2.0, TEST-NET-1: no host has it
+  for (const SOCKET t : {s, ctx.udp()}) {
+    ctx.check_error("BIND.not-local", bind_to(t, elsewhere), WSAEADDRNOTAVAIL,
+                    "an address this host does not have");
+  }
+  ctx.check_error("BIND.twice", bind_to(s, here), 0, "bind");
+  ctx.check_error("BIND.twice", bind_to(s, here), WSAEINVAL, "bind again");
+  sockaddr_in got{};
+  int len = sizeof got;
+  ctx.require(getsockname(s, reinterpret_cast<sockaddr*>(&got), &len) == 0, "getsockname");
+  ctx.check_error("BIND.twice", bind_to(ctx.tcp(), got), WSAEADDRINUSE,
+                  "another socket to the same address and port");
+}
+
 CONFORMANCE_CASE(GetSockNameBeforeAndAfterBind, "GETSOCKNAME.unbound", "GETSOCKNAME.bound") {
   const SOCKET s = ctx.tcp();
   sockaddr_in got = in4(0x01020304, 77);

@@ -345,7 +345,10 @@ int WSAAPI getpeername(SOCKET s, struct sockaddr* name, int* namelen) {
   }
   Socket& sock = call->sock();
   call->backend().refresh(call->host(), sock);
-  if (sock.state != SocketState::kConnected || !sock.peer) {
+  // A connect still in progress already has its peer (observed, docs/behaviour.md §13).
+  const bool has_peer =
+      sock.state == SocketState::kConnected || sock.state == SocketState::kConnecting;
+  if (!has_peer || !sock.peer) {
     return fail(WSAENOTCONN);
   }
   return write_address(call->backend().peer_address(sock).value_or(*sock.peer), name, namelen);
