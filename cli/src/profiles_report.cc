@@ -72,6 +72,7 @@ std::vector<Fact> facts(const Profile& p) {
        p.sio_tcp_initial_rto.evidence},
       {"ideal_send_backlog", "SIO_IDEAL_SEND_BACKLOG_QUERY", yes_no(p.ideal_send_backlog.value),
        p.ideal_send_backlog.evidence},
+      {"wsapoll", "WSAPoll", yes_no(p.wsapoll.value), p.wsapoll.evidence},
   };
 }
 

@@ -51,6 +51,7 @@ constexpr Profile nt5(std::string_view name, std::string_view display, std::uint
       .refused_retry_interval = {std::chrono::seconds(3), E::kInferred},
       .sio_tcp_initial_rto = {false, E::kDocumented},
       .ideal_send_backlog = {false, E::kDocumented},
+      .wsapoll = {false, E::kDocumented},
   };
 }
 
@@ -98,6 +99,7 @@ constexpr Profile nt6(std::string_view name, std::string_view display, std::uint
       .refused_retry_interval = {std::chrono::seconds(1), m.refused_timing},
       .sio_tcp_initial_rto = {m.initial_rto_ioctl, E::kDocumented},
       .ideal_send_backlog = {true, E::kDocumented},
+      .wsapoll = {true, E::kDocumented},
   };
 }
 
@@ -170,6 +172,7 @@ constexpr NamedBehaviour kBehaviours[] = {
      [](const Profile& p) { return p.sio_tcp_initial_rto.value; }},
     {"ideal-send-backlog", "WSAIoctl(SIO_IDEAL_SEND_BACKLOG_QUERY) exists (Vista and later)",
      [](const Profile& p) { return p.ideal_send_backlog.value; }},
+    {"wsapoll", "WSAPoll exists (Vista and later)", [](const Profile& p) { return p.wsapoll.value; }},
 };
 
 }  // namespace

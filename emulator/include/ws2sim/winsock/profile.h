@@ -111,6 +111,8 @@ struct Profile {
   Graded<bool> sio_tcp_initial_rto;
   /// WSAIoctl(SIO_IDEAL_SEND_BACKLOG_QUERY) exists (Vista / Server 2008 and later).
   Graded<bool> ideal_send_backlog;
+  /// WSAPoll exists (Vista / Server 2008 and later): the conformance statements about it apply.
+  Graded<bool> wsapoll;
 };
 
 /// Every emulated version, oldest first.
