@@ -330,6 +330,21 @@ CONFORMANCE_CASE(ShutdownBoth, "SHUTDOWN.both") {
   ctx.check_eq(id, recv_ready(ctx, server, buf), 0, "the peer reads the end of the stream");
 }
 
+CONFORMANCE_CASE(CallsOnAnUnconnectedSocket, "SENDRECV.not-connected", "CLOSESOCKET.twice") {
+  const char* id = "SENDRECV.not-connected";
+  const SOCKET s = ctx.tcp();
+  char buf[4];
+  ctx.check_error(id, error_of(recv(s, buf, sizeof buf, 0)), WSAENOTCONN, "recv");
+  ctx.check_error(id, error_of(send(s, "data", 4, 0)), WSAENOTCONN, "send");
+  const SOCKET l = ctx.listening_tcp();
+  ctx.check_error(id, error_of(recv(l, buf, sizeof buf, 0)), WSAENOTCONN, "recv on a listener");
+  const SOCKET once = socket(AF_INET, SOCK_STREAM, 0);
+  ctx.require(once != INVALID_SOCKET, "socket");
+  ctx.check_error("CLOSESOCKET.twice", error_of(closesocket(once)), 0, "closesocket");
+  ctx.check_error("CLOSESOCKET.twice", error_of(closesocket(once)), WSAENOTSOCK,
+                  "closesocket again");
+}
+
 CONFORMANCE_CASE(SelectErrors, "SELECT.no-sockets", "SELECT.not-a-socket",
                  "SELECT.nothing-ready", "SELECT.closed-socket") {
   timeval zero{0, 0};
