@@ -46,10 +46,10 @@ CONFORMANCE_CASE(UnknownCodesSynchronously, "IOCTL.unknown.sync", "IOCTL.null-re
   for (const DWORD code : kUnsupported) {
     const std::string what = "WSAIoctl(" + hex(code) + ")";
     DWORD returned = 0xdeadbeef;
-    ctx.check_error("IOCTL.unknown.sync",
-                    error_of(WSAIoctl(s, code, nullptr, 0, nullptr, 0, &returned, nullptr,
-                                      nullptr)),
-                    WSAEOPNOTSUPP, what);
+    ctx.check_error(
+        "IOCTL.unknown.sync",
+        error_of(WSAIoctl(s, code, nullptr, 0, nullptr, 0, &returned, nullptr, nullptr)),
+        WSAEOPNOTSUPP, what);
     ctx.check_eq("IOCTL.unknown.sync", returned, 0, what + ": *lpcbBytesReturned");
     ctx.check_error("IOCTL.null-returned",
                     error_of(WSAIoctl(s, code, nullptr, 0, nullptr, 0, nullptr, nullptr, nullptr)),
@@ -96,10 +96,9 @@ CONFORMANCE_CASE(UnknownCodeCompletionRoutine, "IOCTL.unknown.routine") {
   WSAOVERLAPPED ov{};
   DWORD returned = 0xdeadbeef;
   g_routine = Routine{};
-  ctx.check_error(id,
-                  error_of(WSAIoctl(s, SIO_FLUSH, nullptr, 0, nullptr, 0, &returned, &ov,
-                                    on_complete)),
-                  WSA_IO_PENDING, "WSAIoctl(SIO_FLUSH) with a completion routine");
+  ctx.check_error(
+      id, error_of(WSAIoctl(s, SIO_FLUSH, nullptr, 0, nullptr, 0, &returned, &ov, on_complete)),
+      WSA_IO_PENDING, "WSAIoctl(SIO_FLUSH) with a completion routine");
   ctx.check_eq(id, returned, 0xdeadbeefU, "*lpcbBytesReturned untouched");
   ctx.check_eq(id, SleepEx(0, TRUE), WAIT_IO_COMPLETION, "an alertable wait runs the routine");
   ctx.check_eq(id, g_routine.calls, 1, "routine calls");
@@ -136,14 +135,14 @@ CONFORMANCE_CASE(BaseHandleIsTheSocket, "SIO_BASE_HANDLE.itself", "SIO_BASE_HAND
   for (const auto& k : kinds) {
     const SOCKET s = ctx.keep(socket(k.family, k.type, 0));
     ctx.require(s != INVALID_SOCKET, "socket");
-    const std::string what = "family " + std::to_string(k.family) + " type " +
-                             std::to_string(k.type);
+    const std::string what =
+        "family " + std::to_string(k.family) + " type " + std::to_string(k.type);
     const char* id = "SIO_BASE_HANDLE.itself";
     SOCKET base = static_cast<SOCKET>(0xdeadbeef);
     DWORD returned = 0xdeadbeef;
     ctx.check_error(id,
-                    error_of(WSAIoctl(s, SIO_BASE_HANDLE, nullptr, 0, &base, sizeof base,
-                                      &returned, nullptr, nullptr)),
+                    error_of(WSAIoctl(s, SIO_BASE_HANDLE, nullptr, 0, &base, sizeof base, &returned,
+                                      nullptr, nullptr)),
                     0, what);
     ctx.check(id, base == s, what + ": the base handle is the socket");
     ctx.check_eq(id, returned, sizeof(SOCKET), what + ": *lpcbBytesReturned");
@@ -158,8 +157,8 @@ CONFORMANCE_CASE(BaseHandleIsTheSocket, "SIO_BASE_HANDLE.itself", "SIO_BASE_HAND
     base = static_cast<SOCKET>(0xdeadbeef);
     returned = 0xdeadbeef;
     ctx.check_error(ov_id,
-                    error_of(WSAIoctl(s, SIO_BASE_HANDLE, nullptr, 0, &base, sizeof base,
-                                      &returned, &ov, nullptr)),
+                    error_of(WSAIoctl(s, SIO_BASE_HANDLE, nullptr, 0, &base, sizeof base, &returned,
+                                      &ov, nullptr)),
                     WSA_IO_PENDING, what + ": overlapped");
     ctx.check_eq(ov_id, returned, 0xdeadbeefU, what + ": *lpcbBytesReturned untouched");
     ctx.check_eq(ov_id, ov.Internal, kStatusNotSupported, what + ": Internal");
@@ -173,8 +172,8 @@ CONFORMANCE_CASE(IdealSendBacklog, "SIO_IDEAL_SEND_BACKLOG_QUERY.values") {
   ULONG backlog = 0;
   DWORD returned = 0;
   const auto query = [&](SOCKET s) {
-    return error_of(WSAIoctl(s, SIO_IDEAL_SEND_BACKLOG_QUERY, nullptr, 0, &backlog,
-                             sizeof backlog, &returned, nullptr, nullptr));
+    return error_of(WSAIoctl(s, SIO_IDEAL_SEND_BACKLOG_QUERY, nullptr, 0, &backlog, sizeof backlog,
+                             &returned, nullptr, nullptr));
   };
   ctx.check_error(id, query(ctx.tcp()), WSAENOTCONN, "unconnected TCP socket");
   ctx.check_error(id, query(ctx.connected_tcp()), 0, "connected TCP socket");
@@ -185,8 +184,8 @@ CONFORMANCE_CASE(IdealSendBacklog, "SIO_IDEAL_SEND_BACKLOG_QUERY.values") {
 CONFORMANCE_CASE(CircularQueueingOnUdp, "SIO_ENABLE_CIRCULAR_QUEUEING.udp") {
   DWORD returned = 0;
   ctx.check_error("SIO_ENABLE_CIRCULAR_QUEUEING.udp",
-                  error_of(WSAIoctl(ctx.udp(), SIO_ENABLE_CIRCULAR_QUEUEING, nullptr, 0, nullptr,
-                                    0, &returned, nullptr, nullptr)),
+                  error_of(WSAIoctl(ctx.udp(), SIO_ENABLE_CIRCULAR_QUEUEING, nullptr, 0, nullptr, 0,
+                                    &returned, nullptr, nullptr)),
                   0, "UDP socket");
 }
 

@@ -13,12 +13,12 @@ namespace {
 
 // How an option takes lengths.
 enum class Kind {
-  kBoolean,        // one-byte BOOLEAN (on the profiles with the one-byte rule)
-  kShortBool,      // 4-byte BOOL that takes 1 to 3 bytes too
-  kShortValue,     // 4-byte value 0..255 that takes 1 to 3 bytes too
-  kDwordZeroes,    // 4 bytes; a short get zeroes the bytes it has
-  kDwordKeeps,     // 4 bytes; a short get leaves the buffer
-  kDwordZeroLen,   // 4 bytes; a short get sets *optlen to 0
+  kBoolean,       // one-byte BOOLEAN (on the profiles with the one-byte rule)
+  kShortBool,     // 4-byte BOOL that takes 1 to 3 bytes too
+  kShortValue,    // 4-byte value 0..255 that takes 1 to 3 bytes too
+  kDwordZeroes,   // 4 bytes; a short get zeroes the bytes it has
+  kDwordKeeps,    // 4 bytes; a short get leaves the buffer
+  kDwordZeroLen,  // 4 bytes; a short get sets *optlen to 0
 };
 
 struct Option {
@@ -37,8 +37,8 @@ const Option kOptions[] = {
     {"SO_DONTLINGER", AF_INET, SOCK_STREAM, SOL_SOCKET, SO_DONTLINGER, Kind::kShortBool, true},
     {"SO_OOBINLINE", AF_INET, SOCK_STREAM, SOL_SOCKET, SO_OOBINLINE, Kind::kShortBool, true},
     {"SO_REUSEADDR", AF_INET, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, Kind::kShortBool, true},
-    {"SO_EXCLUSIVEADDRUSE", AF_INET, SOCK_STREAM, SOL_SOCKET, SO_EXCLUSIVEADDRUSE,
-     Kind::kShortBool, true},
+    {"SO_EXCLUSIVEADDRUSE", AF_INET, SOCK_STREAM, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, Kind::kShortBool,
+     true},
     {"SO_KEEPALIVE", AF_INET, SOCK_STREAM, SOL_SOCKET, SO_KEEPALIVE, Kind::kBoolean, false},
     {"SO_DONTROUTE", AF_INET, SOCK_STREAM, SOL_SOCKET, SO_DONTROUTE, Kind::kBoolean, false},
     {"SO_LINGER", AF_INET, SOCK_STREAM, SOL_SOCKET, SO_LINGER, Kind::kDwordZeroes, false},
@@ -56,16 +56,14 @@ const Option kOptions[] = {
     {"IP_PKTINFO", AF_INET, SOCK_DGRAM, IPPROTO_IP, IP_PKTINFO, Kind::kDwordZeroLen, true},
     {"IP_RECVTOS", AF_INET, SOCK_DGRAM, IPPROTO_IP, IP_RECVTOS, Kind::kDwordZeroLen, true},
     {"IP_RECVTTL", AF_INET, SOCK_DGRAM, IPPROTO_IP, IP_RECVTTL, Kind::kDwordZeroLen, true},
-    {"IPV6_DONTFRAG", AF_INET6, SOCK_STREAM, IPPROTO_IPV6, IPV6_DONTFRAG, Kind::kShortBool,
-     true},
+    {"IPV6_DONTFRAG", AF_INET6, SOCK_STREAM, IPPROTO_IPV6, IPV6_DONTFRAG, Kind::kShortBool, true},
     {"IPV6_MULTICAST_LOOP", AF_INET6, SOCK_DGRAM, IPPROTO_IPV6, IPV6_MULTICAST_LOOP,
      Kind::kShortBool, true},
     {"IPV6_MULTICAST_HOPS", AF_INET6, SOCK_DGRAM, IPPROTO_IPV6, IPV6_MULTICAST_HOPS,
      Kind::kShortValue, false},
-    {"IPV6_UNICAST_HOPS", AF_INET6, SOCK_DGRAM, IPPROTO_IPV6, IPV6_UNICAST_HOPS,
-     Kind::kShortValue, false},
-    {"IPV6_HOPLIMIT", AF_INET6, SOCK_DGRAM, IPPROTO_IPV6, IPV6_HOPLIMIT, Kind::kDwordZeroLen,
-     true},
+    {"IPV6_UNICAST_HOPS", AF_INET6, SOCK_DGRAM, IPPROTO_IPV6, IPV6_UNICAST_HOPS, Kind::kShortValue,
+     false},
+    {"IPV6_HOPLIMIT", AF_INET6, SOCK_DGRAM, IPPROTO_IPV6, IPV6_HOPLIMIT, Kind::kDwordZeroLen, true},
     {"IPV6_PKTINFO", AF_INET6, SOCK_DGRAM, IPPROTO_IPV6, IPV6_PKTINFO, Kind::kDwordZeroLen, true},
     {"IPV6_RECVTCLASS", AF_INET6, SOCK_DGRAM, IPPROTO_IPV6, IPV6_RECVTCLASS, Kind::kDwordZeroLen,
      true},

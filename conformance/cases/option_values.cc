@@ -32,7 +32,8 @@ CONFORMANCE_CASE(MulticastTtlTakesTheBytesGiven, "IP_MULTICAST_TTL.partial") {
     DWORD value;
     int len;
     long long expected;
-  } steps[] = {{0xffffff0a, 1, 0x0a}, {0xffff000b, 2, 0x0b}, {0xff00000c, 3, 0x0c}, {0x0d, 4, 0x0d}};
+  } steps[] = {
+      {0xffffff0a, 1, 0x0a}, {0xffff000b, 2, 0x0b}, {0xff00000c, 3, 0x0c}, {0x0d, 4, 0x0d}};
   for (const auto& s : steps) {
     const std::string what = "optlen " + std::to_string(s.len);
     ctx.check_error(id, error_of(set_dword(u, IPPROTO_IP, IP_MULTICAST_TTL, s.value, s.len)), 0,
@@ -125,8 +126,9 @@ CONFORMANCE_CASE(OpenTypeNeedsNoSocket, "SO_OPENTYPE.thread") {
   const char* id = "SO_OPENTYPE.thread";
   DWORD v = 0xdeadbeef;
   int len = -1;
-  ctx.check_error(id, error_of(getsockopt(INVALID_SOCKET, SOL_SOCKET, SO_OPENTYPE,
-                                          reinterpret_cast<char*>(&v), &len)),
+  ctx.check_error(id,
+                  error_of(getsockopt(INVALID_SOCKET, SOL_SOCKET, SO_OPENTYPE,
+                                      reinterpret_cast<char*>(&v), &len)),
                   0, "getsockopt(INVALID_SOCKET, SO_OPENTYPE), *optlen -1");
   ctx.check_eq(id, v, 0, "overlapped sockets by default");
   ctx.check_eq(id, len, 4, "*optlen");
@@ -157,10 +159,10 @@ CONFORMANCE_CASE(ProtocolInfoBuffers, "SO_PROTOCOL_INFO.buffer") {
   ctx.check_error(id, error_of(getsockopt(s, SOL_SOCKET, SO_PROTOCOL_INFOA, nullptr, &size)),
                   WSAEFAULT, "NULL optval");
   size = static_cast<int>(sizeof info) / 2;
-  ctx.check_error(id,
-                  error_of(getsockopt(s, SOL_SOCKET, SO_PROTOCOL_INFOA,
-                                      reinterpret_cast<char*>(&info), &size)),
-                  WSAEFAULT, "half the size");
+  ctx.check_error(
+      id,
+      error_of(getsockopt(s, SOL_SOCKET, SO_PROTOCOL_INFOA, reinterpret_cast<char*>(&info), &size)),
+      WSAEFAULT, "half the size");
   ctx.check_eq(id, size, sizeof info, "*optlen set to the size needed");
   char big[2 * sizeof(WSAPROTOCOL_INFOA)];
   size = static_cast<int>(sizeof big);
@@ -180,8 +182,8 @@ CONFORMANCE_CASE(ProtocolInfoDescribesTheSocket, "SO_PROTOCOL_INFO.contents") {
   for (const auto& k : kinds) {
     const SOCKET s = ctx.keep(socket(k.family, k.type, k.protocol));
     ctx.require(s != INVALID_SOCKET, "socket");
-    const std::string what = "family " + std::to_string(k.family) + " type " +
-                             std::to_string(k.type);
+    const std::string what =
+        "family " + std::to_string(k.family) + " type " + std::to_string(k.type);
     WSAPROTOCOL_INFOA a{};
     WSAPROTOCOL_INFOW w{};
     int size_a = static_cast<int>(sizeof a);

@@ -38,7 +38,8 @@ CONFORMANCE_CASE(PollArguments, "POLL.no-entries", "POLL.invalid-events", "POLL.
   ctx.check_eq(id, WSAPoll(two, 2, 0), 0, "INVALID_SOCKET next to a listener");
   ctx.check_eq(id, two[0].revents, POLLNVAL, "the invalid entry's revents");
   ctx.check_eq(id, two[1].revents, 0, "the listener's revents");
-  WSAPOLLFD none[2] = {entry(INVALID_SOCKET, POLLERR), entry(static_cast<SOCKET>(0xabacab), POLLERR)};
+  WSAPOLLFD none[2] = {entry(INVALID_SOCKET, POLLERR),
+                       entry(static_cast<SOCKET>(0xabacab), POLLERR)};
   ctx.check_error(id, error_of(WSAPoll(none, 2, 0)), WSAENOTSOCK, "no entry is a socket");
   ctx.check("POLL.not-a-socket", none[0].revents == POLLNVAL && none[1].revents == POLLNVAL,
             "each entry reads POLLNVAL");

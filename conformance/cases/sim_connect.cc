@@ -61,9 +61,9 @@ SIM_CASE(InitialRtoCanRemoveTheResends, "SIO_TCP_INITIAL_RTO.no-syn-retransmissi
                   "SIO_TCP_INITIAL_RTO(NO_SYN_RETRANSMISSIONS)");
   TimePoint start = ctx.world().now();
   ctx.check_error(id, connect_closed(none), WSAECONNREFUSED, "connect to a closed port");
-  ctx.check(id, ctx.world().now() - start == kRoundTrip,
-            "refused after " + format_duration(ctx.world().now() - start) +
-                ", expected one round trip");
+  ctx.check(
+      id, ctx.world().now() - start == kRoundTrip,
+      "refused after " + format_duration(ctx.world().now() - start) + ", expected one round trip");
   const char* max_id = "SIO_TCP_INITIAL_RTO.max-syn-retransmissions";
   const SOCKET one = ctx.tcp();
   ctx.check_error(max_id, set_initial_rto(one, 1), 0, "SIO_TCP_INITIAL_RTO(1)");
@@ -167,8 +167,8 @@ SIM_CASE(AConnectingSocketAnswers, "CONNECT.in-progress") {
 
 SIM_CASE(InitialRtoIsMissingBeforeWindows8, "SIO_TCP_INITIAL_RTO.missing") {
   ctx.check_error("SIO_TCP_INITIAL_RTO.missing",
-                  set_initial_rto(ctx.tcp(), TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS),
-                  WSAEOPNOTSUPP, "WSAIoctl(SIO_TCP_INITIAL_RTO)");
+                  set_initial_rto(ctx.tcp(), TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS), WSAEOPNOTSUPP,
+                  "WSAIoctl(SIO_TCP_INITIAL_RTO)");
 }
 
 }  // namespace

@@ -158,7 +158,7 @@ TEST_F(SocketApi, ConnectErrors) {
   EXPECT_EQ(connect(s, reinterpret_cast<sockaddr*>(&closed), sizeof closed), SOCKET_ERROR);
   EXPECT_EQ(WSAGetLastError(), WSAECONNREFUSED);
   EXPECT_EQ(world.now(), at(2s + 6ms));  // docs/behaviour.md §12: three SYNs, three RSTs
-  ASSERT_EQ(connect_to_server(s), 0);  // a failed connect may be retried on the same socket
+  ASSERT_EQ(connect_to_server(s), 0);    // a failed connect may be retried on the same socket
   EXPECT_EQ(connect_to_server(s), SOCKET_ERROR);
   EXPECT_EQ(WSAGetLastError(), WSAEISCONN);
 }

@@ -23,11 +23,12 @@ constexpr NamedOption kBoolOptions[] = {{SOL_SOCKET, SO_KEEPALIVE, "SO_KEEPALIVE
 
 // The 4-byte SOL_SOCKET BOOLs that take 1 to 3 bytes as well, on every version
 // (docs/behaviour.md §11).
-constexpr NamedOption kShortBoolOptions[] = {{SOL_SOCKET, SO_REUSEADDR, "SO_REUSEADDR"},
-                                             {SOL_SOCKET, SO_EXCLUSIVEADDRUSE, "SO_EXCLUSIVEADDRUSE"},
-                                             {SOL_SOCKET, SO_BROADCAST, "SO_BROADCAST"},
-                                             {SOL_SOCKET, SO_OOBINLINE, "SO_OOBINLINE"},
-                                             {SOL_SOCKET, SO_DONTLINGER, "SO_DONTLINGER"}};
+constexpr NamedOption kShortBoolOptions[] = {
+    {SOL_SOCKET, SO_REUSEADDR, "SO_REUSEADDR"},
+    {SOL_SOCKET, SO_EXCLUSIVEADDRUSE, "SO_EXCLUSIVEADDRUSE"},
+    {SOL_SOCKET, SO_BROADCAST, "SO_BROADCAST"},
+    {SOL_SOCKET, SO_OOBINLINE, "SO_OOBINLINE"},
+    {SOL_SOCKET, SO_DONTLINGER, "SO_DONTLINGER"}};
 
 constexpr NamedOption kTcpKeepOptions[] = {{IPPROTO_TCP, TCP_KEEPALIVE, "TCP_KEEPALIVE(3)"},
                                            {IPPROTO_TCP, TCP_KEEPCNT, "TCP_KEEPCNT"},
@@ -161,8 +162,8 @@ TEST_P(Sockopt, ShortBoolGetReportsOneByteUnderFourAndWritesTwoWhenItCan) {
       int len;
       std::uint32_t value;
       int reported;
-    } cases[] = {{1, 0xdeadbe01U, 1}, {2, 0xdead0001U, 1}, {3, 0xdead0001U, 1}, {4, 1U, 4},
-                 {8, 1U, 4}};
+    } cases[] = {
+        {1, 0xdeadbe01U, 1}, {2, 0xdead0001U, 1}, {3, 0xdead0001U, 1}, {4, 1U, 4}, {8, 1U, 4}};
     for (const auto& c : cases) {
       SCOPED_TRACE(std::string(o.label) + " *optlen " + std::to_string(c.len));
       const Got g = get_opt(s, o.level, o.name, c.len);

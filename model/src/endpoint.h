@@ -65,7 +65,7 @@ struct Endpoint {
   // timers: when the endpoint next needs attention (Tcp arms them at instants it computes)
   EventId rtx_timer;
   std::uint32_t retransmissions = 0;
-  std::uint32_t reset_retries = 0;  // SYNs re-sent after an RST (RetransmissionConfig)
+  std::uint32_t reset_retries = 0;           // SYNs re-sent after an RST (RetransmissionConfig)
   std::optional<TimePoint> connect_give_up;  // connect_deadline after the connect started
   Duration rto{};
   EventId time_wait_timer;

@@ -106,14 +106,13 @@ void Tcp::retry_refused_syn(TimePoint now, std::uint32_t index) {
   ++ep.reset_retries;
   scheduler_.cancel(ep.rtx_timer);
   const std::uint32_t generation = ep.generation;
-  ep.rtx_timer = scheduler_
-                     .schedule_at(clip_to_deadline(
-                                      ep, saturating_add(
-                                              now, ep.options.retransmission.reset_retry_interval)),
-                                  [this, index, generation] {
-                                    on_reset_retry(scheduler_.now(), index, generation);
-                                  })
-                     .value();
+  ep.rtx_timer =
+      scheduler_
+          .schedule_at(
+              clip_to_deadline(ep,
+                               saturating_add(now, ep.options.retransmission.reset_retry_interval)),
+              [this, index, generation] { on_reset_retry(scheduler_.now(), index, generation); })
+          .value();
 }
 
 void Tcp::on_reset_retry(TimePoint now, std::uint32_t index, std::uint32_t generation) {

@@ -242,8 +242,8 @@ void finish_overlapped(Call& call, std::uint32_t status, DWORD bytes, LPWSAOVERL
 
 // Finishes a successful WSAIoctl. Not overlapped: *returned = bytes. Overlapped: completes at
 // once; the Handler says whether *returned is written and what the completion reports.
-int complete(Call& call, const ControlCode& code, const Socket& sock, DWORD bytes,
-             LPDWORD returned, LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine) {
+int complete(Call& call, const ControlCode& code, const Socket& sock, DWORD bytes, LPDWORD returned,
+             LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine) {
   if (!overlapped_call(sock, ov)) {
     *returned = bytes;
     return 0;
@@ -324,6 +324,5 @@ int WSAAPI WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD c
   if (const int e = code->run(io, &bytes); e != 0) {
     return refused(*code, sock, e, lpcbBytesReturned, lpOverlapped);
   }
-  return complete(*call, *code, sock, bytes, lpcbBytesReturned, lpOverlapped,
-                  lpCompletionRoutine);
+  return complete(*call, *code, sock, bytes, lpcbBytesReturned, lpOverlapped, lpCompletionRoutine);
 }

@@ -18,8 +18,8 @@ namespace {
 // The MSAFD Tcpip provider's id, shared by its TCP and UDP entries.
 constexpr GUID kMsafdTcpip = {
     0xe70f1aa0, 0xab8b, 0x11cf, {0x8c, 0xa3, 0x00, 0x80, 0x5f, 0x48, 0xa1, 0x92}};
-constexpr DWORD kTcpServices = XP1_GUARANTEED_DELIVERY | XP1_GUARANTEED_ORDER |
-                               XP1_GRACEFUL_CLOSE | XP1_EXPEDITED_DATA | XP1_IFS_HANDLES;
+constexpr DWORD kTcpServices = XP1_GUARANTEED_DELIVERY | XP1_GUARANTEED_ORDER | XP1_GRACEFUL_CLOSE |
+                               XP1_EXPEDITED_DATA | XP1_IFS_HANDLES;
 constexpr DWORD kUdpServices = XP1_CONNECTIONLESS | XP1_MESSAGE_ORIENTED | XP1_SUPPORT_BROADCAST |
                                XP1_SUPPORT_MULTIPOINT | XP1_IFS_HANDLES;
 constexpr DWORD kUdpMessageSize = 0xFFBB;  // 65467, what the provider reports for UDP
@@ -74,7 +74,8 @@ int get_protocol_info(OptionTarget& t, char* optval, int* optlen) {
   fill_protocol_info(t.sock, &info);
   const std::string_view name = entry_of(t.sock).name;
   for (std::size_t i = 0; i < name.size(); ++i) {
-    info.szProtocol[i] = static_cast<std::remove_reference_t<decltype(info.szProtocol[0])>>(name[i]);
+    info.szProtocol[i] =
+        static_cast<std::remove_reference_t<decltype(info.szProtocol[0])>>(name[i]);
   }
   std::memcpy(optval, &info, sizeof info);
   return 0;  // *optlen unchanged (observed)

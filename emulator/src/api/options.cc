@@ -29,7 +29,6 @@ namespace {
 
 constexpr int kDwordSize = static_cast<int>(sizeof(DWORD));
 
-
 // The length rule an option follows on this host: strict-documentation mode and the NT 5 profiles
 // read every BOOL as a 4-byte DWORD (docs/behaviour.md §4).
 Length rule_of(const Host::State& h, const OptionSpec& o) {

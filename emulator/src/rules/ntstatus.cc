@@ -20,10 +20,8 @@ constexpr int kWsaEtimedout = 10060;
 constexpr int kWsaOperationAborted = 995;
 
 constexpr Pair kPairs[] = {
-    {kStatusNotSupported, kWsaEopnotsupp},
-    {kStatusIoTimeout, kWsaEtimedout},
-    {kStatusConnectionReset, kWsaEconnreset},
-    {kStatusCancelled, kWsaOperationAborted},
+    {kStatusNotSupported, kWsaEopnotsupp},    {kStatusIoTimeout, kWsaEtimedout},
+    {kStatusConnectionReset, kWsaEconnreset}, {kStatusCancelled, kWsaOperationAborted},
     {kStatusInvalidParameter, kWsaEinval},
 };
 

@@ -166,13 +166,15 @@ constexpr NamedBehaviour kBehaviours[] = {
      [](const Profile& p) { return p.so_bsp_state.value; }},
     {"stream-dont-fragment", "IP_DONTFRAGMENT starts TRUE on stream sockets (Vista and later)",
      [](const Profile& p) { return p.stream_dont_fragment.value; }},
-    {"ip-hdrincl-raw-only", "IP_HDRINCL on a TCP or UDP socket fails with WSAEINVAL (Vista and later)",
+    {"ip-hdrincl-raw-only",
+     "IP_HDRINCL on a TCP or UDP socket fails with WSAEINVAL (Vista and later)",
      [](const Profile& p) { return p.ip_hdrincl_raw_only.value; }},
     {"sio-tcp-initial-rto", "WSAIoctl(SIO_TCP_INITIAL_RTO) exists (Windows 8 and later)",
      [](const Profile& p) { return p.sio_tcp_initial_rto.value; }},
     {"ideal-send-backlog", "WSAIoctl(SIO_IDEAL_SEND_BACKLOG_QUERY) exists (Vista and later)",
      [](const Profile& p) { return p.ideal_send_backlog.value; }},
-    {"wsapoll", "WSAPoll exists (Vista and later)", [](const Profile& p) { return p.wsapoll.value; }},
+    {"wsapoll", "WSAPoll exists (Vista and later)",
+     [](const Profile& p) { return p.wsapoll.value; }},
 };
 
 }  // namespace
