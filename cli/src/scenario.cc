@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "ws2sim/cli/time_text.h"
 #include "ws2sim/model/address.h"
@@ -29,9 +31,33 @@ struct Invalid {
   throw Invalid{at.to_string(), std::move(what)};
 }
 
+constexpr std::size_t kShownChars = 60;
+
+// Appends `v` as JSON to `out` until `out` holds `limit` characters; never visits more than that.
+void preview(const json& v, std::string& out, std::size_t limit) {
+  if (out.size() >= limit) return;
+  if (v.is_object() || v.is_array()) {
+    const bool obj = v.is_object();
+    out += obj ? '{' : '[';
+    bool first = true;
+    for (auto it = v.begin(); it != v.end() && out.size() < limit; ++it) {
+      if (!first) out += ',';
+      first = false;
+      if (obj) out += json(it.key()).dump() + ':';
+      preview(*it, out, limit);
+    }
+    out += obj ? '}' : ']';
+    return;
+  }
+  out += v.dump();  // a scalar: bounded by the input's own size
+}
+
+// The value as JSON, cut to 60 characters. Bounded work and stack whatever the value's size
+// or depth (the whole of a deeply nested value is never converted to text).
 std::string shown(const json& v) {
-  std::string s = v.dump();
-  if (s.size() > 60) s = s.substr(0, 57) + "...";
+  std::string s;
+  preview(v, s, kShownChars + 1);
+  if (s.size() > kShownChars) s = s.substr(0, kShownChars - 3) + "...";
   return s;
 }
 
@@ -556,10 +582,83 @@ const ConnectionSpec* Scenario::connection(std::string_view n) const {
   return nullptr;
 }
 
+// Deepest nesting a scenario may have: real scenarios use 5 levels; the limit keeps every later
+// recursive walk (validation, error previews, destruction) far from the stack's end.
+constexpr int kMaxDepth = 32;
+
+// What the parser callback found wrong: parsing stops at once.
+struct Rejected {
+  std::string what;
+};
+
+// Watches the parse: rejects nesting beyond kMaxDepth and a key repeated in one object (JSON
+// allows it, nlohmann keeps the last, and a scenario would silently lose a field), naming the
+// JSON pointer of the object.
+class ParseGuard {
+ public:
+  bool operator()(int depth, json::parse_event_t event, json& parsed) {
+    using E = json::parse_event_t;
+    if (depth > kMaxDepth) {
+      throw Rejected{"nested deeper than " + std::to_string(kMaxDepth) + " levels"};
+    }
+    switch (event) {
+      case E::object_start:
+      case E::array_start:
+        frames_.push_back(Frame{event == E::array_start, 0, {}, {}});
+        break;
+      case E::key: {
+        Frame& f = frames_.back();
+        f.key = parsed.get<std::string>();
+        if (!f.keys.insert(f.key).second) {
+          throw Rejected{pointer(frames_.size() - 1) + ": duplicate field \"" + f.key + "\""};
+        }
+        break;
+      }
+      case E::object_end:
+      case E::array_end:
+        frames_.pop_back();
+        advance();
+        break;
+      case E::value:
+        advance();
+        break;
+    }
+    return true;
+  }
+
+ private:
+  struct Frame {
+    bool array;
+    std::size_t index;
+    std::set<std::string> keys;
+    std::string key;
+  };
+  // A value finished inside the innermost frame: an array moves to its next index.
+  void advance() {
+    if (!frames_.empty() && frames_.back().array) ++frames_.back().index;
+  }
+  // The JSON pointer of frame `n` (the outermost frame is the document).
+  std::string pointer(std::size_t n) const {
+    Ptr p;
+    for (std::size_t i = 0; i < n; ++i) {
+      p /= frames_[i].array ? std::to_string(frames_[i].index) : frames_[i].key;
+    }
+    const std::string s = p.to_string();
+    return s.empty() ? "(top level)" : s;
+  }
+  std::vector<Frame> frames_;
+};
+
 Result<Scenario> parse_scenario(std::string_view text, const std::string& source) {
   json root;
   try {
-    root = json::parse(text.begin(), text.end());
+    ParseGuard guard;
+    root = json::parse(text.begin(), text.end(),
+                       [&guard](int depth, json::parse_event_t event, json& parsed) {
+                         return guard(depth, event, parsed);
+                       });
+  } catch (const Rejected& e) {
+    return invalid_argument(source + ": " + e.what);
   } catch (const json::exception& e) {
     return invalid_argument(source + ": not valid JSON: " + strip_exception_id(e.what()));
   }

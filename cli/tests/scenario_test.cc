@@ -125,6 +125,40 @@ TEST(Scenario, BadValueNamesFileJsonPointerAndExpectation) {
             "bad.json: /seed: expected a whole number from 0 to 18446744073709551615, got 1.5");
 }
 
+// Regression: 140 KB of nested brackets crashed `ws2sim run` (the error path converted the whole
+// value to text recursively to quote 60 characters of it).
+TEST(Scenario, DeepNestingIsAnErrorNotACrash) {
+  const std::string arrays = std::string(140'000, '[') + std::string(140'000, ']');
+  auto r = parse_scenario(arrays, "deep.json");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "deep.json: nested deeper than 32 levels");
+  std::string objects;
+  for (int i = 0; i < 50'000; ++i)
+    objects += "{\"a\":";
+  objects += "1" + std::string(50'000, '}');
+  r = parse_scenario(objects, "deep.json");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "deep.json: nested deeper than 32 levels");
+  // Within the limit, a wrongly typed deep value is quoted in at most 60 characters.
+  const std::string message = error_after([](json& j) {
+    json deep = json::array();
+    for (int i = 0; i < 30; ++i)
+      deep = json::array({deep});
+    j["hosts"][0] = deep;
+  });
+  EXPECT_EQ(message, "bad.json: /hosts/0: expected an object, got " + std::string(31, '[') +
+                         std::string(26, ']') + "...");
+}
+
+TEST(Scenario, DuplicateFieldsAreErrors) {
+  auto r = parse_scenario(R"({"seed": 1, "seed": 2})", "dup.json");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "dup.json: (top level): duplicate field \"seed\"");
+  r = parse_scenario(R"({"hosts": [{"name": "a"}, {"name": "b", "name": "c"}]})", "dup.json");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "dup.json: /hosts/1: duplicate field \"name\"");
+}
+
 TEST(Scenario, UnknownAndMissingFields) {
   EXPECT_EQ(error_after([](json& j) { j["connections"][0]["calls"][0]["onoff"] = 1; }),
             "bad.json: /connections/0/calls/0/onoff: unknown field \"onoff\" for SO_KEEPALIVE "
