@@ -2,7 +2,10 @@
 // function of the ws2sim::cli library (commands.h). Exit codes: 0 ok, 1 run-time failure,
 // 2 usage or bad input (docs/cli.md).
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <charconv>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
@@ -57,12 +60,54 @@ ws2sim::Result<std::vector<KeepAliveCall>> ordered_calls(const CLI::App& app,
 
 }  // namespace
 
+// A whole decimal number from 0 to `max`, nothing else: CLI11 alone reads "-1" as 2^64 - 1,
+// "99999999999999999999" as 2^64 - 1 and "" as 0 (issue 21).
+CLI::Validator whole_number(std::uint64_t max) {
+  return CLI::Validator(
+      [max](std::string& text) -> std::string {
+        const std::string range = "expected a whole number from 0 to " + std::to_string(max);
+        if (text.empty()) return range + ", got an empty value";
+        std::uint64_t v = 0;
+        const char* end = text.data() + text.size();
+        const auto [ptr, ec] = std::from_chars(text.data(), end, v);
+        if (ec != std::errc() || ptr != end || v > max) {
+          return range + ", got \"" + text + "\"";
+        }
+        return {};
+      },
+      "N");
+}
+
+// The command a parse error belongs to ("ws2sim run"), for one-line messages.
+std::string command_of(const CLI::App* app) {
+  for (const CLI::App* sub : app->get_subcommands()) {
+    return "ws2sim " + sub->get_name();
+  }
+  return "ws2sim";
+}
+
+// One line per usage error, naming the command: "ws2sim load: --seed: expected ...".
+std::string one_line(const CLI::App* app, const CLI::Error& e) {
+  std::string what = e.what();
+  if (app->get_subcommands().empty() &&
+      (e.get_name() == "RequiredError" || e.get_name() == "ExtrasError")) {
+    const std::vector<std::string> rest = app->remaining();
+    const auto word = std::find_if(rest.begin(), rest.end(),
+                                   [](const std::string& a) { return !a.starts_with('-'); });
+    what = word == rest.end() ? "a command is required" : "unknown command \"" + *word + "\"";
+    what += ": run, detect, load, profiles or demo (ws2sim --help)";
+  }
+  return command_of(app) + ": " + what + "\n";
+}
+
 int main(int argc, char** argv) {
   CLI::App app{
       "ws2sim: Winsock TCP keep-alive on emulated Windows versions, in virtual time.\n"
       "Every command really makes the Winsock calls on emulated hosts; hours of idleness take "
       "microseconds, and the same seed gives the same bytes."};
   app.require_subcommand(1);
+  app.set_version_flag("--version", "ws2sim " WS2SIM_VERSION);
+  app.failure_message(one_line);
   app.footer("Exit codes: 0 ok, 1 run-time failure, 2 usage or bad input. See docs/cli.md.");
 
   // run --------------------------------------------------------------------------------------
@@ -76,7 +121,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--trace", run.trace, "Write the model trace as JSON lines to this file");
   run_cmd->add_option("--pcap", run.pcap, "Write every segment as a pcap file (Wireshark, tshark)");
   run_cmd->add_option("--svg", run.svg, "Write the timeline picture (SVG) to this file");
-  run_cmd->add_option("--seed", run.seed, "Seed for the run (default: the scenario's \"seed\")");
+  run_cmd->add_option("--seed", run.seed, "Seed for the run (default: the scenario's \"seed\")")
+      ->check(whole_number(std::numeric_limits<std::uint64_t>::max()));
   run_cmd->add_flag("--full", run.full, "Print every probe instead of folding long runs of probes");
   run_cmd->add_flag("--live", run.live,
                     "Real Linux sockets in a private network namespace, in real time (root; "
@@ -142,6 +188,7 @@ int main(int argc, char** argv) {
       "fraction of dead peers. Reports probes per second over time (peak, mean, bytes on the "
       "wire).");
   load_cmd->add_option("--connections", load.connections, "Number of connections")
+      ->check(whole_number(std::numeric_limits<std::uint64_t>::max()))
       ->capture_default_str();
   load_cmd->add_option("--spread", load.spread, "Open times are spread uniformly over this")
       ->capture_default_str();
@@ -150,6 +197,7 @@ int main(int argc, char** argv) {
   load_cmd->add_option("--interval", load.interval, "Time between unanswered probes")
       ->capture_default_str();
   load_cmd->add_option("--count", load.count, "Unanswered probes before the drop")
+      ->check(whole_number(std::numeric_limits<std::uint32_t>::max()))
       ->capture_default_str();
   load_cmd
       ->add_option("--dead-fraction", load.dead_fraction,
@@ -165,6 +213,7 @@ int main(int argc, char** argv) {
       ->add_option("--traffic", load.traffic,
                    "Received segments per connection after it opens (each resets "
                    "the idle clock)")
+      ->check(whole_number(std::numeric_limits<std::uint32_t>::max()))
       ->capture_default_str();
   load_cmd->add_option("--traffic-window", load.traffic_window, "...within this time after opening")
       ->capture_default_str();
@@ -176,8 +225,11 @@ int main(int argc, char** argv) {
                        "Bucket width for the rates (default: at most 300 buckets)");
   load_cmd
       ->add_option("--probe-bytes", load.probe_bytes, "Bytes of one probe or answer on the wire")
+      ->check(whole_number(std::numeric_limits<std::uint32_t>::max()))
       ->capture_default_str();
-  load_cmd->add_option("--seed", load.seed, "Seed of the workload")->capture_default_str();
+  load_cmd->add_option("--seed", load.seed, "Seed of the workload")
+      ->check(whole_number(std::numeric_limits<std::uint64_t>::max()))
+      ->capture_default_str();
   load_cmd->add_option("--svg", load.svg, "Write the probes-per-second chart (SVG) to this file");
   load_cmd->add_flag("--json", load.json, "Print JSON instead of text");
 

@@ -233,11 +233,24 @@ int command_detect(const DetectArgs& args, std::ostream& out, std::ostream& err)
   DetectRequest q;
   q.profile = args.profile;
   q.calls = args.calls;
+  if (args.all_profiles && !args.profile.empty()) {
+    err << "ws2sim detect: --profile and --all-profiles exclude each other (one version, or "
+           "every one)\n";
+    return kExitUsage;
+  }
   for (const std::string& item : args.registry) {
     auto a = parse_registry_assignment(item);
     if (!a.ok()) {
       err << "ws2sim detect: --registry " << a.error().message << '\n';
       return kExitUsage;
+    }
+    // A repeated name would silently keep the last value: say so instead.
+    for (const auto& [name, value] : q.registry) {
+      if (name == a->first) {
+        err << "ws2sim detect: --registry " << item << ": " << item.substr(0, item.find('='))
+            << " is already set (to " << value << ")\n";
+        return kExitUsage;
+      }
     }
     q.registry.push_back(*a);
   }

@@ -69,6 +69,61 @@ TEST(Cli, UsageErrorsExitWithTwo) {
                           "4294967295, got \"on\"\n");
 }
 
+// Issue 21: numbers were bent (-1 and 99999999999999999999 became 2^64 - 1, "" became 0 or 1),
+// conflicting or repeated options were quietly resolved, and usage errors did not name the command.
+TEST(Cli, NumbersAreReadStrictly) {
+  const std::string scenario = quoted(kSourceDir + "/cli/scenarios/nat.json");
+  const struct {
+    std::string args;
+    std::string message;
+  } cases[] = {
+      {"run " + scenario + " --seed -1",
+       "ws2sim run: --seed: expected a whole number from 0 to 18446744073709551615, got \"-1\"\n"},
+      {"run " + scenario + " --seed 99999999999999999999",
+       "ws2sim run: --seed: expected a whole number from 0 to 18446744073709551615, got "
+       "\"99999999999999999999\"\n"},
+      {"run " + scenario + " --seed ''",
+       "ws2sim run: --seed: expected a whole number from 0 to 18446744073709551615, got an empty "
+       "value\n"},
+      {"load --connections -1",
+       "ws2sim load: --connections: expected a whole number from 0 to 18446744073709551615, got "
+       "\"-1\"\n"},
+      {"load --count 4294967296",
+       "ws2sim load: --count: expected a whole number from 0 to 4294967295, got \"4294967296\"\n"},
+      {"load --seed 1e3",
+       "ws2sim load: --seed: expected a whole number from 0 to 18446744073709551615, got "
+       "\"1e3\"\n"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.args);
+    const auto r = ws2sim(c.args);
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.output, c.message);
+  }
+}
+
+TEST(Cli, ConflictsAndUnknownCommandsAreNamed) {
+  auto r = ws2sim("frobnicate");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.output,
+            "ws2sim: unknown command \"frobnicate\": run, detect, load, profiles or demo (ws2sim "
+            "--help)\n");
+  r = ws2sim("detect --profile windows-xp --all-profiles");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.output,
+              HasSubstr("ws2sim detect: --profile and --all-profiles exclude each other"));
+  r = ws2sim("detect --profile windows-xp --registry KeepAliveTime=1 --registry KeepAliveTime=2");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.output,
+            "ws2sim detect: --registry KeepAliveTime=2: KeepAliveTime is already set (to 1)\n");
+  r = ws2sim("detect --profile windows-xp --bogus");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.output, "ws2sim detect: The following argument was not expected: --bogus\n");
+  r = ws2sim("--version");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.output, ::testing::MatchesRegex("ws2sim [0-9]+\\.[0-9]+\\.[0-9]+\n"));
+}
+
 TEST(Cli, RunTimeFailureExitsWithOne) {
   const auto r = ws2sim("run " + quoted(kSourceDir + "/cli/scenarios/nat.json") +
                         " --pcap /nonexistent/x.pcap");
