@@ -1,6 +1,8 @@
 // The commands of `ws2sim`, minus argument parsing (main.cc).
 #include "ws2sim/cli/commands.h"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -105,30 +107,94 @@ void print_run(const RunReport& r, std::string_view source, bool full, std::ostr
   }
 }
 
-// Writes the files a run was asked for; reports each.
+// Whether `path` can be written: its folder exists and takes files, and the file, if there, is a
+// regular file that may be replaced. Checked before a run so that a bad path costs no run.
+Status check_writable(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path p(path);
+  const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
+  if (!fs::is_directory(dir, ec)) return invalid_state(path + ": no such folder");
+  if (::access(dir.c_str(), W_OK) != 0) return invalid_state(path + ": the folder is not writable");
+  if (fs::exists(p, ec) && !fs::is_regular_file(p, ec)) {
+    return invalid_state(path + ": exists and is not a regular file");
+  }
+  return {};
+}
+
+// The outputs a run was asked for, each at most once: two flags naming one file would have one
+// silently overwrite the other.
+Status check_outputs(const std::vector<std::pair<const char*, std::string>>& outputs) {
+  namespace fs = std::filesystem;
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    for (std::size_t j = i + 1; j < outputs.size(); ++j) {
+      std::error_code e1;
+      std::error_code e2;
+      if (fs::weakly_canonical(outputs[i].second, e1) ==
+          fs::weakly_canonical(outputs[j].second, e2)) {
+        return invalid_argument(std::string(outputs[i].first) + " and " + outputs[j].first +
+                                " name the same file (" + outputs[j].second + ")");
+      }
+    }
+  }
+  return {};
+}
+
+// Writes the files a run was asked for, all or none: each goes to a temporary file next to it,
+// and only when every one is written are they renamed into place. Reports each.
 bool write_outputs(const RunReport& r, const std::optional<std::string>& trace,
                    const std::optional<std::string>& pcap, const std::optional<std::string>& svg,
                    std::ostream& out, std::ostream& err) {
-  bool ok = true;
-  const auto check = [&](const Status& s, const std::string& what) {
-    if (s.ok()) {
-      out << "wrote " << what << '\n';
-    } else {
-      err << "ws2sim: " << s.error().message << '\n';
-      ok = false;
-    }
+  struct Pending {
+    std::string path;
+    std::string temporary;
+    std::string what;
   };
-  if (trace) {
-    check(
-        write_jsonl_file(r.trace(), *trace),
-        *trace + " (trace, JSON lines, " + std::to_string(r.trace().events().size()) + " events)");
+  std::vector<Pending> done;
+  const auto discard = [&done] {
+    for (const Pending& p : done)
+      std::filesystem::remove(p.temporary);
+  };
+  const auto write = [&](const std::string& path, const std::string& what, auto&& writer) {
+    const std::string temporary = path + ".ws2sim-partial";
+    if (const Status s = writer(temporary); !s.ok()) {
+      std::filesystem::remove(temporary);
+      err << "ws2sim: " << path << ": " << s.error().message << '\n';
+      return false;
+    }
+    done.push_back(Pending{path, temporary, what});
+    return true;
+  };
+  bool ok = true;
+  if (ok && trace) {
+    ok = write(*trace,
+               " (trace, JSON lines, " + std::to_string(r.trace().events().size()) + " events)",
+               [&](const std::string& t) { return write_jsonl_file(r.trace(), t); });
   }
-  if (pcap) {
-    check(write_pcap_file(r.trace(), *pcap),
-          *pcap + " (pcap, " + std::to_string(r.probe_count()) + " keep-alive probes)");
+  if (ok && pcap) {
+    ok = write(*pcap, " (pcap, " + std::to_string(r.probe_count()) + " keep-alive probes)",
+               [&](const std::string& t) { return write_pcap_file(r.trace(), t); });
   }
-  if (svg) check(write_text(*svg, timeline_svg(r)), *svg + " (timeline picture)");
-  return ok;
+  if (ok && svg) {
+    ok = write(*svg, " (timeline picture)",
+               [&](const std::string& t) { return write_text(t, timeline_svg(r)); });
+  }
+  if (!ok) {
+    discard();
+    return false;
+  }
+  for (const Pending& p : done) {
+    std::error_code ec;
+    std::filesystem::rename(p.temporary, p.path, ec);
+    if (ec) {
+      err << "ws2sim: " << p.path << ": cannot move the finished file into place: " << ec.message()
+          << '\n';
+      discard();
+      return false;
+    }
+    out << "wrote " << p.path << p.what << '\n';
+  }
+  return true;
 }
 
 }  // namespace
@@ -217,6 +283,20 @@ int command_run(const RunArgs& args, std::ostream& out, std::ostream& err) {
   if (const auto why = args.live ? live_unsupported(*sc) : std::nullopt) {
     err << "ws2sim run: " << args.scenario << ": --live cannot run this scenario: " << *why << '\n';
     return kExitUsage;
+  }
+  std::vector<std::pair<const char*, std::string>> outputs;
+  if (args.trace) outputs.emplace_back("--trace", *args.trace);
+  if (args.pcap) outputs.emplace_back("--pcap", *args.pcap);
+  if (args.svg) outputs.emplace_back("--svg", *args.svg);
+  if (const Status s = check_outputs(outputs); !s.ok()) {
+    err << "ws2sim run: " << s.error().message << '\n';
+    return kExitUsage;
+  }
+  for (const auto& [flag, path] : outputs) {
+    if (const Status s = check_writable(path); !s.ok()) {
+      err << "ws2sim run: " << flag << ' ' << s.error().message << '\n';
+      return kExitFailure;
+    }
   }
   Result<RunReport> r = args.live ? run_scenario_live(*sc) : run_scenario(*sc, args.seed);
   if (!r.ok()) {

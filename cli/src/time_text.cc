@@ -19,6 +19,7 @@ Error bad_duration(std::string_view text, const std::string& why) {
 Result<Duration> parse_duration(std::string_view text) {
   if (text.empty()) return bad_duration(text, "it is empty");
   std::int64_t total_ms = 0;
+  std::int64_t previous_scale = 0;  // units go from the largest down, each once: "1h30m"
   std::size_t i = 0;
   while (i < text.size()) {
     if (text[i] < '0' || text[i] > '9') return bad_duration(text, "a number must come first");
@@ -48,6 +49,13 @@ Result<Duration> parse_duration(std::string_view text) {
     } else {
       return bad_duration(text, "unknown unit \"" + std::string(unit) + "\"");
     }
+    if (scale == previous_scale) {
+      return bad_duration(text, "the unit \"" + std::string(unit) + "\" is given twice");
+    }
+    if (previous_scale != 0 && scale > previous_scale) {
+      return bad_duration(text, "units go from the largest down (\"1h30m\", not \"30m1h\")");
+    }
+    previous_scale = scale;
     if (n > kMaxMs / scale) return bad_duration(text, "longer than 100 years");
     total_ms += n * scale;
     if (total_ms > kMaxMs) return bad_duration(text, "longer than 100 years");

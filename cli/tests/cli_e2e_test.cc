@@ -130,6 +130,32 @@ TEST(Cli, RunTimeFailureExitsWithOne) {
   EXPECT_EQ(r.exit_code, 1) << r.output;
 }
 
+// Issue 21: a bad output path was found only after the run had printed and written the other
+// files; two flags naming one file overwrote each other.
+TEST(Cli, OutputsAreCheckedBeforeTheRunAndWrittenAllOrNone) {
+  testing::TempDir dir;
+  const std::string scenario = quoted(kSourceDir + "/cli/scenarios/nat.json");
+  auto r = ws2sim("run " + scenario + " --trace " + quoted(dir.file("a.jsonl")) + " --svg " +
+                  quoted(dir.file("b.svg")) + " --pcap /nonexistent/x.pcap");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.output, "ws2sim run: --pcap /nonexistent/x.pcap: no such folder\n");
+  EXPECT_FALSE(std::filesystem::exists(dir.file("a.jsonl")));
+  EXPECT_FALSE(std::filesystem::exists(dir.file("b.svg")));
+  r = ws2sim("run " + scenario + " --trace " + quoted(dir.file("f")) + " --pcap " +
+             quoted(dir.file("f")));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.output,
+            "ws2sim run: --trace and --pcap name the same file (" + dir.file("f") + ")\n");
+  EXPECT_FALSE(std::filesystem::exists(dir.file("f")));
+  r = ws2sim("run " + scenario + " --trace " + quoted(dir.file("a.jsonl")) + " --pcap " +
+                 quoted(dir.file("a.pcap")),
+             /*with_stderr=*/false);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_TRUE(std::filesystem::exists(dir.file("a.jsonl")));
+  EXPECT_TRUE(std::filesystem::exists(dir.file("a.pcap")));
+  EXPECT_FALSE(std::filesystem::exists(dir.file("a.jsonl.ws2sim-partial")));
+}
+
 TEST(Cli, DemoWritesItsFilesAndThePcapAgreesWithTheTimeline) {
   const std::optional<std::string> tshark = testing::find_on_path("tshark");
   ASSERT_TRUE(tshark.has_value())

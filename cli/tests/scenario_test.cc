@@ -305,5 +305,16 @@ TEST(Scenario, DurationsReadAsWholeMilliseconds) {
   EXPECT_FALSE(parse_duration("99999999999999999999s").ok());
 }
 
+// Regression (issue 21): "1h1h" read as 2 h. Each unit once, largest first.
+TEST(Scenario, DurationUnitsComeOnceLargestFirst) {
+  auto d = parse_duration("1h1h");
+  ASSERT_FALSE(d.ok());
+  EXPECT_THAT(d.error().message, ::testing::HasSubstr("the unit \"h\" is given twice"));
+  d = parse_duration("30m1h");
+  ASSERT_FALSE(d.ok());
+  EXPECT_THAT(d.error().message, ::testing::HasSubstr("units go from the largest down"));
+  EXPECT_EQ(*parse_duration("1d2h3m4s5ms"), 93'784'005ms);
+}
+
 }  // namespace
 }  // namespace ws2sim::cli
