@@ -166,7 +166,7 @@ bool write_outputs(const RunReport& r, const std::optional<std::string>& trace,
     return true;
   };
   bool ok = true;
-  if (ok && trace) {
+  if (trace) {
     ok = write(*trace,
                " (trace, JSON lines, " + std::to_string(r.trace().events().size()) + " events)",
                [&](const std::string& t) { return write_jsonl_file(r.trace(), t); });

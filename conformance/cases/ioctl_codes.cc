@@ -20,21 +20,6 @@ constexpr ULONG_PTR kStatusPending = 0x103;
 // Codes Windows' TCP provider rejects on a TCP socket.
 constexpr DWORD kUnsupported[] = {SIO_FLUSH, SIO_GET_BROADCAST_ADDRESS, SIO_FIND_ROUTE};
 
-struct Routine {
-  int calls = 0;
-  DWORD error = 0xdeadbeef;
-  DWORD bytes = 0xdeadbeef;
-  LPWSAOVERLAPPED overlapped = nullptr;
-};
-Routine g_routine;  // a completion routine has no context argument
-
-void CALLBACK on_complete(DWORD error, DWORD bytes, LPWSAOVERLAPPED ov, DWORD /*flags*/) {
-  ++g_routine.calls;
-  g_routine.error = error;
-  g_routine.bytes = bytes;
-  g_routine.overlapped = ov;
-}
-
 std::string hex(DWORD code) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "0x%08lX", static_cast<unsigned long>(code));
@@ -76,8 +61,7 @@ CONFORMANCE_CASE(UnknownCodesOverlapped, "IOCTL.unknown.overlapped") {
                     error_of(WSAIoctl(s, code, nullptr, 0, nullptr, 0, &returned, &ov, nullptr)),
                     WSA_IO_PENDING, what);
     ctx.check_eq(id, returned, 0xdeadbeefU, what + ": *lpcbBytesReturned untouched");
-    ctx.check_eq(id, WSAWaitForMultipleEvents(1, &ev, TRUE, 1000, FALSE), WSA_WAIT_EVENT_0,
-                 what + ": the event is signaled");
+    ctx.check(id, signaled(ev, 1000), what + ": the event is signaled");
     ctx.check_eq(id, ov.Internal, kStatusNotSupported, what + ": Internal");
     ctx.check_eq(id, ov.InternalHigh, 0, what + ": InternalHigh");
     DWORD transfer = 0xdeadbeef;
@@ -95,16 +79,17 @@ CONFORMANCE_CASE(UnknownCodeCompletionRoutine, "IOCTL.unknown.routine") {
   const SOCKET s = ctx.tcp();
   WSAOVERLAPPED ov{};
   DWORD returned = 0xdeadbeef;
-  g_routine = Routine{};
+  completion() = Completion{};
   ctx.check_error(
-      id, error_of(WSAIoctl(s, SIO_FLUSH, nullptr, 0, nullptr, 0, &returned, &ov, on_complete)),
+      id,
+      error_of(WSAIoctl(s, SIO_FLUSH, nullptr, 0, nullptr, 0, &returned, &ov, record_completion)),
       WSA_IO_PENDING, "WSAIoctl(SIO_FLUSH) with a completion routine");
   ctx.check_eq(id, returned, 0xdeadbeefU, "*lpcbBytesReturned untouched");
   ctx.check_eq(id, SleepEx(0, TRUE), WAIT_IO_COMPLETION, "an alertable wait runs the routine");
-  ctx.check_eq(id, g_routine.calls, 1, "routine calls");
-  ctx.check_eq(id, g_routine.error, WSAEOPNOTSUPP, "the routine's error");
-  ctx.check_eq(id, g_routine.bytes, 0, "the routine's byte count");
-  ctx.check(id, g_routine.overlapped == &ov, "the routine gets the caller's OVERLAPPED");
+  ctx.check_eq(id, completion().calls, 1, "routine calls");
+  ctx.check_eq(id, completion().error, WSAEOPNOTSUPP, "the routine's error");
+  ctx.check_eq(id, completion().bytes, 0, "the routine's byte count");
+  ctx.check(id, completion().overlapped == &ov, "the routine gets the caller's OVERLAPPED");
 }
 
 CONFORMANCE_CASE(KeepAliveValsShortInputOverlapped, "SIO_KEEPALIVE_VALS.overlapped.short-input") {
@@ -122,8 +107,7 @@ CONFORMANCE_CASE(KeepAliveValsShortInputOverlapped, "SIO_KEEPALIVE_VALS.overlapp
                   WSAEFAULT, "cbInBuffer one byte short");
   ctx.check_eq(id, returned, 0xdeadbeefU, "*lpcbBytesReturned untouched");
   ctx.check_eq(id, ov.Internal, kStatusPending, "Internal reads STATUS_PENDING");
-  ctx.check_eq(id, WSAWaitForMultipleEvents(1, &ev, TRUE, 0, FALSE), WSA_WAIT_TIMEOUT,
-               "nothing completes");
+  ctx.check(id, !signaled(ev), "nothing completes");
   ctx.check(id, !keepalive_on(s), "keep-alive stays off");
   WSACloseEvent(ev);
 }

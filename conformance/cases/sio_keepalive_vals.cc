@@ -15,26 +15,6 @@ int ioctl_keepalive(SOCKET s, const void* in, DWORD in_size, void* out, DWORD ou
                            returned, ov, routine));
 }
 
-bool signaled(WSAEVENT e, DWORD timeout_ms = 0) {
-  return WSAWaitForMultipleEvents(1, &e, FALSE, timeout_ms, FALSE) == WSA_WAIT_EVENT_0;
-}
-
-// What the completion routine saw (the routine is a plain function).
-struct Completion {
-  int calls = 0;
-  DWORD error = 99;
-  DWORD bytes = 99;
-  LPWSAOVERLAPPED overlapped = nullptr;
-};
-Completion g_completion;
-
-void CALLBACK on_complete(DWORD error, DWORD bytes, LPWSAOVERLAPPED ov, DWORD) {
-  ++g_completion.calls;
-  g_completion.error = error;
-  g_completion.bytes = bytes;
-  g_completion.overlapped = ov;
-}
-
 CONFORMANCE_CASE(SucceedsWithZeroBytesReturned, "SIO_KEEPALIVE_VALS.return.success",
                  "SIO_KEEPALIVE_VALS.bytes-returned.zero",
                  "SIO_KEEPALIVE_VALS.requirements.windows-2000",
@@ -157,15 +137,16 @@ CONFORMANCE_CASE(NonOverlappedSocketIgnoresOverlappedAndRoutine,
   WSAOVERLAPPED ov{};
   ov.hEvent = ev;
   DWORD returned = 77;
-  g_completion = Completion{};
+  completion() = Completion{};
   ctx.check_error(
-      ov_id, ioctl_keepalive(s, &kValues, sizeof kValues, nullptr, 0, &returned, &ov, on_complete),
+      ov_id,
+      ioctl_keepalive(s, &kValues, sizeof kValues, nullptr, 0, &returned, &ov, record_completion),
       0, "WSAIoctl with lpOverlapped on a non-overlapped socket");
   ctx.check_eq(ov_id, returned, 0U, "*lpcbBytesReturned (synchronous completion)");
   ctx.check(ov_id, !signaled(ev), "the event was signalled");
   ctx.check(ov_id, keepalive_on(s), "keep-alive switched on");
   ctx.check_eq(cr_id, SleepEx(0, TRUE), 0U, "an alertable SleepEx(0) found work queued");
-  ctx.check_eq(cr_id, g_completion.calls, 0, "completion routine calls");
+  ctx.check_eq(cr_id, completion().calls, 0, "completion routine calls");
   WSACloseEvent(ev);
 }
 
@@ -214,24 +195,25 @@ CONFORMANCE_CASE(CompletionRoutineRunsAtTheNextAlertableWait,
   const SOCKET s = ctx.tcp();
   WSAOVERLAPPED ov{};
   DWORD returned = 77;
-  g_completion = Completion{};
+  completion() = Completion{};
   ctx.check_error(
-      id, ioctl_keepalive(s, &kValues, sizeof kValues, nullptr, 0, &returned, &ov, on_complete), 0,
-      "overlapped WSAIoctl with a completion routine returns 0");
+      id,
+      ioctl_keepalive(s, &kValues, sizeof kValues, nullptr, 0, &returned, &ov, record_completion),
+      0, "overlapped WSAIoctl with a completion routine returns 0");
   ctx.check_eq(id, returned, 0U, "*lpcbBytesReturned");
-  ctx.check_eq(id, g_completion.calls, 0, "routine calls before any wait");
+  ctx.check_eq(id, completion().calls, 0, "routine calls before any wait");
   SleepEx(0, FALSE);
-  ctx.check_eq(id, g_completion.calls, 0, "routine calls after a non-alertable wait");
+  ctx.check_eq(id, completion().calls, 0, "routine calls after a non-alertable wait");
   ctx.check_eq(id, SleepEx(0, TRUE), static_cast<DWORD>(WAIT_IO_COMPLETION),
                "the next alertable SleepEx(0)");
-  ctx.check_eq(id, g_completion.calls, 1, "routine calls after the alertable wait");
-  if (g_completion.calls == 0) SleepEx(1'000, TRUE);  // give a late completion its chance
-  ctx.check_eq(called, g_completion.calls, 1, "routine calls (waited up to 1 s, alertable)");
-  ctx.check_eq(called, g_completion.error, 0U, "the routine's error argument");
-  ctx.check_eq(called, g_completion.bytes, 0U, "the routine's byte count");
-  ctx.check(called, g_completion.overlapped == &ov, "the routine got the caller's WSAOVERLAPPED");
+  ctx.check_eq(id, completion().calls, 1, "routine calls after the alertable wait");
+  if (completion().calls == 0) SleepEx(1'000, TRUE);  // give a late completion its chance
+  ctx.check_eq(called, completion().calls, 1, "routine calls (waited up to 1 s, alertable)");
+  ctx.check_eq(called, completion().error, 0U, "the routine's error argument");
+  ctx.check_eq(called, completion().bytes, 0U, "the routine's byte count");
+  ctx.check(called, completion().overlapped == &ov, "the routine got the caller's WSAOVERLAPPED");
   ctx.check_eq(id, SleepEx(0, TRUE), 0U, "a second alertable SleepEx(0): nothing left");
-  ctx.check_eq(id, g_completion.calls, 1, "the routine runs once");
+  ctx.check_eq(id, completion().calls, 1, "the routine runs once");
 }
 
 CONFORMANCE_CASE(InvalidControlCodeIsRefused, "SIO_KEEPALIVE_VALS.error.wsaeinval.code") {

@@ -263,4 +263,21 @@ int keepalive_vals(SOCKET s, u_long onoff, u_long time_ms, u_long interval_ms, D
                            returned != nullptr ? returned : &dummy, nullptr, nullptr));
 }
 
+bool signaled(WSAEVENT e, DWORD timeout_ms) {
+  return WSAWaitForMultipleEvents(1, &e, FALSE, timeout_ms, FALSE) == WSA_WAIT_EVENT_0;
+}
+
+Completion& completion() {
+  static Completion record;  // cases run one at a time, on one thread
+  return record;
+}
+
+void CALLBACK record_completion(DWORD error, DWORD bytes, LPWSAOVERLAPPED ov, DWORD /*flags*/) {
+  Completion& c = completion();
+  ++c.calls;
+  c.error = error;
+  c.bytes = bytes;
+  c.overlapped = ov;
+}
+
 }  // namespace ws2sim::conformance

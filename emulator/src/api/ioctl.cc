@@ -101,33 +101,32 @@ int run_keepalive_vals(Ioctl& io, DWORD* bytes) {
   return 0;
 }
 
-int initial_rto_supported(const Host::State& h, const Socket& s) {
-  if (!h.profile->sio_tcp_initial_rto.value) {
-    return WSAEOPNOTSUPP;
-  }
+int stream_only(const Host::State&, const Socket& s) {
   return s.type == SOCK_STREAM ? 0 : WSAEOPNOTSUPP;
+}
+
+int initial_rto_supported(const Host::State& h, const Socket& s) {
+  return h.profile->sio_tcp_initial_rto.value ? stream_only(h, s) : WSAEOPNOTSUPP;
 }
 
 // SIO_TCP_INITIAL_RTO: the SYN re-send count for this socket's next connect (docs/behaviour.md
 // §12). 0 and 0xFF mean the system's; TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS means none, so a
-// refused connect fails at the first RST (libuv sets it for loopback). The RTT is kept only.
+// refused connect fails at the first RST (libuv sets it for loopback). The RTT is accepted but
+// not modelled: the first SYN timeout stays the system's.
 int run_initial_rto(Ioctl& io, DWORD* bytes) {
   if (io.in == nullptr || io.in_size < sizeof(TCP_INITIAL_RTO_PARAMETERS)) {
     return WSAEFAULT;
   }
   TCP_INITIAL_RTO_PARAMETERS p;
   std::memcpy(&p, io.in, sizeof p);
-  InitialRto rto;
   if (p.MaxSynRetransmissions == TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS) {
-    rto.max_syn_retransmissions = 0;
-  } else if (p.MaxSynRetransmissions != TCP_INITIAL_RTO_DEFAULT_MAX_SYN_RETRANSMISSIONS &&
-             p.MaxSynRetransmissions != TCP_INITIAL_RTO_UNSPECIFIED_MAX_SYN_RETRANSMISSIONS) {
-    rto.max_syn_retransmissions = p.MaxSynRetransmissions;
+    io.sock.syn_retransmissions = 0;
+  } else if (p.MaxSynRetransmissions == TCP_INITIAL_RTO_DEFAULT_MAX_SYN_RETRANSMISSIONS ||
+             p.MaxSynRetransmissions == TCP_INITIAL_RTO_UNSPECIFIED_MAX_SYN_RETRANSMISSIONS) {
+    io.sock.syn_retransmissions.reset();
+  } else {
+    io.sock.syn_retransmissions = p.MaxSynRetransmissions;
   }
-  if (p.Rtt != TCP_INITIAL_RTO_DEFAULT_RTT && p.Rtt != TCP_INITIAL_RTO_UNSPECIFIED_RTT) {
-    rto.rtt = std::chrono::milliseconds(p.Rtt);
-  }
-  io.sock.initial_rto = rto;
   *bytes = 0;
   return 0;
 }
@@ -175,9 +174,6 @@ int run_base_handle(Ioctl& io, DWORD* bytes) {
   return 0;
 }
 
-int stream_only(const Host::State&, const Socket& s) {
-  return s.type == SOCK_STREAM ? 0 : WSAEOPNOTSUPP;
-}
 int ideal_send_backlog_supported(const Host::State& h, const Socket& s) {
   return h.profile->ideal_send_backlog.value ? stream_only(h, s) : WSAEOPNOTSUPP;
 }

@@ -48,14 +48,6 @@ struct IpOptions {
   bool recvtclass = false;
 };
 
-/// InitialRto — what WSAIoctl(SIO_TCP_INITIAL_RTO) set: the SYN re-send count (nullopt: the
-/// system's; 0: none at all, TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS) and the RTT estimate, which
-/// is stored only (the model's first SYN timeout stays the system's).
-struct InitialRto {
-  std::optional<std::uint32_t> max_syn_retransmissions;
-  std::optional<Duration> rtt;
-};
-
 /// Socket — one emulated socket.
 struct Socket {
   SocketHandle handle = 0;
@@ -92,7 +84,9 @@ struct Socket {
   std::uint32_t rcvtimeo_ms = 0;
   std::uint32_t sndtimeo_ms = 0;
   std::optional<std::uint32_t> maxrt_seconds;  // TCP_MAXRT
-  std::optional<InitialRto> initial_rto;       // SIO_TCP_INITIAL_RTO
+  // SIO_TCP_INITIAL_RTO's MaxSynRetransmissions: SYN re-sends of the next connect (unset: the
+  // system's; 0: none, TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS).
+  std::optional<std::uint32_t> syn_retransmissions;
   IpOptions ip;
 
   int pending_error = 0;  // SO_ERROR

@@ -66,20 +66,18 @@ RetransmissionConfig effective_retransmission(const Host::State& host, const Soc
   rc.reset_retry_interval = host.profile->refused_retry_interval.value;
   // TCP_MAXRT (seconds): a connect still not established then fails with WSAETIMEDOUT.
   // 0 is the system default; 0xFFFFFFFF means re-send for ever (docs/behaviour.md §12).
+  // The time limit replaces the SYN timeout count; re-sends after RST keep theirs (a connect
+  // whose every SYN met an RST is still refused).
   if (s.maxrt_seconds && *s.maxrt_seconds != 0) {
-    if (*s.maxrt_seconds == kMaxRtForever) {
-      rc.max_syn_retransmissions = std::numeric_limits<std::uint32_t>::max();
-    } else {
-      // The deadline replaces the SYN timeout count; re-sends after RST keep theirs (a connect
-      // whose every SYN met an RST is still refused).
+    rc.max_syn_retransmissions = std::numeric_limits<std::uint32_t>::max();
+    if (*s.maxrt_seconds != kMaxRtForever) {
       rc.connect_deadline = std::chrono::seconds(*s.maxrt_seconds);
-      rc.max_syn_retransmissions = std::numeric_limits<std::uint32_t>::max();
     }
   }
   // SIO_TCP_INITIAL_RTO's MaxSynRetransmissions bounds both kinds of re-send.
-  if (s.initial_rto && s.initial_rto->max_syn_retransmissions) {
-    rc.max_syn_retransmissions = *s.initial_rto->max_syn_retransmissions;
-    rc.syn_retries_after_reset = *s.initial_rto->max_syn_retransmissions;
+  if (s.syn_retransmissions) {
+    rc.max_syn_retransmissions = *s.syn_retransmissions;
+    rc.syn_retries_after_reset = *s.syn_retransmissions;
   }
   return rc;
 }

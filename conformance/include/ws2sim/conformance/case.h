@@ -236,6 +236,23 @@ bool keepalive_on(SOCKET s);
 int keepalive_vals(SOCKET s, u_long onoff, u_long time_ms, u_long interval_ms,
                    DWORD* returned = nullptr);
 
+// ---- Overlapped helpers ------------------------------------------------------------------------
+
+/// Whether `e` is signaled, waiting up to `timeout_ms`.
+bool signaled(WSAEVENT e, DWORD timeout_ms = 0);
+
+/// Completion — what record_completion saw (a completion routine has no context argument, so
+/// the record is shared: reset it with `completion() = Completion{}` before each call).
+struct Completion {
+  int calls = 0;
+  DWORD error = 0xdeadbeef;
+  DWORD bytes = 0xdeadbeef;
+  LPWSAOVERLAPPED overlapped = nullptr;
+};
+Completion& completion();
+/// A LPWSAOVERLAPPED_COMPLETION_ROUTINE that counts its calls into completion().
+void CALLBACK record_completion(DWORD error, DWORD bytes, LPWSAOVERLAPPED ov, DWORD flags);
+
 }  // namespace ws2sim::conformance
 
 /// Defines a portable case: `ctx` is a ws2sim::conformance::Context&.
