@@ -3,6 +3,7 @@
 //
 //   build/default/bin/ws2sim-versions-doc > docs/versions.md
 #include <cstdio>
+#include <span>
 #include <string>
 
 #include "ws2sim/model/time.h"
@@ -36,6 +37,14 @@ std::string bool_rule(const Graded<BoolOptionRule>& g) {
   return (g.value == BoolOptionRule::kDword ? std::string("DWORD (optlen ≥ 4)")
                                             : std::string("1-byte BOOLEAN")) +
          grade(g.evidence);
+}
+
+// One markdown table row.
+void print_row(std::span<const std::string> cells) {
+  std::string row = "|";
+  for (const std::string& c : cells)
+    row += " " + c + " |";
+  std::printf("%s\n", row.c_str());
 }
 
 std::string wsa(int code) {
@@ -81,10 +90,7 @@ int main() {
         cell(p.success_clears_last_error),
         cell(p.negative_optlen_unsigned, "accepted", "WSAEFAULT"),
     };
-    std::string row = "|";
-    for (const std::string& c : cells)
-      row += " " + c + " |";
-    std::printf("%s\n", row.c_str());
+    print_row(cells);
   }
   std::printf(
       "\n## Other options and connect timing\n\n"
@@ -105,10 +111,7 @@ int main() {
         cell(p.ideal_send_backlog),
         cell(p.wsapoll),
     };
-    std::string row = "|";
-    for (const std::string& c : cells)
-      row += " " + c + " |";
-    std::printf("%s\n", row.c_str());
+    print_row(cells);
   }
   std::printf(
       "\nCommon to every version: keep-alive is off on a new socket *(documented, rfc)*; idle "
