@@ -171,6 +171,11 @@ int main(int argc, char** argv) {
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
         ->type_name("VALUE");
   }
+  detect_cmd
+      ->add_option("--nat", detect.nat,
+                   "Instead of a crashed peer, a live one behind a NAT that forgets flows idle for "
+                   "IDLE, then drops their segments (or answers with RST: IDLE,rst)")
+      ->type_name("IDLE[,rst]");
   detect_cmd->add_flag("--all-profiles", detect.all_profiles, "One row per Windows version");
   detect_cmd->add_option("--svg", detect.svg,
                          "Write a bar chart of the detection time(s) to this file");

@@ -334,6 +334,14 @@ int command_detect(const DetectArgs& args, std::ostream& out, std::ostream& err)
     }
     q.registry.push_back(*a);
   }
+  if (args.nat) {
+    auto nat = parse_nat(*args.nat);
+    if (!nat.ok()) {
+      err << "ws2sim detect: --nat " << nat.error().message << '\n';
+      return kExitUsage;
+    }
+    q.nat = *nat;
+  }
   std::vector<DetectResult> results;
   if (args.all_profiles) {
     auto all = detect_all_profiles(q);

@@ -38,11 +38,16 @@ std::string pad(std::string s, std::size_t width) {
   return s;
 }
 
+std::string recv_text(const DetectResult& r) {
+  if (!r.recv) return "still blocked";
+  return r.recv->failed() ? wsa_error_text(r.recv->error) : std::to_string(r.recv->result);
+}
+
 std::string schedule_text(const DetectResult& r) {
   if (r.probe_times.empty()) return "none";
   std::string s = std::to_string(r.probe_times.size()) + ": the first " +
                   format_duration(r.probe_times.front() - r.last_receive) +
-                  " after the last received segment";
+                  (r.nat ? " after the SYN-ACK" : " after the last received segment");
   if (r.probe_times.size() >= 2) {
     const Duration step = r.probe_times[1] - r.probe_times[0];
     bool uniform = true;
@@ -56,9 +61,38 @@ std::string schedule_text(const DetectResult& r) {
   return s;
 }
 
-}  // namespace
+// Kept alive once this many probes were answered: nothing changes between one probe and the next,
+// so the schedule repeats from then on.
+constexpr std::size_t kAnsweredProbesForSteadyState = 3;
 
-Result<DetectResult> detect(const DetectRequest& q) {
+// How the experiment waits for the outcome.
+enum class Wait : std::uint8_t {
+  kBlockingRecv,  // recv() blocks until the connection ends (or the horizon)
+  kWatch,         // no call blocks: the world runs until the outcome is known
+};
+
+// The peer stays up behind the NAT. No thread blocks: the world runs one instant at a time until
+// the connection ends, keep-alive has kept the flow alive, or nothing more is scheduled (keep-alive
+// off: the NAT forgets the flow and then nothing happens, ever).
+void watch_until_known(winsock::World& world, DetectResult& r) {
+  std::size_t seen = 0;
+  std::size_t answered = 0;
+  bool closed = false;
+  while (!closed && answered < kAnsweredProbesForSteadyState) {
+    const std::optional<TimePoint> next = world.model().scheduler().next_event_time();
+    if (!next || *next > world.horizon()) break;
+    (void)world.run_until(*next);
+    const TraceEvents events = world.model().trace().events();
+    for (; seen < events.size(); ++seen) {
+      const TraceEvent e = events[seen];
+      answered += e.kind == TraceKind::kProbeAnswered ? 1 : 0;
+      closed = closed || e.kind == TraceKind::kConnectionClosed;
+    }
+  }
+  r.recv_returned = world.now();
+}
+
+Result<DetectResult> experiment(const DetectRequest& q, Wait wait) {
   const winsock::Profile* profile = winsock::find_profile(q.profile);
   winsock::World world{1};
   world.set_horizon(kEpoch + kHorizon);
@@ -88,6 +122,10 @@ Result<DetectResult> detect(const DetectRequest& q) {
   r.display = std::string(profile->display) + ", NT " + std::to_string(profile->major) + "." +
               std::to_string(profile->minor) + " build " + std::to_string(profile->build);
   r.registry = q.registry;
+  r.nat = q.nat;
+  if (q.nat) {
+    if (Status st = world.add_nat(client, peer, *q.nat); !st.ok()) return st.error();
+  }
   HostScope on(client);
   WSAStartup(MAKEWORD(2, 2), &data);
   const SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
@@ -97,17 +135,29 @@ Result<DetectResult> detect(const DetectRequest& q) {
   if (connect(s, reinterpret_cast<const sockaddr*>(&to), sizeof to) != 0) {
     return invalid_state("connect() to the peer failed: " + wsa_error_text(WSAGetLastError()));
   }
-  if (Status st = world.crash(peer); !st.ok()) return st.error();
-  char buf[16];
-  const int n = recv(s, buf, sizeof buf, 0);
-  r.recv = CallOutcome{n, n == SOCKET_ERROR ? WSAGetLastError() : 0};
-  r.recv_returned = world.now();
+  if (!q.nat) {
+    if (Status st = world.crash(peer); !st.ok()) return st.error();
+  }
+  if (wait == Wait::kWatch) {
+    watch_until_known(world, r);
+  } else {
+    char buf[16];
+    const int n = recv(s, buf, sizeof buf, 0);
+    r.recv = CallOutcome{n, n == SOCKET_ERROR ? WSAGetLastError() : 0};
+    r.recv_returned = world.now();
+  }
 
   std::optional<TimePoint> closed;
+  bool handshake_seen = false;
   for (const TraceEvent& e : world.trace().events()) {
+    if (e.kind == TraceKind::kNatFlowExpired && !r.nat_forgot) r.nat_forgot = e.at;
     if (e.host != client.id() || !e.connection) continue;
-    if (e.kind == TraceKind::kSegmentReceived && !closed) r.last_receive = e.at;
+    if (e.kind == TraceKind::kSegmentReceived && !handshake_seen) {
+      r.last_receive = e.at;  // the SYN-ACK
+      handshake_seen = true;
+    }
     if (e.kind == TraceKind::kProbeSent) r.probe_times.push_back(e.at);
+    if (e.kind == TraceKind::kProbeAnswered) ++r.probes_answered;
     if (e.kind == TraceKind::kConnectionClosed && !closed) {
       closed = e.at;
       r.reason = e.reason;
@@ -115,6 +165,38 @@ Result<DetectResult> detect(const DetectRequest& q) {
   }
   if (closed) r.detection = *closed - r.last_receive;
   return r;
+}
+
+}  // namespace
+
+Result<NatConfig> parse_nat(std::string_view text) {
+  const std::size_t comma = text.find(',');
+  const std::string_view idle = text.substr(0, comma);
+  Result<Duration> d = parse_duration(idle);
+  if (!d.ok())
+    return invalid_argument("idle timeout \"" + std::string(idle) + "\": " + d.error().message);
+  if (*d <= Duration::zero())
+    return invalid_argument("idle timeout must be positive, got \"" + std::string(idle) + "\"");
+  NatConfig nat{.idle_timeout = *d, .on_expiry = NatExpiry::kDropSilently};
+  if (comma == std::string_view::npos) return nat;
+  const std::string_view mode = text.substr(comma + 1);
+  if (mode == "rst") {
+    nat.on_expiry = NatExpiry::kReset;
+  } else if (mode != "drop") {
+    return invalid_argument("after the idle timeout comes \"drop\" or \"rst\", not \"" +
+                            std::string(mode) + "\"");
+  }
+  return nat;
+}
+
+Result<DetectResult> detect(const DetectRequest& q) {
+  if (!q.nat) return experiment(q, Wait::kBlockingRecv);
+  // Behind a NAT the peer lives: a blocked recv() returns only if the connection ends. The first
+  // pass finds out whether it does; if so, the second (same seed, same run) blocks in recv() so
+  // that the result says what a program blocked in it sees, at the instant it sees it.
+  Result<DetectResult> watched = experiment(q, Wait::kWatch);
+  if (!watched.ok() || !watched->detection) return watched;
+  return experiment(q, Wait::kBlockingRecv);
 }
 
 Result<std::vector<DetectResult>> detect_all_profiles(const DetectRequest& request) {
@@ -147,22 +229,52 @@ std::string format_detect(const DetectResult& r) {
     out << (i == 0 ? "calls     " : "          ") << i + 1 << ". "
         << pad(describe(r.calls[i].first), width) << "  " << describe(r.calls[i].second) << '\n';
   }
-  out << "then      connect(), the peer crashes; its last segment (the SYN-ACK) arrived at "
-      << format_clock(r.last_receive) << '\n';
-  out << "probes    " << schedule_text(r) << '\n';
+  if (r.nat) {
+    out << "then      connect(); the peer stays alive; its SYN-ACK arrived at "
+        << format_clock(r.last_receive) << '\n';
+    out << "nat       forgets flows idle for " << format_duration(r.nat->idle_timeout) << ", then "
+        << (r.nat->on_expiry == NatExpiry::kReset ? "answers with RST" : "drops their segments")
+        << "; "
+        << (r.nat_forgot ? "forgot this one at " + format_clock(*r.nat_forgot)
+                         : std::string("kept this one"))
+        << '\n';
+  } else {
+    out << "then      connect(), the peer crashes; its last segment (the SYN-ACK) arrived at "
+        << format_clock(r.last_receive) << '\n';
+  }
+  out << "probes    " << schedule_text(r);
+  if (r.nat) out << "; " << r.probes_answered << " answered";
+  out << '\n';
   if (r.detection) {
-    out << "detected  " << format_ms(*r.detection) << " (" << format_duration(*r.detection)
-        << ") after the last received segment";
+    out << (r.nat ? "dropped   " : "detected  ") << format_ms(*r.detection) << " ("
+        << format_duration(*r.detection) << ") after the "
+        << (r.nat ? "SYN-ACK" : "last received segment");
     if (r.reason) out << ": " << to_string(*r.reason);
+    if (r.nat)
+      out << " (the peer is alive: the NAT "
+          << (r.nat->on_expiry == NatExpiry::kReset ? "reset the connection" : "dropped the probes")
+          << ")";
     out << '\n';
+  } else if (r.nat && r.probes_answered > 0) {
+    out << "dropped   never: every probe was answered and kept the NAT's flow alive (stopped after "
+        << r.probes_answered << "; the schedule repeats)\n";
+  } else if (r.nat) {
+    out << "dropped   never: keep-alive sends nothing, so the connection stays open although the "
+           "NAT forgot it; the next segment either side sends "
+        << (r.nat->on_expiry == NatExpiry::kReset ? "is answered with RST" : "is dropped") << '\n';
   } else {
     out << "detected  never: the blocked recv() was still waiting after 200 years of virtual "
            "time\n";
   }
-  out << "recv()    "
-      << (r.recv.failed() ? "SOCKET_ERROR, " + wsa_error_text(r.recv.error)
-                          : std::to_string(r.recv.result))
-      << " at " << format_clock(r.recv_returned) << (r.detection ? "" : " (the horizon)") << '\n';
+  if (!r.recv) {
+    out << "recv()    still blocked when the run stopped at " << format_clock(r.recv_returned)
+        << ": the connection lives\n";
+  } else {
+    out << "recv()    "
+        << (r.recv->failed() ? "SOCKET_ERROR, " + wsa_error_text(r.recv->error)
+                             : std::to_string(r.recv->result))
+        << " at " << format_clock(r.recv_returned) << (r.detection ? "" : " (the horizon)") << '\n';
+  }
   return out.str();
 }
 
@@ -175,11 +287,9 @@ std::string format_detect_table(const std::vector<DetectResult>& results) {
       calls += (calls.empty() ? "" : ", ") +
                (outcome.failed() ? wsa_error_name(outcome.error) : std::string("OK"));
     }
-    rows.push_back(
-        {r.profile, calls.empty() ? "-" : calls, std::to_string(r.probe_times.size()),
-         r.detection ? std::to_string(to_ms(*r.detection)) : "never",
-         r.detection ? format_duration(*r.detection) : "-",
-         r.recv.failed() ? wsa_error_text(r.recv.error) : std::to_string(r.recv.result)});
+    rows.push_back({r.profile, calls.empty() ? "-" : calls, std::to_string(r.probe_times.size()),
+                    r.detection ? std::to_string(to_ms(*r.detection)) : "never",
+                    r.detection ? format_duration(*r.detection) : "-", recv_text(r)});
   }
   std::vector<std::size_t> width(rows.front().size(), 0);
   for (const auto& row : rows) {
@@ -226,11 +336,20 @@ nlohmann::ordered_json detect_json(const DetectResult& r) {
       r.detection ? nlohmann::ordered_json(to_ms(*r.detection)) : nlohmann::ordered_json(nullptr);
   j["reason"] = r.reason ? nlohmann::ordered_json(std::string(to_string(*r.reason)))
                          : nlohmann::ordered_json(nullptr);
-  j["recv_result"] = r.recv.result;
-  j["error"] = r.recv.failed() ? nlohmann::ordered_json(wsa_error_name(r.recv.error))
-                               : nlohmann::ordered_json(nullptr);
+  if (r.nat) {
+    j["nat"] = {{"idle_timeout_ms", to_ms(r.nat->idle_timeout)},
+                {"on_expiry", r.nat->on_expiry == NatExpiry::kReset ? "rst" : "drop"}};
+    j["nat_forgot_ms"] = r.nat_forgot ? nlohmann::ordered_json(to_ms(*r.nat_forgot - kEpoch))
+                                      : nlohmann::ordered_json(nullptr);
+    j["probes_answered"] = r.probes_answered;
+  }
+  const bool failed = r.recv && r.recv->failed();
+  j["recv_result"] =
+      r.recv ? nlohmann::ordered_json(r.recv->result) : nlohmann::ordered_json(nullptr);
+  j["error"] = failed ? nlohmann::ordered_json(wsa_error_name(r.recv->error))
+                      : nlohmann::ordered_json(nullptr);
   j["error_code"] =
-      r.recv.failed() ? nlohmann::ordered_json(r.recv.error) : nlohmann::ordered_json(nullptr);
+      failed ? nlohmann::ordered_json(r.recv->error) : nlohmann::ordered_json(nullptr);
   return j;
 }
 
@@ -240,7 +359,7 @@ std::string detect_svg(const std::vector<DetectResult>& results, const std::stri
     Bar b;
     b.label = r.profile;
     b.value = r.detection;
-    b.note = r.recv.failed() ? wsa_error_name(r.recv.error) : std::string();
+    b.note = r.recv && r.recv->failed() ? wsa_error_name(r.recv->error) : std::string();
     for (const auto& [call, outcome] : r.calls) {
       if (outcome.failed())
         b.note += "; " + std::string(call_name(call.kind)) + " " + wsa_error_name(outcome.error);

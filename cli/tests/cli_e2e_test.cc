@@ -116,6 +116,11 @@ TEST(Cli, ConflictsAndUnknownCommandsAreNamed) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.output,
             "ws2sim detect: --registry KeepAliveTime=2: KeepAliveTime is already set (to 1)\n");
+  r = ws2sim("detect --profile windows-xp --nat 350s,reset");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.output,
+            "ws2sim detect: --nat after the idle timeout comes \"drop\" or \"rst\", not "
+            "\"reset\"\n");
   r = ws2sim("detect --profile windows-xp --bogus");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.output, "ws2sim detect: The following argument was not expected: --bogus\n");

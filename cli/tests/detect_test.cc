@@ -30,13 +30,13 @@ DetectResult run(DetectRequest q) {
 
 TEST(Detect, Windows10DefaultsTwoHoursTenProbesTenSeconds) {
   const DetectResult r =
-      run({.profile = "windows-10-22h2", .registry = {}, .calls = {kSoKeepAliveOn}});
+      run({.profile = "windows-10-22h2", .registry = {}, .calls = {kSoKeepAliveOn}, .nat = {}});
   ASSERT_EQ(r.calls.size(), 1U);
   EXPECT_FALSE(r.calls[0].second.failed());
   EXPECT_EQ(r.probe_times.size(), 10U);
   ASSERT_TRUE(r.detection.has_value());
   EXPECT_EQ(to_ms(*r.detection), 7'210'000);
-  EXPECT_EQ(r.recv.error, kWsaEnetreset);
+  EXPECT_EQ(r.recv->error, kWsaEnetreset);
   EXPECT_EQ(r.reason, CloseReason::kKeepAliveTimeout);
   // First probe two hours after the last received segment, then one a second.
   EXPECT_EQ(r.probe_times.front() - r.last_receive, 2h);
@@ -44,17 +44,19 @@ TEST(Detect, Windows10DefaultsTwoHoursTenProbesTenSeconds) {
 }
 
 TEST(Detect, WindowsXpDefaultsFiveProbes) {
-  const DetectResult r = run({.profile = "windows-xp", .registry = {}, .calls = {kSoKeepAliveOn}});
+  const DetectResult r =
+      run({.profile = "windows-xp", .registry = {}, .calls = {kSoKeepAliveOn}, .nat = {}});
   EXPECT_EQ(r.probe_times.size(), 5U);
   ASSERT_TRUE(r.detection.has_value());
   EXPECT_EQ(to_ms(*r.detection), 7'205'000);
-  EXPECT_EQ(r.recv.error, kWsaEnetreset);
+  EXPECT_EQ(r.recv->error, kWsaEnetreset);
 }
 
 TEST(Detect, XpTcpMaxDataRetransmissions300IsClampedTo255Probes) {
   const DetectResult r = run({.profile = "windows-xp",
                               .registry = {{RegistryValue::kTcpMaxDataRetransmissions, 300}},
-                              .calls = {kSoKeepAliveOn}});
+                              .calls = {kSoKeepAliveOn},
+                              .nat = {}});
   EXPECT_EQ(r.probe_times.size(), 255U);
   ASSERT_TRUE(r.detection.has_value());
   EXPECT_EQ(to_ms(*r.detection), 7'455'000);
@@ -65,7 +67,8 @@ TEST(Detect, RegistryTimesApplyOnVistaButNotTheCount) {
                               .registry = {{RegistryValue::kKeepAliveTime, 60'000},
                                            {RegistryValue::kKeepAliveInterval, 2'000},
                                            {RegistryValue::kTcpMaxDataRetransmissions, 3}},
-                              .calls = {kSoKeepAliveOn}});
+                              .calls = {kSoKeepAliveOn},
+                              .nat = {}});
   EXPECT_EQ(r.probe_times.size(), 10U);
   EXPECT_EQ(to_ms(*r.detection), 60'000 + 10 * 2'000);
 }
@@ -78,7 +81,8 @@ TEST(Detect, Windows1703RejectsTcpKeepIntvlWhileEarlierCallsStayInEffect) {  // 
                                          .keepalivetime = 60'000,
                                          .keepaliveinterval = 1'000},
                                         {.kind = CallKind::kTcpKeepCnt, .value = 3},
-                                        {.kind = CallKind::kTcpKeepIntvl, .value = 5}}});
+                                        {.kind = CallKind::kTcpKeepIntvl, .value = 5}},
+                              .nat = {}});
   ASSERT_EQ(r.calls.size(), 3U);
   EXPECT_EQ(r.calls[0].second, (CallOutcome{0, 0}));
   EXPECT_EQ(r.calls[1].second, (CallOutcome{0, 0}));
@@ -97,7 +101,8 @@ TEST(Detect, TheSameCallsOn1709AllSucceed) {
                                          .keepalivetime = 60'000,
                                          .keepaliveinterval = 1'000},
                                         {.kind = CallKind::kTcpKeepCnt, .value = 3},
-                                        {.kind = CallKind::kTcpKeepIntvl, .value = 5}}});
+                                        {.kind = CallKind::kTcpKeepIntvl, .value = 5}},
+                              .nat = {}});
   EXPECT_FALSE(r.calls[2].second.failed());
   EXPECT_EQ(to_ms(*r.detection), 60'000 + 3 * 5'000);
 }
@@ -108,8 +113,10 @@ TEST(Detect, OrderMattersTheLastWriterWins) {
                            .onoff = 1,
                            .keepalivetime = 90'000,
                            .keepaliveinterval = 1'000};
-  const DetectResult a = run({.profile = "windows-11", .registry = {}, .calls = {idle, vals}});
-  const DetectResult b = run({.profile = "windows-11", .registry = {}, .calls = {vals, idle}});
+  const DetectResult a =
+      run({.profile = "windows-11", .registry = {}, .calls = {idle, vals}, .nat = {}});
+  const DetectResult b =
+      run({.profile = "windows-11", .registry = {}, .calls = {vals, idle}, .nat = {}});
   EXPECT_EQ(to_ms(*a.detection), 90'000 + 10 * 1'000);
   EXPECT_EQ(to_ms(*b.detection), 30'000 + 10 * 1'000);
 }
@@ -118,23 +125,26 @@ TEST(Detect, XpRejectsTcpKeepAliveOption) {  // clients.md P5
   const DetectResult r =
       run({.profile = "windows-xp",
            .registry = {},
-           .calls = {kSoKeepAliveOn, {.kind = CallKind::kTcpKeepAlive, .value = 10}}});
+           .calls = {kSoKeepAliveOn, {.kind = CallKind::kTcpKeepAlive, .value = 10}},
+           .nat = {}});
   EXPECT_EQ(r.calls[1].second.error, kWsaEnoprotoopt);
   EXPECT_EQ(to_ms(*r.detection), 7'205'000);  // the system defaults remain
 }
 
 TEST(Detect, NeverDetectedEndsAtTheHorizonWithWsaEintr) {
-  const DetectResult no_calls = run({.profile = "windows-10-22h2", .registry = {}, .calls = {}});
+  const DetectResult no_calls =
+      run({.profile = "windows-10-22h2", .registry = {}, .calls = {}, .nat = {}});
   EXPECT_FALSE(no_calls.detection.has_value());
-  EXPECT_EQ(no_calls.recv.error, kWsaEintr);
+  EXPECT_EQ(no_calls.recv->error, kWsaEintr);
   EXPECT_TRUE(no_calls.probe_times.empty());
 
   const DetectResult zero = run({.profile = "windows-xp",
                                  .registry = {{RegistryValue::kTcpMaxDataRetransmissions, 0},
                                               {RegistryValue::kPPTPTcpMaxDataRetransmissions, 0}},
-                                 .calls = {kSoKeepAliveOn}});
+                                 .calls = {kSoKeepAliveOn},
+                                 .nat = {}});
   EXPECT_FALSE(zero.detection.has_value());
-  EXPECT_EQ(zero.recv.error, kWsaEintr);
+  EXPECT_EQ(zero.recv->error, kWsaEintr);
   const nlohmann::ordered_json j = detect_json(zero);
   EXPECT_TRUE(j["detection_ms"].is_null());
   EXPECT_EQ(j["error"], "WSAEINTR");
@@ -142,9 +152,11 @@ TEST(Detect, NeverDetectedEndsAtTheHorizonWithWsaEintr) {
 }
 
 TEST(Detect, BadRequestsAreErrorsNotCrashes) {
-  EXPECT_FALSE(detect({.profile = "windows-12", .registry = {}, .calls = {}}).ok());
-  Result<DetectResult> r = detect(
-      {.profile = "windows-xp", .registry = {{RegistryValue::kKeepAliveTime, 0}}, .calls = {}});
+  EXPECT_FALSE(detect({.profile = "windows-12", .registry = {}, .calls = {}, .nat = {}}).ok());
+  Result<DetectResult> r = detect({.profile = "windows-xp",
+                                   .registry = {{RegistryValue::kKeepAliveTime, 0}},
+                                   .calls = {},
+                                   .nat = {}});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().message, "KeepAliveTime must be from 1 to 0xFFFFFFFF milliseconds, got 0");
 }
@@ -153,7 +165,8 @@ TEST(Detect, JsonShape) {
   const DetectResult r =
       run({.profile = "windows-10-1703",
            .registry = {{RegistryValue::kKeepAliveInterval, 500}},
-           .calls = {kSoKeepAliveOn, {.kind = CallKind::kTcpKeepIntvl, .value = 5}}});
+           .calls = {kSoKeepAliveOn, {.kind = CallKind::kTcpKeepIntvl, .value = 5}},
+           .nat = {}});
   const nlohmann::ordered_json j = detect_json(r);
   EXPECT_EQ(j["profile"], "windows-10-1703");
   ASSERT_TRUE(j["calls"].is_array());
@@ -178,7 +191,7 @@ TEST(Detect, JsonShape) {
 
 TEST(Detect, AllProfilesGivesOneResultPerProfileInTableOrder) {
   Result<std::vector<DetectResult>> all =
-      detect_all_profiles({.profile = {}, .registry = {}, .calls = {kSoKeepAliveOn}});
+      detect_all_profiles({.profile = {}, .registry = {}, .calls = {kSoKeepAliveOn}, .nat = {}});
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->size(), winsock::all_profiles().size());
   for (std::size_t i = 0; i < all->size(); ++i) {
@@ -209,6 +222,81 @@ TEST(Detect, CommandLineValueParsers) {
   EXPECT_EQ(reg->first, RegistryValue::kTcpMaxDataRetransmissions);
   EXPECT_EQ(reg->second, 300U);
   EXPECT_FALSE(parse_registry_assignment("KeepAliveTime").ok());
+}
+
+// Issue 21: `detect --nat`. The peer lives behind a NAT that forgets flows idle for 350 s.
+NatConfig nat_350s(NatExpiry on_expiry) {
+  return {.idle_timeout = 350s, .on_expiry = on_expiry};
+}
+
+TEST(DetectNat, DefaultKeepAliveComesTooLateAndTheProbesAreDropped) {
+  const DetectResult r = run({.profile = "windows-10-22h2",
+                              .registry = {},
+                              .calls = {kSoKeepAliveOn},
+                              .nat = nat_350s(NatExpiry::kDropSilently)});
+  ASSERT_TRUE(r.nat_forgot.has_value());
+  EXPECT_EQ(*r.nat_forgot - r.last_receive, 350s);  // the client's ACK left with the SYN-ACK
+  EXPECT_EQ(r.probe_times.size(), 10U);
+  EXPECT_EQ(r.probes_answered, 0U);
+  ASSERT_TRUE(r.detection.has_value());
+  EXPECT_EQ(*r.detection, 2h + 10s);
+  EXPECT_EQ(r.reason, CloseReason::kKeepAliveTimeout);
+  ASSERT_TRUE(r.recv.has_value());
+  EXPECT_EQ(r.recv->error, kWsaEnetreset);  // a blocked recv() sees the drop, at the drop
+  EXPECT_EQ(r.recv_returned, r.last_receive + 2h + 10s);
+}
+
+TEST(DetectNat, ResettingNatEndsTheConnectionAtTheFirstProbe) {
+  const DetectResult r = run({.profile = "windows-10-22h2",
+                              .registry = {},
+                              .calls = {kSoKeepAliveOn},
+                              .nat = nat_350s(NatExpiry::kReset)});
+  ASSERT_EQ(r.probe_times.size(), 1U);
+  EXPECT_EQ(r.reason, CloseReason::kResetByPeer);
+  ASSERT_TRUE(r.recv.has_value());
+  EXPECT_EQ(r.recv->error, 10054);                     // WSAECONNRESET
+  EXPECT_EQ(r.recv_returned - r.probe_times[0], 1ms);  // the NAT's RST crosses the 1 ms link
+}
+
+TEST(DetectNat, ProbesShorterThanTheNatTimeoutKeepTheFlow) {
+  const DetectResult r = run({.profile = "windows-10-22h2",
+                              .registry = {},
+                              .calls = {{.kind = CallKind::kKeepAliveVals,
+                                         .value = 0,
+                                         .onoff = 1,
+                                         .keepalivetime = 300'000,
+                                         .keepaliveinterval = 1'000}},
+                              .nat = nat_350s(NatExpiry::kDropSilently)});
+  EXPECT_FALSE(r.nat_forgot.has_value());
+  EXPECT_EQ(r.probes_answered, 3U);
+  EXPECT_FALSE(r.detection.has_value());
+  EXPECT_FALSE(r.recv.has_value());  // still blocked: the connection lives
+  const nlohmann::ordered_json j = detect_json(r);
+  EXPECT_EQ(j["nat"]["idle_timeout_ms"], 350'000);
+  EXPECT_TRUE(j["nat_forgot_ms"].is_null());
+  EXPECT_TRUE(j["recv_result"].is_null());
+}
+
+TEST(DetectNat, WithoutKeepAliveTheNatForgetsAndNothingElseHappens) {
+  const DetectResult r = run({.profile = "windows-10-22h2",
+                              .registry = {},
+                              .calls = {},
+                              .nat = nat_350s(NatExpiry::kDropSilently)});
+  ASSERT_TRUE(r.nat_forgot.has_value());
+  EXPECT_TRUE(r.probe_times.empty());
+  EXPECT_FALSE(r.detection.has_value());
+  EXPECT_FALSE(r.recv.has_value());
+  EXPECT_EQ(r.recv_returned, *r.nat_forgot);  // the run stops when nothing more can happen
+}
+
+TEST(DetectNat, TheOptionIsReadStrictly) {
+  EXPECT_EQ(parse_nat("350s")->idle_timeout, 350s);
+  EXPECT_EQ(parse_nat("350s")->on_expiry, NatExpiry::kDropSilently);
+  EXPECT_EQ(parse_nat("5m,rst")->on_expiry, NatExpiry::kReset);
+  EXPECT_EQ(parse_nat("5m,drop")->on_expiry, NatExpiry::kDropSilently);
+  for (const char* bad : {"", "0s", "350", "350s,", "350s,reset", ",rst", "350s,rst,rst"}) {
+    EXPECT_FALSE(parse_nat(bad).ok()) << bad;
+  }
 }
 
 }  // namespace

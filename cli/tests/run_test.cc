@@ -19,6 +19,7 @@ namespace {
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 using testing::kSourceDir;
+using ::testing::Not;
 
 constexpr int kWsaEintr = 10004;
 constexpr int kWsaEnetdown = 10050;
@@ -98,6 +99,16 @@ TEST(Run, DemoDetectsTheDeadPeerWhenTheSpecSays) {
   EXPECT_TRUE(nat.server_serial.has_value());
   EXPECT_FALSE(nat.server_closed_at.has_value());
   EXPECT_EQ(r.probe_count(), 280U);
+}
+
+// Regression (issue 21): the NAT's "forgot the flow" was placed at the first probe that found it
+// gone (2:00:01); the flows expire 350 s after their last segment, the server's ACK at 1.020 s.
+TEST(Run, NatForgetsTheFlowIdleTimeoutAfterItsLastSegment) {
+  const std::string timeline = format_timeline(play(example("nat.json")), {.full = true});
+  EXPECT_THAT(timeline, HasSubstr("0:05:51.020  defaults   so-keepalive  NAT forgot the flow: idle "
+                                  "for 350 s\n"));
+  EXPECT_THAT(timeline, HasSubstr("0:05:51.020  reset-nat  rst-from-nat  NAT forgot the flow"));
+  EXPECT_THAT(timeline, Not(HasSubstr("every-5-min  NAT forgot")));  // its probes keep it
 }
 
 TEST(Run, SameSeedSameBytesOtherSeedOtherBytes) {

@@ -117,15 +117,19 @@ TEST(Svg, AxisWithoutLongGapsHasNoCuts) {
 }
 
 TEST(Svg, DetectBarChartAndRateChartAreXml) {
-  Result<std::vector<DetectResult>> all = detect_all_profiles(
-      {.profile = {}, .registry = {}, .calls = {{.kind = CallKind::kSoKeepAlive, .value = 1}}});
+  Result<std::vector<DetectResult>> all =
+      detect_all_profiles({.profile = {},
+                           .registry = {},
+                           .calls = {{.kind = CallKind::kSoKeepAlive, .value = 1}},
+                           .nat = {}});
   ASSERT_TRUE(all.ok());
   // One profile never detects: XP without probes.
   Result<DetectResult> never =
       detect({.profile = "windows-xp",
               .registry = {{winsock::RegistryValue::kTcpMaxDataRetransmissions, 0},
                            {winsock::RegistryValue::kPPTPTcpMaxDataRetransmissions, 0}},
-              .calls = {{.kind = CallKind::kSoKeepAlive, .value = 1}}});
+              .calls = {{.kind = CallKind::kSoKeepAlive, .value = 1}},
+              .nat = {}});
   ASSERT_TRUE(never.ok());
   all->push_back(*never);
   const std::string bars = detect_svg(*all, "title <with> & escapes");

@@ -13,7 +13,7 @@ std::string host_label(HostId h) {
   return "host #" + std::to_string(h.value);
 }
 
-std::pair<SocketAddress, SocketAddress> flow_key(const Segment& s) {
+FlowKey flow_key(const Segment& s) {
   return s.source < s.destination ? std::pair{s.source, s.destination}
                                   : std::pair{s.destination, s.source};
 }
@@ -105,23 +105,21 @@ void Network::Impl::send(const Endpoint* ep, HostId from, Segment&& seg, bool ke
   (void)scheduler.schedule_in(path.latency, [this, slot] { deliver(slot); }).value();
 }
 
+// A NAT forgets a flow `idle_timeout` after its last segment, at that instant: one timer per flow,
+// re-armed from its expiry when segments came meanwhile (docs/scenarios.md, the `nat` fault). A
+// segment that reaches the NAT at the very instant of expiry finds the flow gone.
 bool Network::Impl::nat_pass(HostId from, HostId to, const Segment& seg) {
-  for (Nat& nat : nats) {
+  for (std::size_t n = 0; n < nats.size(); ++n) {
+    Nat& nat = nats[n];
     const bool on_path = (nat.a == from && nat.b == to) || (nat.a == to && nat.b == from);
     if (!on_path) {
       continue;
     }
-    const auto key = flow_key(seg);
+    const FlowKey key = flow_key(seg);
     auto it = nat.flows.find(key);
     const TimePoint now = scheduler.now();
-    if (it != nat.flows.end() && now - it->second >= nat.config.idle_timeout) {
-      if (trace.wanted()) {
-        TraceEvent e = event(TraceKind::kNatFlowExpired, from);
-        e.peer = to;
-        e.duration = nat.config.idle_timeout;
-        record(e, seg);
-      }
-      nat.flows.erase(it);
+    if (it != nat.flows.end() && now - it->second.last_activity >= nat.config.idle_timeout) {
+      nat_forget(nat, it);
       it = nat.flows.end();
     }
     if (it == nat.flows.end()) {
@@ -139,16 +137,49 @@ bool Network::Impl::nat_pass(HostId from, HostId to, const Segment& seg) {
         }
         return false;
       }
-      nat.flows.emplace(key, now);
+      NatFlow& flow = nat.flows.emplace(key, NatFlow{now, seg, {}}).first->second;
+      nat_arm(n, key, flow);
       return true;
     }
     if (seg.has(tcp_flags::kRst)) {
+      scheduler.cancel(it->second.expiry);
       nat.flows.erase(it);
     } else {
-      it->second = now;
+      it->second.last_activity = now;
+      it->second.last_segment = seg;
     }
   }
   return true;
+}
+
+void Network::Impl::nat_arm(std::size_t nat, const FlowKey& key, NatFlow& flow) {
+  const TimePoint due = flow.last_activity + nats[nat].config.idle_timeout;
+  flow.expiry = scheduler.schedule_at(due, [this, nat, key] { nat_expiry_due(nat, key); }).value();
+}
+
+void Network::Impl::nat_expiry_due(std::size_t nat, const FlowKey& key) {
+  const auto it = nats[nat].flows.find(key);
+  if (it == nats[nat].flows.end()) {
+    return;
+  }
+  if (scheduler.now() - it->second.last_activity < nats[nat].config.idle_timeout) {
+    nat_arm(nat, key, it->second);
+    return;
+  }
+  nat_forget(nats[nat], it);
+}
+
+void Network::Impl::nat_forget(Nat& nat, std::map<FlowKey, NatFlow>::iterator it) {
+  scheduler.cancel(it->second.expiry);
+  if (trace.wanted()) {
+    // At the NAT between `a` and `b`, named by the flow's last segment: the trace's readers find
+    // the connection by its addresses.
+    TraceEvent e = event(TraceKind::kNatFlowExpired, nat.a);
+    e.peer = nat.b;
+    e.duration = nat.config.idle_timeout;
+    record(e, it->second.last_segment);
+  }
+  nat.flows.erase(it);
 }
 
 void Network::Impl::deliver(std::uint32_t slot) {

@@ -16,12 +16,23 @@
 
 namespace ws2sim {
 
+/// FlowKey — a TCP flow as a middlebox sees it: its two ends, the smaller first.
+using FlowKey = std::pair<SocketAddress, SocketAddress>;
+
+/// NatFlow — one flow a middlebox remembers: when it last saw a segment of it, that segment (the
+/// trace names the flow by it when the flow expires), and the timer that forgets the flow.
+struct NatFlow {
+  TimePoint last_activity;
+  Segment last_segment;
+  EventId expiry;
+};
+
 /// Nat — a middlebox between two hosts and the flows it remembers.
 struct Nat {
   HostId a;
   HostId b;
   NatConfig config;
-  std::map<std::pair<SocketAddress, SocketAddress>, TimePoint> flows;  // last activity
+  std::map<FlowKey, NatFlow> flows;
 };
 
 struct Network::Impl final : TcpLink {
@@ -51,6 +62,9 @@ struct Network::Impl final : TcpLink {
   void transmit(const Endpoint* ep, HostId from, Segment seg, bool keepalive_probe) override;
   void send(const Endpoint* ep, HostId from, Segment&& seg, bool keepalive_probe, bool via_nat);
   bool nat_pass(HostId from, HostId to, const Segment& seg);
+  void nat_expiry_due(std::size_t nat, const FlowKey& key);
+  void nat_arm(std::size_t nat, const FlowKey& key, NatFlow& flow);
+  void nat_forget(Nat& nat, std::map<FlowKey, NatFlow>::iterator it);
   void deliver(std::uint32_t slot);
   Status apply(const Fault& fault);
   void record(const TraceEvent& e) { trace.record(e); }

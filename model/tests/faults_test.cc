@@ -1,4 +1,6 @@
 // Faults: NAT idle timeouts, partitions, crashes and restarts, as timelines.
+#include <algorithm>
+
 #include "test_support.h"
 
 namespace ws2sim::testing {
@@ -39,6 +41,37 @@ TEST_F(NatTimeout, TwoHourIdleLosesTheFlowAndEveryProbe) {
   EXPECT_EQ(info().close_reason, CloseReason::kKeepAliveTimeout);
   // The server never heard a thing: its side is still established (a half-open connection).
   EXPECT_EQ(net().info(peer)->state, TcpState::kEstablished);
+}
+
+// Regression: the NAT forgot a flow only when the next segment reached it (the trace said
+// 7200.020 s); it forgets it idle_timeout after its last segment, the handshake's ACK at 20 ms.
+TEST_F(NatTimeout, FlowExpiresIdleTimeoutAfterItsLastSegment) {
+  behind_nat(NatExpiry::kDropSilently, 2h);
+  run_until(350s + 20ms - 1ns);
+  EXPECT_THAT(times_of(world.trace(), TraceKind::kNatFlowExpired), IsEmpty());
+  run_until(350s + 20ms);
+  EXPECT_THAT(times_of(world.trace(), TraceKind::kNatFlowExpired), ElementsAre(at(350s + 20ms)));
+  const TraceEvents events = world.trace().events();
+  const TraceEvent expired = *std::find_if(events.begin(), events.end(), [](const TraceEvent& e) {
+    return e.kind == TraceKind::kNatFlowExpired;
+  });
+  EXPECT_EQ(expired.host, client);  // the NAT's first end, as added
+  EXPECT_EQ(expired.peer, server);
+  ASSERT_TRUE(expired.segment.has_value());  // the flow's last segment: the client's ACK
+  EXPECT_EQ(expired.segment->source.address, net().address(client));
+  EXPECT_EQ(expired.segment->flags, tcp_flags::kAck);
+  run_until(3h);
+  EXPECT_THAT(times_of(world.trace(), TraceKind::kNatFlowExpired), SizeIs(1));
+}
+
+TEST_F(NatTimeout, TrafficPostponesTheExpiry) {
+  behind_nat(NatExpiry::kDropSilently, 2h);
+  run_until(300s);
+  const std::uint8_t b = 1;
+  ASSERT_TRUE(net().send(conn, {&b, 1}).ok());  // at 300 s; the server's ACK passes at 300.010 s
+  run_until(3h);
+  EXPECT_THAT(times_of(world.trace(), TraceKind::kNatFlowExpired),
+              ElementsAre(at(300s + 10ms + 350s)));
 }
 
 TEST_F(NatTimeout, ThreeHundredSecondIdleKeepsTheFlowAlive) {

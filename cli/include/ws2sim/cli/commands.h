@@ -43,6 +43,7 @@ struct DetectArgs {
   std::string profile;
   std::vector<std::string> registry;  ///< "NAME=VALUE"
   std::vector<KeepAliveCall> calls;   ///< In command-line order.
+  std::optional<std::string> nat;     ///< "IDLE[,drop|rst]"
   bool all_profiles = false;
   std::optional<std::string> svg;
   bool json = false;

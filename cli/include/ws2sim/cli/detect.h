@@ -6,6 +6,11 @@
 // crashes right after the handshake, and a blocking recv() waits in virtual time until keep-alive
 // gives up (or the horizon of 200 years passes: never detected).
 //
+// With a NAT (`nat`) the question is the other one: the peer stays alive behind a middlebox that
+// forgets idle flows; does keep-alive keep the flow alive, or does the connection die of the NAT?
+// The run stops when the connection ends, when three probes have been answered (from then on
+// the schedule repeats), or when nothing more can happen.
+//
 //   DetectRequest q{.profile = "windows-xp"};
 //   q.registry.emplace_back(winsock::RegistryValue::kTcpMaxDataRetransmissions, 300);
 //   q.calls.push_back({.kind = CallKind::kSoKeepAlive, .value = 1});
@@ -18,10 +23,12 @@
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "ws2sim/cli/winsock_calls.h"
+#include "ws2sim/model/network.h"
 #include "ws2sim/model/status.h"
 #include "ws2sim/model/time.h"
 #include "ws2sim/model/trace.h"
@@ -33,6 +40,7 @@ struct DetectRequest {
   std::string profile;
   std::vector<std::pair<winsock::RegistryValue, std::uint32_t>> registry;
   std::vector<KeepAliveCall> calls;  ///< Made in this order, before connect().
+  std::optional<NatConfig> nat;      ///< A NAT between client and a live peer; none: peer crashes.
 };
 
 struct DetectResult {
@@ -40,13 +48,20 @@ struct DetectResult {
   std::string display;
   std::vector<std::pair<winsock::RegistryValue, std::uint32_t>> registry;
   std::vector<std::pair<KeepAliveCall, CallOutcome>> calls;
-  TimePoint last_receive;              ///< The SYN-ACK: the last segment from the peer.
-  std::vector<TimePoint> probe_times;  ///< Every probe sent.
-  std::optional<Duration> detection;   ///< From last_receive to the drop; nullopt: never.
-  std::optional<CloseReason> reason;   ///< Why the connection ended, if it did.
-  CallOutcome recv;                    ///< What the blocked recv() returned.
-  TimePoint recv_returned;             ///< When it returned (virtual time).
+  TimePoint last_receive;               ///< The SYN-ACK: the last segment from the peer.
+  std::vector<TimePoint> probe_times;   ///< Every probe sent.
+  std::size_t probes_answered = 0;      ///< Probes the peer answered.
+  std::optional<NatConfig> nat;         ///< As requested.
+  std::optional<TimePoint> nat_forgot;  ///< When the NAT forgot the flow, if it did.
+  std::optional<Duration> detection;    ///< From last_receive to the drop; nullopt: never.
+  std::optional<CloseReason> reason;    ///< Why the connection ended, if it did.
+  std::optional<CallOutcome> recv;      ///< What the blocked recv() returned; none: still blocked.
+  TimePoint recv_returned;              ///< When it returned (virtual time).
 };
+
+/// Reads `--nat`'s value: "IDLE" or "IDLE,drop" (segments of a forgotten flow are dropped) or
+/// "IDLE,rst" (answered with RST), IDLE a duration as parse_duration reads it.
+Result<NatConfig> parse_nat(std::string_view text);
 
 /// Runs the experiment. Fails for an unknown profile or a registry value out of range.
 Result<DetectResult> detect(const DetectRequest& request);
@@ -60,7 +75,8 @@ std::string format_detect(const DetectResult& r);
 std::string format_detect_table(const std::vector<DetectResult>& results);
 /// {"profile", "display", "registry", "calls": [{"call","result","error","error_code"}],
 ///  "probes", "probe_schedule_ms", "last_receive_ms", "detection_ms" (null: never),
-///  "reason", "error", "error_code"}
+///  "reason", "error", "error_code"}; with a NAT also "nat": {"idle_timeout_ms", "on_expiry"},
+///  "nat_forgot_ms" (null: never) and "probes_answered".
 nlohmann::ordered_json detect_json(const DetectResult& r);
 
 /// The bar chart of detection time per result.
