@@ -7,6 +7,7 @@
 #include <iostream>
 #include <limits>
 #include <map>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -124,6 +125,16 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--seed", run.seed, "Seed for the run (default: the scenario's \"seed\")")
       ->check(whole_number(std::numeric_limits<std::uint64_t>::max()));
   run_cmd->add_flag("--full", run.full, "Print every probe instead of folding long runs of probes");
+  const auto limits = [](CLI::App* cmd, std::optional<std::string>& budget, bool& progress,
+                         bool& quiet) {
+    cmd->add_option("--memory-budget", budget,
+                    "Memory the command may use, e.g. 512M, 8G (default 4G; docs/cli.md)")
+        ->type_name("SIZE");
+    cmd->add_flag("--progress", progress,
+                  "A progress line on stderr even when it is not a terminal");
+    cmd->add_flag("--quiet", quiet, "No progress line (default: on a terminal, for work > 1 s)");
+  };
+  limits(run_cmd, run.memory_budget, run.progress, run.quiet);
   run_cmd->add_flag("--live", run.live,
                     "Real Linux sockets in a private network namespace, in real time (root; "
                     "docs/cli.md)");
@@ -235,8 +246,11 @@ int main(int argc, char** argv) {
   load_cmd->add_option("--seed", load.seed, "Seed of the workload")
       ->check(whole_number(std::numeric_limits<std::uint64_t>::max()))
       ->capture_default_str();
-  load_cmd->add_option("--svg", load.svg, "Write the probes-per-second chart (SVG) to this file");
+  load_cmd->add_option("--svg", load.svg,
+                       "Write the chart of probes, answers and bytes per second (SVG)");
+  load_cmd->add_option("--csv", load.csv, "Write the buckets as CSV to this file");
   load_cmd->add_flag("--json", load.json, "Print JSON instead of text");
+  limits(load_cmd, load.memory_budget, load.progress, load.quiet);
 
   // profiles -----------------------------------------------------------------------------------
   bool profiles_json = false;
@@ -263,18 +277,27 @@ int main(int argc, char** argv) {
     return code == 0 ? kExitOk : kExitUsage;
   }
 
-  if (run_cmd->parsed()) return command_run(run, std::cout, std::cerr);
-  if (detect_cmd->parsed()) {
-    auto ordered = ordered_calls(*detect_cmd, calls);
-    if (!ordered.ok()) {
-      std::cerr << "ws2sim detect: " << ordered.error().message << '\n';
-      return kExitUsage;
+  // Every command estimates its memory and refuses above its budget (budget.h); should an
+  // allocation still fail, the command says so in one line instead of aborting.
+  try {
+    if (run_cmd->parsed()) return command_run(run, std::cout, std::cerr);
+    if (detect_cmd->parsed()) {
+      auto ordered = ordered_calls(*detect_cmd, calls);
+      if (!ordered.ok()) {
+        std::cerr << "ws2sim detect: " << ordered.error().message << '\n';
+        return kExitUsage;
+      }
+      detect.calls = std::move(ordered).value();
+      return command_detect(detect, std::cout, std::cerr);
     }
-    detect.calls = std::move(ordered).value();
-    return command_detect(detect, std::cout, std::cerr);
+    if (load_cmd->parsed()) return command_load(load, std::cout, std::cerr);
+    if (profiles_cmd->parsed()) return command_profiles(profiles_json, std::cout, std::cerr);
+    if (demo_cmd->parsed()) return command_demo(demo, std::cout, std::cerr);
+  } catch (const std::bad_alloc&) {
+    std::cerr << command_of(&app)
+              << ": out of memory: the machine could not give what this run needs; lower "
+                 "--memory-budget or ask for less\n";
+    return kExitFailure;
   }
-  if (load_cmd->parsed()) return command_load(load, std::cout, std::cerr);
-  if (profiles_cmd->parsed()) return command_profiles(profiles_json, std::cout, std::cerr);
-  if (demo_cmd->parsed()) return command_demo(demo, std::cout, std::cerr);
   return kExitUsage;
 }

@@ -8,8 +8,11 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "output_files.h"
+#include "ws2sim/cli/budget.h"
 #include "ws2sim/cli/detect.h"
 #include "ws2sim/cli/profiles_report.h"
+#include "ws2sim/cli/progress.h"
 #include "ws2sim/cli/runner.h"
 #include "ws2sim/cli/scenario.h"
 #include "ws2sim/cli/svg.h"
@@ -58,15 +61,6 @@ constexpr std::string_view kDemoScenario = R"json({
 }
 )json";
 
-Status write_text(const std::string& path, std::string_view content) {
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  if (!f) return invalid_state(path + ": cannot open for writing");
-  f << content;
-  f.flush();
-  if (!f) return invalid_state(path + ": write failed");
-  return {};
-}
-
 // `text` broken into lines of at most `width` characters at spaces.
 std::string wrap(std::string_view text, std::size_t width) {
   std::string out;
@@ -107,94 +101,22 @@ void print_run(const RunReport& r, std::string_view source, bool full, std::ostr
   }
 }
 
-// Whether `path` can be written: its folder exists and takes files, and the file, if there, is a
-// regular file that may be replaced. Checked before a run so that a bad path costs no run.
-Status check_writable(const std::string& path) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const fs::path p(path);
-  const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
-  if (!fs::is_directory(dir, ec)) return invalid_state(path + ": no such folder");
-  if (::access(dir.c_str(), W_OK) != 0) return invalid_state(path + ": the folder is not writable");
-  if (fs::exists(p, ec) && !fs::is_regular_file(p, ec)) {
-    return invalid_state(path + ": exists and is not a regular file");
-  }
-  return {};
-}
-
-// The outputs a run was asked for, each at most once: two flags naming one file would have one
-// silently overwrite the other.
-Status check_outputs(const std::vector<std::pair<const char*, std::string>>& outputs) {
-  namespace fs = std::filesystem;
-  for (std::size_t i = 0; i < outputs.size(); ++i) {
-    for (std::size_t j = i + 1; j < outputs.size(); ++j) {
-      std::error_code e1;
-      std::error_code e2;
-      if (fs::weakly_canonical(outputs[i].second, e1) ==
-          fs::weakly_canonical(outputs[j].second, e2)) {
-        return invalid_argument(std::string(outputs[i].first) + " and " + outputs[j].first +
-                                " name the same file (" + outputs[j].second + ")");
-      }
-    }
-  }
-  return {};
-}
-
-// Writes the files a run was asked for, all or none: each goes to a temporary file next to it,
-// and only when every one is written are they renamed into place. Reports each.
-bool write_outputs(const RunReport& r, const std::optional<std::string>& trace,
-                   const std::optional<std::string>& pcap, const std::optional<std::string>& svg,
-                   std::ostream& out, std::ostream& err) {
-  struct Pending {
-    std::string path;
-    std::string temporary;
-    std::string what;
-  };
-  std::vector<Pending> done;
-  const auto discard = [&done] {
-    for (const Pending& p : done)
-      std::filesystem::remove(p.temporary);
-  };
-  const auto write = [&](const std::string& path, const std::string& what, auto&& writer) {
-    const std::string temporary = path + ".ws2sim-partial";
-    if (const Status s = writer(temporary); !s.ok()) {
-      std::filesystem::remove(temporary);
-      err << "ws2sim: " << path << ": " << s.error().message << '\n';
-      return false;
-    }
-    done.push_back(Pending{path, temporary, what});
-    return true;
-  };
-  bool ok = true;
-  if (trace) {
-    ok = write(*trace,
-               " (trace, JSON lines, " + std::to_string(r.trace().events().size()) + " events)",
-               [&](const std::string& t) { return write_jsonl_file(r.trace(), t); });
-  }
-  if (ok && pcap) {
-    ok = write(*pcap, " (pcap, " + std::to_string(r.probe_count()) + " keep-alive probes)",
-               [&](const std::string& t) { return write_pcap_file(r.trace(), t); });
-  }
-  if (ok && svg) {
-    ok = write(*svg, " (timeline picture)",
-               [&](const std::string& t) { return write_text(t, timeline_svg(r)); });
-  }
-  if (!ok) {
-    discard();
+// Adds the files a run was asked for to `files` (written when `files` is committed).
+bool add_run_outputs(const RunReport& r, const std::optional<std::string>& trace,
+                     const std::optional<std::string>& pcap, const std::optional<std::string>& svg,
+                     detail::OutputFiles& files, std::ostream& err) {
+  if (trace &&
+      !files.add(
+          *trace, " (trace, JSON lines, " + std::to_string(r.trace().events().size()) + " events)",
+          [&](std::ostream& o) { return write_jsonl(r.trace(), o); }, err)) {
     return false;
   }
-  for (const Pending& p : done) {
-    std::error_code ec;
-    std::filesystem::rename(p.temporary, p.path, ec);
-    if (ec) {
-      err << "ws2sim: " << p.path << ": cannot move the finished file into place: " << ec.message()
-          << '\n';
-      discard();
-      return false;
-    }
-    out << "wrote " << p.path << p.what << '\n';
+  if (pcap && !files.add(
+                  *pcap, " (pcap, " + std::to_string(r.probe_count()) + " keep-alive probes)",
+                  [&](std::ostream& o) { return write_pcap(r.trace(), o); }, err)) {
+    return false;
   }
-  return true;
+  return !svg || files.add_text(*svg, " (timeline picture)", timeline_svg(r), err);
 }
 
 }  // namespace
@@ -275,6 +197,10 @@ int command_run(const RunArgs& args, std::ostream& out, std::ostream& err) {
     err << "ws2sim run: " << sc.error().message << '\n';
     return kExitUsage;
   }
+  if (args.progress && args.quiet) {
+    err << "ws2sim run: --progress and --quiet exclude each other\n";
+    return kExitUsage;
+  }
   if (args.live && (args.trace || args.pcap || args.svg || args.seed)) {
     err << "ws2sim run: --live cannot take --trace, --pcap, --svg or --seed: they describe the "
            "model's run (live mode prints what Linux was given and reported instead)\n";
@@ -284,29 +210,36 @@ int command_run(const RunArgs& args, std::ostream& out, std::ostream& err) {
     err << "ws2sim run: " << args.scenario << ": --live cannot run this scenario: " << *why << '\n';
     return kExitUsage;
   }
-  std::vector<std::pair<const char*, std::string>> outputs;
-  if (args.trace) outputs.emplace_back("--trace", *args.trace);
-  if (args.pcap) outputs.emplace_back("--pcap", *args.pcap);
-  if (args.svg) outputs.emplace_back("--svg", *args.svg);
-  if (const Status s = check_outputs(outputs); !s.ok()) {
-    err << "ws2sim run: " << s.error().message << '\n';
-    return kExitUsage;
-  }
-  for (const auto& [flag, path] : outputs) {
-    if (const Status s = check_writable(path); !s.ok()) {
-      err << "ws2sim run: " << flag << ' ' << s.error().message << '\n';
-      return kExitFailure;
+  detail::OutputFiles files("ws2sim run");
+  files.want("--trace", args.trace);
+  files.want("--pcap", args.pcap);
+  files.want("--svg", args.svg);
+  if (const int code = files.check(err)) return code;
+  RunOptions options;
+  if (args.memory_budget) {
+    const Result<std::size_t> budget = parse_size(*args.memory_budget);
+    if (!budget.ok()) {
+      err << "ws2sim run: --memory-budget " << budget.error().message << '\n';
+      return kExitUsage;
     }
+    options.memory_budget = *budget;
   }
-  Result<RunReport> r = args.live ? run_scenario_live(*sc) : run_scenario(*sc, args.seed);
+  Progress progress({.command = "ws2sim run",
+                     .total = sc->duration,
+                     .mode = progress_mode(args.progress, args.quiet)},
+                    err, stderr_is_terminal());
+  options.progress = &progress;
+  Result<RunReport> r = args.live ? run_scenario_live(*sc) : run_scenario(*sc, args.seed, options);
+  progress.finish();
   if (!r.ok()) {
     err << "ws2sim run: " << args.scenario << ": " << r.error().message << '\n';
     return kExitFailure;
   }
+  if (!add_run_outputs(*r, args.trace, args.pcap, args.svg, files, err)) return kExitFailure;
   print_run(*r, args.scenario, args.full, out);
   const bool any_file = args.trace || args.pcap || args.svg;
   if (any_file) out << '\n';
-  return write_outputs(*r, args.trace, args.pcap, args.svg, out, err) ? kExitOk : kExitFailure;
+  return files.commit(out, err) ? kExitOk : kExitFailure;
 }
 
 int command_detect(const DetectArgs& args, std::ostream& out, std::ostream& err) {
@@ -342,6 +275,9 @@ int command_detect(const DetectArgs& args, std::ostream& out, std::ostream& err)
     }
     q.nat = *nat;
   }
+  detail::OutputFiles files("ws2sim detect");
+  files.want("--svg", args.svg);
+  if (const int code = files.check(err)) return code;
   std::vector<DetectResult> results;
   if (args.all_profiles) {
     auto all = detect_all_profiles(q);
@@ -384,13 +320,12 @@ int command_detect(const DetectArgs& args, std::ostream& out, std::ostream& err)
       for (std::size_t i = 0; i < args.calls.size(); ++i)
         title += (i ? ", " : " ") + describe(args.calls[i]);
     }
-    if (Status s = write_text(*args.svg, detect_svg(results, title)); !s.ok()) {
-      err << "ws2sim detect: " << s.error().message << '\n';
+    if (!files.add_text(*args.svg, " (bar chart)", detect_svg(results, title), err)) {
       return kExitFailure;
     }
-    if (!args.json) out << "wrote " << *args.svg << " (bar chart)\n";
   }
-  return kExitOk;
+  // With --json, standard output is the JSON alone.
+  return files.commit(args.json ? err : out, err) ? kExitOk : kExitFailure;
 }
 
 int command_profiles(bool json, std::ostream& out, std::ostream& /*err*/) {
@@ -427,33 +362,28 @@ int command_demo(const DemoArgs& args, std::ostream& out, std::ostream& err) {
   const auto path = [&](const char* name) {
     return (std::filesystem::path(args.out_dir) / name).string();
   };
-  bool ok =
-      write_outputs(*r, path("demo.jsonl"), path("demo.pcap"), path("demo-timeline.svg"), out, err);
-  const std::string scenario_copy = path("demo.json");
-  if (Status s = write_text(scenario_copy, kDemoScenario); s.ok()) {
-    out << "wrote " << scenario_copy << " (the scenario: edit it and run `ws2sim run "
-        << scenario_copy << "`)\n";
-  } else {
-    err << "ws2sim demo: " << s.error().message << '\n';
-    ok = false;
-  }
+  detail::OutputFiles files("ws2sim demo");
   DetectRequest q;
   q.calls.push_back({.kind = CallKind::kSoKeepAlive, .value = 1});
   auto all = detect_all_profiles(q);
-  if (all.ok()) {
-    const std::string chart = path("detect-all-profiles.svg");
-    if (Status s =
-            write_text(chart, detect_svg(*all,
-                                         "Dead-peer detection time with SO_KEEPALIVE = 1 and "
-                                         "registry defaults, per Windows version"));
-        s.ok()) {
-      out << "wrote " << chart << " (detection time per Windows version, SO_KEEPALIVE only)\n";
-    } else {
-      err << "ws2sim demo: " << s.error().message << '\n';
-      ok = false;
-    }
+  if (!all.ok()) {
+    err << "ws2sim demo: " << all.error().message << '\n';
+    return kExitFailure;
   }
-  return ok ? kExitOk : kExitFailure;
+  const std::string scenario_copy = path("demo.json");
+  const bool ok =
+      add_run_outputs(*r, path("demo.jsonl"), path("demo.pcap"), path("demo-timeline.svg"), files,
+                      err) &&
+      files.add_text(scenario_copy,
+                     " (the scenario: edit it and run `ws2sim run " + scenario_copy + "`)",
+                     kDemoScenario, err) &&
+      files.add_text(path("detect-all-profiles.svg"),
+                     " (detection time per Windows version, SO_KEEPALIVE only)",
+                     detect_svg(*all,
+                                "Dead-peer detection time with SO_KEEPALIVE = 1 and registry "
+                                "defaults, per Windows version"),
+                     err);
+  return ok && files.commit(out, err) ? kExitOk : kExitFailure;
 }
 
 }  // namespace ws2sim::cli

@@ -9,7 +9,9 @@
 #include <ostream>
 #include <sstream>
 
+#include "output_files.h"
 #include "ws2sim/cli/commands.h"
+#include "ws2sim/cli/progress.h"
 #include "ws2sim/cli/svg.h"
 #include "ws2sim/cli/time_text.h"
 
@@ -19,6 +21,10 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr std::size_t kTargetBuckets = 300;
+// Measured with /usr/bin/time: `ws2sim load --connections 10000000` peaks at 404 MB.
+constexpr double kBytesPerConnection = 40.0;
+constexpr double kBucketBytes = 32.0 * 1'000'000;  // at most kMaxBuckets, probes and answers
+constexpr std::int64_t kProgressSlices = 1000;
 constexpr std::size_t kMaxBuckets = 1'000'000;
 constexpr std::array<Duration, 21> kBucketSteps{
     1s,    2s, 5s, 10s, 15s, 30s, 1min, 2min,    5min,     10min,     15min,
@@ -51,12 +57,34 @@ double LoadReport::bucket_seconds() const {
   return secs(bucket);
 }
 
+double LoadReport::covered_seconds(std::size_t i) const {
+  const TimePoint start = kEpoch + bucket * static_cast<std::int64_t>(i);
+  const TimePoint stop = std::min(start + bucket, end);
+  return stop > start ? secs(stop - start) : bucket_seconds();
+}
+
+double LoadReport::probes_per_second(std::size_t i) const {
+  return static_cast<double>(probes[i]) / covered_seconds(i);
+}
+
+double LoadReport::answers_per_second(std::size_t i) const {
+  return i < answers.size() ? static_cast<double>(answers[i]) / covered_seconds(i) : 0.0;
+}
+
+double LoadReport::bytes_per_second(std::size_t i) const {
+  return (probes_per_second(i) + answers_per_second(i)) * config.population.probe_bytes;
+}
+
 std::size_t LoadReport::peak_bucket() const {
-  return static_cast<std::size_t>(std::max_element(probes.begin(), probes.end()) - probes.begin());
+  std::size_t best = 0;
+  for (std::size_t i = 1; i < probes.size(); ++i) {
+    if (probes_per_second(i) > probes_per_second(best)) best = i;
+  }
+  return best;
 }
 
 double LoadReport::peak_probes_per_second() const {
-  return probes.empty() ? 0.0 : static_cast<double>(probes[peak_bucket()]) / bucket_seconds();
+  return probes.empty() ? 0.0 : probes_per_second(peak_bucket());
 }
 
 double LoadReport::mean_probes_per_second() const {
@@ -64,26 +92,54 @@ double LoadReport::mean_probes_per_second() const {
   return span > 0 ? static_cast<double>(stats.probes_sent) / span : 0.0;
 }
 
-double LoadReport::peak_bytes_per_second() const {
-  std::uint64_t best = 0;
-  for (std::size_t i = 0; i < probes.size(); ++i) {
-    best = std::max(best, probes[i] + (i < answers.size() ? answers[i] : 0));
-  }
-  return static_cast<double>(best) * config.population.probe_bytes / bucket_seconds();
-}
-
-double LoadReport::mean_bytes_per_second() const {
+double LoadReport::mean_answers_per_second() const {
   const double span = secs(end - kEpoch);
   std::uint64_t answered = 0;
   for (std::uint64_t a : answers)
     answered += a;
-  return span > 0 ? static_cast<double>(stats.probes_sent + answered) *
-                        config.population.probe_bytes / span
-                  : 0.0;
+  return span > 0 ? static_cast<double>(answered) / span : 0.0;
 }
 
-Result<LoadReport> run_load(const LoadConfig& config) {
+double LoadReport::peak_bytes_per_second() const {
+  double best = 0;
+  for (std::size_t i = 0; i < probes.size(); ++i)
+    best = std::max(best, bytes_per_second(i));
+  return best;
+}
+
+double LoadReport::mean_bytes_per_second() const {
+  return (mean_probes_per_second() + mean_answers_per_second()) * config.population.probe_bytes;
+}
+
+double load_memory_bytes(const LoadConfig& config) {
+  const PopulationConfig& p = config.population;
+  const auto connections = static_cast<double>(p.connections);
+  double bytes = connections * kBytesPerConnection + kBucketBytes;
+  if (p.traffic_segments > 0) {
+    // The traffic stream holds every segment of the connections that opened within one traffic
+    // window (population.h), sorted through a second buffer.
+    const double spread = static_cast<double>(std::max<std::int64_t>(p.open_spread.count(), 1));
+    const double overlapping = std::min(
+        connections, connections * static_cast<double>(p.traffic_window.count()) / spread + 1);
+    bytes += overlapping * static_cast<double>(p.traffic_segments) *
+             sizeof(PopulationWorkload::Arrival) * 2;
+  }
+  return bytes;
+}
+
+Result<LoadReport> run_load(const LoadConfig& config, const LoadLimits& limits) {
   const PopulationConfig& pc = config.population;
+  if (const double need = load_memory_bytes(config);
+      need > static_cast<double>(limits.memory_budget)) {
+    std::string what = std::to_string(pc.connections) + " connections";
+    if (pc.traffic_segments > 0) {
+      what += " with " + std::to_string(pc.traffic_segments) + " traffic segments each";
+    }
+    return resource_exhausted(over_budget(what, need, limits.memory_budget,
+                                          pc.traffic_segments > 0
+                                              ? "use fewer connections or traffic segments"
+                                              : "use fewer connections"));
+  }
   Result<std::unique_ptr<Population>> created = Population::create(pc);
   if (!created.ok()) return created.error();
   Population& pop = **created;
@@ -135,6 +191,17 @@ Result<LoadReport> run_load(const LoadConfig& config) {
       count_into(r.answers, saturating_add(at, pc.answer_delay));
     }
   });
+  if (limits.progress != nullptr && limits.progress->active()) {
+    // In slices, each reported; drain_until keeps the clock at the last event, as
+    // run_to_completion does, so the result is the same as in one go.
+    const TimePoint stop = kEpoch + (r.completed ? estimate : run_for);
+    limits.progress->set_total(stop - kEpoch);
+    for (std::int64_t k = 1; k <= kProgressSlices; ++k) {
+      const TimePoint t = kEpoch + (stop - kEpoch) / kProgressSlices * k;
+      pop.drain_until(t);
+      limits.progress->update(t, pop.stats().events);
+    }
+  }
   const Status ran = r.completed ? pop.run_to_completion() : pop.run_until(kEpoch + run_for);
   if (!ran.ok()) return ran.error();
   r.stats = pop.stats();
@@ -162,9 +229,16 @@ std::string format_load(const LoadReport& r) {
         << format_compact(c.traffic_window);
   }
   out << "; seed " << c.seed << '\n';
-  out << (r.completed ? "ran to completion (every connection dropped) at " : "ran for ")
-      << format_clock(r.end) << " of virtual time, buckets of " << format_compact(r.bucket)
-      << "\n\n";
+  if (!r.completed) {
+    out << "ran for " << format_clock(r.end);
+  } else if (r.stats.connections_dropped == c.connections) {
+    out << "ran to completion (every connection dropped) at " << format_clock(r.end);
+  } else {
+    // No probes (a count of 0): nothing ends the connections, and nothing is left to run.
+    out << "ran until nothing was left to run (" << r.stats.connections_dropped << " of "
+        << c.connections << " connections dropped) at " << format_clock(r.end);
+  }
+  out << " of virtual time, buckets of " << format_compact(r.bucket) << "\n\n";
   out << "probes sent           " << r.stats.probes_sent << '\n';
   out << "probes answered       " << r.stats.probes_answered << '\n';
   out << "connections dropped   " << r.stats.connections_dropped << '\n';
@@ -183,10 +257,12 @@ std::string format_load(const LoadReport& r) {
   double top = 0;
   for (std::size_t i = 0; i < r.probes.size(); i += per_row) {
     std::uint64_t n = 0;
-    std::size_t k = 0;
-    for (; k < per_row && i + k < r.probes.size(); ++k)
+    double covered = 0;
+    for (std::size_t k = 0; k < per_row && i + k < r.probes.size(); ++k) {
       n += r.probes[i + k];
-    rate.push_back(static_cast<double>(n) / (r.bucket_seconds() * static_cast<double>(k)));
+      covered += r.covered_seconds(i + k);
+    }
+    rate.push_back(static_cast<double>(n) / covered);
     top = std::max(top, rate.back());
   }
   out << "       time     probes/s\n";
@@ -238,6 +314,17 @@ nlohmann::ordered_json load_json(const LoadReport& r) {
   }
   j["buckets"] = buckets;
   return j;
+}
+
+std::string load_csv(const LoadReport& r) {
+  std::ostringstream out;
+  out << "t_s,probes_per_s,answers_per_s,bytes_per_s\n";
+  for (std::size_t i = 0; i < r.probes.size(); ++i) {
+    out << fixed(r.bucket_seconds() * static_cast<double>(i), 3) << ','
+        << fixed(r.probes_per_second(i), 3) << ',' << fixed(r.answers_per_second(i), 3) << ','
+        << fixed(r.bytes_per_second(i), 1) << '\n';
+  }
+  return out.str();
 }
 
 std::string load_svg(const LoadReport& r) {
@@ -300,27 +387,45 @@ int command_load(const LoadArgs& a, std::ostream& out, std::ostream& err) {
     if (!duration(*a.bucket, "--bucket", d)) return kExitUsage;
     c.bucket = d;
   }
-  Result<LoadReport> r = run_load(c);
+  LoadLimits limits;
+  if (a.memory_budget) {
+    const Result<std::size_t> budget = parse_size(*a.memory_budget);
+    if (!budget.ok()) {
+      err << "ws2sim load: --memory-budget " << budget.error().message << '\n';
+      return kExitUsage;
+    }
+    limits.memory_budget = *budget;
+  }
+  if (a.progress && a.quiet) {
+    err << "ws2sim load: --progress and --quiet exclude each other\n";
+    return kExitUsage;
+  }
+  detail::OutputFiles files("ws2sim load");
+  files.want("--svg", a.svg);
+  files.want("--csv", a.csv);
+  if (const int code = files.check(err)) return code;
+  Progress progress({.command = "ws2sim load",
+                     .total = c.duration.value_or(Duration::zero()),
+                     .mode = progress_mode(a.progress, a.quiet)},
+                    err, stderr_is_terminal());
+  limits.progress = &progress;
+  Result<LoadReport> r = run_load(c, limits);
+  progress.finish();
   if (!r.ok()) {
     err << "ws2sim load: " << r.error().message << '\n';
-    return kExitUsage;
+    return r.error().code == ErrorCode::kResourceExhausted ? kExitFailure : kExitUsage;
   }
   if (a.json) {
     out << load_json(*r).dump(2) << '\n';
   } else {
     out << format_load(*r);
   }
-  if (a.svg) {
-    std::ofstream f(*a.svg, std::ios::binary | std::ios::trunc);
-    f << load_svg(*r);
-    f.flush();
-    if (!f) {
-      err << "ws2sim load: " << *a.svg << ": cannot write\n";
-      return kExitFailure;
-    }
-    if (!a.json) out << "\nwrote " << *a.svg << " (probes per second)\n";
-  }
-  return kExitOk;
+  const bool ok = (!a.svg || files.add_text(*a.svg, " (probes, answers and bytes per second)",
+                                            load_svg(*r), err)) &&
+                  (!a.csv || files.add_text(*a.csv, " (one row per bucket)", load_csv(*r), err));
+  if (!ok) return kExitFailure;
+  if (!a.json && (a.svg || a.csv)) out << '\n';
+  return files.commit(a.json ? err : out, err) ? kExitOk : kExitFailure;
 }
 
 }  // namespace ws2sim::cli

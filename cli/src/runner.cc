@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "live_network.h"
+#include "run_budget.h"
 #include "ws2sim/cli/time_text.h"
 // The drop-in Windows headers last, after every ws2sim and standard header.
 #include <mstcpip.h>
@@ -41,8 +42,12 @@ std::string result_text(int r, int error) {
 
 class Run {
  public:
-  Run(const Scenario& s, std::uint64_t seed, LiveNetwork* live = nullptr)
-      : sc_(s), seed_(seed), world_(std::make_unique<winsock::World>(seed)), live_(live) {}
+  Run(const Scenario& s, std::uint64_t seed, RunOptions options, LiveNetwork* live = nullptr)
+      : sc_(s),
+        seed_(seed),
+        options_(options),
+        world_(std::make_unique<winsock::World>(seed)),
+        live_(live) {}
 
   Result<RunReport> go();
 
@@ -107,6 +112,7 @@ class Run {
 
   const Scenario& sc_;
   std::uint64_t seed_;
+  RunOptions options_;
   std::unique_ptr<winsock::World> world_;
   LiveNetwork* live_ = nullptr;  // set for `ws2sim run --live`
   std::vector<Conn> conns_;
@@ -639,10 +645,14 @@ void Run::fill_from_trace(Conn& c) {
 }
 
 Result<RunReport> Run::go() {
+  if (live_ == nullptr) {
+    if (Status s = detail::start_run_budget(*world_, sc_, options_); !s.ok()) return s.error();
+  }
   if (Status s = set_up(); !s.ok()) return s.error();
   direct();
   if (live_ == nullptr) {
     (void)world_->run_until(horizon());  // the rest of the scenario's time, nobody attached
+    if (Status s = detail::check_run_budget(*world_, sc_, options_); !s.ok()) return s.error();
     for (Conn& c : conns_)
       fill_from_trace(c);
   } else {
@@ -711,8 +721,9 @@ std::size_t RunReport::probe_count() const {
   return n;
 }
 
-Result<RunReport> run_scenario(const Scenario& scenario, std::optional<std::uint64_t> seed) {
-  Run run(scenario, seed.value_or(scenario.seed));
+Result<RunReport> run_scenario(const Scenario& scenario, std::optional<std::uint64_t> seed,
+                               const RunOptions& options) {
+  Run run(scenario, seed.value_or(scenario.seed), options);
   return run.go();
 }
 
@@ -746,7 +757,7 @@ Result<RunReport> run_scenario_live(const Scenario& scenario) {
   auto net = LiveNetwork::create(addresses);
   if (!net.ok()) return net.error();
   if (Status s = (*net)->enter(); !s.ok()) return s.error();
-  Run run(scenario, scenario.seed, net->get());
+  Run run(scenario, scenario.seed, {}, net->get());
   return run.go();
 }
 

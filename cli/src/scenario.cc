@@ -3,6 +3,8 @@
 #include "ws2sim/cli/scenario.h"
 
 #include <algorithm>
+#include <array>
+#include <filesystem>
 #include <fstream>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
@@ -673,12 +675,24 @@ Result<Scenario> parse_scenario(std::string_view text, const std::string& source
 }
 
 Result<Scenario> load_scenario(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return invalid_argument(path + ": is a folder, not a scenario file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return not_found(path + ": cannot open the scenario file");
-  std::ostringstream buf;
-  buf << in.rdbuf();
+  // Read in pieces up to the cap: /dev/zero or a runaway generator must not fill memory.
+  std::string text;
+  std::array<char, 1 << 16> piece;
+  while (in.read(piece.data(), piece.size()) || in.gcount() > 0) {
+    text.append(piece.data(), static_cast<std::size_t>(in.gcount()));
+    if (text.size() > kMaxScenarioBytes) {
+      return invalid_argument(path + ": larger than " + std::to_string(kMaxScenarioBytes >> 20) +
+                              " MiB, the most a scenario file may hold");
+    }
+  }
   if (in.bad()) return not_found(path + ": cannot read the scenario file");
-  return parse_scenario(buf.str(), path);
+  return parse_scenario(text, path);
 }
 
 }  // namespace ws2sim::cli

@@ -134,5 +134,56 @@ TEST(Load, AMillionConnectionsInSeconds) {
 #endif
 }
 
+// Issue 21: with a bucket wider than the run (`--bucket 100d` over 5 h) the peak was 2000 probes
+// over 100 days, below the mean over 5 h. A rate divides by the time the bucket covered.
+TEST(Load, ABucketWiderThanTheRunShowsTheMean) {
+  LoadConfig c;
+  c.population.connections = 1000;
+  c.population.open_spread = 1h;  // as `ws2sim load` sets it
+  c.population.keepalive = {.enabled = true, .idle = 2h, .interval = 1s, .probe_count = 10};
+  c.population.dead_fraction = 0.0;
+  c.bucket = 100 * 24h;
+  const Result<LoadReport> r = run_load(c);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->probes.size(), 1U);
+  EXPECT_DOUBLE_EQ(r->covered_seconds(0), 5 * 3600.0 + 20);  // 1 h + two cycles of 2 h 10 s
+  EXPECT_DOUBLE_EQ(r->peak_probes_per_second(), r->mean_probes_per_second());
+  EXPECT_DOUBLE_EQ(r->peak_bytes_per_second(), r->mean_bytes_per_second());
+}
+
+TEST(Load, EveryBucketsRatesAgreeWithTheTotals) {
+  LoadConfig c;
+  c.population.connections = 5000;
+  c.population.dead_fraction = 0.2;
+  c.population.answer_probability = 0.5;
+  c.duration = 3h + 17min;  // the last 2-minute bucket is cut short
+  const Result<LoadReport> r = run_load(c);
+  ASSERT_TRUE(r.ok());
+  double probes = 0;
+  double answers = 0;
+  for (std::size_t i = 0; i < r->probes.size(); ++i) {
+    probes += r->probes_per_second(i) * r->covered_seconds(i);
+    answers += r->answers_per_second(i) * r->covered_seconds(i);
+  }
+  EXPECT_NEAR(probes, static_cast<double>(r->stats.probes_sent), 1e-6 * probes);
+  EXPECT_NEAR(probes / (3 * 3600 + 17 * 60), r->mean_probes_per_second(), 1e-9);
+  EXPECT_NEAR(answers / (3 * 3600 + 17 * 60), r->mean_answers_per_second(), 1e-9);
+  const std::string csv = load_csv(*r);
+  EXPECT_TRUE(csv.starts_with("t_s,probes_per_s,answers_per_s,bytes_per_s\n0.000,"));
+  EXPECT_EQ(testing::count(csv, "\n"), r->probes.size() + 1);
+}
+
+// Issue 21: `--count 0` said "every connection dropped" next to "connections dropped 0".
+TEST(Load, NoProbesIsNotEveryConnectionDropped) {
+  LoadConfig c;
+  c.population.connections = 100;
+  c.population.keepalive.probe_count = 0;
+  const Result<LoadReport> r = run_load(c);
+  ASSERT_TRUE(r.ok());
+  const std::string text = format_load(*r);
+  EXPECT_THAT(text, HasSubstr("ran until nothing was left to run (0 of 100 connections dropped)"));
+  EXPECT_THAT(text, ::testing::Not(HasSubstr("every connection dropped")));
+}
+
 }  // namespace
 }  // namespace ws2sim::cli

@@ -1,11 +1,15 @@
 // Helpers for the CLI tests: running commands, temporary folders, finding tools.
 #pragma once
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
+#include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -13,6 +17,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace ws2sim::cli::testing {
 
@@ -97,6 +102,61 @@ class TempDir {
  private:
   std::string path_;
 };
+
+/// What a measured run of the ws2sim binary did.
+struct Measured {
+  std::optional<int> exit_code;  ///< Unset: killed by a signal, or by the timeout.
+  std::optional<int> signal;     ///< The signal that ended it, if one did.
+  bool timed_out = false;
+  long peak_rss_kb = 0;  ///< Its own peak resident set (wait4's rusage), in KiB.
+  std::string out;       ///< Standard output.
+  std::string err;       ///< Standard error.
+};
+
+/// Runs the ws2sim binary with `args` (no shell: every argument is passed as it is), stdin
+/// /dev/null, and measures its peak memory. Killed after `timeout`.
+inline Measured run_measured(const std::vector<std::string>& args,
+                             std::chrono::seconds timeout = std::chrono::seconds(60)) {
+  Measured m;
+  TempDir dir;
+  const std::string out_file = dir.file("out");
+  const std::string err_file = dir.file("err");
+  // Everything the child needs is made before fork(): after it only async-signal-safe calls.
+  std::vector<char*> argv;
+  argv.push_back(const_cast<char*>(kBinary.c_str()));
+  for (const std::string& a : args)
+    argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int in = ::open("/dev/null", O_RDONLY);
+    const int out = ::open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    const int err = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(in, 0);
+    ::dup2(out, 1);
+    ::dup2(err, 2);
+    ::execv(kBinary.c_str(), argv.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  rusage usage{};
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (::wait4(pid, &status, WNOHANG, &usage) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      ::wait4(pid, &status, 0, &usage);
+      m.timed_out = true;
+      break;
+    }
+    ::usleep(2000);
+  }
+  if (!m.timed_out && WIFEXITED(status)) m.exit_code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) m.signal = WTERMSIG(status);
+  m.peak_rss_kb = usage.ru_maxrss;
+  m.out = read_file(out_file);
+  m.err = read_file(err_file);
+  return m;
+}
 
 /// xmllint must be installed (scripts/setup.sh: libxml2-utils); the test fails otherwise.
 inline void expect_well_formed_xml(const std::string& file) {

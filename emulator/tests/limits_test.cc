@@ -147,6 +147,48 @@ TEST_F(Limits, MaximalKeepAliveTimesRunForYearsExactly) {
   EXPECT_EQ(GetTickCount(), static_cast<DWORD>(ms));
 }
 
+// A memory budget ends the world where the model outgrows it, like a horizon: the blocked call
+// fails with WSAEINTR at that instant, the same instant on every run, and no later event runs.
+TEST_F(Limits, MemoryBudgetStopsTheWorldAtTheSameInstantEveryRun) {
+  const auto run_once = [](std::size_t budget) {
+    World w{5};
+    Host& c = w.add_host("client", "windows-10-22h2", "10.0.0.1").value();
+    Host& p = w.add_host("peer", "windows-server-2022", "10.0.0.2").value();
+    WSADATA data;
+    {
+      HostScope on(p);
+      WSAStartup(MAKEWORD(2, 2), &data);
+      SOCKET l = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+      sockaddr_in a = EmulatorTest::address("0.0.0.0", 443);
+      bind(l, reinterpret_cast<sockaddr*>(&a), sizeof a);
+      listen(l, SOMAXCONN);
+    }
+    HostScope on(c);
+    WSAStartup(MAKEWORD(2, 2), &data);
+    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    tcp_keepalive ka{1, 1000, 1000};  // a probe a second, each answered: the trace only grows
+    DWORD bytes = 0;
+    WSAIoctl(s, SIO_KEEPALIVE_VALS, &ka, sizeof ka, nullptr, 0, &bytes, nullptr, nullptr);
+    sockaddr_in to = EmulatorTest::address("10.0.0.2", 443);
+    EXPECT_EQ(connect(s, reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
+    w.set_horizon(at(24h * 365 * 10));
+    w.set_memory_budget(budget);
+    char buf[1];
+    EXPECT_EQ(recv(s, buf, 1, 0), SOCKET_ERROR);
+    EXPECT_EQ(WSAGetLastError(), WSAEINTR);
+    EXPECT_EQ(w.budget_spent(), w.now());
+    EXPECT_LE(w.memory_bytes(), budget + (std::size_t{1} << 20));  // one check's worth more
+    return std::pair{w.now(), w.trace().events().size()};
+  };
+  const auto [first_at, first_events] = run_once(std::size_t{8} << 20);
+  EXPECT_GT(first_at, at(1h));
+  EXPECT_LT(first_at, at(24h * 30));
+  EXPECT_EQ(run_once(std::size_t{8} << 20), std::pair(first_at, first_events));
+  const auto [bigger_at, bigger_events] = run_once(std::size_t{16} << 20);
+  EXPECT_GT(bigger_at, first_at);  // twice the budget, about twice the run
+  EXPECT_GT(bigger_events, first_events * 3 / 2);
+}
+
 // Two centuries of virtual time, then to the end of the clock: the clock saturates instead of
 // overflowing, and calls made there still work (UBSan checks the arithmetic in the debug preset).
 TEST_F(Limits, CenturiesOfVirtualTimeSaturateCleanly) {

@@ -350,6 +350,17 @@ Status Population::run_until(TimePoint t) {
   return impl_->scheduler.run_until(t);
 }
 
+void Population::drain_until(TimePoint t) {
+  for (std::optional<TimePoint> next = impl_->scheduler.next_event_time(); next && *next <= t;
+       next = impl_->scheduler.next_event_time()) {
+    impl_->scheduler.step();
+  }
+}
+
+std::optional<TimePoint> Population::next_event_time() {
+  return impl_->scheduler.next_event_time();
+}
+
 Status Population::run_to_completion() {
   const PopulationConfig& c = impl_->config;
   if (c.dead_fraction < 1.0 && c.answer_probability > 0.0 && c.keepalive.enabled &&

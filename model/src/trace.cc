@@ -131,6 +131,16 @@ void Trace::clear() noexcept {
   size_ = 0;
 }
 
+std::size_t Trace::memory_bytes() const noexcept {
+  std::size_t bytes = blocks_.capacity() * sizeof(Block) +
+                      large_payloads_.capacity() * sizeof(std::vector<std::uint8_t>);
+  for (const Block& b : blocks_)
+    bytes += b.heads.capacity() * sizeof(Head) + b.tail.capacity() * sizeof(std::uint32_t);
+  for (const auto& p : large_payloads_)
+    bytes += p.capacity();
+  return bytes;
+}
+
 void Trace::append(const TraceEvent& e, const Segment* segment) {
   if (segment == nullptr && e.segment) segment = &*e.segment;
   if (blocks_.empty() || blocks_.back().heads.size() == kBlockEvents) {

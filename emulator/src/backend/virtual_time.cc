@@ -25,8 +25,11 @@ void drive(World::State& w) {
   const Network& net = w.model.network();
   auto counters = [&net, &w] { return net.status_version() + w.changes; };  // both only grow
   std::uint64_t seen = 0;
-  // Two references: small enough for std::function's inline buffer (no allocation).
-  const std::function<bool()> changed = [&] { return counters() != seen; };
+  // Two references: small enough for std::function's inline buffer (no allocation). A spent
+  // memory budget (World::set_memory_budget) stops the model too: it moves the horizon.
+  const std::function<bool()> changed = [&w, &seen] {
+    return w.model.network().status_version() + w.changes != seen || w.budget_spent_now();
+  };
   while (true) {
     seen = counters();
     TimePoint limit = w.horizon;  // nearest deadline of any waiter, or the horizon

@@ -83,9 +83,40 @@ Status World::run_for(Duration d) {
 
 Status World::run_until(TimePoint t) {
   std::lock_guard lock(state_->mu);
-  Status s = state_->model.run_until(t);
-  state_->cv.notify_all();
+  State& w = *state_;
+  Status s = w.memory_budget ? w.model.run_until([&w] { return w.budget_spent_now(); }, t).status()
+                             : w.model.run_until(t);
+  w.cv.notify_all();
   return s;
+}
+
+void World::set_memory_budget(std::optional<std::size_t> bytes) {
+  std::lock_guard lock(state_->mu);
+  state_->memory_budget = bytes;
+  state_->next_budget_check = 0;
+}
+
+std::optional<TimePoint> World::budget_spent() const {
+  std::lock_guard lock(state_->mu);
+  return state_->budget_spent;
+}
+
+std::size_t World::memory_bytes() const {
+  std::lock_guard lock(state_->mu);
+  return state_->model.trace().memory_bytes() + state_->model.scheduler().memory_bytes();
+}
+
+bool World::State::budget_spent_now() {
+  constexpr std::size_t kBudgetCheckEvents = 4096;
+  if (budget_spent) return true;
+  if (!memory_budget || model.trace().events().size() < next_budget_check) return false;
+  next_budget_check = model.trace().events().size() + kBudgetCheckEvents;
+  if (model.trace().memory_bytes() + model.scheduler().memory_bytes() <= *memory_budget) {
+    return false;
+  }
+  budget_spent = model.now();
+  horizon = std::min(horizon, model.now());
+  return true;
 }
 
 void World::set_horizon(TimePoint t) {

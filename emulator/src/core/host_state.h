@@ -82,6 +82,14 @@ struct World::State {
   // and an event never have the same value (they did with two counters after 16,320 sockets).
   detail::SocketHandle next_handle = 0x100;
   TimePoint horizon = kEpoch + std::chrono::hours(24 * 400);
+  // The memory budget (World::set_memory_budget): the model's bytes are measured every
+  // kBudgetCheckEvents trace events, so the check costs nothing per event.
+  std::optional<std::size_t> memory_budget;
+  std::optional<TimePoint> budget_spent;
+  std::size_t next_budget_check = 0;  // trace size at which to measure again
+  /// State::budget_spent_now — true (and the world's horizon moved to now) once the model holds
+  /// more than the budget.
+  bool budget_spent_now();
 
   // The backends: every host's is the simulated one unless it was added live.
   std::unique_ptr<detail::SimulatedBackend> simulated;

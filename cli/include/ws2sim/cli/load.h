@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "ws2sim/cli/budget.h"
 #include "ws2sim/model/population.h"
 #include "ws2sim/model/status.h"
 #include "ws2sim/model/time.h"
@@ -43,15 +44,40 @@ struct LoadReport {
   std::vector<std::uint64_t> answers;  ///< Per bucket, by arrival (answer_delay after the probe).
 
   [[nodiscard]] double bucket_seconds() const;
+  /// LoadReport::covered_seconds — the part of bucket `i` the run covered: the bucket's width,
+  /// less for the last one when the run ends inside it. Rates divide by it, so that a bucket
+  /// wider than the run shows the run's mean, not a fraction of it.
+  [[nodiscard]] double covered_seconds(std::size_t i) const;
+  [[nodiscard]] double probes_per_second(std::size_t i) const;  ///< In bucket `i`.
+  [[nodiscard]] double answers_per_second(std::size_t i) const;
+  [[nodiscard]] double bytes_per_second(std::size_t i) const;  ///< Probes and answers.
   [[nodiscard]] double peak_probes_per_second() const;
-  [[nodiscard]] std::size_t peak_bucket() const;
+  [[nodiscard]] std::size_t peak_bucket() const;        ///< The bucket of the highest probe rate.
   [[nodiscard]] double mean_probes_per_second() const;  ///< Over [0, end].
-  [[nodiscard]] double peak_bytes_per_second() const;   ///< Probes and answers, probe_bytes each.
+  [[nodiscard]] double mean_answers_per_second() const;
+  [[nodiscard]] double peak_bytes_per_second() const;  ///< Probes and answers, probe_bytes each.
   [[nodiscard]] double mean_bytes_per_second() const;
 };
 
-/// Runs the population and counts. Fails with a sentence for an invalid configuration.
-Result<LoadReport> run_load(const LoadConfig& config);
+class Progress;
+
+/// LoadLimits — what a load run may use and whom it tells how far it got.
+struct LoadLimits {
+  std::size_t memory_budget = kDefaultMemoryBudget;
+  Progress* progress = nullptr;
+};
+
+/// load_memory_bytes — what run_load(config) will hold at most: the population (about 40 bytes a
+/// connection, measured), the traffic segments of the connections whose windows overlap, and
+/// the buckets.
+double load_memory_bytes(const LoadConfig& config);
+
+/// Runs the population and counts. Fails with a sentence for an invalid configuration, and for
+/// one that needs more memory than the budget (load_memory_bytes).
+Result<LoadReport> run_load(const LoadConfig& config, const LoadLimits& limits = {});
+
+/// The buckets as CSV: "t_s,probes_per_s,answers_per_s,bytes_per_s", one row per bucket.
+std::string load_csv(const LoadReport& r);
 
 std::string format_load(const LoadReport& r);
 nlohmann::ordered_json load_json(const LoadReport& r);
@@ -74,7 +100,11 @@ struct LoadArgs {
   std::uint32_t probe_bytes = 40;
   std::uint64_t seed = 1;
   std::optional<std::string> svg;
+  std::optional<std::string> csv;
   bool json = false;
+  std::optional<std::string> memory_budget;  ///< "4G" (budget.h); unset: kDefaultMemoryBudget.
+  bool progress = false;                     ///< A progress line even when stderr is no terminal.
+  bool quiet = false;                        ///< No progress line.
 };
 int command_load(const LoadArgs& args, std::ostream& out, std::ostream& err);
 

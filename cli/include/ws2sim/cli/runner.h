@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "ws2sim/cli/budget.h"
 #include "ws2sim/cli/scenario.h"
 #include "ws2sim/cli/winsock_calls.h"
 #include "ws2sim/model/status.h"
@@ -94,9 +95,27 @@ struct RunReport {
   [[nodiscard]] std::size_t probe_count() const;
 };
 
-/// Plays `scenario`. `seed` overrides the scenario's seed. Fails only when the emulator rejects
-/// the set-up (which a validated scenario never makes it do).
-Result<RunReport> run_scenario(const Scenario& scenario, std::optional<std::uint64_t> seed = {});
+class Progress;
+
+/// RunOptions — what a run may use and whom it tells how far it got.
+struct RunOptions {
+  /// The memory the run may hold: its connections' set-up (run_setup_bytes) and then the
+  /// model's trace and scheduler, checked as the run goes (World::set_memory_budget).
+  std::size_t memory_budget = kDefaultMemoryBudget;
+  /// Told the virtual time and the number of trace events every few thousand events.
+  Progress* progress = nullptr;
+};
+
+/// run_setup_bytes — what `scenario` needs before its first event: its hosts and connections
+/// (each connection has a thread, its sockets and their model endpoints; measured, docs/cli.md).
+double run_setup_bytes(const Scenario& scenario);
+
+/// Plays `scenario`. `seed` overrides the scenario's seed. Fails when the emulator rejects the
+/// set-up (which a validated scenario never makes it do), and with one sentence when the run
+/// needs more memory than `options.memory_budget`: before it starts (set-up) or when the trace
+/// outgrows the rest of the budget (saying how much the whole run would need).
+Result<RunReport> run_scenario(const Scenario& scenario, std::optional<std::uint64_t> seed = {},
+                               const RunOptions& options = {});
 
 /// Why `scenario` cannot run live (the first feature live mode lacks, named), or nullopt.
 std::optional<std::string> live_unsupported(const Scenario& scenario);

@@ -114,4 +114,7 @@ Result<Scenario> parse_scenario(std::string_view text, const std::string& source
 /// Reads and parses a scenario file.
 Result<Scenario> load_scenario(const std::string& path);
 
+/// kMaxScenarioBytes — the largest scenario file load_scenario reads: 64 MiB.
+inline constexpr std::size_t kMaxScenarioBytes = std::size_t{64} << 20;
+
 }  // namespace ws2sim::cli

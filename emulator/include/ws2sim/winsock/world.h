@@ -141,6 +141,15 @@ class World {
   /// would hang forever on Windows). Default: 400 days after the epoch.
   void set_horizon(TimePoint t);
   [[nodiscard]] TimePoint horizon() const;
+  /// World::set_memory_budget — the model (its trace and scheduler) may hold at most `bytes`.
+  /// Once it holds more, the world ends there as at its horizon: virtual time stops (the horizon
+  /// moves to that instant), blocked calls fail with WSAEINTR, and budget_spent() says when. The
+  /// instant is the same on every run. Unset (the default): no limit.
+  void set_memory_budget(std::optional<std::size_t> bytes);
+  /// World::budget_spent — when the memory budget ran out, if it did.
+  [[nodiscard]] std::optional<TimePoint> budget_spent() const;
+  /// World::memory_bytes — what the model's trace and scheduler hold now.
+  [[nodiscard]] std::size_t memory_bytes() const;
 
   // Threads ---------------------------------------------------------------------------------
   /// Threads currently blocked in an emulated call.

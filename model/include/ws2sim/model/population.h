@@ -31,6 +31,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <utility>
 #include <vector>
@@ -158,6 +159,11 @@ class Population {
 
   /// Advances the population's own virtual clock to `t`. Fails if `t` is before `now()`.
   Status run_until(TimePoint t);
+  /// Population::drain_until — runs every event due at or before `t`, one at a time; the clock
+  /// stays at the last one's time (run_to_completion in slices, for a progress line).
+  void drain_until(TimePoint t);
+  /// Population::next_event_time — when the next event is due; none: nothing is left to run.
+  [[nodiscard]] std::optional<TimePoint> next_event_time();
   /// Runs until no event is pending. Fails (and runs nothing) when that would never happen:
   /// live peers that answer probes keep their connections open forever.
   Status run_to_completion();

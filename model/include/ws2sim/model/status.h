@@ -121,5 +121,8 @@ inline Error not_found(std::string msg) {
 inline Error invalid_state(std::string msg) {
   return {ErrorCode::kInvalidState, std::move(msg)};
 }
+inline Error resource_exhausted(std::string msg) {
+  return {ErrorCode::kResourceExhausted, std::move(msg)};
+}
 
 }  // namespace ws2sim

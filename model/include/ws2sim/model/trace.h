@@ -197,6 +197,9 @@ class Trace {
   void observe(std::function<void(const TraceEvent&)> fn) { observers_.push_back(std::move(fn)); }
   /// Forgets recorded events and frees their memory (observers stay).
   void clear() noexcept;
+  /// Trace::memory_bytes — what the recorded events hold (blocks and large payloads); the same
+  /// for the same events on every run.
+  [[nodiscard]] std::size_t memory_bytes() const noexcept;
 
   /// Host names, for writers. Set by the network when hosts are added.
   void name_host(HostId id, std::string name);

@@ -1,0 +1,101 @@
+// The progress line (progress.h).
+#include "ws2sim/cli/progress.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <ostream>
+
+#include "ws2sim/cli/time_text.h"
+
+namespace ws2sim::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr auto kEvery = std::chrono::seconds(1);
+
+// 12.3M, 950k, 512.
+std::string count_text(double n) {
+  char buf[32];
+  if (n >= 1e9) {
+    std::snprintf(buf, sizeof buf, "%.1fG", n / 1e9);
+  } else if (n >= 1e6) {
+    std::snprintf(buf, sizeof buf, "%.1fM", n / 1e6);
+  } else if (n >= 1e3) {
+    std::snprintf(buf, sizeof buf, "%.0fk", n / 1e3);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.0f", n);
+  }
+  return buf;
+}
+
+// Whole seconds of a wall-clock span as "1h 2m 3s".
+std::string wall_text(double seconds) {
+  const auto s = static_cast<std::int64_t>(seconds + 0.5);
+  return format_compact(std::chrono::seconds(s));
+}
+
+}  // namespace
+
+Progress::Progress(ProgressOptions options, std::ostream& err, bool terminal, WallClock clock)
+    : options_(std::move(options)),
+      err_(err),
+      terminal_(terminal),
+      active_(options_.mode == ProgressMode::kOn ||
+              (options_.mode == ProgressMode::kAuto && terminal)),
+      clock_(clock ? std::move(clock) : WallClock([] { return Clock::now(); })),
+      start_(clock_()),
+      last_print_(start_) {}
+
+std::string Progress::line(TimePoint at, std::uint64_t events, Clock::duration elapsed) const {
+  const Duration reached = at - kEpoch;
+  const double secs = std::chrono::duration<double>(elapsed).count();
+  std::string out = options_.command + ": " +
+                    format_compact(std::chrono::duration_cast<Duration>(
+                        std::chrono::floor<std::chrono::seconds>(reached)));
+  if (options_.total > Duration::zero()) {
+    const double done = std::min(
+        1.0, static_cast<double>(reached.count()) / static_cast<double>(options_.total.count()));
+    char pct[16];
+    std::snprintf(pct, sizeof pct, "%.1f%%", done * 100.0);
+    out += " of " + format_compact(options_.total) + " virtual (" + pct + ")";
+    out += ", " + count_text(static_cast<double>(events)) + " events";
+    if (secs > 0) out += ", " + count_text(static_cast<double>(events) / secs) + "/s";
+    if (done > 0.0 && done < 1.0)
+      out += ", about " + wall_text(secs * (1.0 - done) / done) + " left";
+  } else {
+    out += " virtual, " + count_text(static_cast<double>(events)) + " events";
+    if (secs > 0) out += ", " + count_text(static_cast<double>(events) / secs) + "/s";
+  }
+  return out;
+}
+
+void Progress::update(TimePoint at, std::uint64_t events) {
+  if (!active_) return;
+  const Clock::time_point now = clock_();
+  if (now - last_print_ < kEvery) return;
+  last_print_ = now;
+  const std::string text = line(at, events, now - start_);
+  if (terminal_) {
+    err_ << '\r' << text << "\x1b[K" << std::flush;
+  } else {
+    err_ << text << '\n' << std::flush;
+  }
+  printed_ = true;
+}
+
+void Progress::finish() {
+  if (printed_ && terminal_) err_ << "\r\x1b[K" << std::flush;
+  printed_ = false;
+}
+
+ProgressMode progress_mode(bool progress, bool quiet) {
+  if (quiet) return ProgressMode::kOff;
+  return progress ? ProgressMode::kOn : ProgressMode::kAuto;
+}
+
+bool stderr_is_terminal() {
+  return isatty(STDERR_FILENO) != 0;
+}
+
+}  // namespace ws2sim::cli
