@@ -125,6 +125,9 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--seed", run.seed, "Seed for the run (default: the scenario's \"seed\")")
       ->check(whole_number(std::numeric_limits<std::uint64_t>::max()));
   run_cmd->add_flag("--full", run.full, "Print every probe instead of folding long runs of probes");
+  run_cmd->add_flag("--summary-only", run.summary_only,
+                    "No timeline and no trace in memory: memory stays bounded however long the "
+                    "run; --trace and --pcap are written as the events happen");
   const auto limits = [](CLI::App* cmd, std::optional<std::string>& budget, bool& progress,
                          bool& quiet) {
     cmd->add_option("--memory-budget", budget,

@@ -91,7 +91,11 @@ void print_run(const RunReport& r, std::string_view source, bool full, std::ostr
       << (r.live ? " of real time (live: Linux sockets in a private network namespace)\n"
                  : " of virtual time\n");
   if (!r.scenario.description.empty()) out << wrap(r.scenario.description, 100) << '\n';
-  out << '\n' << format_timeline(r, {.full = full}) << '\n';
+  if (r.trace_kept || r.live) {
+    out << '\n' << format_timeline(r, {.full = full}) << '\n';
+  } else {
+    out << "\n(--summary-only: no timeline; " << r.probes << " keep-alive probes in all)\n\n";
+  }
   out << "summary\n" << format_summary(r);
   if (!r.live) return;
   out << "\nlive log (what Linux was given and reported)\n";
@@ -100,6 +104,47 @@ void print_run(const RunReport& r, std::string_view source, bool full, std::ostr
         << l.detail << '\n';
   }
 }
+
+// `run --summary-only`: the trace and the pcap written as the events happen, not kept.
+struct TraceStreams {
+  std::ostream* jsonl = nullptr;
+  std::optional<PcapStream> pcap;
+  std::uint64_t events = 0;
+  Status failed;  // the first event the pcap could not take
+
+  // Opens the files asked for; false (said on err) if one cannot be opened.
+  bool open(const RunArgs& args, detail::OutputFiles& files, std::ostream& err) {
+    if (args.trace && (jsonl = files.open(*args.trace, err)) == nullptr) return false;
+    if (args.pcap) {
+      std::ostream* out = files.open(*args.pcap, err);
+      if (out == nullptr) return false;
+      pcap.emplace(*out);
+    }
+    return true;
+  }
+  void on_event(const TraceEvent& e, const Trace& trace) {
+    ++events;
+    if (jsonl != nullptr) *jsonl << to_jsonl(e, trace) << '\n';
+    if (pcap && failed.ok()) failed = pcap->write(e);
+  }
+  // Ends the pcap and names what each file holds; false (said on err) if the pcap failed.
+  bool close(const RunArgs& args, detail::OutputFiles& files, std::ostream& err) {
+    if (pcap && failed.ok()) failed = pcap->finish();
+    if (!failed.ok()) {
+      err << "ws2sim run: " << *args.pcap << ": " << failed.error().message << '\n';
+      return false;
+    }
+    if (args.trace) {
+      files.describe(*args.trace,
+                     " (trace, JSON lines, " + std::to_string(events) + " events, streamed)");
+    }
+    if (args.pcap) {
+      files.describe(*args.pcap,
+                     " (pcap, " + std::to_string(pcap->packets()) + " packets, streamed)");
+    }
+    return true;
+  }
+};
 
 // Adds the files a run was asked for to `files` (written when `files` is committed).
 bool add_run_outputs(const RunReport& r, const std::optional<std::string>& trace,
@@ -210,6 +255,14 @@ int command_run(const RunArgs& args, std::ostream& out, std::ostream& err) {
     err << "ws2sim run: " << args.scenario << ": --live cannot run this scenario: " << *why << '\n';
     return kExitUsage;
   }
+  if (args.summary_only && (args.svg || args.full || args.live)) {
+    err << "ws2sim run: --summary-only keeps no timeline: it cannot take "
+        << (args.svg    ? "--svg"
+            : args.full ? "--full"
+                        : "--live")
+        << '\n';
+    return kExitUsage;
+  }
   detail::OutputFiles files("ws2sim run");
   files.want("--trace", args.trace);
   files.want("--pcap", args.pcap);
@@ -229,13 +282,22 @@ int command_run(const RunArgs& args, std::ostream& out, std::ostream& err) {
                      .mode = progress_mode(args.progress, args.quiet)},
                     err, stderr_is_terminal());
   options.progress = &progress;
+  TraceStreams streams;
+  if (args.summary_only) {
+    if (!streams.open(args, files, err)) return kExitFailure;
+    options.keep_trace = false;
+    options.on_event = [&streams](const TraceEvent& e, const Trace& t) { streams.on_event(e, t); };
+  }
   Result<RunReport> r = args.live ? run_scenario_live(*sc) : run_scenario(*sc, args.seed, options);
   progress.finish();
   if (!r.ok()) {
     err << "ws2sim run: " << args.scenario << ": " << r.error().message << '\n';
     return kExitFailure;
   }
-  if (!add_run_outputs(*r, args.trace, args.pcap, args.svg, files, err)) return kExitFailure;
+  if (args.summary_only ? !streams.close(args, files, err)
+                        : !add_run_outputs(*r, args.trace, args.pcap, args.svg, files, err)) {
+    return kExitFailure;
+  }
   print_run(*r, args.scenario, args.full, out);
   const bool any_file = args.trace || args.pcap || args.svg;
   if (any_file) out << '\n';

@@ -81,8 +81,26 @@ bool OutputFiles::add(const std::string& path, std::string what,
     err << command_ << ": " << path << ": " << s.error().message << '\n';
     return false;
   }
-  done_.push_back(Pending{path, temporary, std::move(what)});
+  done_.push_back(Pending{path, temporary, std::move(what), nullptr});
   return true;
+}
+
+std::ostream* OutputFiles::open(const std::string& path, std::ostream& err) {
+  const std::string temporary = path + ".ws2sim-partial";
+  auto f = std::make_unique<std::ofstream>(temporary, std::ios::binary | std::ios::trunc);
+  if (!*f) {
+    err << command_ << ": " << path << ": cannot open " << temporary << " for writing\n";
+    return nullptr;
+  }
+  std::ostream* stream = f.get();
+  done_.push_back(Pending{path, temporary, {}, std::move(f)});
+  return stream;
+}
+
+void OutputFiles::describe(const std::string& path, std::string what) {
+  for (Pending& p : done_) {
+    if (p.path == path) p.what = std::move(what);
+  }
 }
 
 bool OutputFiles::add_text(const std::string& path, std::string what, std::string_view text,
@@ -97,6 +115,16 @@ bool OutputFiles::add_text(const std::string& path, std::string what, std::strin
 }
 
 bool OutputFiles::commit(std::ostream& out, std::ostream& err) {
+  for (Pending& p : done_) {
+    if (!p.stream) continue;
+    p.stream->close();
+    if (p.stream->fail()) {
+      err << command_ << ": " << p.path << ": write failed (disk full?)\n";
+      discard();
+      return false;
+    }
+    p.stream.reset();
+  }
   for (const Pending& p : done_) {
     std::error_code ec;
     fs::rename(p.temporary, p.path, ec);
@@ -114,7 +142,8 @@ bool OutputFiles::commit(std::ostream& out, std::ostream& err) {
 }
 
 void OutputFiles::discard() noexcept {
-  for (const Pending& p : done_) {
+  for (Pending& p : done_) {
+    p.stream.reset();  // closed before it is removed
     std::error_code ec;
     fs::remove(p.temporary, ec);
   }

@@ -14,8 +14,10 @@
 //   return files.commit(out, err) ? kExitOk : kExitFailure;
 #pragma once
 
+#include <fstream>
 #include <functional>
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,6 +49,12 @@ class OutputFiles {
   /// OutputFiles::add_text — add() of a string.
   bool add_text(const std::string& path, std::string what, std::string_view text,
                 std::ostream& err);
+  /// OutputFiles::open — a stream into `path`'s temporary file, for content written while the
+  /// work goes on (a streamed trace); null (with one line on err) if it cannot be opened. The
+  /// stream stays open until commit(), which fails if writing to it failed.
+  std::ostream* open(const std::string& path, std::ostream& err);
+  /// OutputFiles::describe — what follows `path` in its "wrote" line.
+  void describe(const std::string& path, std::string what);
   /// OutputFiles::commit — renames every added file into place and says "wrote PATH WHAT" for
   /// each; on failure removes them all and returns false.
   bool commit(std::ostream& out, std::ostream& err);
@@ -56,6 +64,7 @@ class OutputFiles {
     std::string path;
     std::string temporary;
     std::string what;
+    std::unique_ptr<std::ofstream> stream;  // open() only
   };
   void discard() noexcept;
 

@@ -9,6 +9,7 @@
 #include <thread>
 #include <tuple>
 
+#include "connection_tracker.h"
 #include "live_network.h"
 #include "run_budget.h"
 #include "ws2sim/cli/time_text.h"
@@ -47,7 +48,8 @@ class Run {
         seed_(seed),
         options_(options),
         world_(std::make_unique<winsock::World>(seed)),
-        live_(live) {}
+        live_(live),
+        tracker_(s.connections.size()) {}
 
   Result<RunReport> go();
 
@@ -95,7 +97,6 @@ class Run {
   void record(Conn* c, int source, const std::string& host, std::string text,
               std::optional<std::size_t> anchor = {});
   std::size_t events_so_far() const { return world_->trace().events().size(); }
-  void fill_from_trace(Conn& c);
   Host& host(std::string_view name) { return *world_->find_host(name); }
   /// A host's scenario address (live hosts' model addresses are placeholders).
   Ipv4Address address_of(std::string_view name) const {
@@ -115,6 +116,7 @@ class Run {
   RunOptions options_;
   std::unique_ptr<winsock::World> world_;
   LiveNetwork* live_ = nullptr;  // set for `ws2sim run --live`
+  detail::ConnectionTracker tracker_;
   std::vector<Conn> conns_;
   std::map<std::pair<std::string, std::uint16_t>, SOCKET> listeners_;
 
@@ -440,6 +442,7 @@ void Run::start_connection(Conn& c) {
   if (getsockname(c.socket, reinterpret_cast<sockaddr*>(&local), &len) == 0) {
     c.report.local =
         SocketAddress{Ipv4Address{ntohl(local.sin_addr.s_addr)}, ntohs(local.sin_port)};
+    tracker_.claim(c.index, c.client->id(), c.server->id(), *c.report.local);
   }
   record(&c, kDirector, c.spec->from,
          "connect(" + target + ") from port " +
@@ -596,57 +599,15 @@ void Run::serve(Conn& c) {
 
 // ---- after the run -----------------------------------------------------------------------------
 
-void Run::fill_from_trace(Conn& c) {
-  ConnectionReport& r = c.report;
-  if (!r.local) return;
-  const HostId client = c.client->id();
-  const HostId server = c.server->id();
-  for (const TraceEvent& e : world_->trace().events()) {
-    if (e.kind != TraceKind::kSegmentSent || !e.segment || !e.connection) continue;
-    if (!r.client_serial && e.host == client && e.segment->source == *r.local)
-      r.client_serial = e.connection;
-    if (!r.server_serial && e.host == server && e.segment->destination == *r.local) {
-      r.server_serial = e.connection;
-    }
-    if (r.client_serial && r.server_serial) break;
-  }
-  if (!r.client_serial) return;
-  for (const TraceEvent& e : world_->trace().events()) {
-    if (r.server_serial && e.connection == r.server_serial && e.host == server &&
-        e.kind == TraceKind::kConnectionClosed && !r.server_closed_at) {
-      r.server_closed_at = e.at;
-      r.server_reason = e.reason;
-    }
-    if (e.connection != r.client_serial || e.host != client) continue;
-    switch (e.kind) {
-      case TraceKind::kProbeSent:
-        ++r.probes_sent;
-        break;
-      case TraceKind::kProbeAnswered:
-        ++r.probes_answered;
-        break;
-      case TraceKind::kSegmentReceived:
-        // A RST ends the connection; the segment before it is the last sign of life.
-        if (!r.closed_at && e.segment && !e.segment->has(tcp_flags::kRst)) r.last_receive = e.at;
-        break;
-      case TraceKind::kConnectionEstablished:
-        if (!r.established_at) r.established_at = e.at;
-        break;
-      case TraceKind::kConnectionClosed:
-        if (!r.closed_at) {
-          r.closed_at = e.at;
-          r.reason = e.reason;
-        }
-        break;
-      default:
-        break;
-    }
-  }
-}
-
 Result<RunReport> Run::go() {
   if (live_ == nullptr) {
     if (Status s = detail::start_run_budget(*world_, sc_, options_); !s.ok()) return s.error();
+    Trace& trace = world_->model().trace();
+    trace.set_recording(options_.keep_trace);
+    trace.observe([this](const TraceEvent& e) { tracker_.on_event(e); });
+    if (options_.on_event) {
+      trace.observe([&trace, f = options_.on_event](const TraceEvent& e) { f(e, trace); });
+    }
   }
   if (Status s = set_up(); !s.ok()) return s.error();
   direct();
@@ -654,7 +615,7 @@ Result<RunReport> Run::go() {
     (void)world_->run_until(horizon());  // the rest of the scenario's time, nobody attached
     if (Status s = detail::check_run_budget(*world_, sc_, options_); !s.ok()) return s.error();
     for (Conn& c : conns_)
-      fill_from_trace(c);
+      tracker_.fill(c.index, c.report);
   } else {
     for (Conn& c : conns_)
       fill_from_live(c);
@@ -668,6 +629,8 @@ Result<RunReport> Run::go() {
   report.scenario = sc_;
   report.seed = seed_;
   report.end = horizon();
+  report.probes = tracker_.probes();
+  report.trace_kept = live_ == nullptr && options_.keep_trace;
   for (Sorted& s : records_)
     report.records.push_back(std::move(s.record));
   for (Conn& c : conns_)
@@ -712,13 +675,6 @@ std::optional<std::size_t> RunReport::connection_of(const TraceEvent& e) const {
     }
   }
   return std::nullopt;
-}
-
-std::size_t RunReport::probe_count() const {
-  std::size_t n = 0;
-  for (const TraceEvent& e : trace().events())
-    n += e.kind == TraceKind::kProbeSent ? 1 : 0;
-  return n;
 }
 
 Result<RunReport> run_scenario(const Scenario& scenario, std::optional<std::uint64_t> seed,

@@ -66,6 +66,11 @@ Result<Duration> parse_duration(std::string_view text) {
 
 std::string format_clock(TimePoint t) {
   const std::int64_t ms = to_ms(t.time_since_epoch());
+  // From a day on the days come first ("20d 6:00:00.000"): 1752000:00:00.000 is unreadable.
+  const std::int64_t days = ms / 86'400'000;
+  if (days > 0) {
+    return std::to_string(days) + "d " + format_clock(t - std::chrono::hours(24 * days));
+  }
   const std::int64_t h = ms / 3'600'000;
   const std::int64_t m = (ms / 60'000) % 60;
   const std::int64_t s = (ms / 1000) % 60;

@@ -411,13 +411,7 @@ std::string format_summary(const RunReport& report) {
     }
     if (c.server_serial) {
       out << "  server side (" << c.server << "): ";
-      std::optional<TimePoint> crashed;
-      for (const TraceEvent& e : report.trace().events()) {
-        if (e.kind == TraceKind::kHostCrashed && report.trace().host_name(e.host) == c.server) {
-          crashed = e.at;
-          break;
-        }
-      }
+      const std::optional<TimePoint> crashed = c.server_crashed_at;
       if (c.server_closed_at && c.server_reason) {
         out << "ended " << format_clock(*c.server_closed_at) << ": " << to_string(*c.server_reason)
             << '\n';

@@ -134,6 +134,12 @@ TEST(LoadBudget, TheProgressLineDoesNotChangeTheResult) {
   EXPECT_THAT(err.str(), HasSubstr("ws2sim load: 2h of 4h virtual (50.0%)"));
 }
 
+RunOptions within(std::size_t budget) {
+  RunOptions o;
+  o.memory_budget = budget;
+  return o;
+}
+
 Scenario one_probe_a_second(const std::string& duration) {
   return parse_scenario(R"({"name": "dense", "seed": 1, "duration": ")" + duration + R"(",
     "hosts": [{"name": "a", "profile": "windows-10-22h2", "address": "10.0.0.1"},
@@ -149,18 +155,17 @@ Scenario one_probe_a_second(const std::string& duration) {
 // trace outgrows the budget, at the same instant every time, and says what it would need.
 TEST(RunBudget, TheTraceOutgrowingTheBudgetStopsTheRun) {
   const Scenario s = one_probe_a_second("3650d");
-  const Result<RunReport> r = run_scenario(s, {}, {.memory_budget = std::size_t{32} << 20});
+  const Result<RunReport> r = run_scenario(s, {}, within(std::size_t{32} << 20));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kResourceExhausted);
   EXPECT_THAT(r.error().message, StartsWith("the memory budget (32 MiB) ran out at "));
   EXPECT_THAT(r.error().message, HasSubstr(" of 3650d (the trace held "));
   EXPECT_THAT(r.error().message, HasSubstr("the whole run needs ~1"));  // 10-19 GiB
   EXPECT_THAT(r.error().message, HasSubstr(" GiB: shorten \"duration\""));
-  const Result<RunReport> again = run_scenario(s, {}, {.memory_budget = std::size_t{32} << 20});
+  const Result<RunReport> again = run_scenario(s, {}, within(std::size_t{32} << 20));
   EXPECT_EQ(again.error().message, r.error().message);
   // A day of it fits and runs to the end.
-  EXPECT_TRUE(
-      run_scenario(one_probe_a_second("1d"), {}, {.memory_budget = std::size_t{32} << 20}).ok());
+  EXPECT_TRUE(run_scenario(one_probe_a_second("1d"), {}, within(std::size_t{32} << 20)).ok());
 }
 
 TEST(RunBudget, TooManyConnectionsAreRefusedBeforeTheRun) {
@@ -177,7 +182,7 @@ TEST(RunBudget, TooManyConnectionsAreRefusedBeforeTheRun) {
                                         R"(], "connections": [)" + conns + "]}",
                                     "many")
                          .value();
-  const Result<RunReport> r = run_scenario(s, {}, {.memory_budget = std::size_t{1} << 20});
+  const Result<RunReport> r = run_scenario(s, {}, within(std::size_t{1} << 20));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().message,
             "this run needs ~2.5 MiB (100 connections at ~24 KiB each) but the memory budget is "

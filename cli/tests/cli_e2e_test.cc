@@ -121,6 +121,10 @@ TEST(Cli, ConflictsAndUnknownCommandsAreNamed) {
   EXPECT_EQ(r.output,
             "ws2sim detect: --nat after the idle timeout comes \"drop\" or \"rst\", not "
             "\"reset\"\n");
+  r = ws2sim("run " + quoted(kSourceDir + "/cli/scenarios/nat.json") +
+             " --summary-only --svg x.svg");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.output, "ws2sim run: --summary-only keeps no timeline: it cannot take --svg\n");
   r = ws2sim("detect --profile windows-xp --bogus");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.output, "ws2sim detect: The following argument was not expected: --bogus\n");

@@ -111,6 +111,60 @@ TEST(Run, NatForgetsTheFlowIdleTimeoutAfterItsLastSegment) {
   EXPECT_THAT(timeline, Not(HasSubstr("every-5-min  NAT forgot")));  // its probes keep it
 }
 
+// Issue 21: a run that keeps no trace gives the same summary, and the events it streams are the
+// bytes the kept trace gives, for every example scenario.
+TEST(Run, WithoutTheTraceTheSummaryAndTheStreamedTraceAreTheSame) {
+  for (const char* name : {"nat.json", "faults.json", "calls-in-order.json"}) {
+    SCOPED_TRACE(name);
+    const Scenario s = example(name);
+    const RunReport kept = play(s);
+    RunOptions options;
+    options.keep_trace = false;
+    std::ostringstream jsonl;
+    std::ostringstream pcap_bytes;
+    PcapStream pcap(pcap_bytes);
+    options.on_event = [&](const TraceEvent& e, const Trace& t) {
+      jsonl << to_jsonl(e, t) << '\n';
+      ASSERT_TRUE(pcap.write(e).ok());
+    };
+    const Result<RunReport> streamed = run_scenario(s, {}, options);
+    ASSERT_TRUE(streamed.ok()) << streamed.error().message;
+    ASSERT_TRUE(pcap.finish().ok());
+    EXPECT_FALSE(streamed->trace_kept);
+    EXPECT_TRUE(streamed->trace().events().empty());
+    EXPECT_EQ(format_summary(*streamed), format_summary(kept));
+    EXPECT_EQ(streamed->probes, kept.probe_count());
+    std::ostringstream kept_jsonl;
+    std::ostringstream kept_pcap;
+    ASSERT_TRUE(write_jsonl(kept.trace(), kept_jsonl).ok());
+    ASSERT_TRUE(write_pcap(kept.trace(), kept_pcap).ok());
+    EXPECT_EQ(jsonl.str(), kept_jsonl.str());
+    EXPECT_EQ(pcap_bytes.str(), kept_pcap.str());
+  }
+}
+
+// Without the trace, memory no longer grows with virtual time: twenty days of a probe a second
+// (1.7 million probes) fit a budget that stops the kept-trace run within days.
+TEST(Run, WithoutTheTraceALongRunFitsASmallBudget) {
+  const Scenario s = parse_scenario(R"({"name": "dense", "duration": "20d",
+    "hosts": [{"name": "a", "profile": "windows-10-22h2", "address": "10.0.0.1"},
+              {"name": "b", "profile": "windows-server-2022", "address": "10.0.0.2"}],
+    "connections": [{"name": "k", "from": "a", "to": "b", "port": 443, "calls": [
+      {"call": "SIO_KEEPALIVE_VALS", "onoff": 1, "keepalivetime": 1000,
+       "keepaliveinterval": 1000}]}]})",
+                                    "dense")
+                         .value();
+  RunOptions options;
+  options.memory_budget = std::size_t{16} << 20;
+  EXPECT_EQ(run_scenario(s, {}, options).error().code, ErrorCode::kResourceExhausted);
+  options.keep_trace = false;
+  const Result<RunReport> r = run_scenario(s, {}, options);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->connections[0].probes_sent, r->connections[0].probes_answered);
+  EXPECT_GT(r->connections[0].probes_sent, 1'700'000U);
+  EXPECT_TRUE(r->connections[0].open_at_end);
+}
+
 TEST(Run, SameSeedSameBytesOtherSeedOtherBytes) {
   const std::string a = everything(play(demo()));
   const std::string b = everything(play(demo()));

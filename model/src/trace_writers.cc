@@ -218,6 +218,41 @@ Status write_jsonl_file(const Trace& trace, const std::string& path) {
   return write_file("jsonl", path, [&](std::ostream& out) { return write_jsonl(trace, out); });
 }
 
+PcapStream::PcapStream(std::ostream& out, const PcapOptions& options)
+    : out_(out), options_(options) {
+  buffer_.reserve(64 * 1024);
+  put_le32(buffer_, kPcapMagicNanoseconds);
+  put_le16(buffer_, kPcapVersionMajor);
+  put_le16(buffer_, kPcapVersionMinor);
+  put_le32(buffer_, 0);  // thiszone
+  put_le32(buffer_, 0);  // sigfigs
+  put_le32(buffer_, kPcapSnaplen);
+  put_le32(buffer_, kLinktypeRaw);
+}
+
+Status PcapStream::write(const TraceEvent& e) {
+  if (!captured(e, options_)) return {};
+  if (Status s = check_representable(e); !s.ok()) return s;
+  append_packet(buffer_, e, ip_id_);
+  ++ip_id_;
+  ++packets_;
+  if (buffer_.size() >= 60 * 1024) {
+    Status s = write_bytes(out_, buffer_);
+    buffer_.clear();
+    if (!s.ok()) return s;
+  }
+  return {};
+}
+
+Status PcapStream::finish() {
+  Status s = write_bytes(out_, buffer_);
+  buffer_.clear();
+  if (!s.ok()) return s;
+  out_.flush();
+  if (!out_) return invalid_state("pcap: writing to the output stream failed");
+  return {};
+}
+
 Status write_pcap(const Trace& trace, std::ostream& out, const PcapOptions& options) {
   // Validate everything first so that a failure writes nothing.
   for (const TraceEvent& e : trace.events()) {
@@ -225,33 +260,11 @@ Status write_pcap(const Trace& trace, std::ostream& out, const PcapOptions& opti
     Status s = check_representable(e);
     if (!s.ok()) return s;
   }
-
-  std::vector<std::uint8_t> b;
-  b.reserve(64 * 1024);
-  put_le32(b, kPcapMagicNanoseconds);
-  put_le16(b, kPcapVersionMajor);
-  put_le16(b, kPcapVersionMinor);
-  put_le32(b, 0);  // thiszone
-  put_le32(b, 0);  // sigfigs
-  put_le32(b, kPcapSnaplen);
-  put_le32(b, kLinktypeRaw);
-
-  std::uint16_t ip_id = 1;  // per writer, so the output depends on the trace only
+  PcapStream stream(out, options);
   for (const TraceEvent& e : trace.events()) {
-    if (!captured(e, options)) continue;
-    append_packet(b, e, ip_id);
-    ++ip_id;
-    if (b.size() >= 60 * 1024) {
-      Status s = write_bytes(out, b);
-      if (!s.ok()) return s;
-      b.clear();
-    }
+    if (Status s = stream.write(e); !s.ok()) return s;
   }
-  Status s = write_bytes(out, b);
-  if (!s.ok()) return s;
-  out.flush();
-  if (!out) return invalid_state("pcap: writing to the output stream failed");
-  return {};
+  return stream.finish();
 }
 
 Status write_pcap_file(const Trace& trace, const std::string& path, const PcapOptions& options) {

@@ -34,6 +34,8 @@ struct RunArgs {
   std::optional<std::uint64_t> seed;
   bool full = false;  ///< Print every probe instead of folding long runs.
   bool live = false;  ///< Real sockets in a private network namespace, real time (runner.h).
+  /// No timeline, no trace in memory: --trace and --pcap are written as the events happen.
+  bool summary_only = false;
   std::optional<std::string> memory_budget;  ///< "4G" (budget.h); unset: kDefaultMemoryBudget.
   bool progress = false;                     ///< A progress line even when stderr is no terminal.
   bool quiet = false;                        ///< No progress line.

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -67,6 +68,7 @@ struct ConnectionReport {
   std::optional<CloseReason> reason;
   std::optional<TimePoint> server_closed_at;  ///< When the server's side ended, if it did.
   std::optional<CloseReason> server_reason;
+  std::optional<TimePoint> server_crashed_at;  ///< When the server's host first crashed, if it did.
   std::uint32_t probes_sent = 0;
   std::uint32_t probes_answered = 0;
   std::uint64_t bytes_received = 0;   ///< By the client's recv().
@@ -88,11 +90,18 @@ struct RunReport {
   bool live = false;
   std::vector<winsock::LiveRecord> live_log;
 
+  /// Every probe sent in the run, by any endpoint (counted as they happened: also when the
+  /// trace was not kept).
+  std::uint64_t probes = 0;
+  /// False when the run kept no trace (RunOptions::keep_trace): trace() is then empty and only
+  /// the summary can be printed.
+  bool trace_kept = true;
+
   [[nodiscard]] const Trace& trace() const { return world->trace(); }
   /// The scenario connection a trace event belongs to (client or server side), if any.
   [[nodiscard]] std::optional<std::size_t> connection_of(const TraceEvent& e) const;
-  /// Every probe-sent event of the run.
-  [[nodiscard]] std::size_t probe_count() const;
+  /// Every probe-sent event of the run (the same as `probes`).
+  [[nodiscard]] std::size_t probe_count() const { return static_cast<std::size_t>(probes); }
 };
 
 class Progress;
@@ -104,6 +113,12 @@ struct RunOptions {
   std::size_t memory_budget = kDefaultMemoryBudget;
   /// Told the virtual time and the number of trace events every few thousand events.
   Progress* progress = nullptr;
+  /// False: the run keeps no trace in memory (the timeline, the picture and trace() are then
+  /// unavailable; the report's connections and summary are complete). Memory stays bounded by
+  /// the connections, whatever the duration.
+  bool keep_trace = true;
+  /// Called with every trace event as it is recorded (kept or not), e.g. to stream it to a file.
+  std::function<void(const TraceEvent&, const Trace&)> on_event;
 };
 
 /// run_setup_bytes — what `scenario` needs before its first event: its hosts and connections

@@ -18,7 +18,8 @@ namespace ws2sim::cli {
 /// was expected.
 Result<Duration> parse_duration(std::string_view text);
 
-/// An instant as h:mm:ss.mmm since the start, e.g. "2:00:10.000" (days roll into the hours).
+/// An instant as h:mm:ss.mmm since the start, e.g. "2:00:10.000"; from a day on with the days
+/// first, "20d 6:00:00.000".
 std::string format_clock(TimePoint t);
 
 /// A span without zero parts: "2h", "1h 30m", "5m 50s", "1.5s", "350ms", "0s".

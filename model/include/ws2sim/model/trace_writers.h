@@ -37,9 +37,11 @@
 // host sent or received. Events of those kinds without a segment are skipped.
 #pragma once
 
+#include <cstdint>
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ws2sim/model/status.h"
 #include "ws2sim/model/trace.h"
@@ -60,6 +62,33 @@ struct PcapOptions {
   /// Unset: every segment sent by any host. Set to H: what a capture on H sees, i.e. the
   /// segments H sent and the segments H received, in trace order.
   std::optional<HostId> capture_at;
+};
+
+/// PcapStream — the pcap writer for events as they happen (a trace that is streamed, not kept):
+/// the file header first, then one packet per captured event. Feeding it a trace's events gives
+/// the bytes write_pcap gives.
+///
+///   PcapStream pcap(file);
+///   world.trace().observe([&](const TraceEvent& e) { (void)pcap.write(e); });
+///   ... run ...
+///   Status s = pcap.finish();
+class PcapStream {
+ public:
+  explicit PcapStream(std::ostream& out, const PcapOptions& options = {});
+  /// PcapStream::write — `e`'s packet, if `options` capture it. Fails (writing nothing for it)
+  /// if it cannot be represented (see write_pcap).
+  Status write(const TraceEvent& e);
+  /// PcapStream::finish — writes what is buffered; fails if the stream failed.
+  Status finish();
+  /// PcapStream::packets — packets written so far.
+  [[nodiscard]] std::uint64_t packets() const noexcept { return packets_; }
+
+ private:
+  std::ostream& out_;
+  PcapOptions options_;
+  std::vector<std::uint8_t> buffer_;
+  std::uint16_t ip_id_ = 1;  // per writer, so the output depends on the events only
+  std::uint64_t packets_ = 0;
 };
 
 /// The segments of `trace` as a pcap stream. Fails (writing nothing) if a packet cannot be
