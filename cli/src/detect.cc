@@ -354,11 +354,12 @@ nlohmann::ordered_json detect_json(const DetectResult& r) {
 }
 
 std::string detect_svg(const std::vector<DetectResult>& results, const std::string& title) {
-  std::vector<Bar> bars;
+  std::vector<DetectionBar> bars;
   for (const DetectResult& r : results) {
-    Bar b;
+    DetectionBar b;
     b.label = r.profile;
-    b.value = r.detection;
+    if (!r.probe_times.empty()) b.first_probe = r.probe_times.front() - r.last_receive;
+    b.detection = r.detection;
     b.note = r.recv && r.recv->failed() ? wsa_error_name(r.recv->error) : std::string();
     for (const auto& [call, outcome] : r.calls) {
       if (outcome.failed())
@@ -366,7 +367,7 @@ std::string detect_svg(const std::vector<DetectResult>& results, const std::stri
     }
     bars.push_back(std::move(b));
   }
-  return bar_chart_svg(title, bars);
+  return detection_chart_svg(title, bars);
 }
 
 }  // namespace ws2sim::cli

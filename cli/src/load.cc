@@ -329,25 +329,31 @@ std::string load_csv(const LoadReport& r) {
 
 std::string load_svg(const LoadReport& r) {
   const PopulationConfig& c = r.config.population;
-  std::vector<RatePoint> points;
+  RateChart chart;
+  chart.title = "Keep-alive traffic: " + std::to_string(c.connections) + " connections over " +
+                format_compact(c.open_spread) + ", idle " + format_compact(c.keepalive.idle) +
+                ", every " + format_compact(c.keepalive.interval) + " x " +
+                std::to_string(c.keepalive.probe_count) + ", " + fixed(c.dead_fraction * 100, 0) +
+                "% dead peers";
+  chart.subtitle = "peak " + fixed(r.peak_probes_per_second()) + " probes/s at " +
+                   format_clock(kEpoch + r.bucket * static_cast<std::int64_t>(r.peak_bucket())) +
+                   ", mean " + fixed(r.mean_probes_per_second()) + " probes/s, " +
+                   fixed(r.mean_answers_per_second()) + " answers/s, " +
+                   fixed(r.mean_bytes_per_second(), 0) + " bytes/s; " +
+                   std::to_string(r.stats.probes_sent) + " probes, " +
+                   std::to_string(r.stats.connections_dropped) + " connections dropped; seed " +
+                   std::to_string(c.seed);
+  chart.bucket_seconds = r.bucket_seconds();
+  chart.end_seconds = secs(r.end - kEpoch);
   for (std::size_t i = 0; i < r.probes.size(); ++i) {
-    points.push_back({r.bucket_seconds() * static_cast<double>(i),
-                      static_cast<double>(r.probes[i]) / r.bucket_seconds()});
+    chart.probes.push_back(r.probes_per_second(i));
+    chart.answers.push_back(r.answers_per_second(i));
+    chart.bytes.push_back(r.bytes_per_second(i));
   }
-  const std::string title =
-      "Keep-alive probes per second: " + std::to_string(c.connections) + " connections over " +
-      format_compact(c.open_spread) + ", idle " + format_compact(c.keepalive.idle) + ", every " +
-      format_compact(c.keepalive.interval) + " x " + std::to_string(c.keepalive.probe_count) +
-      ", " + fixed(c.dead_fraction * 100, 0) + "% dead peers";
-  const std::string subtitle =
-      "peak " + fixed(r.peak_probes_per_second()) + " probes/s at " +
-      format_clock(kEpoch + r.bucket * static_cast<std::int64_t>(r.peak_bucket())) + ", mean " +
-      fixed(r.mean_probes_per_second()) + " probes/s; " + std::to_string(r.stats.probes_sent) +
-      " probes, " + std::to_string(r.stats.connections_dropped) + " connections dropped; seed " +
-      std::to_string(c.seed);
-  return rate_chart_svg(title, subtitle,
-                        "probes per second (" + format_compact(r.bucket) + " buckets)", points,
-                        r.bucket_seconds());
+  chart.mean_probes = r.mean_probes_per_second();
+  chart.mean_answers = r.mean_answers_per_second();
+  chart.mean_bytes = r.mean_bytes_per_second();
+  return rate_chart_svg(chart);
 }
 
 int command_load(const LoadArgs& a, std::ostream& out, std::ostream& err) {

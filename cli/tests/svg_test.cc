@@ -1,4 +1,5 @@
-// The SVG pictures: well-formed XML (xmllint), one tick per probe, the compressed time axis.
+// The SVG pictures (docs/cli.md, "Pictures"): well-formed XML (xmllint), every probe counted once
+// (alone or in a bin), the broken linear time axis, bounded size, the two-panel charts.
 #include "ws2sim/cli/svg.h"
 
 #include <gmock/gmock.h>
@@ -16,6 +17,7 @@ namespace {
 using namespace std::chrono_literals;
 using testing::count;
 using testing::kSourceDir;
+using testing::marks;
 
 RunReport play(const std::string& file) {
   Result<Scenario> s = load_scenario(kSourceDir + "/cli/scenarios/" + file);
@@ -23,6 +25,17 @@ RunReport play(const std::string& file) {
   Result<RunReport> r = run_scenario(*s);
   EXPECT_TRUE(r.ok()) << r.error().message;
   return std::move(r).value();
+}
+
+// The value of attribute `name` of the first element of class `cls`.
+double attribute(const std::string& svg, const std::string& cls, const std::string& name,
+                 std::size_t nth = 0) {
+  std::size_t at = svg.find("class=\"" + cls + "\"");
+  for (std::size_t k = 0; k < nth && at != std::string::npos; ++k)
+    at = svg.find("class=\"" + cls + "\"", at + 1);
+  if (at == std::string::npos) return -1;
+  const std::size_t v = svg.find(" " + name + "=\"", at);
+  return std::stod(svg.substr(v + name.size() + 3));
 }
 
 std::size_t trace_count(const RunReport& r, TraceKind kind) {
@@ -37,7 +50,7 @@ TEST(Svg, XmlEscape) {
   EXPECT_EQ(xml_escape(std::string("x\x01y")), "x y");
 }
 
-TEST(Svg, TimelinesAreXmlWithOneTickPerProbe) {
+TEST(Svg, TimelinesAreXmlAndCountEveryProbeOnce) {
   testing::TempDir dir;
   for (const char* file : {"demo.json", "nat.json", "faults.json", "calls-in-order.json"}) {
     SCOPED_TRACE(file);
@@ -45,12 +58,15 @@ TEST(Svg, TimelinesAreXmlWithOneTickPerProbe) {
     const std::string svg = timeline_svg(r);
     testing::write_file(dir.file("t.svg"), svg);
     testing::expect_well_formed_xml(dir.file("t.svg"));
-    EXPECT_EQ(count(svg, "class=\"probe\""), r.probe_count());
-    EXPECT_EQ(count(svg, "class=\"answer\""), trace_count(r, TraceKind::kProbeAnswered));
+    std::size_t client_probes = 0;
     std::size_t ended = 0;
-    for (const ConnectionReport& c : r.connections)
+    for (const ConnectionReport& c : r.connections) {
+      client_probes += c.probes_sent;
       ended += c.closed_at ? 1 : 0;
-    EXPECT_EQ(count(svg, "class=\"drop\""), ended);
+    }
+    EXPECT_EQ(marks(svg, "probe"), client_probes);
+    EXPECT_EQ(marks(svg, "answer"), trace_count(r, TraceKind::kProbeAnswered));
+    EXPECT_EQ(marks(svg, "drop"), ended);
     EXPECT_EQ(count(svg, "<svg "), 1U);
   }
 }
@@ -71,20 +87,26 @@ TEST(Svg, NamesAreEscaped) {
   testing::expect_well_formed_xml(dir.file("e.svg"));
 }
 
-TEST(Svg, AxisCutsLongIdleStretchesAndStaysMonotonic) {
+// Issue 21: the axis was compressed logarithmically with evenly spaced ticks 0:00:00, 0:00:05,
+// 0:00:15, ... Now it is linear: one scale for every panel, explicit breaks between them.
+TEST(Svg, AxisIsLinearWithBreaks) {
   // Busy for a minute, idle for two hours, busy for four minutes (the demo's shape).
   std::vector<TimePoint> times{kEpoch, kEpoch + 1s, kEpoch + 60s};
   for (int i = 0; i <= 255; ++i)
     times.push_back(kEpoch + 2h + std::chrono::seconds(i));
   const TimeAxis axis(times, kEpoch, kEpoch + 2h + 5min, 100, 900);
-  const auto cuts = axis.cuts();
-  ASSERT_EQ(cuts.size(), 1U);
-  EXPECT_EQ(cuts[0].from, kEpoch + 60s);
-  EXPECT_EQ(cuts[0].to, kEpoch + 2h);
-  EXPECT_NEAR(cuts[0].x1 - cuts[0].x0, 64.0, 1e-9);
-  // Probes one second apart stay apart; the first minute keeps some room.
-  EXPECT_GT(axis.x(kEpoch + 2h + 1s) - axis.x(kEpoch + 2h), 2.0);
-  EXPECT_GT(axis.x(kEpoch + 60s) - axis.x(kEpoch), 15.0);
+  ASSERT_EQ(axis.breaks().size(), 1U);
+  EXPECT_EQ(axis.breaks()[0].from, kEpoch + 60s);
+  EXPECT_EQ(axis.breaks()[0].to, kEpoch + 2h);
+  EXPECT_NEAR(axis.breaks()[0].x1 - axis.breaks()[0].x0, 56.0, 1e-9);
+  ASSERT_EQ(axis.panels().size(), 2U);
+  // One scale: a second is as wide in both panels, and the panels' widths are in proportion.
+  const double first = axis.x(kEpoch + 30s) - axis.x(kEpoch + 29s);
+  const double second = axis.x(kEpoch + 2h + 100s) - axis.x(kEpoch + 2h + 99s);
+  EXPECT_NEAR(first, second, 1e-9);
+  EXPECT_NEAR(axis.panels()[0].zoom, 1.0, 1e-9);
+  EXPECT_NEAR(axis.panels()[1].zoom, 1.0, 1e-9);
+  EXPECT_NEAR(axis.x(kEpoch + 60s) - axis.x(kEpoch), 60 * first, 1e-6);
   double last = -1;
   for (int s = 0; s <= 7500; s += 7) {
     const double x = axis.x(kEpoch + std::chrono::seconds(s));
@@ -93,59 +115,139 @@ TEST(Svg, AxisCutsLongIdleStretchesAndStaysMonotonic) {
   }
   EXPECT_DOUBLE_EQ(axis.x(kEpoch), 100.0);
   EXPECT_NEAR(axis.x(kEpoch + 2h + 5min), 1000.0, 1e-6);
-  // Ticks: round instants, at least 70 px apart, none inside the cut.
+  // Ticks: round instants, at least 80 px apart, evenly stepped within a panel, none in a break.
   const auto ticks = axis.ticks();
   ASSERT_GE(ticks.size(), 5U);
   EXPECT_EQ(ticks.front().label, "0:00:00");
   for (std::size_t i = 1; i < ticks.size(); ++i) {
-    EXPECT_GE(ticks[i].x - ticks[i - 1].x, 70.0 - 1e-9);
-    EXPECT_FALSE(ticks[i].at > cuts[0].from && ticks[i].at < cuts[0].to) << ticks[i].label;
+    EXPECT_GE(ticks[i].x - ticks[i - 1].x, 80.0 - 1e-9);
+    EXPECT_FALSE(ticks[i].at > axis.breaks()[0].from && ticks[i].at < axis.breaks()[0].to)
+        << ticks[i].label;
+    EXPECT_EQ((ticks[i].at - kEpoch) % std::chrono::seconds(30), Duration::zero())
+        << ticks[i].label;
   }
 }
 
-TEST(Svg, AxisWithoutLongGapsHasNoCuts) {
-  // A probe every five minutes for two hours: no stretch is long enough to cut, and a burst of
-  // ten probes a second apart near the end still spreads over many pixels.
+TEST(Svg, AShortPanelIsMagnifiedAndSaysSo) {
+  // A handshake 40 ms long, two hours idle, then ten minutes of probes: at the common scale the
+  // handshake would be a fraction of a pixel.
+  std::vector<TimePoint> times{kEpoch, kEpoch + 40ms};
+  for (int i = 0; i <= 10; ++i)
+    times.push_back(kEpoch + 2h + std::chrono::minutes(i));
+  const TimeAxis axis(times, kEpoch, kEpoch + 2h + 10min, 0, 1000);
+  ASSERT_EQ(axis.panels().size(), 2U);
+  EXPECT_GT(axis.panels()[0].zoom, 100.0);
+  EXPECT_NEAR(axis.panels()[0].x1 - axis.panels()[0].x0, 44.0, 1e-9);
+  EXPECT_NEAR(axis.panels()[1].zoom, 1.0, 1e-9);
+  EXPECT_EQ(axis.ticks().front().label, "0:00:00.000");  // a sub-second scale shows ms
+}
+
+TEST(Svg, AxisWithoutLongGapsHasNoBreaks) {
   std::vector<TimePoint> times;
   for (int i = 0; i <= 24; ++i)
     times.push_back(kEpoch + std::chrono::minutes(5 * i));
-  for (int i = 1; i <= 10; ++i)
-    times.push_back(kEpoch + 2h + std::chrono::seconds(i));
   const TimeAxis axis(times, kEpoch, kEpoch + 2h + 2min, 0, 1000);
-  EXPECT_TRUE(axis.cuts().empty());
-  EXPECT_GT(axis.x(kEpoch + 2h + 10s) - axis.x(kEpoch + 2h + 1s), 40.0);
+  EXPECT_TRUE(axis.breaks().empty());
+  EXPECT_NEAR(axis.x(kEpoch + 1h), 1000.0 * 60 / 122, 1e-6);  // linear
 }
 
-TEST(Svg, DetectBarChartAndRateChartAreXml) {
-  Result<std::vector<DetectResult>> all =
-      detect_all_profiles({.profile = {},
-                           .registry = {},
-                           .calls = {{.kind = CallKind::kSoKeepAlive, .value = 1}},
-                           .nat = {}});
-  ASSERT_TRUE(all.ok());
-  // One profile never detects: XP without probes.
+Scenario probing(const std::string& duration, int connections) {
+  std::string hosts = R"({"name": "b", "profile": "windows-server-2022", "address": "10.0.0.2"})";
+  std::string conns;
+  for (int i = 0; i < connections; ++i) {
+    hosts += R"(, {"name": "c)" + std::to_string(i) + R"(", "profile": ")" +
+             (i % 2 ? "windows-10-22h2" : "windows-xp") + R"(", "address": "10.1.)" +
+             std::to_string(i / 200) + "." + std::to_string(i % 200 + 1) + R"("})";
+    conns += std::string(i ? ", " : "") + R"({"name": "k)" + std::to_string(i) +
+             R"(", "from": "c)" + std::to_string(i) +
+             R"(", "to": "b", "port": 443, "calls": [{"call": "SIO_KEEPALIVE_VALS", "onoff": 1,
+             "keepalivetime": 1000, "keepaliveinterval": 1000}]})";
+  }
+  return parse_scenario(R"({"name": "probing", "duration": ")" + duration + R"(", "hosts": [)" +
+                            hosts + R"(], "connections": [)" + conns + "]}",
+                        "probing")
+      .value();
+}
+
+// Issue 21: a day of 1 s probes was an 18 MB SVG that rendered as a solid bar.
+TEST(Svg, DenseProbesAreBinnedAndThePictureStaysSmall) {
+  const RunReport r = run_scenario(probing("1d", 1)).value();
+  const std::string svg = timeline_svg(r);
+  EXPECT_LT(svg.size(), 400'000U);
+  EXPECT_EQ(marks(svg, "probe"), r.connections[0].probes_sent);
+  EXPECT_GT(r.connections[0].probes_sent, 86'000U);
+  const std::string n = std::to_string(r.connections[0].probes_sent);
+  EXPECT_NE(svg.find(n + " probes, " + n + " answered"), std::string::npos);
+}
+
+// Issue 21: 100 connections made a 4,834 px tall picture. Now alike connections share a lane.
+TEST(Svg, ManyConnectionsAreGroupedIntoABoundedHeight) {
+  const RunReport r = run_scenario(probing("10s", 100)).value();
+  const std::string svg = timeline_svg(r);
+  EXPECT_EQ(count(svg, "class=\"lane\""), 2U);  // XP and Windows 10, alike otherwise
+  EXPECT_NE(svg.find("50 connections (k0, ...)"), std::string::npos);
+  EXPECT_NE(svg.find("50 connections (k1, ...)"), std::string::npos);
+  EXPECT_LT(attribute(svg, "lane", "height") * 16 + 300, 1200);
+  EXPECT_EQ(marks(svg, "probe"), r.probe_count());
+}
+
+// Issue 21: the detect chart made 2h0m5s and 2h0m10s look alike. Its right panel starts at the
+// first probe: XP's 5 s of probing is half as long as Windows 10's 10 s.
+TEST(Svg, DetectionChartShowsProbingApartFromIdleness) {
+  Result<DetectResult> xp = detect({.profile = "windows-xp",
+                                    .registry = {},
+                                    .calls = {{.kind = CallKind::kSoKeepAlive, .value = 1}},
+                                    .nat = {}});
+  Result<DetectResult> w10 = detect({.profile = "windows-10-22h2",
+                                     .registry = {},
+                                     .calls = {{.kind = CallKind::kSoKeepAlive, .value = 1}},
+                                     .nat = {}});
   Result<DetectResult> never =
       detect({.profile = "windows-xp",
               .registry = {{winsock::RegistryValue::kTcpMaxDataRetransmissions, 0},
                            {winsock::RegistryValue::kPPTPTcpMaxDataRetransmissions, 0}},
               .calls = {{.kind = CallKind::kSoKeepAlive, .value = 1}},
               .nat = {}});
-  ASSERT_TRUE(never.ok());
-  all->push_back(*never);
-  const std::string bars = detect_svg(*all, "title <with> & escapes");
-  EXPECT_EQ(count(bars, "class=\"bar\""), all->size() - 1);
-  EXPECT_EQ(count(bars, "class=\"never\""), 1U);
+  ASSERT_TRUE(xp.ok() && w10.ok() && never.ok());
+  const std::string chart = detect_svg({*xp, *w10, *never}, "title <with> & escapes");
+  EXPECT_EQ(count(chart, "class=\"bar\""), 2U);
+  EXPECT_EQ(count(chart, "class=\"never\""), 1U);
+  EXPECT_NEAR(attribute(chart, "bar", "width", 1), 2 * attribute(chart, "bar", "width", 0), 1e-6);
+  EXPECT_NEAR(attribute(chart, "idle", "width", 0), attribute(chart, "idle", "width", 1), 1e-6);
+  EXPECT_THAT(chart, ::testing::HasSubstr("7205000 ms (2h 5s) = 2h idle + 5s probing"));
+  // Wide enough for its longest text: the width attribute exceeds where that text ends.
+  const double width = std::stod(chart.substr(chart.find("width=\"") + 7));
+  EXPECT_GT(width, 800.0);
   testing::TempDir dir;
-  testing::write_file(dir.file("bars.svg"), bars);
+  testing::write_file(dir.file("bars.svg"), chart);
   testing::expect_well_formed_xml(dir.file("bars.svg"));
+}
 
-  std::vector<RatePoint> points;
-  for (int i = 0; i < 100; ++i)
-    points.push_back({i * 60.0, static_cast<double>((i * 37) % 101)});
-  const std::string rate =
-      rate_chart_svg("probes", "sub <title>", "probes per second", points, 60.0);
-  EXPECT_EQ(count(rate, "class=\"rate\""), 1U);
-  testing::write_file(dir.file("rate.svg"), rate);
+TEST(Svg, RateChartDrawsThreeSeriesAndTheirMeans) {
+  RateChart c;
+  c.title = "probes";
+  c.subtitle = "sub <title>";
+  c.bucket_seconds = 60;
+  c.end_seconds = 100 * 60;
+  for (int i = 0; i < 100; ++i) {
+    c.probes.push_back((i * 37) % 101);
+    c.answers.push_back((i * 37) % 101 / 2.0);
+    c.bytes.push_back((i * 37) % 101 * 60.0);
+  }
+  c.mean_probes = 50;
+  c.mean_answers = 25;
+  c.mean_bytes = 3000;
+  const std::string svg = rate_chart_svg(c);
+  EXPECT_EQ(count(svg, "class=\"rate\""), 1U);
+  EXPECT_EQ(count(svg, "class=\"rate-answers\""), 1U);
+  EXPECT_EQ(count(svg, "class=\"rate-bytes\""), 1U);
+  EXPECT_EQ(count(svg, "class=\"mean\""), 3U);
+  EXPECT_THAT(svg, ::testing::HasSubstr("probes, mean 50/s"));
+  // The y axis: peak 100 -> a maximum of 100, not 200.
+  EXPECT_THAT(svg, ::testing::HasSubstr(">100</text>"));
+  EXPECT_THAT(svg, ::testing::Not(::testing::HasSubstr(">200</text>")));
+  testing::TempDir dir;
+  testing::write_file(dir.file("rate.svg"), svg);
   testing::expect_well_formed_xml(dir.file("rate.svg"));
 }
 

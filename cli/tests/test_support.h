@@ -83,6 +83,16 @@ inline std::size_t count(const std::string& haystack, const std::string& needle)
   return n;
 }
 
+/// Marks of class `cls` in an SVG drawn alone, plus those in bins of class `cls`+"s"
+/// (data-count="N"): every probe counted once however it is drawn (svg.h).
+inline std::size_t marks(const std::string& svg, const std::string& cls) {
+  std::size_t n = count(svg, "class=\"" + cls + "\"");
+  const std::string bin = "class=\"" + cls + "s\" data-count=\"";
+  for (std::size_t at = svg.find(bin); at != std::string::npos; at = svg.find(bin, at + 1))
+    n += std::stoul(svg.substr(at + bin.size()));
+  return n;
+}
+
 /// A fresh folder under the test temp dir, removed at the end.
 class TempDir {
  public:
