@@ -122,6 +122,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--trace", run.trace, "Write the model trace as JSON lines to this file");
   run_cmd->add_option("--pcap", run.pcap, "Write every segment as a pcap file (Wireshark, tshark)");
   run_cmd->add_option("--svg", run.svg, "Write the timeline picture (SVG) to this file");
+  run_cmd->add_option("--html", run.html,
+                      "Write a self-contained HTML report (picture, timeline, summary)");
   run_cmd->add_option("--seed", run.seed, "Seed for the run (default: the scenario's \"seed\")")
       ->check(whole_number(std::numeric_limits<std::uint64_t>::max()));
   run_cmd->add_flag("--full", run.full, "Print every probe instead of folding long runs of probes");
@@ -193,6 +195,7 @@ int main(int argc, char** argv) {
   detect_cmd->add_flag("--all-profiles", detect.all_profiles, "One row per Windows version");
   detect_cmd->add_option("--svg", detect.svg,
                          "Write a bar chart of the detection time(s) to this file");
+  detect_cmd->add_option("--html", detect.html, "Write a self-contained HTML report");
   detect_cmd->add_flag("--json", detect.json, "Print JSON instead of text");
   detect_cmd->footer(
       "The calls are made in command-line order, all before connect(). Example:\n"
@@ -252,6 +255,7 @@ int main(int argc, char** argv) {
   load_cmd->add_option("--svg", load.svg,
                        "Write the chart of probes, answers and bytes per second (SVG)");
   load_cmd->add_option("--csv", load.csv, "Write the buckets as CSV to this file");
+  load_cmd->add_option("--html", load.html, "Write a self-contained HTML report");
   load_cmd->add_flag("--json", load.json, "Print JSON instead of text");
   limits(load_cmd, load.memory_budget, load.progress, load.quiet);
 

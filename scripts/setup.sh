@@ -13,6 +13,7 @@ packages=(
   iproute2 nftables                     # live-mode tests: `ip netns` and packet drops (nft)
   tshark                                # checks our pcaps with Wireshark's dissectors
   libxml2-utils                         # xmllint: the CLI tests check the SVGs are well-formed XML
+  chromium librsvg2-bin python3         # check-html.sh: reports in headless Chromium, SVGs to PNG
   gcc-mingw-w64-x86-64-win32 g++-mingw-w64-x86-64-win32  # examples against real Windows headers
   clang-format clang-tidy               # style and lint
   clang libclang-rt-14-dev              # fuzz and tsan presets: libFuzzer and sanitizer runtimes

@@ -7,10 +7,12 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <sstream>
 
 #include "output_files.h"
 #include "ws2sim/cli/budget.h"
 #include "ws2sim/cli/detect.h"
+#include "ws2sim/cli/html.h"
 #include "ws2sim/cli/profiles_report.h"
 #include "ws2sim/cli/progress.h"
 #include "ws2sim/cli/runner.h"
@@ -255,6 +257,10 @@ int command_run(const RunArgs& args, std::ostream& out, std::ostream& err) {
     err << "ws2sim run: " << args.scenario << ": --live cannot run this scenario: " << *why << '\n';
     return kExitUsage;
   }
+  if (args.live && args.html) {
+    err << "ws2sim run: --live cannot take --html: it describes the model's run\n";
+    return kExitUsage;
+  }
   if (args.summary_only && (args.svg || args.full || args.live)) {
     err << "ws2sim run: --summary-only keeps no timeline: it cannot take "
         << (args.svg    ? "--svg"
@@ -267,6 +273,7 @@ int command_run(const RunArgs& args, std::ostream& out, std::ostream& err) {
   files.want("--trace", args.trace);
   files.want("--pcap", args.pcap);
   files.want("--svg", args.svg);
+  files.want("--html", args.html);
   if (const int code = files.check(err)) return code;
   RunOptions options;
   if (args.memory_budget) {
@@ -298,8 +305,19 @@ int command_run(const RunArgs& args, std::ostream& out, std::ostream& err) {
                         : !add_run_outputs(*r, args.trace, args.pcap, args.svg, files, err)) {
     return kExitFailure;
   }
-  print_run(*r, args.scenario, args.full, out);
-  const bool any_file = args.trace || args.pcap || args.svg;
+  std::ostringstream printed;
+  print_run(*r, args.scenario, args.full, printed);
+  if (args.html) {
+    HtmlReport page{
+        .title = "ws2sim run: " + (r->scenario.name.empty() ? args.scenario : r->scenario.name),
+        .subtitle = args.scenario + ", seed " + std::to_string(r->seed),
+        .sections = {}};
+    if (r->trace_kept) page.sections.push_back({"Timeline picture", timeline_svg(*r), {}, {}});
+    page.sections.push_back({"Timeline and summary", {}, printed.str(), {}});
+    if (!files.add_text(*args.html, " (report, HTML)", render_html(page), err)) return kExitFailure;
+  }
+  out << printed.str();
+  const bool any_file = args.trace || args.pcap || args.svg || args.html;
   if (any_file) out << '\n';
   return files.commit(out, err) ? kExitOk : kExitFailure;
 }
@@ -339,6 +357,7 @@ int command_detect(const DetectArgs& args, std::ostream& out, std::ostream& err)
   }
   detail::OutputFiles files("ws2sim detect");
   files.want("--svg", args.svg);
+  files.want("--html", args.html);
   if (const int code = files.check(err)) return code;
   std::vector<DetectResult> results;
   if (args.all_profiles) {
@@ -361,6 +380,8 @@ int command_detect(const DetectArgs& args, std::ostream& out, std::ostream& err)
     }
     results.push_back(std::move(one).value());
   }
+  const std::string text =
+      args.all_profiles ? format_detect_table(results) : format_detect(results.front());
   if (args.json) {
     if (args.all_profiles) {
       nlohmann::ordered_json list = nlohmann::ordered_json::array();
@@ -370,21 +391,22 @@ int command_detect(const DetectArgs& args, std::ostream& out, std::ostream& err)
     } else {
       out << detect_json(results.front()).dump(2) << '\n';
     }
-  } else if (args.all_profiles) {
-    out << format_detect_table(results);
   } else {
-    out << format_detect(results.front());
+    out << text;
   }
-  if (args.svg) {
-    std::string title = "Dead-peer detection time";
-    if (!args.calls.empty()) {
-      title += ":";
-      for (std::size_t i = 0; i < args.calls.size(); ++i)
-        title += (i ? ", " : " ") + describe(args.calls[i]);
-    }
-    if (!files.add_text(*args.svg, " (bar chart)", detect_svg(results, title), err)) {
-      return kExitFailure;
-    }
+  std::string title = "Dead-peer detection time";
+  if (!args.calls.empty()) {
+    title += ":";
+    for (std::size_t i = 0; i < args.calls.size(); ++i)
+      title += (i ? ", " : " ") + describe(args.calls[i]);
+  }
+  const std::string chart = args.svg || args.html ? detect_svg(results, title) : std::string();
+  if (args.svg && !files.add_text(*args.svg, " (chart)", chart, err)) return kExitFailure;
+  if (args.html) {
+    HtmlReport page{.title = "ws2sim detect", .subtitle = title, .sections = {}};
+    page.sections.push_back({"Detection time", chart, {}, {}});
+    page.sections.push_back({args.all_profiles ? "Every profile" : "The experiment", {}, text, {}});
+    if (!files.add_text(*args.html, " (report, HTML)", render_html(page), err)) return kExitFailure;
   }
   // With --json, standard output is the JSON alone.
   return files.commit(args.json ? err : out, err) ? kExitOk : kExitFailure;

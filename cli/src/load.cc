@@ -11,6 +11,7 @@
 
 #include "output_files.h"
 #include "ws2sim/cli/commands.h"
+#include "ws2sim/cli/html.h"
 #include "ws2sim/cli/progress.h"
 #include "ws2sim/cli/svg.h"
 #include "ws2sim/cli/time_text.h"
@@ -356,6 +357,29 @@ std::string load_svg(const LoadReport& r) {
   return rate_chart_svg(chart);
 }
 
+// The report page: the chart, the text, and the buckets as a table (up to kHtmlRows of them;
+// --csv has every one).
+std::string load_html(const LoadReport& r, const std::string& text, const std::string& chart) {
+  constexpr std::size_t kHtmlRows = 1000;
+  HtmlReport page{.title = "ws2sim load", .subtitle = {}, .sections = {}};
+  page.sections.push_back({"Probes, answers and bytes per second", chart, {}, {}});
+  page.sections.push_back({"Summary", {}, text, {}});
+  HtmlReport::Section buckets{"Buckets", {}, {}, {{"from", "probes/s", "answers/s", "bytes/s"}}};
+  if (r.probes.size() > kHtmlRows) {
+    buckets.text = std::to_string(r.probes.size()) +
+                   " buckets: too many for a table; --csv writes "
+                   "every one.";
+  } else {
+    for (std::size_t i = 0; i < r.probes.size(); ++i) {
+      buckets.table.push_back({format_clock(kEpoch + r.bucket * static_cast<std::int64_t>(i)),
+                               fixed(r.probes_per_second(i), 3), fixed(r.answers_per_second(i), 3),
+                               fixed(r.bytes_per_second(i), 1)});
+    }
+  }
+  page.sections.push_back(std::move(buckets));
+  return render_html(page);
+}
+
 int command_load(const LoadArgs& a, std::ostream& out, std::ostream& err) {
   LoadConfig c;
   PopulationConfig& p = c.population;
@@ -409,6 +433,7 @@ int command_load(const LoadArgs& a, std::ostream& out, std::ostream& err) {
   detail::OutputFiles files("ws2sim load");
   files.want("--svg", a.svg);
   files.want("--csv", a.csv);
+  files.want("--html", a.html);
   if (const int code = files.check(err)) return code;
   Progress progress({.command = "ws2sim load",
                      .total = c.duration.value_or(Duration::zero()),
@@ -421,16 +446,21 @@ int command_load(const LoadArgs& a, std::ostream& out, std::ostream& err) {
     err << "ws2sim load: " << r.error().message << '\n';
     return r.error().code == ErrorCode::kResourceExhausted ? kExitFailure : kExitUsage;
   }
+  const std::string text = format_load(*r);
   if (a.json) {
     out << load_json(*r).dump(2) << '\n';
   } else {
-    out << format_load(*r);
+    out << text;
+  }
+  const std::string chart = a.svg || a.html ? load_svg(*r) : std::string();
+  if (a.html && !files.add_text(*a.html, " (report, HTML)", load_html(*r, text, chart), err)) {
+    return kExitFailure;
   }
   const bool ok = (!a.svg || files.add_text(*a.svg, " (probes, answers and bytes per second)",
                                             load_svg(*r), err)) &&
                   (!a.csv || files.add_text(*a.csv, " (one row per bucket)", load_csv(*r), err));
   if (!ok) return kExitFailure;
-  if (!a.json && (a.svg || a.csv)) out << '\n';
+  if (!a.json && (a.svg || a.csv || a.html)) out << '\n';
   return files.commit(a.json ? err : out, err) ? kExitOk : kExitFailure;
 }
 

@@ -296,5 +296,40 @@ TEST(Cli, ProfilesListEveryVersionWithGrades) {
   EXPECT_EQ(j["profiles"][1]["facts"]["tcp_keepalive_option"]["evidence"], "observed");
 }
 
+// Issue 21: --html writes one self-contained page: inline SVG, the text, no script, nothing
+// fetched from anywhere.
+TEST(Cli, HtmlReportsAreSelfContained) {
+  testing::TempDir dir;
+  const std::string nat = quoted(kSourceDir + "/cli/scenarios/nat.json");
+  struct Case {
+    std::string command;
+    std::string must_hold;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"run " + nat + " --html " + quoted(dir.file("run.html")),
+            "NAT forgot the flow: idle for 350 s"},
+           {"detect --all-profiles --so-keepalive 1 --html " + quoted(dir.file("detect.html")),
+            "windows-server-2003"},
+           {"load --connections 1000 --html " + quoted(dir.file("load.html")), "probes sent"}}) {
+    SCOPED_TRACE(c.command);
+    const auto r = ws2sim(c.command);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_THAT(r.output, HasSubstr("(report, HTML)"));
+    const std::string name = c.command.substr(0, c.command.find(' ')) + ".html";
+    const std::string page = testing::read_file(dir.file(name));
+    EXPECT_TRUE(page.starts_with("<!DOCTYPE html>"));
+    EXPECT_EQ(count(page, "<svg "), 1U);
+    EXPECT_EQ(count(page, "<?xml"), 0U);
+    EXPECT_EQ(count(page, "<script"), 0U);
+    EXPECT_EQ(count(page, "http://"), count(page, "http://www.w3.org/2000/svg"));
+    EXPECT_EQ(count(page, "https://"), 0U);
+    EXPECT_THAT(page, HasSubstr(c.must_hold));
+  }
+  const auto same =
+      ws2sim("run " + nat + " --svg " + quoted(dir.file("x")) + " --html " + quoted(dir.file("x")));
+  EXPECT_EQ(same.exit_code, 2);
+  EXPECT_THAT(same.output, HasSubstr("--svg and --html name the same file"));
+}
+
 }  // namespace
 }  // namespace ws2sim::cli

@@ -3,6 +3,7 @@
 //
 //   ws2sim_conformance [GoogleTest flags] [--catalog FILE]
 //                      [--report-md FILE] [--report-json FILE] [--report-junit FILE]
+//                      [--report-html FILE]
 //                      [--native-results FILE [--native-name NAME] [--native-profile PROFILE]]...
 //
 // Exit status: 0 all cases passed, 1 a case failed (the reports are still written), 2 bad usage,
@@ -34,7 +35,7 @@ struct NativeArg {
 
 struct Options {
   std::string catalog = WS2SIM_CONFORMANCE_CATALOG;
-  std::string report_md, report_json, report_junit;
+  std::string report_md, report_json, report_junit, report_html;
   std::vector<NativeArg> native;
 };
 
@@ -174,6 +175,8 @@ bool parse_options(int& argc, char** argv, Options& o) {
       ok = value(o.report_md);
     } else if (a == "--report-json") {
       ok = value(o.report_json);
+    } else if (a == "--report-html") {
+      ok = value(o.report_html);
     } else if (a == "--report-junit") {
       ok = value(o.report_junit);
     } else if (a == "--native-results") {
@@ -187,7 +190,7 @@ bool parse_options(int& argc, char** argv, Options& o) {
       ok = value(a == "--native-name" ? o.native.back().name : o.native.back().profile);
     } else if (a == "--help" || a == "-h") {
       std::cout << "usage: ws2sim_conformance [GoogleTest flags] [--catalog FILE] [--report-md F] "
-                   "[--report-json F] [--report-junit F]\n"
+                   "[--report-json F] [--report-junit F] [--report-html F]\n"
                    "       [--native-results F [--native-name NAME] [--native-profile P]]...\n"
                    "See conformance/README.md.\n";
       ::testing::InitGoogleTest(&argc, argv);  // prints GoogleTest's own flags too
@@ -246,6 +249,7 @@ int main(int argc, char** argv) {
   bool written = true;
   if (!options.report_md.empty()) written &= write_file(options.report_md, render_markdown(report));
   if (!options.report_json.empty()) written &= write_file(options.report_json, render_json(report));
+  if (!options.report_html.empty()) written &= write_file(options.report_html, render_html(report));
   if (!options.report_junit.empty())
     written &= write_file(options.report_junit, render_junit(report));
   if (!written) return 2;

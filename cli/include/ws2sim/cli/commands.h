@@ -31,6 +31,7 @@ struct RunArgs {
   std::optional<std::string> trace;
   std::optional<std::string> pcap;
   std::optional<std::string> svg;
+  std::optional<std::string> html;  ///< A self-contained report page (html.h).
   std::optional<std::uint64_t> seed;
   bool full = false;  ///< Print every probe instead of folding long runs.
   bool live = false;  ///< Real sockets in a private network namespace, real time (runner.h).
@@ -51,6 +52,7 @@ struct DetectArgs {
   std::optional<std::string> nat;     ///< "IDLE[,drop|rst]"
   bool all_profiles = false;
   std::optional<std::string> svg;
+  std::optional<std::string> html;
   bool json = false;
 };
 int command_detect(const DetectArgs& args, std::ostream& out, std::ostream& err);

@@ -101,6 +101,7 @@ struct LoadArgs {
   std::uint64_t seed = 1;
   std::optional<std::string> svg;
   std::optional<std::string> csv;
+  std::optional<std::string> html;
   bool json = false;
   std::optional<std::string> memory_budget;  ///< "4G" (budget.h); unset: kDefaultMemoryBudget.
   bool progress = false;                     ///< A progress line even when stderr is no terminal.

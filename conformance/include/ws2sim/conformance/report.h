@@ -1,6 +1,6 @@
 // ws2sim/conformance/report.h — the conformance matrix (statement x profile, plus one column per
-// native run) and its Markdown, JSON and JUnit XML renderings. Same inputs, same bytes: nothing
-// here depends on time, paths or the order cases were linked in.
+// native run) and its Markdown, JSON, JUnit XML and HTML renderings. Same inputs, same bytes:
+// nothing here depends on time, paths or the order cases were linked in.
 #pragma once
 
 #include <cstdint>
@@ -77,5 +77,7 @@ Report build_report(const Catalog& catalog, const std::vector<CaseInfo>& cases,
 std::string render_markdown(const Report& r);
 std::string render_json(const Report& r);
 std::string render_junit(const Report& r);
+/// render_html — the matrix as one self-contained page (no scripts, nothing fetched).
+std::string render_html(const Report& r);
 
 }  // namespace ws2sim::conformance
