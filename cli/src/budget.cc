@@ -43,7 +43,9 @@ Result<std::size_t> parse_size(std::string_view text) {
                                                                            {"T", 40},
                                                                            {"TiB", 40}}};
   for (const auto& [name, shift] : kUnits) {
-    if (unit != name) continue;
+    if (unit != name) {
+      continue;
+    }
     if (value > (kMaxBudget >> shift)) {
       return invalid_argument("\"" + std::string(text) + "\" is more than the largest budget, 1T");
     }
@@ -68,7 +70,9 @@ std::string format_size(double bytes) {
       unit > 0 && bytes < 10.0 ? std::round(bytes * 10.0) / 10.0 : std::round(bytes);
   std::string number = std::to_string(static_cast<std::uint64_t>(shown));
   const auto tenths = static_cast<std::uint64_t>(std::llround(shown * 10.0)) % 10;
-  if (unit > 0 && shown < 10.0 && tenths != 0) number += "." + std::to_string(tenths);
+  if (unit > 0 && shown < 10.0 && tenths != 0) {
+    number += "." + std::to_string(tenths);
+  }
   return number + " " + kNames[unit];
 }
 

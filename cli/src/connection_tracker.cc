@@ -5,9 +5,15 @@ namespace ws2sim::cli::detail {
 
 void ConnectionTracker::on_event(const TraceEvent& e) {
   std::lock_guard lock(mu_);
-  if (e.kind == TraceKind::kProbeSent) ++probes_;
-  if (e.kind == TraceKind::kHostCrashed) crashed_.emplace(e.host.value, e.at);
-  if (!e.connection) return;
+  if (e.kind == TraceKind::kProbeSent) {
+    ++probes_;
+  }
+  if (e.kind == TraceKind::kHostCrashed) {
+    crashed_.emplace(e.host.value, e.at);
+  }
+  if (!e.connection) {
+    return;
+  }
   if (e.kind == TraceKind::kSegmentSent && e.segment) {
     const Segment& s = *e.segment;
     // A client's SYN: its connection is claimed once connect() returns, at this same instant.
@@ -24,10 +30,14 @@ void ConnectionTracker::on_event(const TraceEvent& e) {
     }
   }
   const auto side = by_serial_.find(*e.connection);
-  if (side == by_serial_.end()) return;
+  if (side == by_serial_.end()) {
+    return;
+  }
   Facts& f = facts_[side->second.conn];
   if (side->second.client) {
-    if (e.host == f.client) client_event(f, e);
+    if (e.host == f.client) {
+      client_event(f, e);
+    }
   } else if (e.host == f.server && e.kind == TraceKind::kConnectionClosed && !f.server_closed_at) {
     f.server_closed_at = e.at;
     f.server_reason = e.reason;
@@ -44,10 +54,14 @@ void ConnectionTracker::client_event(Facts& f, const TraceEvent& e) {
       break;
     case TraceKind::kSegmentReceived:
       // A RST ends the connection; the segment before it is the last sign of life.
-      if (!f.closed_at && e.segment && !e.segment->has(tcp_flags::kRst)) f.last_receive = e.at;
+      if (!f.closed_at && e.segment && !e.segment->has(tcp_flags::kRst)) {
+        f.last_receive = e.at;
+      }
       break;
     case TraceKind::kConnectionEstablished:
-      if (!f.established_at) f.established_at = e.at;
+      if (!f.established_at) {
+        f.established_at = e.at;
+      }
       break;
     case TraceKind::kConnectionClosed:
       if (!f.closed_at) {
@@ -66,7 +80,9 @@ void ConnectionTracker::claim(std::size_t conn, HostId client, HostId server, So
   f.client = client;
   f.server = server;
   const auto syn = syn_serial_.find({client.value, local});
-  if (syn == syn_serial_.end()) return;
+  if (syn == syn_serial_.end()) {
+    return;
+  }
   f.client_serial = syn->second;
   by_serial_.emplace(syn->second, Side{conn, true});
   by_local_.emplace(local, conn);

@@ -22,7 +22,9 @@ footer { margin-top: 32px; color: #777; font-size: 11px; }
 )";
 
 std::string strip_declaration(const std::string& svg) {
-  if (!svg.starts_with("<?xml")) return svg;
+  if (!svg.starts_with("<?xml")) {
+    return svg;
+  }
   const std::size_t end = svg.find("?>");
   return end == std::string::npos ? svg : svg.substr(svg.find('<', end));
 }
@@ -34,12 +36,17 @@ std::string render_html(const HtmlReport& r) {
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
       xml_escape(r.title) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n";
   out += "<h1>" + xml_escape(r.title) + "</h1>\n";
-  if (!r.subtitle.empty()) out += "<p class=\"ws-sub\">" + xml_escape(r.subtitle) + "</p>\n";
+  if (!r.subtitle.empty()) {
+    out += "<p class=\"ws-sub\">" + xml_escape(r.subtitle) + "</p>\n";
+  }
   for (const HtmlReport::Section& s : r.sections) {
     out += "<section>\n<h2>" + xml_escape(s.heading) + "</h2>\n";
-    if (!s.svg.empty())
+    if (!s.svg.empty()) {
       out += "<div class=\"ws-picture\">\n" + strip_declaration(s.svg) + "</div>\n";
-    if (!s.text.empty()) out += "<pre>" + xml_escape(s.text) + "</pre>\n";
+    }
+    if (!s.text.empty()) {
+      out += "<pre>" + xml_escape(s.text) + "</pre>\n";
+    }
     if (!s.table.empty()) {
       out += "<table>\n";
       for (std::size_t i = 0; i < s.table.size(); ++i) {

@@ -20,8 +20,12 @@ Status check_writable(const std::string& path) {
   std::error_code ec;
   const fs::path p(path);
   const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
-  if (!fs::is_directory(dir, ec)) return invalid_state(path + ": no such folder");
-  if (::access(dir.c_str(), W_OK) != 0) return invalid_state(path + ": the folder is not writable");
+  if (!fs::is_directory(dir, ec)) {
+    return invalid_state(path + ": no such folder");
+  }
+  if (::access(dir.c_str(), W_OK) != 0) {
+    return invalid_state(path + ": the folder is not writable");
+  }
   if (fs::exists(p, ec) && !fs::is_regular_file(p, ec)) {
     return invalid_state(path + ": exists and is not a regular file");
   }
@@ -35,7 +39,9 @@ OutputFiles::~OutputFiles() {
 }
 
 void OutputFiles::want(const char* flag, const std::optional<std::string>& path) {
-  if (path) wanted_.emplace_back(flag, *path);
+  if (path) {
+    wanted_.emplace_back(flag, *path);
+  }
 }
 
 int OutputFiles::check(std::ostream& err) const {
@@ -72,7 +78,9 @@ bool OutputFiles::add(const std::string& path, std::string what,
     } else {
       s = writer(f);
       f.flush();
-      if (s.ok() && !f) s = invalid_state("write failed (disk full?)");
+      if (s.ok() && !f) {
+        s = invalid_state("write failed (disk full?)");
+      }
     }
   }
   if (!s.ok()) {
@@ -99,7 +107,10 @@ std::ostream* OutputFiles::open(const std::string& path, std::ostream& err) {
 
 void OutputFiles::describe(const std::string& path, std::string what) {
   for (Pending& p : done_) {
-    if (p.path == path) p.what = std::move(what);
+    if (p.path == path) {
+      p.what = std::move(what);
+      return;
+    }
   }
 }
 
@@ -116,7 +127,9 @@ bool OutputFiles::add_text(const std::string& path, std::string what, std::strin
 
 bool OutputFiles::commit(std::ostream& out, std::ostream& err) {
   for (Pending& p : done_) {
-    if (!p.stream) continue;
+    if (!p.stream) {
+      continue;
+    }
     p.stream->close();
     if (p.stream->fail()) {
       err << command_ << ": " << p.path << ": write failed (disk full?)\n";
@@ -135,8 +148,9 @@ bool OutputFiles::commit(std::ostream& out, std::ostream& err) {
       return false;
     }
   }
-  for (const Pending& p : done_)
+  for (const Pending& p : done_) {
     out << "wrote " << p.path << p.what << '\n';
+  }
   done_.clear();
   return true;
 }
@@ -152,10 +166,14 @@ void OutputFiles::discard() noexcept {
 
 Status write_text(const std::string& path, std::string_view content) {
   std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  if (!f) return invalid_state(path + ": cannot open for writing");
+  if (!f) {
+    return invalid_state(path + ": cannot open for writing");
+  }
   f << content;
   f.flush();
-  if (!f) return invalid_state(path + ": write failed");
+  if (!f) {
+    return invalid_state(path + ": write failed");
+  }
   return {};
 }
 

@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <ostream>
 
@@ -31,7 +32,7 @@ std::string count_text(double n) {
 
 // Whole seconds of a wall-clock span as "1h 2m 3s".
 std::string wall_text(double seconds) {
-  const auto s = static_cast<std::int64_t>(seconds + 0.5);
+  const std::int64_t s = std::llround(seconds);
   return format_compact(std::chrono::seconds(s));
 }
 
@@ -60,20 +61,29 @@ std::string Progress::line(TimePoint at, std::uint64_t events, Clock::duration e
     std::snprintf(pct, sizeof pct, "%.1f%%", done * 100.0);
     out += " of " + format_compact(options_.total) + " virtual (" + pct + ")";
     out += ", " + count_text(static_cast<double>(events)) + " events";
-    if (secs > 0) out += ", " + count_text(static_cast<double>(events) / secs) + "/s";
-    if (done > 0.0 && done < 1.0)
+    if (secs > 0) {
+      out += ", " + count_text(static_cast<double>(events) / secs) + "/s";
+    }
+    if (done > 0.0 && done < 1.0) {
       out += ", about " + wall_text(secs * (1.0 - done) / done) + " left";
+    }
   } else {
     out += " virtual, " + count_text(static_cast<double>(events)) + " events";
-    if (secs > 0) out += ", " + count_text(static_cast<double>(events) / secs) + "/s";
+    if (secs > 0) {
+      out += ", " + count_text(static_cast<double>(events) / secs) + "/s";
+    }
   }
   return out;
 }
 
 void Progress::update(TimePoint at, std::uint64_t events) {
-  if (!active_) return;
+  if (!active_) {
+    return;
+  }
   const Clock::time_point now = clock_();
-  if (now - last_print_ < kEvery) return;
+  if (now - last_print_ < kEvery) {
+    return;
+  }
   last_print_ = now;
   const std::string text = line(at, events, now - start_);
   if (terminal_) {
@@ -85,12 +95,16 @@ void Progress::update(TimePoint at, std::uint64_t events) {
 }
 
 void Progress::finish() {
-  if (printed_ && terminal_) err_ << "\r\x1b[K" << std::flush;
+  if (printed_ && terminal_) {
+    err_ << "\r\x1b[K" << std::flush;
+  }
   printed_ = false;
 }
 
 ProgressMode progress_mode(bool progress, bool quiet) {
-  if (quiet) return ProgressMode::kOff;
+  if (quiet) {
+    return ProgressMode::kOff;
+  }
   return progress ? ProgressMode::kOn : ProgressMode::kAuto;
 }
 

@@ -39,7 +39,9 @@ Status start_run_budget(winsock::World& world, const Scenario& scenario,
   if (options.progress != nullptr && options.progress->active()) {
     world.model().trace().observe(
         [progress = options.progress, n = std::uint64_t{0}](const TraceEvent& e) mutable {
-          if (++n % kEventsPerReport == 0) progress->update(e.at, n);
+          if (++n % kEventsPerReport == 0) {
+            progress->update(e.at, n);
+          }
         });
   }
   return {};
@@ -48,7 +50,9 @@ Status start_run_budget(winsock::World& world, const Scenario& scenario,
 Status check_run_budget(const winsock::World& world, const Scenario& scenario,
                         const RunOptions& options) {
   const std::optional<TimePoint> spent = world.budget_spent();
-  if (!spent) return {};
+  if (!spent) {
+    return {};
+  }
   const Duration reached = *spent - kEpoch;
   const double held = static_cast<double>(world.memory_bytes());
   // The trace grows with virtual time: the whole duration at the rate seen so far.

@@ -19,9 +19,12 @@ constexpr double kMinPanel = 44;    // a panel too short at the common scale get
 
 TimeAxis::TimeAxis(std::vector<TimePoint> times, TimePoint start, TimePoint end, double left,
                    double width) {
-  if (end <= start) end = start + 1s;
-  for (TimePoint& t : times)
+  if (end <= start) {
+    end = start + 1s;
+  }
+  for (TimePoint& t : times) {
     t = std::clamp(t, start, end);
+  }
   times.push_back(start);
   times.push_back(end);
   std::sort(times.begin(), times.end());
@@ -46,8 +49,9 @@ TimeAxis::TimeAxis(std::vector<TimePoint> times, TimePoint start, TimePoint end,
   const double avail = width - break_w * static_cast<double>(breaks_.size());
   const double min_panel = std::min(kMinPanel, avail / static_cast<double>(n));
   std::vector<double> d(n);
-  for (std::size_t i = 0; i < n; ++i)
+  for (std::size_t i = 0; i < n; ++i) {
     d[i] = seconds(panels_[i].to - panels_[i].from);
+  }
   std::vector<bool> widened(n, false);
   double scale = 0;  // pixels per second
   for (bool changed = true; changed;) {
@@ -73,12 +77,15 @@ TimeAxis::TimeAxis(std::vector<TimePoint> times, TimePoint start, TimePoint end,
   // the zoom is said against the least magnified.
   const bool all_widened = std::all_of(widened.begin(), widened.end(), [](bool w) { return w; });
   std::vector<double> w(n);
-  for (std::size_t i = 0; i < n; ++i)
+  for (std::size_t i = 0; i < n; ++i) {
     w[i] = all_widened ? avail / static_cast<double>(n) : widened[i] ? min_panel : d[i] * scale;
+  }
   if (all_widened) {
     scale = 0;
     for (std::size_t i = 0; i < n; ++i) {
-      if (d[i] > 0) scale = scale == 0 ? w[i] / d[i] : std::min(scale, w[i] / d[i]);
+      if (d[i] > 0) {
+        scale = scale == 0 ? w[i] / d[i] : std::min(scale, w[i] / d[i]);
+      }
     }
   }
   double x = left;
@@ -106,10 +113,14 @@ double TimeAxis::x(TimePoint t) const {
     return span <= 0 ? (x0 + x1) / 2
                      : x0 + (x1 - x0) * static_cast<double>((v - t0).count()) / span;
   };
-  if (t <= panels_.front().from) return panels_.front().x0;
+  if (t <= panels_.front().from) {
+    return panels_.front().x0;
+  }
   for (std::size_t i = 0; i < panels_.size(); ++i) {
     const Panel& p = panels_[i];
-    if (t <= p.to) return lerp(p.from, p.to, p.x0, p.x1, t);
+    if (t <= p.to) {
+      return lerp(p.from, p.to, p.x0, p.x1, t);
+    }
     if (i < breaks_.size() && t < breaks_[i].to) {
       // Inside the break: across its band, from this panel's end to the next one's start.
       return lerp(breaks_[i].from, breaks_[i].to, p.x1, panels_[i + 1].x0, t);
@@ -134,7 +145,9 @@ std::vector<TimeAxis::Tick> TimeAxis::ticks(double spacing) const {
       for (std::int64_t k = first; k <= last; ++k) {
         const TimePoint t{Duration{k * n}};
         const double px = x(t);
-        if (!room(px)) continue;
+        if (!room(px)) {
+          continue;
+        }
         out.push_back({t, px, svg::clock_label(t, step)});
         any = true;
       }

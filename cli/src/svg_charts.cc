@@ -69,14 +69,19 @@ std::string detection_chart_svg(std::string_view chart_title,
       }
     } else {
       v = "never";
-      if (b.first_probe) max_idle = std::max(max_idle, *b.first_probe);
+      if (b.first_probe) {
+        max_idle = std::max(max_idle, *b.first_probe);
+      }
     }
-    if (!b.note.empty()) v += "  " + b.note;
+    if (!b.note.empty()) {
+      v += "  " + b.note;
+    }
     values.push_back(std::move(v));
   }
   double value_w = 0;
-  for (const std::string& v : values)
+  for (const std::string& v : values) {
     value_w = std::max(value_w, svg::text_width(v, 10));
+  }
   const double left = 20 + label_w + 12;
   const double idle_x = left;
   const double probe_x = left + kPanel + kGap;
@@ -143,8 +148,9 @@ std::vector<std::pair<double, double>> columns(const std::vector<double>& rates,
   std::vector<std::pair<double, double>> out;  // (t_start, rate)
   for (std::size_t i = 0; i < n; i += per) {
     double v = 0;
-    for (std::size_t k = i; k < std::min(n, i + per); ++k)
+    for (std::size_t k = i; k < std::min(n, i + per); ++k) {
       v = std::max(v, rates[k]);
+    }
     out.emplace_back(bucket_seconds * static_cast<double>(i), v);
   }
   out.emplace_back(end_seconds, out.empty() ? 0.0 : out.back().second);
@@ -248,7 +254,9 @@ std::string rate_chart_svg(const RateChart& c) {
                      format_compact(std::chrono::duration_cast<Duration>(
                          std::chrono::duration<double>(c.bucket_seconds))) +
                      "; dashed: the mean over the whole run";
-  if (per > 1) note += "; each step the busiest of " + std::to_string(per) + " buckets";
+  if (per > 1) {
+    note += "; each step the busiest of " + std::to_string(per) + " buckets";
+  }
   out << text(kRateLeft, axis_y + 40, note, "small");
   out << "</svg>\n";
   return out.str();

@@ -68,8 +68,12 @@ std::string header(double width, double height) {
 std::string text(double x, double y, std::string_view s, std::string_view cls,
                  std::string_view anchor) {
   std::string out = "<text x=\"" + num(x) + "\" y=\"" + num(y) + "\"";
-  if (!cls.empty()) out += " class=\"" + std::string(cls) + "\"";
-  if (!anchor.empty()) out += " text-anchor=\"" + std::string(anchor) + "\"";
+  if (!cls.empty()) {
+    out += " class=\"" + std::string(cls) + "\"";
+  }
+  if (!anchor.empty()) {
+    out += " text-anchor=\"" + std::string(anchor) + "\"";
+  }
   return out + ">" + xml_escape(s) + "</text>\n";
 }
 
@@ -83,24 +87,34 @@ double text_width(std::string_view s, double px) {
 
 Duration round_step(Duration at_least) {
   for (Duration s : kSteps) {
-    if (s >= at_least) return s;
+    if (s >= at_least) {
+      return s;
+    }
   }
   return kSteps.back();
 }
 
 std::string clock_label(TimePoint t, Duration step) {
   const std::int64_t ms = whole_milliseconds(t - kEpoch);
-  if (step >= 24h && ms % 86'400'000 == 0) return std::to_string(ms / 86'400'000) + "d";
+  if (step >= 24h && ms % 86'400'000 == 0) {
+    return std::to_string(ms / 86'400'000) + "d";
+  }
   std::string s = format_clock(t);
-  if (step >= 1s && s.ends_with(".000")) s.resize(s.size() - 4);
+  if (step >= 1s && s.ends_with(".000")) {
+    s.resize(s.size() - 4);
+  }
   return s;
 }
 
 double nice_max(double v) {
-  if (v <= 0) return 1;
+  if (v <= 0) {
+    return 1;
+  }
   const double power = std::pow(10.0, std::floor(std::log10(v)));
   for (double m : {1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0}) {
-    if (m * power >= v * (1 - 1e-12)) return m * power;
+    if (m * power >= v * (1 - 1e-12)) {
+      return m * power;
+    }
   }
   return 10 * power;
 }

@@ -44,8 +44,12 @@ struct Lane {
 };
 
 std::string outcome(const ConnectionReport& c) {
-  if (c.connect_error) return "connect failed";
-  if (c.reason) return std::string(to_string(*c.reason));
+  if (c.connect_error) {
+    return "connect failed";
+  }
+  if (c.reason) {
+    return std::string(to_string(*c.reason));
+  }
   return "open at the end";
 }
 
@@ -63,8 +67,9 @@ std::vector<Lane> lanes_of(const RunReport& r) {
   for (std::size_t i = 0; i < r.connections.size(); ++i) {
     const ConnectionReport& c = r.connections[i];
     std::string key = c.profile + "|" + outcome(c);
-    for (const CallResult& call : c.calls)
+    for (const CallResult& call : c.calls) {
       key += "|" + call.call;
+    }
     auto [it, added] = by_key.emplace(key, lanes.size());
     if (added) {
       if (lanes.size() + 1 == kMaxLanes) {
@@ -203,21 +208,26 @@ std::string timeline_svg(const RunReport& r) {
   const std::vector<Lane> lanes = lanes_of(r);
   std::vector<std::size_t> lane_of(r.connections.size(), 0);
   for (std::size_t l = 0; l < lanes.size(); ++l) {
-    for (std::size_t c : lanes[l].conns)
+    for (std::size_t c : lanes[l].conns) {
       lane_of[c] = l;
+    }
   }
 
   // Faults: one label per instant ("db crashed, db restarted"), a partition named once.
   std::map<TimePoint, std::vector<std::string>> faults;
   const auto add_fault = [&](TimePoint at, const std::string& label) {
     auto& labels = faults[at];
-    if (std::find(labels.begin(), labels.end(), label) == labels.end()) labels.push_back(label);
+    if (std::find(labels.begin(), labels.end(), label) == labels.end()) {
+      labels.push_back(label);
+    }
   };
   std::vector<TimePoint> times;
   std::set<std::pair<TimePoint, std::string>> network_events;  // (at, host) of network-down/up
   for (const CallRecord& c : r.records) {
     times.push_back(c.at);
-    if (c.connection) continue;
+    if (c.connection) {
+      continue;
+    }
     if (c.text.starts_with("NAT")) {
       add_fault(c.at, "NAT " + c.host);
     } else if (c.text.starts_with("network down")) {
@@ -246,11 +256,14 @@ std::string timeline_svg(const RunReport& r) {
       case TraceKind::kHealed: {
         times.push_back(e.at);
         const std::string peer = e.peer ? std::string(trace.host_name(*e.peer)) : std::string("?");
-        if (network_events.contains({e.at, host}) || network_events.contains({e.at, peer})) break;
-        const std::string a = std::min(host, peer);
-        const std::string b = std::max(host, peer);
-        add_fault(e.at,
-                  (e.kind == TraceKind::kPartitioned ? "partition " : "healed ") + a + "-" + b);
+        if (network_events.contains({e.at, host}) || network_events.contains({e.at, peer})) {
+          break;
+        }
+        std::string label = e.kind == TraceKind::kPartitioned ? "partition " : "healed ";
+        label += std::min(host, peer);
+        label += '-';
+        label += std::max(host, peer);
+        add_fault(e.at, label);
         break;
       }
       case TraceKind::kProbeSent:
@@ -277,19 +290,25 @@ std::string timeline_svg(const RunReport& r) {
   std::vector<Bins> bins(lanes.size());
   std::map<SocketAddress, std::size_t> by_local;
   for (std::size_t i = 0; i < r.connections.size(); ++i) {
-    if (r.connections[i].local) by_local.emplace(*r.connections[i].local, i);
+    if (r.connections[i].local) {
+      by_local.emplace(*r.connections[i].local, i);
+    }
   }
   for (const TraceEvent& e : trace.events()) {
     if (e.kind == TraceKind::kNatFlowExpired && e.segment) {
       auto it = by_local.find(e.segment->source);
-      if (it == by_local.end()) it = by_local.find(e.segment->destination);
+      if (it == by_local.end()) {
+        it = by_local.find(e.segment->destination);
+      }
       if (it != by_local.end()) {
         add(bins[lane_of[it->second]], Mark::kNat, axis.x(e.at), e.at, "NAT forgot the flow");
       }
       continue;
     }
     const auto conn = r.connection_of(e);
-    if (!conn || r.connections[*conn].client_serial != e.connection) continue;
+    if (!conn || r.connections[*conn].client_serial != e.connection) {
+      continue;
+    }
     Bins& b = bins[lane_of[*conn]];
     const double x = axis.x(e.at);
     if (e.kind == TraceKind::kProbeSent) {
@@ -316,7 +335,9 @@ std::string timeline_svg(const RunReport& r) {
   std::ostringstream out;
   out << svg::header(kWidth, height);
   std::string heading = "ws2sim run";
-  if (!r.scenario.name.empty()) heading += ": " + r.scenario.name;
+  if (!r.scenario.name.empty()) {
+    heading += ": " + r.scenario.name;
+  }
   heading += "  (seed " + std::to_string(r.seed) + ", " + format_compact(r.end - kEpoch) +
              " of virtual time, " + std::to_string(r.connections.size()) + " connection" +
              (r.connections.size() == 1 ? "" : "s") + ")";
@@ -370,7 +391,9 @@ std::string timeline_svg(const RunReport& r) {
     bool labelled = false;
     for (const auto& [key, bin] : bins[l]) {
       draw_bin(out, key.first, bin, axis, yc);
-      if (key.first != Mark::kDrop || labelled) continue;
+      if (key.first != Mark::kDrop || labelled) {
+        continue;
+      }
       labelled = true;  // the lane's first end, in words, above the probes
       const std::string label =
           (bin.count == 1 ? bin.what : std::to_string(bin.count) + " x " + bin.what) + " " +
@@ -388,13 +411,15 @@ std::string timeline_svg(const RunReport& r) {
   std::vector<double> row_end(4, -1e9);
   for (const auto& [at, labels] : faults) {
     std::string label;
-    for (const std::string& l : labels)
+    for (const std::string& l : labels) {
       label += (label.empty() ? "" : ", ") + l;
+    }
     label += " " + svg::clock_label(at, 1s);
     const double x = axis.x(at);
     std::size_t row = 0;
-    while (row + 1 < row_end.size() && row_end[row] > x)
+    while (row + 1 < row_end.size() && row_end[row] > x) {
       ++row;
+    }
     row_end[row] = x + svg::text_width(label, 11) + 8;
     const double ly = 42 + 14 * static_cast<double>(row);
     out << "<line class=\"fault\" x1=\"" << num(x) << "\" y1=\"" << num(ly + 4) << "\" x2=\""
@@ -422,15 +447,19 @@ std::string timeline_svg(const RunReport& r) {
   std::set<long> ticked;  // one event tick per pixel column
   const auto event_tick = [&](TimePoint at, const std::string& what) {
     const double x = axis.x(at);
-    if (!ticked.insert(static_cast<long>(x / kBin)).second) return;
+    if (!ticked.insert(static_cast<long>(x / kBin)).second) {
+      return;
+    }
     out << "<line class=\"eventtick\" x1=\"" << num(x) << "\" y1=\"" << num(axis_y - 5)
         << "\" x2=\"" << num(x) << "\" y2=\"" << num(axis_y + 1) << "\">"
         << title(format_clock(at) + " " + what) << "</line>\n";
   };
-  for (const auto& [at, labels] : faults)
+  for (const auto& [at, labels] : faults) {
     event_tick(at, labels.front());
-  for (TimePoint at : ended)
+  }
+  for (TimePoint at : ended) {
     event_tick(at, "a connection ended");
+  }
   for (const TimeAxis::Break& b : axis.breaks()) {
     const double xm = (b.x0 + b.x1) / 2;
     out << "<path class=\"axis\" d=\"M" << num(xm - 9) << " " << num(axis_y + 6) << " L"

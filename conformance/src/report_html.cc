@@ -58,8 +58,12 @@ std::string render_html(const Report& r) {
   int native_fail = 0;
   for (const Column& c : r.columns) {
     for (const Cell& cell : c.cells) {
-      if (cell.outcome == Outcome::kPass && !c.native) ++pass;
-      if (cell.outcome == Outcome::kFail) ++(c.native ? native_fail : fail);
+      if (cell.outcome == Outcome::kPass && !c.native) {
+        ++pass;
+      }
+      if (cell.outcome == Outcome::kFail) {
+        ++(c.native ? native_fail : fail);
+      }
     }
   }
   std::string o =
@@ -76,25 +80,34 @@ std::string render_html(const Report& r) {
        "<span>&#x2205; not run</span><span>&#x25CB; ws2sim-only cases</span></p>\n";
   for (const Document& d : cat.documents) {
     bool any = false;
-    for (const Statement& s : cat.statements)
+    for (const Statement& s : cat.statements) {
       any = any || s.source.doc == d.key;
-    if (!any) continue;
+    }
+    if (!any) {
+      continue;
+    }
     o += "<h2>" + xml_escape(d.title) +
          "</h2>\n<table>\n<thead><tr><th>statement</th><th>grade</th>";
-    for (const Column& c : r.columns)
+    for (const Column& c : r.columns) {
       o += "<th title=\"" + xml_escape(c.note) + "\">" + xml_escape(c.label) + "</th>";
+    }
     o += "</tr></thead>\n<tbody>\n";
     for (std::size_t i = 0; i < cat.statements.size(); ++i) {
       const Statement& s = cat.statements[i];
-      if (s.source.doc != d.key) continue;
+      if (s.source.doc != d.key) {
+        continue;
+      }
       o += "<tr><td class=\"ws-id\" title=\"" + xml_escape(s.text) + "\">" + xml_escape(s.id) +
            "</td><td>" + xml_escape(s.evidence) + "</td>";
       for (const Column& c : r.columns) {
         const Look l = look(c.cells[i].outcome);
         std::string tip;
-        for (const std::string& m : c.cells[i].messages)
+        for (const std::string& m : c.cells[i].messages) {
           tip += (tip.empty() ? "" : "; ") + m;
-        if (tip.empty()) tip = std::string(to_string(c.cells[i].outcome));
+        }
+        if (tip.empty()) {
+          tip = std::string(to_string(c.cells[i].outcome));
+        }
         o += "<td class=\"" + std::string(l.css) + "\" title=\"" + xml_escape(tip) + "\">" +
              l.glyph + "</td>";
       }
