@@ -477,27 +477,28 @@ Scenario parse(const json& root) {
   array(hosts, top / "hosts");
   if (hosts.size() < 2) fail(top / "hosts", "expected at least two hosts");
   winsock::World checker{0};
+  std::map<std::uint32_t, std::size_t> by_address;  // every check linear in the hosts
   for (std::size_t i = 0; i < hosts.size(); ++i) {
     const Ptr at = top / "hosts" / i;
     HostSpec h = parse_host(hosts[i], at, checker, static_cast<int>(i));
     if (s.host(h.name) != nullptr)
       fail(at / "name", "another host is already called \"" + h.name + "\"");
-    for (const HostSpec& other : s.hosts) {
-      if (Ipv4Address::parse(other.address) == Ipv4Address::parse(h.address)) {
-        fail(at / "address", "address " + h.address + " is already host \"" + other.name + "\"'s");
-      }
+    const auto [other, fresh] = by_address.emplace(Ipv4Address::parse(h.address)->value, i);
+    if (!fresh) {
+      fail(at / "address",
+           "address " + h.address + " is already host \"" + s.hosts[other->second].name + "\"'s");
     }
+    s.host_index.emplace(h.name, s.hosts.size());
     s.hosts.push_back(std::move(h));
   }
   if (const json* links = optional(root, "links")) {
     array(*links, top / "links");
+    std::set<std::pair<std::string, std::string>> linked;
     for (std::size_t i = 0; i < links->size(); ++i) {
       LinkSpec l = parse_link((*links)[i], top / "links" / i, s);
-      for (const LinkSpec& o : s.links) {
-        if ((o.a == l.a && o.b == l.b) || (o.a == l.b && o.b == l.a)) {
-          fail(top / "links" / i / "between",
-               "the link between \"" + l.a + "\" and \"" + l.b + "\" is set twice");
-        }
+      if (!linked.emplace(std::min(l.a, l.b), std::max(l.a, l.b)).second) {
+        fail(top / "links" / i / "between",
+             "the link between \"" + l.a + "\" and \"" + l.b + "\" is set twice");
       }
       s.links.push_back(std::move(l));
     }
@@ -510,6 +511,7 @@ Scenario parse(const json& root) {
       fail(top / "connections" / i / "name",
            "another connection is already called \"" + c.name + "\"");
     }
+    s.connection_index.emplace(c.name, s.connections.size());
     s.connections.push_back(std::move(c));
   }
   if (const json* traffic = optional(root, "traffic")) {
@@ -570,18 +572,31 @@ std::string_view to_string(FaultKind k) noexcept {
   return "?";
 }
 
-const HostSpec* Scenario::host(std::string_view n) const {
-  for (const HostSpec& h : hosts) {
-    if (h.name == n) return &h;
+namespace {
+
+// By index while the index matches the vector (parse_scenario keeps them in step), else a scan.
+template <typename Spec>
+const Spec* find_named(const std::vector<Spec>& specs,
+                       const std::map<std::string, std::size_t, std::less<>>& index,
+                       std::string_view name) {
+  if (index.size() == specs.size()) {
+    const auto it = index.find(name);
+    return it == index.end() ? nullptr : &specs[it->second];
+  }
+  for (const Spec& s : specs) {
+    if (s.name == name) return &s;
   }
   return nullptr;
 }
 
+}  // namespace
+
+const HostSpec* Scenario::host(std::string_view n) const {
+  return find_named(hosts, host_index, n);
+}
+
 const ConnectionSpec* Scenario::connection(std::string_view n) const {
-  for (const ConnectionSpec& c : connections) {
-    if (c.name == n) return &c;
-  }
-  return nullptr;
+  return find_named(connections, connection_index, n);
 }
 
 // Deepest nesting a scenario may have: real scenarios use 5 levels; the limit keeps every later

@@ -102,16 +102,16 @@ Result<HostId> Network::add_host(std::string name, Ipv4Address address) {
   if (address.value == 0) {
     return invalid_argument("0.0.0.0 is not a host address");
   }
-  for (const Host& h : impl_->hosts) {
-    if (h.name == name) {
-      return Error{ErrorCode::kAlreadyExists, "a host named '" + name + "' exists already"};
-    }
-    if (h.address == address) {
-      return Error{ErrorCode::kAlreadyExists,
-                   "address " + to_string(address) + " belongs to host '" + h.name + "'"};
-    }
+  // By index: adding N hosts is linear in N.
+  if (impl_->name_index.contains(name)) {
+    return Error{ErrorCode::kAlreadyExists, "a host named '" + name + "' exists already"};
+  }
+  if (const std::optional<HostId> other = impl_->host_by_address(address)) {
+    return Error{ErrorCode::kAlreadyExists, "address " + to_string(address) + " belongs to host '" +
+                                                impl_->hosts[other->value].name + "'"};
   }
   const HostId id{static_cast<std::uint32_t>(impl_->hosts.size())};
+  impl_->name_index.emplace(name, id.value);
   impl_->trace.name_host(id, name);
   Host host;
   host.name = std::move(name);
@@ -122,12 +122,11 @@ Result<HostId> Network::add_host(std::string name, Ipv4Address address) {
 }
 
 std::optional<HostId> Network::find_host(std::string_view name) const {
-  for (std::uint32_t i = 0; i < impl_->hosts.size(); ++i) {
-    if (impl_->hosts[i].name == name) {
-      return HostId{i};
-    }
+  const auto it = impl_->name_index.find(name);
+  if (it == impl_->name_index.end()) {
+    return std::nullopt;
   }
-  return std::nullopt;
+  return HostId{it->second};
 }
 
 std::optional<HostId> Network::host_at(Ipv4Address address) const {
@@ -265,7 +264,10 @@ Status Network::schedule(TimePoint at, const Fault& fault) {
 
 Result<EndpointId> Network::listen(HostId host, std::uint16_t port, const EndpointOptions& options,
                                    std::uint32_t backlog) {
-  impl_->tcp.status_may_change();
+  if (Status s = impl_->check_host(host); !s.ok()) {
+    return s.error();
+  }
+  impl_->tcp.status_may_change(host);
   if (Status s = impl_->check_host(host); !s.ok()) {
     return s.error();
   }
@@ -274,7 +276,10 @@ Result<EndpointId> Network::listen(HostId host, std::uint16_t port, const Endpoi
 
 Result<EndpointId> Network::connect(HostId host, SocketAddress remote,
                                     const EndpointOptions& options, std::uint16_t local_port) {
-  impl_->tcp.status_may_change();
+  if (Status s = impl_->check_host(host); !s.ok()) {
+    return s.error();
+  }
+  impl_->tcp.status_may_change(host);
   if (Status s = impl_->check_host(host); !s.ok()) {
     return s.error();
   }
@@ -291,32 +296,32 @@ Result<EndpointId> Network::connect(HostId host, SocketAddress remote,
 }
 
 Result<std::optional<EndpointId>> Network::accept(EndpointId listener) {
-  impl_->tcp.status_may_change();
+  impl_->tcp.status_may_change_of(listener);
   return impl_->tcp.accept(listener);
 }
 
 Result<std::size_t> Network::send(EndpointId ep, std::span<const std::uint8_t> bytes) {
-  impl_->tcp.status_may_change();
+  impl_->tcp.status_may_change_of(ep);
   return impl_->tcp.send(impl_->scheduler.now(), ep, bytes);
 }
 
 Result<std::vector<std::uint8_t>> Network::receive(EndpointId ep, std::size_t max) {
-  impl_->tcp.status_may_change();
+  impl_->tcp.status_may_change_of(ep);
   return impl_->tcp.receive(ep, max);
 }
 
 Status Network::shutdown_send(EndpointId ep) {
-  impl_->tcp.status_may_change();
+  impl_->tcp.status_may_change_of(ep);
   return impl_->tcp.shutdown_send(impl_->scheduler.now(), ep);
 }
 
 Status Network::close(EndpointId ep) {
-  impl_->tcp.status_may_change();
+  impl_->tcp.status_may_change_of(ep);
   return impl_->tcp.close(impl_->scheduler.now(), ep);
 }
 
 Status Network::abort(EndpointId ep) {
-  impl_->tcp.status_may_change();
+  impl_->tcp.status_may_change_of(ep);
   return impl_->tcp.abort(impl_->scheduler.now(), ep);
 }
 
@@ -338,6 +343,10 @@ std::optional<EndpointStatus> Network::status(EndpointId ep) const noexcept {
 
 std::uint64_t Network::status_version() const noexcept {
   return impl_->tcp.status_version();
+}
+
+bool Network::take_status_changes(std::vector<std::uint32_t>& hosts) {
+  return impl_->tcp.take_status_changes(hosts);
 }
 
 std::size_t Network::endpoint_count() const noexcept {

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "host.h"
@@ -45,7 +46,8 @@ struct Network::Impl final : TcpLink {
   Trace& trace;
   std::vector<Host> hosts;  // before tcp: it holds a reference
   Tcp tcp;
-  FlatIndex<std::uint32_t> address_index;  // host by address; never iterated
+  FlatIndex<std::uint32_t> address_index;                        // host by address; never iterated
+  std::map<std::string, std::uint32_t, std::less<>> name_index;  // host by name
   PathConfig default_path;
   std::map<std::pair<std::uint32_t, std::uint32_t>, PathConfig> paths;
   std::set<std::pair<std::uint32_t, std::uint32_t>> partitions;  // directed

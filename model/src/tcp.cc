@@ -211,8 +211,8 @@ void Tcp::send_reset_for(HostId host, const Segment& seg) {
 // ---- state changes ---------------------------------------------------------------------------
 
 void Tcp::enter_established(TimePoint now, std::uint32_t index) {
-  status_may_change();
   Endpoint& ep = endpoints_[index];
+  status_may_change(ep.host);
   if (ep.state == TcpState::kSynReceived && ep.parent) {
     --endpoints_[*ep.parent].half_open;
   }
@@ -229,8 +229,8 @@ void Tcp::enter_established(TimePoint now, std::uint32_t index) {
 }
 
 void Tcp::enter_time_wait(TimePoint now, std::uint32_t index) {
-  status_may_change();
   Endpoint& ep = endpoints_[index];
+  status_may_change(ep.host);
   ep.state = TcpState::kTimeWait;
   keepalive_.stop(index);
   scheduler_.cancel(ep.rtx_timer);
@@ -255,8 +255,8 @@ void Tcp::on_time_wait(TimePoint now, std::uint32_t index, std::uint32_t generat
 }
 
 void Tcp::close_connection(TimePoint now, std::uint32_t index, CloseReason reason) {
-  status_may_change();
   Endpoint& ep = endpoints_[index];
+  status_may_change(ep.host);
   if (ep.state == TcpState::kClosed) {
     return;
   }

@@ -95,8 +95,26 @@ class Tcp final : KeepAliveDriver {
   /// Tcp::status_version — changes whenever the status() of any endpoint may have changed
   /// (Network::status_version).
   [[nodiscard]] std::uint64_t status_version() const noexcept { return status_version_; }
-  /// Tcp::status_may_change — something outside the endpoints (a fault) may have changed them.
-  void status_may_change() noexcept { ++status_version_; }
+  /// Tcp::status_may_change — something outside the endpoints (a fault) may have changed any
+  /// of them.
+  void status_may_change() noexcept {
+    ++status_version_;
+    all_changed_ = true;
+  }
+  /// Tcp::status_may_change — the status of endpoints of `host` may have changed.
+  void status_may_change(HostId host) {
+    ++status_version_;
+    if (host.value >= changed_flag_.size()) changed_flag_.resize(host.value + 1, false);
+    if (!changed_flag_[host.value]) {
+      changed_flag_[host.value] = true;
+      changed_hosts_.push_back(host.value);
+    }
+  }
+  /// Tcp::status_may_change_of — ... of the host of endpoint `id` (all, if there is none).
+  void status_may_change_of(EndpointId id);
+  /// Tcp::take_status_changes — appends the hosts whose endpoints may have changed since the
+  /// last call to `hosts` and forgets them; true if any endpoint may have.
+  bool take_status_changes(std::vector<std::uint32_t>& hosts);
 
   // ---- implementation details ----
  private:
@@ -151,6 +169,9 @@ class Tcp final : KeepAliveDriver {
   std::size_t live_endpoints_ = 0;
   std::uint64_t next_serial_ = 1;
   std::uint64_t status_version_ = 0;
+  std::vector<std::uint32_t> changed_hosts_;  // since take_status_changes(), each once
+  std::vector<bool> changed_flag_;            // by host: in changed_hosts_
+  bool all_changed_ = false;
 };
 
 }  // namespace ws2sim

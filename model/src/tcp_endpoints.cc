@@ -1,12 +1,31 @@
 // Tcp's endpoint table and the endpoint operations behind Network's API (tcp.h).
 #include <algorithm>
 #include <string>
+#include <utility>
 
 #include "tcp.h"
 
 namespace ws2sim {
 
 // ---- endpoint table --------------------------------------------------------------------------
+
+void Tcp::status_may_change_of(EndpointId id) {
+  const Result<std::uint32_t> index = lookup(id);
+  if (index.ok()) {
+    status_may_change(endpoints_[*index].host);
+  } else {
+    status_may_change();
+  }
+}
+
+bool Tcp::take_status_changes(std::vector<std::uint32_t>& hosts) {
+  for (const std::uint32_t h : changed_hosts_) {
+    changed_flag_[h] = false;
+    hosts.push_back(h);
+  }
+  changed_hosts_.clear();
+  return std::exchange(all_changed_, false);
+}
 
 Result<std::uint32_t> Tcp::lookup(EndpointId id) const {
   if (id.generation == 0 || id.index >= endpoints_.size()) {
@@ -40,8 +59,8 @@ std::uint32_t Tcp::allocate_endpoint(HostId host) {
 }
 
 void Tcp::free_endpoint(std::uint32_t index) {
-  status_may_change();
   Endpoint& ep = endpoints_[index];
+  status_may_change(ep.host);
   scheduler_.cancel(ep.rtx_timer);
   scheduler_.cancel(ep.time_wait_timer);
   keepalive_.stop(index);

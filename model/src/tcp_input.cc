@@ -9,7 +9,7 @@ namespace ws2sim {
 // ---- receiving -------------------------------------------------------------------------------
 
 void Tcp::segment_arrives(TimePoint now, HostId host, const Segment& seg) {
-  status_may_change();
+  status_may_change(host);
   Host& h = hosts_[host.value];
   const std::optional<std::uint32_t> target =
       h.connections.find(connection_key(seg.destination.port, seg.source));

@@ -54,7 +54,7 @@ BOOL WSAAPI WSACloseEvent(WSAEVENT hEvent) {
 BOOL WSAAPI WSASetEvent(WSAEVENT hEvent) {
   return with_event(hEvent, [](Call& call, Event& ev) {
     ev.signaled = true;
-    call.world().cv.notify_all();
+    call.world().wake_host(call.host().id.value);
   });
 }
 

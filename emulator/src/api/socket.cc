@@ -166,7 +166,7 @@ int WSAAPI closesocket(SOCKET s) {
   // SO_LINGER on with a zero timeout closes abortively (RST); otherwise gracefully.
   const bool abortive = sock.linger_onoff != 0 && sock.linger_seconds == 0;
   destroy_socket(call->host(), s, abortive);
-  call->world().cv.notify_all();  // calls blocked on it elsewhere end with WSAEINTR
+  call->world().wake_host(call->host().id.value);  // calls blocked on it end with WSAEINTR
   return 0;
 }
 

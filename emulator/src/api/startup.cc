@@ -79,7 +79,7 @@ int WSAAPI WSACleanup(void) {
       destroy_socket(h, s, true);
     }
     h.version = 0;
-    call->world().cv.notify_all();
+    call->world().wake_host(call->host().id.value);
   }
   return 0;
 }

@@ -34,7 +34,7 @@ HostScope::~HostScope() {
   if (detail::thread_state_destroyed()) {  // at program exit, after thread-locals are gone
     std::lock_guard lock(w.mu);
     --w.attached;
-    w.cv.notify_all();
+    w.wake_one();
     return;
   }
   detail::ThreadState& ts = detail::thread_state();
@@ -43,7 +43,7 @@ HostScope::~HostScope() {
   ts.scopes.erase(std::find(ts.scopes.rbegin(), ts.scopes.rend(), host_).base() - 1);
   if (!bound_to_world(ts, &host_->world())) {
     --w.attached;
-    w.cv.notify_all();  // the remaining threads may all be blocked now
+    w.wake_one();  // the remaining threads may all be blocked now
   }
 }
 

@@ -52,12 +52,9 @@ Result<std::reference_wrapper<Host>> World::add_host(std::string name, std::stri
 
 Host* World::find_host(std::string_view name) const {
   std::lock_guard lock(state_->mu);
-  for (const auto& h : state_->hosts) {
-    if (h->name() == name) {
-      return h.get();
-    }
-  }
-  return nullptr;
+  // The model numbers hosts in the order they were added, as `hosts` holds them.
+  const std::optional<HostId> id = state_->model.network().find_host(name);
+  return id && id->value < state_->hosts.size() ? state_->hosts[id->value].get() : nullptr;
 }
 
 std::vector<Host*> World::hosts() const {
@@ -77,7 +74,7 @@ TimePoint World::now() const {
 Status World::run_for(Duration d) {
   std::lock_guard lock(state_->mu);
   Status s = state_->model.run_for(d);
-  state_->cv.notify_all();
+  state_->wake_all();
   return s;
 }
 
@@ -86,7 +83,7 @@ Status World::run_until(TimePoint t) {
   State& w = *state_;
   Status s = w.memory_budget ? w.model.run_until([&w] { return w.budget_spent_now(); }, t).status()
                              : w.model.run_until(t);
-  w.cv.notify_all();
+  w.wake_all();
   return s;
 }
 
@@ -178,7 +175,7 @@ Status apply_fault(World::State& w, const Fault& fault) {
       forget_programs(h->state());
     }
   }
-  w.cv.notify_all();
+  w.wake_all();
   return {};
 }
 

@@ -6,7 +6,9 @@
 
 namespace ws2sim::winsock::detail {
 
-Call::Call(Host::State& h, World::State& w) : host_(&h), world_(&w), lock_(w.mu) {}
+Call::Call(Host::State& h, World::State& w) : host_(&h), world_(&w), lock_(w.mu) {
+  w.touch(h.id.value);  // the calls blocked on this host look again before time moves
+}
 
 // Both prologues build the Call in the optional they return (one named result: no move).
 std::optional<Call> Call::winsock() {

@@ -29,7 +29,7 @@ inline Event* find_event(Host::State& host, std::uintptr_t handle) {
 inline void signal_event(Call& call, std::uintptr_t handle) {
   if (Event* ev = find_event(call.host(), handle)) {
     ev->signaled = true;
-    call.world().cv.notify_all();
+    call.world().wake_host(call.host().id.value);
   }
 }
 

@@ -67,17 +67,89 @@ struct World::State {
   // One lock for the whole world: every emulated call holds it, so calls from several threads
   // are serialised and the model is never touched concurrently.
   std::mutex mu;
+  // Watched by wait_until_blocked() (the number of waiters); blocked calls wait on their own.
   std::condition_variable cv;
   int attached = 0;  // threads bound to a host of this world
   /// A blocked call. `ready` may read the sockets of its host and the model endpoints' status()
   /// (not the rest of EndpointInfo): the virtual-time engine re-evaluates it only when those may
-  /// have changed (backend/virtual_time.cc).
+  /// have changed (backend/virtual_time.cc). Each waits on its own condition variable, so that
+  /// an event wakes only the calls it lets continue.
   struct Waiter {
+    Waiter(detail::Condition r, std::optional<TimePoint> d, std::uint32_t h)
+        : ready(r), deadline(d), host(h) {}
     detail::Condition ready;
     std::optional<TimePoint> deadline;
+    std::uint32_t host;  ///< The model id of the host whose state `ready` reads.
+    std::condition_variable cv;
+    bool released = false;  ///< Told to look again, and not yet back: see `released`.
   };
+  /// State::release — tells a blocked call to look again. Until it is back (holding the lock),
+  /// it counts as running: nobody drives the model meanwhile, so time cannot pass a call that
+  /// may continue now.
+  void release(Waiter& waiter) {
+    if (!waiter.released) {
+      waiter.released = true;
+      ++released;
+    }
+    waiter.cv.notify_one();
+  }
+  /// State::back — the blocked call `waiter` holds the lock again (after a release).
+  void back(Waiter& waiter) {
+    if (waiter.released) {
+      waiter.released = false;
+      --released;
+    }
+  }
+  /// State::wake_all — after a change made outside the model (an event set, a socket closed, a
+  /// thread detached, the clock moved by hand): every blocked call looks again, and whoever is
+  /// last to block drives the model. Rare; the model's own events wake only the calls they let
+  /// continue.
+  void wake_all() {
+    recheck_all = true;
+    cv.notify_all();
+    for (Waiter* waiter : waiters) {
+      release(*waiter);
+    }
+  }
+  /// State::wake_host — after a change a running thread made on host `host` outside the model
+  /// (a socket closed, an event set, WSACleanup): the calls blocked there look again.
+  void wake_host(std::uint32_t host) {
+    touch(host);
+    cv.notify_all();
+    if (host < waiters_by_host.size()) {
+      for (Waiter* waiter : waiters_by_host[host]) {
+        release(*waiter);
+      }
+    }
+  }
+  /// State::wake_one — a thread detached: if every remaining one is blocked, one of them must
+  /// drive the model now; releasing one lets it find out.
+  void wake_one() {
+    cv.notify_all();
+    if (!waiters.empty()) {
+      release(*waiters.front());
+    }
+  }
+  /// State::touch — a call of a running thread on host `host` may have changed what the calls
+  /// blocked there wait on: they are looked at again before time moves (backend/virtual_time.cc).
+  void touch(std::uint32_t host) {
+    if (host >= touched_flag.size()) touched_flag.resize(host + 1, false);
+    if (!touched_flag[host]) {
+      touched_flag[host] = true;
+      touched.push_back(host);
+    }
+  }
   std::vector<Waiter*> waiters;  // one per thread blocked in an emulated call
-  std::uint64_t changes = 0;     // bumped by scheduled faults, which may change any socket
+  // The same waiters by host, and those with a deadline by deadline: the engine looks only at
+  // the ones an event can concern (backend/virtual_time.cc).
+  std::vector<std::vector<Waiter*>> waiters_by_host;
+  std::multimap<TimePoint, Waiter*> deadlines;
+  std::vector<std::uint32_t> touched;  // hosts touched by calls since the engine last looked
+  std::vector<bool> touched_flag;      // by host: in `touched`
+  bool recheck_all = false;            // wake_all() since the engine last looked
+  std::size_t released = 0;            // waiters released and not yet back
+  std::uint64_t changes_seen = 0;      // `changes` when the engine last looked
+  std::uint64_t changes = 0;           // bumped by scheduled faults, which may change any socket
   // Sockets and events share one handle space, as in a Windows process's handle table: a socket
   // and an event never have the same value (they did with two counters after 16,320 sockets).
   detail::SocketHandle next_handle = 0x100;

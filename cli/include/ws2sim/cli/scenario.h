@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -104,8 +105,16 @@ struct Scenario {
   std::vector<TrafficSpec> traffic;
   std::vector<FaultSpec> faults;
 
+  /// The host / connection called `name`, or nullptr. By index when parse_scenario built the
+  /// scenario (linear in hosts and connections); by a scan for one assembled by hand.
   [[nodiscard]] const HostSpec* host(std::string_view name) const;
   [[nodiscard]] const ConnectionSpec* connection(std::string_view name) const;
+
+  // ---- implementation details ----
+  /// Position by name, filled by parse_scenario as it reads (used only while it matches the
+  /// vector it indexes).
+  std::map<std::string, std::size_t, std::less<>> host_index;
+  std::map<std::string, std::size_t, std::less<>> connection_index;
 };
 
 /// Parses scenario JSON text. `source` (usually the file name) starts every error message.

@@ -234,6 +234,11 @@ class Network {
   /// segments dropped on the way change nothing an application waits on and leave it alone.
   /// A caller polling `status()` between events can skip the poll while the counter stays put.
   [[nodiscard]] std::uint64_t status_version() const noexcept;
+  /// Network::take_status_changes — which hosts' endpoints may have changed status since the
+  /// last call: appends their ids to `hosts` (each once) and forgets them. Returns true when any
+  /// endpoint of any host may have (a fault, an unknown endpoint): then look at all of them.
+  /// Lets a caller that waits on many hosts look only at the ones that changed.
+  bool take_status_changes(std::vector<std::uint32_t>& hosts);
   /// Number of endpoints alive (including unreleased closed ones).
   [[nodiscard]] std::size_t endpoint_count() const noexcept;
 
