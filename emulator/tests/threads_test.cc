@@ -4,6 +4,7 @@
 #include <atomic>
 #include <latch>
 #include <thread>
+#include <vector>
 
 #include "emulator_fixture.h"
 
@@ -67,6 +68,58 @@ TEST_F(Threads, ClientAndServerThreadsInterleaveDeterministically) {
                                                                        {"request c", at(4s + 7ms)}};
   EXPECT_EQ(client_log, expected_client);
   EXPECT_EQ(server_log, expected_server);
+}
+
+// Sixteen threads block in recv() on sixteen hosts; data for one of them wakes that one thread
+// (and, a second later, the sleeper), not the other fifteen (issue 18: wake only what can
+// proceed; every blocked thread used to be woken on every event).
+TEST_F(Threads, DataForOneThreadWakesOnlyThatThread) {
+  constexpr int kClients = 16;
+  std::vector<Host*> hosts;
+  for (int i = 0; i < kClients; ++i) {
+    hosts.push_back(&world
+                         .add_host("c" + std::to_string(i), "windows-10-22h2",
+                                   "10.0.1." + std::to_string(i + 1))
+                         .value()
+                         .get());
+  }
+  auto main_scope = std::make_unique<HostScope>(*server);  // attached before any client runs
+  std::latch attached(kClients);
+  std::atomic<int> got_data{0};
+  std::vector<std::thread> clients;
+  for (int i = 0; i < kClients; ++i) {
+    clients.emplace_back([&, i] {
+      HostScope on(*hosts[static_cast<std::size_t>(i)]);
+      attached.count_down();
+      WSADATA data;
+      WSAStartup(MAKEWORD(2, 2), &data);
+      SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
+      ASSERT_EQ(connect_to_server(s), 0);
+      char buf[4];
+      while (recv(s, buf, sizeof buf, 0) > 0) {
+        ++got_data;
+      }
+      closesocket(s);
+    });
+  }
+  attached.wait();
+  std::vector<SOCKET> conns;
+  for (int i = 0; i < kClients; ++i) {
+    conns.push_back(accept(listener, nullptr, nullptr));
+  }
+  Sleep(10);  // every client is in recv() now
+  const std::uint64_t before = world.wakeups();
+  ASSERT_EQ(send(conns[7], "x", 1, 0), 1);
+  Sleep(1000);
+  EXPECT_EQ(got_data.load(), 1);
+  EXPECT_EQ(world.wakeups() - before, 2U);  // the receiver at 1 ms, the sleeper at 1 s
+  for (SOCKET c : conns) {
+    closesocket(c);
+  }
+  main_scope.reset();
+  for (std::thread& t : clients) {
+    t.join();
+  }
 }
 
 // A thread that is attached but not in a Winsock call holds time still; releasing its scope lets

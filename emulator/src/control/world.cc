@@ -98,6 +98,11 @@ std::optional<TimePoint> World::budget_spent() const {
   return state_->budget_spent;
 }
 
+std::uint64_t World::wakeups() const {
+  std::lock_guard lock(state_->mu);
+  return state_->wakeups;
+}
+
 std::size_t World::memory_bytes() const {
   std::lock_guard lock(state_->mu);
   return state_->model.trace().memory_bytes() + state_->model.scheduler().memory_bytes();

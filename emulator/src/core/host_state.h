@@ -91,6 +91,7 @@ struct World::State {
       waiter.released = true;
       ++released;
     }
+    ++wakeups;
     waiter.cv.notify_one();
   }
   /// State::back — the blocked call `waiter` holds the lock again (after a release).
@@ -148,6 +149,7 @@ struct World::State {
   std::vector<bool> touched_flag;      // by host: in `touched`
   bool recheck_all = false;            // wake_all() since the engine last looked
   std::size_t released = 0;            // waiters released and not yet back
+  std::uint64_t wakeups = 0;           // release() calls: World::wakeups()
   std::uint64_t changes_seen = 0;      // `changes` when the engine last looked
   std::uint64_t changes = 0;           // bumped by scheduled faults, which may change any socket
   // Sockets and events share one handle space, as in a Windows process's handle table: a socket

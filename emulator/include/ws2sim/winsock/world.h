@@ -148,6 +148,9 @@ class World {
   void set_memory_budget(std::optional<std::size_t> bytes);
   /// World::budget_spent — when the memory budget ran out, if it did.
   [[nodiscard]] std::optional<TimePoint> budget_spent() const;
+  /// World::wakeups — how many times a blocked call was woken to look again, since the world
+  /// was made: an event wakes only the calls it lets continue (docs/testing.md).
+  [[nodiscard]] std::uint64_t wakeups() const;
   /// World::memory_bytes — what the model's trace and scheduler hold now.
   [[nodiscard]] std::size_t memory_bytes() const;
 
