@@ -238,14 +238,28 @@ Result<std::pair<winsock::RegistryValue, std::uint32_t>> parse_registry_assignme
   return std::make_pair(*name, *v);
 }
 
+Result<CommandLimits> read_limits(const std::optional<std::string>& memory_budget, bool progress,
+                                  bool quiet) {
+  if (progress && quiet) return invalid_argument("--progress and --quiet exclude each other");
+  CommandLimits limits;
+  limits.progress = progress_mode(progress, quiet);
+  if (memory_budget) {
+    const Result<std::size_t> budget = parse_size(*memory_budget);
+    if (!budget.ok()) return invalid_argument("--memory-budget " + budget.error().message);
+    limits.memory_budget = *budget;
+  }
+  return limits;
+}
+
 int command_run(const RunArgs& args, std::ostream& out, std::ostream& err) {
   Result<Scenario> sc = load_scenario(args.scenario);
   if (!sc.ok()) {
     err << "ws2sim run: " << sc.error().message << '\n';
     return kExitUsage;
   }
-  if (args.progress && args.quiet) {
-    err << "ws2sim run: --progress and --quiet exclude each other\n";
+  const Result<CommandLimits> limits = read_limits(args.memory_budget, args.progress, args.quiet);
+  if (!limits.ok()) {
+    err << "ws2sim run: " << limits.error().message << '\n';
     return kExitUsage;
   }
   if (args.live && (args.trace || args.pcap || args.svg || args.seed)) {
@@ -276,18 +290,9 @@ int command_run(const RunArgs& args, std::ostream& out, std::ostream& err) {
   files.want("--html", args.html);
   if (const int code = files.check(err)) return code;
   RunOptions options;
-  if (args.memory_budget) {
-    const Result<std::size_t> budget = parse_size(*args.memory_budget);
-    if (!budget.ok()) {
-      err << "ws2sim run: --memory-budget " << budget.error().message << '\n';
-      return kExitUsage;
-    }
-    options.memory_budget = *budget;
-  }
-  Progress progress({.command = "ws2sim run",
-                     .total = sc->duration,
-                     .mode = progress_mode(args.progress, args.quiet)},
-                    err, stderr_is_terminal());
+  options.memory_budget = limits->memory_budget;
+  Progress progress({.command = "ws2sim run", .total = sc->duration, .mode = limits->progress}, err,
+                    stderr_is_terminal());
   options.progress = &progress;
   TraceStreams streams;
   if (args.summary_only) {

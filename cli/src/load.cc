@@ -417,19 +417,13 @@ int command_load(const LoadArgs& a, std::ostream& out, std::ostream& err) {
     if (!duration(*a.bucket, "--bucket", d)) return kExitUsage;
     c.bucket = d;
   }
-  LoadLimits limits;
-  if (a.memory_budget) {
-    const Result<std::size_t> budget = parse_size(*a.memory_budget);
-    if (!budget.ok()) {
-      err << "ws2sim load: --memory-budget " << budget.error().message << '\n';
-      return kExitUsage;
-    }
-    limits.memory_budget = *budget;
-  }
-  if (a.progress && a.quiet) {
-    err << "ws2sim load: --progress and --quiet exclude each other\n";
+  const Result<CommandLimits> read = read_limits(a.memory_budget, a.progress, a.quiet);
+  if (!read.ok()) {
+    err << "ws2sim load: " << read.error().message << '\n';
     return kExitUsage;
   }
+  LoadLimits limits;
+  limits.memory_budget = read->memory_budget;
   detail::OutputFiles files("ws2sim load");
   files.want("--svg", a.svg);
   files.want("--csv", a.csv);
@@ -437,7 +431,7 @@ int command_load(const LoadArgs& a, std::ostream& out, std::ostream& err) {
   if (const int code = files.check(err)) return code;
   Progress progress({.command = "ws2sim load",
                      .total = c.duration.value_or(Duration::zero()),
-                     .mode = progress_mode(a.progress, a.quiet)},
+                     .mode = read->progress},
                     err, stderr_is_terminal());
   limits.progress = &progress;
   Result<LoadReport> r = run_load(c, limits);

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "test_support.h"
 #include "ws2sim/cli/budget.h"
 #include "ws2sim/cli/load.h"
 #include "ws2sim/cli/progress.h"
@@ -141,14 +142,7 @@ RunOptions within(std::size_t budget) {
 }
 
 Scenario one_probe_a_second(const std::string& duration) {
-  return parse_scenario(R"({"name": "dense", "seed": 1, "duration": ")" + duration + R"(",
-    "hosts": [{"name": "a", "profile": "windows-10-22h2", "address": "10.0.0.1"},
-              {"name": "b", "profile": "windows-server-2022", "address": "10.0.0.2"}],
-    "connections": [{"name": "k", "from": "a", "to": "b", "port": 443, "calls": [
-      {"call": "SIO_KEEPALIVE_VALS", "onoff": 1, "keepalivetime": 1000,
-       "keepaliveinterval": 1000}]}]})",
-                        "dense")
-      .value();
+  return parse_scenario(testing::probe_a_second_json(duration), "dense").value();
 }
 
 // Issue 21: a probe a second for ten years filled 8.9 GB in a minute. The run stops when the

@@ -53,12 +53,7 @@ void expect_clean(const Measured& m, const std::vector<std::string>& args, long 
 TEST(HostileInputs, TheIssuesInputsEndCleanlyWithinTheirBudget) {
   testing::TempDir dir;
   const std::string dense = dir.file("dense.json");
-  testing::write_file(dense, R"({"name": "dense", "duration": "3650d",
-    "hosts": [{"name": "a", "profile": "windows-10-22h2", "address": "10.0.0.1"},
-              {"name": "b", "profile": "windows-server-2022", "address": "10.0.0.2"}],
-    "connections": [{"name": "k", "from": "a", "to": "b", "port": 443, "calls": [
-      {"call": "SIO_KEEPALIVE_VALS", "onoff": 1, "keepalivetime": 1000,
-       "keepaliveinterval": 1000}]}]})");
+  testing::write_file(dense, testing::probe_a_second_json("3650d"));
   const std::string nested = dir.file("nested.json");
   testing::write_file(nested, std::string(140'000, '[') + std::string(140'000, ']'));
   struct Case {

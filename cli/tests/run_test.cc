@@ -146,14 +146,7 @@ TEST(Run, WithoutTheTraceTheSummaryAndTheStreamedTraceAreTheSame) {
 // Without the trace, memory no longer grows with virtual time: twenty days of a probe a second
 // (1.7 million probes) fit a budget that stops the kept-trace run within days.
 TEST(Run, WithoutTheTraceALongRunFitsASmallBudget) {
-  const Scenario s = parse_scenario(R"({"name": "dense", "duration": "20d",
-    "hosts": [{"name": "a", "profile": "windows-10-22h2", "address": "10.0.0.1"},
-              {"name": "b", "profile": "windows-server-2022", "address": "10.0.0.2"}],
-    "connections": [{"name": "k", "from": "a", "to": "b", "port": 443, "calls": [
-      {"call": "SIO_KEEPALIVE_VALS", "onoff": 1, "keepalivetime": 1000,
-       "keepaliveinterval": 1000}]}]})",
-                                    "dense")
-                         .value();
+  const Scenario s = parse_scenario(testing::probe_a_second_json("20d"), "dense").value();
   RunOptions options;
   options.memory_budget = std::size_t{16} << 20;
   EXPECT_EQ(run_scenario(s, {}, options).error().code, ErrorCode::kResourceExhausted);

@@ -93,6 +93,17 @@ inline std::size_t marks(const std::string& svg, const std::string& cls) {
   return n;
 }
 
+/// A scenario of one Windows 10 connection probing every second (SIO_KEEPALIVE_VALS 1 s / 1 s)
+/// to a live server for `duration`: its trace grows with virtual time.
+inline std::string probe_a_second_json(const std::string& duration) {
+  return R"({"name": "dense", "seed": 1, "duration": ")" + duration + R"(",
+    "hosts": [{"name": "a", "profile": "windows-10-22h2", "address": "10.0.0.1"},
+              {"name": "b", "profile": "windows-server-2022", "address": "10.0.0.2"}],
+    "connections": [{"name": "k", "from": "a", "to": "b", "port": 443, "calls": [
+      {"call": "SIO_KEEPALIVE_VALS", "onoff": 1, "keepalivetime": 1000,
+       "keepaliveinterval": 1000}]}]})";
+}
+
 /// A fresh folder under the test temp dir, removed at the end.
 class TempDir {
  public:

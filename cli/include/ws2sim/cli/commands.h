@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "ws2sim/cli/budget.h"
+#include "ws2sim/cli/progress.h"
 #include "ws2sim/cli/winsock_calls.h"
 #include "ws2sim/model/status.h"
 #include "ws2sim/winsock/world.h"
@@ -65,6 +67,15 @@ struct DemoArgs {
   std::string out_dir = "ws2sim-out";
 };
 int command_demo(const DemoArgs& args, std::ostream& out, std::ostream& err);
+
+/// CommandLimits — `--memory-budget`, `--progress` and `--quiet` as `run` and `load` read them.
+struct CommandLimits {
+  std::size_t memory_budget = kDefaultMemoryBudget;
+  ProgressMode progress = ProgressMode::kAuto;
+};
+/// Reads the three options; the error names the option and says why.
+Result<CommandLimits> read_limits(const std::optional<std::string>& memory_budget, bool progress,
+                                  bool quiet);
 
 /// "1,60000,1000" -> SIO_KEEPALIVE_VALS {1, 60000, 1000}.
 Result<KeepAliveCall> parse_keepalive_vals(std::string_view text);
