@@ -65,7 +65,8 @@ Status check_run_budget(const winsock::World& world, const Scenario& scenario,
       ") ran out at " + format_compact(reached) + " of " + format_compact(scenario.duration) +
       " (the trace held " + std::to_string(world.trace().events().size()) + " events, " +
       format_size(held) + "); at that rate the whole run needs ~" + format_size(whole) +
-      ": shorten \"duration\", use fewer connections, or raise --memory-budget");
+      ": keep no trace (--summary-only, which streams --trace and --pcap to their files), "
+      "shorten \"duration\", use fewer connections, or raise --memory-budget");
 }
 
 }  // namespace detail

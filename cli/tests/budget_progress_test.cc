@@ -155,7 +155,7 @@ TEST(RunBudget, TheTraceOutgrowingTheBudgetStopsTheRun) {
   EXPECT_THAT(r.error().message, StartsWith("the memory budget (32 MiB) ran out at "));
   EXPECT_THAT(r.error().message, HasSubstr(" of 3650d (the trace held "));
   EXPECT_THAT(r.error().message, HasSubstr("the whole run needs ~1"));  // 10-19 GiB
-  EXPECT_THAT(r.error().message, HasSubstr(" GiB: shorten \"duration\""));
+  EXPECT_THAT(r.error().message, HasSubstr(" GiB: keep no trace (--summary-only"));
   const Result<RunReport> again = run_scenario(s, {}, within(std::size_t{32} << 20));
   EXPECT_EQ(again.error().message, r.error().message);
   // A day of it fits and runs to the end.
