@@ -167,38 +167,34 @@ void draw_bin(std::ostream& out, Mark m, const Bin& b, const TimeAxis& axis, dou
 
 void legend(std::ostream& out, double ly) {
   double lx = kLeft;
-  out << "<line x1=\"" << num(lx) << "\" y1=\"" << num(ly - 9) << "\" x2=\"" << num(lx)
-      << "\" y2=\"" << num(ly + 3) << "\" stroke=\"#1f5fbf\" stroke-width=\"1.2\"/>\n";
-  out << text(lx + 6, ly, "keep-alive probe", "small");
-  lx += 110;
-  out << "<rect x=\"" << num(lx - 3) << "\" y=\"" << num(ly - 9) << "\" width=\"6\" height=\"12\""
-      << " fill=\"#1f5fbf\" fill-opacity=\"0.6\"/>\n";
-  out << text(lx + 7, ly, "probes binned (hover: count)", "small");
-  lx += 170;
-  out << "<circle cx=\"" << num(lx) << "\" cy=\"" << num(ly - 3)
-      << "\" r=\"3\" fill=\"#2a9d3a\"/>\n";
-  out << text(lx + 6, ly, "answered", "small");
-  lx += 75;
-  out << "<circle cx=\"" << num(lx) << "\" cy=\"" << num(ly - 3)
-      << "\" r=\"4\" fill=\"#2a9d3a\"/>\n";
-  out << text(lx + 6, ly, "connected", "small");
-  lx += 80;
-  out << "<rect x=\"" << num(lx - 2.5) << "\" y=\"" << num(ly - 6)
-      << "\" width=\"5\" height=\"5\" fill=\"#7b3fa0\"/>\n";
-  out << text(lx + 6, ly, "data", "small");
-  lx += 50;
-  out << "<circle cx=\"" << num(lx) << "\" cy=\"" << num(ly - 3)
-      << "\" r=\"4\" fill=\"#f08c00\"/>\n";
-  out << text(lx + 6, ly, "NAT forgot the flow", "small");
-  lx += 130;
-  out << "<path d=\"M" << num(lx - 5) << " " << num(ly - 8) << " L" << num(lx + 5) << " "
-      << num(ly + 2) << " M" << num(lx - 5) << " " << num(ly + 2) << " L" << num(lx + 5) << " "
-      << num(ly - 8) << "\" stroke=\"#d62828\" stroke-width=\"3\"/>\n";
-  out << text(lx + 9, ly, "connection ended", "small");
-  lx += 115;
-  out << "<line x1=\"" << num(lx) << "\" y1=\"" << num(ly - 10) << "\" x2=\"" << num(lx)
-      << "\" y2=\"" << num(ly + 3) << "\" stroke=\"#d62828\" stroke-dasharray=\"4 3\"/>\n";
-  out << text(lx + 6, ly, "fault", "small");
+  // A key: its mark (drawn at lx), its label, and the room the pair takes.
+  const auto key = [&](const std::string& mark, double label_dx, const char* label, double room) {
+    out << mark << text(lx + label_dx, ly, label, "small");
+    lx += room;
+  };
+  const auto dot = [&](double r, const char* colour) {
+    return "<circle cx=\"" + num(lx) + "\" cy=\"" + num(ly - 3) + "\" r=\"" + num(r) +
+           "\" fill=\"" + colour + "\"/>\n";
+  };
+  key("<line x1=\"" + num(lx) + "\" y1=\"" + num(ly - 9) + "\" x2=\"" + num(lx) + "\" y2=\"" +
+          num(ly + 3) + "\" stroke=\"#1f5fbf\" stroke-width=\"1.2\"/>\n",
+      6, "keep-alive probe", 110);
+  key("<rect x=\"" + num(lx - 3) + "\" y=\"" + num(ly - 9) +
+          "\" width=\"6\" height=\"12\" fill=\"#1f5fbf\" fill-opacity=\"0.6\"/>\n",
+      7, "probes binned (hover: count)", 170);
+  key(dot(3, "#2a9d3a"), 6, "answered", 75);
+  key(dot(4, "#2a9d3a"), 6, "connected", 80);
+  key("<rect x=\"" + num(lx - 2.5) + "\" y=\"" + num(ly - 6) +
+          "\" width=\"5\" height=\"5\" fill=\"#7b3fa0\"/>\n",
+      6, "data", 50);
+  key(dot(4, "#f08c00"), 6, "NAT forgot the flow", 130);
+  key("<path d=\"M" + num(lx - 5) + " " + num(ly - 8) + " L" + num(lx + 5) + " " + num(ly + 2) +
+          " M" + num(lx - 5) + " " + num(ly + 2) + " L" + num(lx + 5) + " " + num(ly - 8) +
+          "\" stroke=\"#d62828\" stroke-width=\"3\"/>\n",
+      9, "connection ended", 115);
+  key("<line x1=\"" + num(lx) + "\" y1=\"" + num(ly - 10) + "\" x2=\"" + num(lx) + "\" y2=\"" +
+          num(ly + 3) + "\" stroke=\"#d62828\" stroke-dasharray=\"4 3\"/>\n",
+      6, "fault", 0);
 }
 
 }  // namespace

@@ -215,9 +215,14 @@ TEST(Svg, DetectionChartShowsProbingApartFromIdleness) {
   EXPECT_NEAR(attribute(chart, "bar", "width", 1), 2 * attribute(chart, "bar", "width", 0), 1e-6);
   EXPECT_NEAR(attribute(chart, "idle", "width", 0), attribute(chart, "idle", "width", 1), 1e-6);
   EXPECT_THAT(chart, ::testing::HasSubstr("7205000 ms (2h 5s) = 2h idle + 5s probing"));
-  // Wide enough for its longest text: the width attribute exceeds where that text ends.
+  // Wide enough for its longest text: the picture's width exceeds where that text ends (at the
+  // 10 px font's 6.2 px a character, the layout's own estimate).
   const double width = std::stod(chart.substr(chart.find("width=\"") + 7));
-  EXPECT_GT(width, 800.0);
+  const std::string longest = "7210000 ms (2h 10s) = 2h idle + 10s probing  WSAENETRESET";
+  const std::size_t at = chart.find(">" + longest + "<");
+  ASSERT_NE(at, std::string::npos);
+  const std::size_t x_at = chart.rfind("<text x=\"", at) + 9;
+  EXPECT_LE(std::stod(chart.substr(x_at)) + 6.2 * static_cast<double>(longest.size()), width);
   testing::TempDir dir;
   testing::write_file(dir.file("bars.svg"), chart);
   testing::expect_well_formed_xml(dir.file("bars.svg"));

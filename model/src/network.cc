@@ -268,9 +268,6 @@ Result<EndpointId> Network::listen(HostId host, std::uint16_t port, const Endpoi
     return s.error();
   }
   impl_->tcp.status_may_change(host);
-  if (Status s = impl_->check_host(host); !s.ok()) {
-    return s.error();
-  }
   return impl_->tcp.listen(host, port, options, backlog);
 }
 
@@ -280,9 +277,6 @@ Result<EndpointId> Network::connect(HostId host, SocketAddress remote,
     return s.error();
   }
   impl_->tcp.status_may_change(host);
-  if (Status s = impl_->check_host(host); !s.ok()) {
-    return s.error();
-  }
   if (Status s = options.validate(); !s.ok()) {
     return s.error();
   }

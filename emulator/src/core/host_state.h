@@ -90,8 +90,8 @@ struct World::State {
     if (!waiter.released) {
       waiter.released = true;
       ++released;
+      ++wakeups;  // a call released twice before it is back looks once
     }
-    ++wakeups;
     waiter.cv.notify_one();
   }
   /// State::back — the blocked call `waiter` holds the lock again (after a release).
