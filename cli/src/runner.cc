@@ -110,6 +110,9 @@ class Run {
   void live_block(const std::string& a, const std::string& b, bool both_ways, bool block);
   void fill_from_live(Conn& c);
   TimePoint horizon() const { return kEpoch + sc_.duration; }
+  /// True when the run's threads are Windows threads taking turns (World::start_thread); a live
+  /// run's hosts wait in real time, so its threads are ordinary threads with HostScopes.
+  bool turns() const { return live_ == nullptr; }
 
   const Scenario& sc_;
   std::uint64_t seed_;
@@ -284,6 +287,9 @@ void Run::direct() {
           break;
       }
     }
+    // Time runs to the scenario's end even when nothing more is scheduled: the connections'
+    // threads are then still waiting, not deadlocked.
+    sleep_until(horizon());
     std::lock_guard lock(mu_);
     director_ = Director::kDone;
   }
@@ -296,7 +302,8 @@ void Run::direct() {
 void Run::sleep_until(TimePoint t) {
   while (true) {
     const TimePoint now = world_->now();
-    if (now >= t || now >= horizon()) return;
+    // The world may end before the scenario does (a spent memory budget moves its horizon).
+    if (now >= t || now >= horizon() || now >= world_->horizon()) return;
     const std::int64_t ms = std::min<std::int64_t>(to_ms(t - now), 0xFFFFFFFE);
     {
       std::lock_guard lock(mu_);
@@ -311,6 +318,17 @@ void Run::sleep_until(TimePoint t) {
 }
 
 void Run::wait_for_director() {
+  if (turns()) {
+    // The director is blocked whenever this thread runs; if its sleep ends at this very instant
+    // it goes first: the turn passes to it until it sleeps again.
+    auto director_due = [this] {
+      std::lock_guard lock(mu_);
+      return director_ == Director::kSleeping && director_deadline_ <= world_->now();
+    };
+    while (director_due() && SwitchToThread() != FALSE) {
+    }
+    return;
+  }
   std::unique_lock lock(mu_);
   cv_.wait(lock, [&] {
     switch (director_) {
@@ -451,6 +469,11 @@ void Run::start_connection(Conn& c) {
          before);
   run_calls(c, CallPhase::kConnecting, kDirector);
 
+  if (turns()) {
+    // A Windows thread: attached from its start, it runs when the director next blocks.
+    (void)world_->start_thread(*c.client, c.spec->name, [this, &c] { serve(c); });
+    return;
+  }
   // The connection's thread must be attached before time may move on.
   {
     std::lock_guard lock(mu_);
@@ -610,7 +633,14 @@ Result<RunReport> Run::go() {
     }
   }
   if (Status s = set_up(); !s.ok()) return s.error();
-  direct();
+  if (turns()) {
+    // The director and the connections' threads are Windows threads of the world: they take
+    // turns in an order fixed by the seed, so two runs make the same calls in the same order.
+    (void)world_->start_thread(*world_->hosts().front(), "director", [this] { direct(); });
+    (void)world_->run_threads();
+  } else {
+    direct();
+  }
   if (live_ == nullptr) {
     (void)world_->run_until(horizon());  // the rest of the scenario's time, nobody attached
     if (Status s = detail::check_run_budget(*world_, sc_, options_); !s.ok()) return s.error();

@@ -50,7 +50,7 @@ SIM_CASE(SoKeepAliveMakesTheStackProbe, "SO_KEEPALIVE.purpose") {
   ctx.check(id, probes > 0, "no keep-alive probe was sent");
   char b;
   ctx.check_error(id, error_of(recv(off, &b, 1, 0)), WSAEINTR,
-                  "recv on the connection without keep-alive waits until the 30-day horizon");
+                  "recv on the connection without keep-alive never ends (reported as a deadlock)");
   ctx.check_eq(id, ctx.client_probes().size(), probes,
                "probes sent on the connection without keep-alive");
 }
@@ -188,7 +188,7 @@ SIM_CASE(Nt5ZeroMeansNoProbes, "KEEPALIVE.probe-count.nt5-zero") {
   ctx.require(keepalive_vals(s, 1, 1'000, 10) == 0, "SIO_KEEPALIVE_VALS failed");
   ctx.connect_pair(s);
   ctx.check_error(id, ctx.crash_server_and_recv(s), WSAEINTR,
-                  "recv waits until the 30-day horizon");
+                  "recv never ends (reported as a deadlock)");
   ctx.check_eq(id, ctx.client_probes().size(), 0U, "probes sent");
 }
 
@@ -253,7 +253,7 @@ SIM_CASE(IoctlOnOffZeroDisables, "SIO_KEEPALIVE_VALS.onoff.disables") {
   ctx.require(keepalive_vals(s, 0, 1'000, 100) == 0, "SIO_KEEPALIVE_VALS {0, ...} failed");
   ctx.connect_pair(s);
   ctx.check_error(id, ctx.crash_server_and_recv(s), WSAEINTR,
-                  "recv waits until the 30-day horizon");
+                  "recv never ends (reported as a deadlock)");
   ctx.check_eq(id, ctx.client_probes().size(), 0U, "probes sent");
 }
 

@@ -486,13 +486,19 @@ TEST_F(EventTest, TimeoutsAdvanceVirtualTimeExactly) {
   EXPECT_EQ(world.now(), t0 + 1500ms) << "a 1500 ms wait ends 1500 ms later";
 }
 
-TEST_F(EventTest, InfiniteWaitEndsAtTheWorldsHorizon) {
+// Nothing can ever signal the event: the world stops at once with a deadlock report (a wait
+// that would never end on Windows), and the wait fails with WSAEINTR.
+TEST_F(EventTest, AnInfiniteWaitNothingCanEndIsADeadlock) {
   world.set_horizon(at(1h));
   HostScope on(*client);
   WSAEVENT ev = WSACreateEvent();
+  const TimePoint t0 = world.now();
   EXPECT_EQ(WSAWaitForMultipleEvents(1, &ev, FALSE, WSA_INFINITE, FALSE), WSA_WAIT_FAILED);
-  EXPECT_EQ(WSAGetLastError(), WSAEINTR) << "a wait that would never end on Windows";
-  EXPECT_EQ(world.now(), at(1h));
+  EXPECT_EQ(WSAGetLastError(), WSAEINTR);
+  EXPECT_EQ(world.now(), t0);
+  ASSERT_TRUE(world.deadlock().has_value());
+  EXPECT_EQ(world.deadlock()->threads.at(0).function, "WSAWaitForMultipleEvents");
+  EXPECT_EQ(world.deadlock()->threads.at(0).thread, "a thread attached with HostScope");
 }
 
 TEST_F(EventTest, AnotherThreadSignalsAnInfiniteWait) {

@@ -355,10 +355,30 @@ TEST_F(Select, NullTimeoutWaitsUntilTheHorizonThenFailsWithWsaeintr) {
   connect_pair();
   world.set_horizon(at(1h));
   HostScope on(*client);
+  // A keep-alive timer is pending (at 2 h), so the wait is not a deadlock: it ends at the horizon.
+  const BOOL yes = TRUE;
+  ASSERT_EQ(setsockopt(client_socket, SOL_SOCKET, SO_KEEPALIVE, reinterpret_cast<const char*>(&yes),
+                       sizeof yes),
+            0);
   fd_set readfds = set_of({client_socket});
   EXPECT_EQ(select(0, &readfds, nullptr, nullptr, nullptr), SOCKET_ERROR);
   EXPECT_EQ(WSAGetLastError(), WSAEINTR);
   EXPECT_EQ(world.now(), at(1h));
+  EXPECT_FALSE(world.deadlock().has_value());
+}
+
+// With nothing pending anywhere, the same wait can never end: a deadlock, reported at once.
+TEST_F(Select, NullTimeoutWithNothingPendingIsADeadlockAtOnce) {
+  connect_pair();
+  const TimePoint t0 = world.now();
+  HostScope on(*client);
+  fd_set readfds = set_of({client_socket});
+  EXPECT_EQ(select(0, &readfds, nullptr, nullptr, nullptr), SOCKET_ERROR);
+  EXPECT_EQ(WSAGetLastError(), WSAEINTR);
+  EXPECT_EQ(world.now(), t0);
+  ASSERT_TRUE(world.deadlock().has_value());
+  EXPECT_EQ(world.deadlock()->threads.at(0).function, "select");
+  EXPECT_EQ(world.deadlock()->threads.at(0).waits_on, "several sockets");
 }
 
 // ---- select: errors ----------------------------------------------------------------------------
@@ -543,6 +563,11 @@ TEST_F(Poll, InfiniteTimeoutEndsAtTheHorizonWithWsaeintr) {
   connect_pair();
   world.set_horizon(at(2h));
   HostScope on(*client);
+  // A pending keep-alive timer (at 2 h) makes this a wait for the horizon, not a deadlock.
+  const BOOL yes = TRUE;
+  ASSERT_EQ(setsockopt(client_socket, SOL_SOCKET, SO_KEEPALIVE, reinterpret_cast<const char*>(&yes),
+                       sizeof yes),
+            0);
   EXPECT_EQ(poll_one(client_socket, POLLRDNORM, -1).first, SOCKET_ERROR);
   EXPECT_EQ(WSAGetLastError(), WSAEINTR);
   EXPECT_EQ(world.now(), at(2h));

@@ -5,7 +5,8 @@
  * Part of ws2sim's drop-in Windows headers (not Microsoft's header; see winsock2.h and
  * ws2sim_wintypes.h). Provides the base types, the version-query functions (GetVersionEx,
  * VerifyVersionInfo, VerSetConditionMask), module lookup (GetModuleHandle, GetProcAddress),
- * Sleep/SleepEx, GetLastError/SetLastError, CloseHandle and the memory macros (ZeroMemory, ...).
+ * Sleep/SleepEx, GetLastError/SetLastError, CloseHandle, the memory macros (ZeroMemory, ...) and,
+ * through ws2sim_threads.h, threads, waits and synchronisation objects.
  * Declared functions link to ws2sim_<name>.
  *
  * As on Windows, this header also brings in the sockets API unless the program defined
@@ -23,6 +24,7 @@
 
 #include <string.h>
 
+#include "ws2sim_threads.h"
 #include "ws2sim_wintypes.h"
 
 #if !defined(WIN32_LEAN_AND_MEAN) && !defined(_WINSOCKAPI_)

@@ -1,9 +1,9 @@
-// The WSAEVENT functions (WSACreateEvent, WSACloseEvent, WSASetEvent, WSAResetEvent) and
-// CloseHandle on an event. Events are manual-reset; their handles share the world's handle space
-// with sockets.
+// The WSAEVENT functions (WSACreateEvent, WSACloseEvent, WSASetEvent, WSAResetEvent). A WSAEVENT
+// is a manual-reset Win32 event (the same object CreateEvent makes: api/sync.cc); its handle
+// shares the world's handle space with sockets.
 #include "core/call.h"
-#include "core/event_objects.h"
 #include "core/host_state.h"
+#include "core/kernel_objects.h"
 #include "core/sockets.h"
 // The drop-in headers after ours, as a Windows program sees them.
 #include <mstcpip.h>
@@ -25,7 +25,7 @@ BOOL with_event(WSAEVENT e, F f) {
   if (!call) {
     return FALSE;
   }
-  Event* ev = find_event(call->host(), handle_value(e));
+  KernelObject* ev = find_event(call->host(), handle_value(e));
   if (ev == nullptr) {
     fail(WSA_INVALID_HANDLE);
     return FALSE;
@@ -41,35 +41,24 @@ WSAEVENT WSAAPI WSACreateEvent(void) {
   if (!call) {
     return WSA_INVALID_EVENT;
   }
-  const std::uintptr_t handle = new_handle(call->world());  // shared with sockets: never alias
-  call->host().events.emplace(handle, Event{});             // manual reset, not signaled
-  return reinterpret_cast<WSAEVENT>(handle);
+  // Manual reset, not signaled; the handle is shared with sockets: they never alias.
+  return reinterpret_cast<WSAEVENT>(
+      add_object(call->world(), call->host(), KernelObject::Kind::kEvent));
 }
 
 BOOL WSAAPI WSACloseEvent(WSAEVENT hEvent) {
-  return with_event(
-      hEvent, [hEvent](Call& call, Event&) { call.host().events.erase(handle_value(hEvent)); });
+  return with_event(hEvent, [hEvent](Call& call, KernelObject&) {
+    call.host().objects.erase(handle_value(hEvent));
+  });
 }
 
 BOOL WSAAPI WSASetEvent(WSAEVENT hEvent) {
-  return with_event(hEvent, [](Call& call, Event& ev) {
+  return with_event(hEvent, [](Call& call, KernelObject& ev) {
     ev.signaled = true;
     call.world().wake_host(call.host().id.value);
   });
 }
 
 BOOL WSAAPI WSAResetEvent(WSAEVENT hEvent) {
-  return with_event(hEvent, [](Call&, Event& ev) { ev.signaled = false; });
-}
-
-BOOL WINAPI CloseHandle(HANDLE hObject) {
-  auto call = Call::host_only(ERROR_INVALID_HANDLE);
-  if (!call) {
-    return FALSE;
-  }
-  if (call->host().events.erase(handle_value(hObject)) == 0) {
-    thread_state().last_error = ERROR_INVALID_HANDLE;
-    return FALSE;
-  }
-  return TRUE;
+  return with_event(hEvent, [](Call&, KernelObject& ev) { ev.signaled = false; });
 }

@@ -11,8 +11,8 @@
 
 #include "backend/backend.h"
 #include "core/call.h"
-#include "core/event_objects.h"
 #include "core/host_state.h"
+#include "core/kernel_objects.h"
 #include "core/user_memory.h"
 #include "rules/keepalive.h"
 #include "rules/ntstatus.h"

@@ -72,8 +72,8 @@ bool add_once(fd_set* set, SOCKET s) {
 }
 
 // Waits until `ready()` or the timeout. `poll_only` skips the wait entirely.
-WaitResult wait_ready(Call& call, Condition ready, bool poll_only,
-                      std::optional<Duration> timeout) {
+WaitResult wait_ready(Call& call, Condition ready, bool poll_only, std::optional<Duration> timeout,
+                      const char* function) {
   if (ready()) {
     return WaitResult::kReady;
   }
@@ -84,7 +84,7 @@ WaitResult wait_ready(Call& call, Condition ready, bool poll_only,
   if (timeout) {
     deadline = saturating_add(call.now(), *timeout);
   }
-  return call.wait(ready, deadline);
+  return call.wait(ready, deadline, nullptr, {function, WaitKind::kSockets, 0, {}});
 }
 
 }  // namespace
@@ -136,7 +136,7 @@ int WSAAPI select(int /*nfds: ignored, as on Windows*/, fd_set* readfds, fd_set*
   if (timeout != nullptr) {
     limit = std::chrono::seconds{timeout->tv_sec} + std::chrono::microseconds{timeout->tv_usec};
   }
-  const WaitResult result = wait_ready(*call, any_ready, poll_only, limit);
+  const WaitResult result = wait_ready(*call, any_ready, poll_only, limit, "select");
   if (result == WaitResult::kCancelled || result == WaitResult::kHorizon) {
     return fail(WSAEINTR);  // WSACancelBlockingCall, or nothing could ever happen
   }
@@ -253,7 +253,7 @@ int WSAAPI WSAPoll(LPWSAPOLLFD fdArray, ULONG fds, INT timeout) {
   if (timeout > 0) {
     limit = milliseconds_u32(static_cast<std::uint32_t>(timeout));
   }
-  const WaitResult result = wait_ready(*call, any_ready, timeout == 0, limit);
+  const WaitResult result = wait_ready(*call, any_ready, timeout == 0, limit, "WSAPoll");
   if (result == WaitResult::kCancelled || result == WaitResult::kHorizon) {
     return fail(WSAEINTR);
   }

@@ -1,14 +1,15 @@
-// The waits: WSAWaitForMultipleEvents, SleepEx, Sleep and WSAGetOverlappedResult, on the
-// world's clock (virtual time unless the world has live hosts). An alertable wait runs the
-// thread's queued completion routines (APCs), each with the world lock released: it may call
-// Winsock. Apc::routine holds the program's LPWSAOVERLAPPED_COMPLETION_ROUTINE and is cast back
-// to that type to be called.
+// The waits: WaitForSingleObject(Ex), WaitForMultipleObjects(Ex), WSAWaitForMultipleEvents,
+// SleepEx, Sleep and WSAGetOverlappedResult, on the world's clock (virtual time unless the world
+// has live hosts). An alertable wait runs the thread's queued completion routines (APCs), each with
+// the world lock released: it may call Winsock. Apc::routine holds the program's
+// LPWSAOVERLAPPED_COMPLETION_ROUTINE and is cast back to that type to be called.
 #include <algorithm>
 #include <vector>
 
+#include "backend/turns.h"
 #include "core/call.h"
-#include "core/event_objects.h"
 #include "core/host_state.h"
+#include "core/kernel_objects.h"
 #include "rules/ntstatus.h"
 // The drop-in headers after ours, as a Windows program sees them.
 #include <mstcpip.h>
@@ -21,10 +22,8 @@ using namespace ws2sim;
 using namespace ws2sim::winsock;
 using namespace ws2sim::winsock::detail;
 
-namespace {
+namespace ws2sim::winsock::detail {
 
-// Runs every completion routine queued to this thread, each with the world lock released.
-// True if any ran.
 bool run_apcs(Call& call) {
   ThreadState& ts = thread_state();
   bool ran = false;
@@ -32,47 +31,102 @@ bool run_apcs(Call& call) {
     const Apc apc = ts.apcs.front();
     ts.apcs.pop_front();
     ran = true;
-    const auto routine = reinterpret_cast<LPWSAOVERLAPPED_COMPLETION_ROUTINE>(
-        reinterpret_cast<void (*)()>(apc.routine));
     call.lock().unlock();
-    routine(apc.error, apc.bytes, static_cast<LPWSAOVERLAPPED>(apc.overlapped), apc.flags);
+    if (apc.user != nullptr) {
+      apc.user(apc.parameter);  // QueueUserAPC
+    } else {
+      const auto routine = reinterpret_cast<LPWSAOVERLAPPED_COMPLETION_ROUTINE>(
+          reinterpret_cast<void (*)()>(apc.routine));
+      routine(apc.error, apc.bytes, static_cast<LPWSAOVERLAPPED>(apc.overlapped), apc.flags);
+    }
     call.lock().lock();
   }
   return ran;
 }
 
-// The deadline of a wait of `ms` milliseconds (INFINITE: none).
-std::optional<TimePoint> deadline_after(const Call& call, DWORD ms) {
+std::optional<TimePoint> deadline_after(const Call& call, std::uint32_t ms) {
   if (ms == INFINITE) {
     return std::nullopt;
   }
   return saturating_add(call.now(), milliseconds_u32(ms));
 }
 
+ObjectWait wait_for_objects(Call& call, const std::vector<std::uintptr_t>& handles, bool wait_all,
+                            std::uint32_t ms, bool alertable, const char* function) {
+  Host::State& h = call.host();
+  // The objects, kept alive while waited on even if a handle is closed meanwhile (as on Windows).
+  std::vector<std::shared_ptr<KernelObject>> objects;
+  for (const std::uintptr_t handle : handles) {
+    const auto it = h.objects.find(handle);
+    if (it == h.objects.end()) {
+      return {WAIT_FAILED, ERROR_INVALID_HANDLE};
+    }
+    objects.push_back(it->second);
+  }
+  const std::uint32_t me = current_thread_id(call.world());
+  // Wait-any: the lowest index that is available; wait-all: 0 once all are, at once.
+  auto satisfied = [&]() -> std::optional<std::size_t> {
+    if (wait_all) {
+      const bool all = std::all_of(objects.begin(), objects.end(),
+                                   [me](const auto& o) { return o->available(me); });
+      return all ? std::optional<std::size_t>(0) : std::nullopt;
+    }
+    for (std::size_t i = 0; i < objects.size(); ++i) {
+      if (objects[i]->available(me)) return i;
+    }
+    return std::nullopt;
+  };
+  std::optional<DWORD> outcome;
+  auto take = [&] {
+    const std::optional<std::size_t> i = satisfied();
+    if (!i) return;  // woken for an APC
+    bool abandoned = false;
+    if (wait_all) {
+      for (const auto& o : objects)
+        abandoned = o->take(me) || abandoned;
+    } else {
+      abandoned = objects[*i]->take(me);
+    }
+    outcome = static_cast<DWORD>((abandoned ? WAIT_ABANDONED_0 : WAIT_OBJECT_0) + *i);
+  };
+  // As in the NT kernel, a satisfied wait wins over queued APCs.
+  take();
+  if (outcome) {
+    return {*outcome, 0};
+  }
+  if (alertable && run_apcs(call)) {
+    return {WAIT_IO_COMPLETION, 0};
+  }
+  if (ms == 0) {
+    return {WAIT_TIMEOUT, 0};
+  }
+  ThreadState& ts = thread_state();  // captured: the condition may run on another thread
+  WaitSite site{function, WaitKind::kObjects, handles.size() == 1 ? handles[0] : 0, {}};
+  if (objects.size() == 1 && objects[0]->owner) site.held_by = objects[0]->owner;
+  const WaitResult r =
+      call.wait_to_take([&] { return satisfied().has_value() || (alertable && !ts.apcs.empty()); },
+                        take, deadline_after(call, ms), site);
+  if (!outcome && r == WaitResult::kReady) take();  // a live host's wait
+  if (outcome) {
+    return {*outcome, 0};
+  }
+  if (alertable && run_apcs(call)) {
+    return {WAIT_IO_COMPLETION, 0};
+  }
+  if (r == WaitResult::kTimedOut) {
+    return {WAIT_TIMEOUT, 0};
+  }
+  // The world's horizon or a deadlock (World::deadlock), or WSACancelBlockingCall.
+  return {WAIT_FAILED, call.world().deadlock ? ERROR_POSSIBLE_DEADLOCK : ERROR_TIMEOUT};
+}
+
+}  // namespace ws2sim::winsock::detail
+
+namespace {
+
 DWORD wait_failed(int error) {
   thread_state().last_error = error;
   return WSA_WAIT_FAILED;
-}
-
-// Wait-any: WSA_WAIT_EVENT_0 + the lowest signaled index; wait-all: WSA_WAIT_EVENT_0 once all
-// are signaled. Events closed meanwhile count as unsignaled.
-std::optional<DWORD> wait_satisfied(const Host::State& h, const std::vector<std::uintptr_t>& keys,
-                                    bool wait_all) {
-  auto signaled = [&h](std::uintptr_t k) {
-    const auto it = h.events.find(k);
-    return it != h.events.end() && it->second.signaled;
-  };
-  if (wait_all) {
-    if (std::all_of(keys.begin(), keys.end(), signaled)) {
-      return WSA_WAIT_EVENT_0;
-    }
-    return std::nullopt;
-  }
-  const auto it = std::find_if(keys.begin(), keys.end(), signaled);
-  if (it == keys.end()) {
-    return std::nullopt;
-  }
-  return WSA_WAIT_EVENT_0 + static_cast<DWORD>(it - keys.begin());
 }
 
 }  // namespace
@@ -87,40 +141,63 @@ DWORD WSAAPI WSAWaitForMultipleEvents(DWORD cEvents, const WSAEVENT* lphEvents, 
       lphEvents == nullptr) {
     return wait_failed(WSA_INVALID_PARAMETER);
   }
-  Host::State& h = call->host();
   std::vector<std::uintptr_t> keys;
   for (DWORD i = 0; i < cEvents; ++i) {
-    if (!h.events.contains(handle_value(lphEvents[i]))) {
-      return wait_failed(WSA_INVALID_HANDLE);
-    }
     keys.push_back(handle_value(lphEvents[i]));
   }
-  const bool all = fWaitAll != FALSE;
-  const bool alertable = fAlertable != FALSE;
-  // As in the NT kernel, a satisfied wait wins over queued APCs.
-  if (const auto r = wait_satisfied(h, keys, all)) {
-    return *r;
+  // WaitForMultipleObjectsEx underneath, as on Windows: any waitable handle will do.
+  const ObjectWait r = wait_for_objects(*call, keys, fWaitAll != FALSE, dwTimeout,
+                                        fAlertable != FALSE, "WSAWaitForMultipleEvents");
+  if (r.result == WAIT_FAILED) {
+    // A bad handle is WSA_INVALID_HANDLE (the same value); a wait that could never end fails
+    // with WSAEINTR, like the other blocking Winsock calls.
+    return wait_failed(r.error == ERROR_INVALID_HANDLE ? WSA_INVALID_HANDLE : WSAEINTR);
   }
-  if (alertable && run_apcs(*call)) {
-    return WSA_WAIT_IO_COMPLETION;
+  return r.result;
+}
+
+DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount, const HANDLE* lpHandles, BOOL bWaitAll,
+                                      DWORD dwMilliseconds, BOOL bAlertable) {
+  auto call = Call::host_only(ERROR_INVALID_HANDLE);
+  if (!call) {
+    return WAIT_FAILED;
   }
-  if (dwTimeout == 0) {
-    return WSA_WAIT_TIMEOUT;
+  if (nCount == 0 || nCount > MAXIMUM_WAIT_OBJECTS || lpHandles == nullptr) {
+    thread_state().last_error = ERROR_INVALID_PARAMETER;
+    return WAIT_FAILED;
   }
-  ThreadState& ts = thread_state();  // captured: the predicate may run on another thread
-  const WaitResult r = call->wait(
-      [&] { return wait_satisfied(h, keys, all).has_value() || (alertable && !ts.apcs.empty()); },
-      deadline_after(*call, dwTimeout));
-  if (const auto done = wait_satisfied(h, keys, all)) {
-    return *done;
+  std::vector<std::uintptr_t> keys;
+  for (DWORD i = 0; i < nCount; ++i) {
+    keys.push_back(current_thread_handle(*call, lpHandles[i]));
   }
-  if (alertable && run_apcs(*call)) {
-    return WSA_WAIT_IO_COMPLETION;
+  const ObjectWait r = wait_for_objects(*call, keys, bWaitAll != FALSE, dwMilliseconds,
+                                        bAlertable != FALSE, "WaitForMultipleObjects");
+  if (r.result == WAIT_FAILED) {
+    thread_state().last_error = r.error;
   }
-  if (r == WaitResult::kTimedOut) {
-    return WSA_WAIT_TIMEOUT;
+  return r.result;
+}
+
+DWORD WINAPI WaitForMultipleObjects(DWORD nCount, const HANDLE* lpHandles, BOOL bWaitAll,
+                                    DWORD dwMilliseconds) {
+  return WaitForMultipleObjectsEx(nCount, lpHandles, bWaitAll, dwMilliseconds, FALSE);
+}
+
+DWORD WINAPI WaitForSingleObjectEx(HANDLE hHandle, DWORD dwMilliseconds, BOOL bAlertable) {
+  auto call = Call::host_only(ERROR_INVALID_HANDLE);
+  if (!call) {
+    return WAIT_FAILED;
   }
-  return wait_failed(WSAEINTR);  // the world's horizon, or WSACancelBlockingCall
+  const ObjectWait r = wait_for_objects(*call, {current_thread_handle(*call, hHandle)}, false,
+                                        dwMilliseconds, bAlertable != FALSE, "WaitForSingleObject");
+  if (r.result == WAIT_FAILED) {
+    thread_state().last_error = r.error;
+  }
+  return r.result;
+}
+
+DWORD WINAPI WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds) {
+  return WaitForSingleObjectEx(hHandle, dwMilliseconds, FALSE);
 }
 
 DWORD WINAPI SleepEx(DWORD dwMilliseconds, BOOL bAlertable) {
@@ -135,11 +212,14 @@ DWORD WINAPI SleepEx(DWORD dwMilliseconds, BOOL bAlertable) {
     return WAIT_IO_COMPLETION;
   }
   if (dwMilliseconds == 0) {
+    // Sleep(0) gives the rest of the turn to another runnable thread, if there is one.
+    (void)yield_turn(call->world(), call->lock());
     return 0;
   }
   ThreadState& ts = thread_state();
   (void)call->wait([&] { return alertable && !ts.apcs.empty(); },
-                   deadline_after(*call, dwMilliseconds));
+                   deadline_after(*call, dwMilliseconds), nullptr,
+                   {"Sleep", WaitKind::kNothing, 0, {}});
   if (alertable && run_apcs(*call)) {
     return WAIT_IO_COMPLETION;
   }
@@ -166,7 +246,11 @@ BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped, LPDWO
       return FALSE;
     }
     (void)call->wait([lpOverlapped] { return lpOverlapped->Internal != kStatusPending; },
-                     std::nullopt);
+                     std::nullopt, nullptr,
+                     {"WSAGetOverlappedResult",
+                      WaitKind::kOverlapped,
+                      reinterpret_cast<std::uintptr_t>(lpOverlapped),
+                      {}});
     if (lpOverlapped->Internal == kStatusPending) {
       fail(WSAEINTR);
       return FALSE;

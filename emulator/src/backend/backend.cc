@@ -12,8 +12,14 @@ TimePoint Call::now() const noexcept {
   return world_->clock->now();
 }
 
-WaitResult Call::wait(Condition ready, std::optional<TimePoint> deadline, Socket* socket) {
-  return host_->backend->wait(*this, ready, deadline, socket);
+WaitResult Call::wait(Condition ready, std::optional<TimePoint> deadline, Socket* socket,
+                      const WaitSite& site) {
+  return host_->backend->wait(*this, ready, deadline, socket, nullptr, site);
+}
+
+WaitResult Call::wait_to_take(Condition ready, Action take, std::optional<TimePoint> deadline,
+                              const WaitSite& site) {
+  return host_->backend->wait(*this, ready, deadline, nullptr, &take, site);
 }
 
 void destroy_socket(Host::State& host, SocketHandle handle, bool abortive) {

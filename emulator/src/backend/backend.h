@@ -97,9 +97,10 @@ class Backend : public Clock {
   // ---- Waits ---------------------------------------------------------------------------------
   /// Backend::wait — blocks until `ready()` holds, `deadline` (on the world's clock) or the
   /// world's horizon passes, or the call is cancelled. `socket`, if given, counts the call as
-  /// in progress on it.
+  /// in progress on it. `acquire`, if given, is applied in the step that finds `ready()` true
+  /// (detail::Action). `site` says what the call waits on, for the deadlock report.
   virtual WaitResult wait(Call& call, Condition ready, std::optional<TimePoint> deadline,
-                          Socket* socket) = 0;
+                          Socket* socket, const Action* acquire, const WaitSite& site) = 0;
 };
 
 /// destroy_socket — closes a socket's connection through its host's backend (orderly or

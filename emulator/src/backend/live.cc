@@ -520,13 +520,14 @@ TimePoint LiveBackend::now() const noexcept {
 }
 
 WaitResult LiveBackend::wait(Call& call, Condition ready, std::optional<TimePoint> deadline,
-                             Socket* /*socket*/) {
+                             Socket* /*socket*/, const Action* acquire, const WaitSite& /*site*/) {
   // Readiness here is several sockets' (select) or none (Sleep): checked every millisecond with
   // the lock released, so other threads' calls go on meanwhile.
   constexpr Duration kPollEvery = std::chrono::milliseconds(1);
   const TimePoint horizon = call.world().horizon;
   while (true) {
     if (ready()) {
+      if (acquire != nullptr) (*acquire)();
       return WaitResult::kReady;
     }
     const TimePoint t = call.now();

@@ -47,8 +47,8 @@ class LiveBackend final : public Backend {
 
   /// Waits in real time, with the world lock released, until `ready()` holds (checked every
   /// millisecond), `deadline` (a live-clock instant) or the horizon passes.
-  WaitResult wait(Call& call, Condition ready, std::optional<TimePoint> deadline,
-                  Socket* socket) override;
+  WaitResult wait(Call& call, Condition ready, std::optional<TimePoint> deadline, Socket* socket,
+                  const Action* acquire, const WaitSite& site) override;
 
   /// What live sockets were set to, what was clamped, which errors came when (World::live_log).
   [[nodiscard]] const std::vector<LiveRecord>& records() const noexcept;

@@ -156,8 +156,8 @@ SocketHandle SimulatedBackend::accept(Call& call, SocketHandle s, SocketAddress*
     if (sock->nonblocking) {
       return fail(err::kEwouldblock), 0;
     }
-    const auto r =
-        call.wait([&] { return !h.sockets.contains(s) || queued(); }, std::nullopt, sock);
+    const auto r = call.wait([&] { return !h.sockets.contains(s) || queued(); }, std::nullopt, sock,
+                             {"accept", WaitKind::kSocket, s, {}});
     const bool gone = !h.sockets.contains(s);
     if (gone || !queued()) {
       return wait_failure(r, gone), 0;
@@ -225,7 +225,7 @@ int SimulatedBackend::connect(Call& call, SocketHandle s, SocketAddress remote) 
     return !h.sockets.contains(s) || !st.has_value() || st->established ||
            st->state == TcpState::kClosed;
   };
-  const auto r = call.wait(settled, std::nullopt, sock);
+  const auto r = call.wait(settled, std::nullopt, sock, {"connect", WaitKind::kSocket, s, {}});
   if (!h.sockets.contains(s)) {
     return wait_failure(r, true);
   }
@@ -284,7 +284,7 @@ int SimulatedBackend::recv(Call& call, SocketHandle s, char* buf, int len, bool 
           Socket* const x = h.sockets.find(s);
           return x == nullptr || can_complete(*x);
         },
-        deadline, sock);
+        deadline, sock, {"recv", WaitKind::kSocket, s, {}});
     if (!h.sockets.contains(s)) {
       return wait_failure(r, true);
     }

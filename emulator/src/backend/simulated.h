@@ -38,8 +38,8 @@ class SimulatedBackend final : public Backend {
 
   /// Blocks in virtual time: time advances only while every thread attached to the world is
   /// blocked, and then the last one to block runs the model (virtual_time.cc).
-  WaitResult wait(Call& call, Condition ready, std::optional<TimePoint> deadline,
-                  Socket* socket) override;
+  WaitResult wait(Call& call, Condition ready, std::optional<TimePoint> deadline, Socket* socket,
+                  const Action* acquire, const WaitSite& site) override;
 
   // ---- implementation details ----
  private:

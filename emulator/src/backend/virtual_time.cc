@@ -1,24 +1,30 @@
-// The virtual-time engine: how a blocked call of the simulated backend waits (simulated.h).
+// The virtual-time engine: how a blocked call of the simulated backend waits (simulated.h), and
+// how the model runs when nobody can (settle, drive).
 //
-// The rule: virtual time advances only while every thread attached to the world is blocked in an
-// emulated call. The last thread to block runs the model (drive) until some blocked call can
-// continue or a deadline passes; meanwhile nothing else touches the world, so the order of
-// events is the model's alone (docs/testing.md, "Rules of virtual time").
+// The rules (docs/testing.md, "Rules of virtual time"): virtual time advances only while every
+// thread attached to the world is blocked in an emulated call; the Windows threads of a world run
+// one at a time, the turn passing when the holder blocks (turns.h). The thread that stops
+// running last runs the model (drive) until some blocked call can continue or a deadline passes;
+// meanwhile nothing else touches the world, so the order of events is the model's alone.
 #include <algorithm>
+#include <exception>
 #include <functional>
 
 #include "backend/simulated.h"
+#include "backend/turns.h"
 
 namespace ws2sim::winsock::detail {
 namespace {
 
 using Waiter = World::State::Waiter;
 
-// The blocked calls that can continue now, looking only where something changed since the
-// engine last looked: the hosts whose endpoints the model changed (Network::take_status_changes),
-// the hosts running threads made calls on (State::touch), every host after a fault or wake_all().
-// A waiter's condition reads only its own host's state, so the others cannot have become ready.
-std::vector<Waiter*> ready_waiters(World::State& w, std::vector<std::uint32_t>& hosts) {
+// Satisfies the blocked calls that can continue now, looking only where something changed since
+// the engine last looked: the hosts whose endpoints the model changed
+// (Network::take_status_changes), the hosts running threads made calls on (State::touch), every
+// host after a fault or wake_all(). A waiter's condition reads only its own host's state, so the
+// others cannot have become ready. Each is granted as soon as it is found, in the order the calls
+// blocked, so two waits for one auto-reset event do not both take it. True if any was.
+bool grant_ready(World::State& w, std::vector<std::uint32_t>& hosts) {
   hosts.clear();
   bool all = w.model.network().take_status_changes(hosts);
   for (const std::uint32_t h : w.touched) {
@@ -28,36 +34,55 @@ std::vector<Waiter*> ready_waiters(World::State& w, std::vector<std::uint32_t>& 
   w.touched.clear();
   all = all || std::exchange(w.recheck_all, false) || w.changes != w.changes_seen;
   w.changes_seen = w.changes;
-  std::vector<Waiter*> out;
-  if (all) {
-    for (Waiter* waiter : w.waiters) {
-      if (waiter->ready()) out.push_back(waiter);
+  bool any = false;
+  auto look = [&](Waiter* waiter) {
+    if (!waiter->granted && waiter->ready()) {
+      w.grant(*waiter);
+      any = true;
     }
-    return out;
+  };
+  if (all) {
+    std::for_each(w.waiters.begin(), w.waiters.end(), look);
+    return any;
   }
   std::sort(hosts.begin(), hosts.end());
   hosts.erase(std::unique(hosts.begin(), hosts.end()), hosts.end());
   for (const std::uint32_t h : hosts) {
-    if (h >= w.waiters_by_host.size()) continue;
-    for (Waiter* waiter : w.waiters_by_host[h]) {
-      if (waiter->ready()) out.push_back(waiter);
+    if (h < w.waiters_by_host.size()) {
+      std::for_each(w.waiters_by_host[h].begin(), w.waiters_by_host[h].end(), look);
     }
   }
-  return out;
+  return any;
 }
 
-// The blocked calls whose deadline has come (all of them at the horizon).
-std::vector<Waiter*> timed_out_waiters(const World::State& w, TimePoint now) {
-  if (now >= w.horizon) return w.waiters;
-  std::vector<Waiter*> out;
-  for (auto it = w.deadlines.begin(); it != w.deadlines.end() && it->first <= now; ++it) {
-    out.push_back(it->second);
+// Lets the blocked calls whose deadline has come (all of them at the horizon) look again.
+void time_out_waiters(World::State& w, TimePoint now) {
+  auto look = [&w](Waiter* waiter) {
+    if (waiter->thread != nullptr) {
+      w.make_runnable(*waiter->thread);
+    } else {
+      w.release(*waiter);
+    }
+  };
+  if (now >= w.horizon) {
+    std::for_each(w.waiters.begin(), w.waiters.end(), look);
+    return;
   }
-  return out;
+  for (auto it = w.deadlines.begin(); it != w.deadlines.end() && it->first <= now; ++it) {
+    look(it->second);
+  }
 }
 
-// Runs the model until some blocked thread can continue, and returns the ones that can. Called
-// with the world lock held by the last thread to block, so every attached thread is waiting.
+// Every thread waits for something no thread or timer will ever signal: the world stops here
+// (its horizon moves to now), with a report of who waits where (World::deadlock).
+void stop_at_deadlock(World::State& w, TimePoint now) {
+  w.deadlock = describe_waiters(w, now);
+  w.horizon = now;
+  time_out_waiters(w, now);
+}
+
+// Runs the model until some blocked call can continue, and lets those go on (granted, or told to
+// look again). Called with the world lock held when every attached thread is blocked.
 //
 // While the model runs, a waiter's condition can only change through an endpoint's status (the
 // network's status_version(), and which hosts it concerned) or a scheduled fault (the world's
@@ -65,7 +90,7 @@ std::vector<Waiter*> timed_out_waiters(const World::State& w, TimePoint now) {
 // now. So conditions are re-evaluated only after events that moved one of the two counters, and
 // only on the hosts they concerned: keep-alive timers, probes and dropped segments run back to
 // back without polling any socket, and an event on one host never polls the sockets of another.
-std::vector<Waiter*> drive(World::State& w) {
+void drive(World::State& w) {
   Scheduler& sched = w.model.scheduler();
   const Network& net = w.model.network();
   std::uint64_t seen = 0;
@@ -77,33 +102,68 @@ std::vector<Waiter*> drive(World::State& w) {
   };
   while (true) {
     seen = net.status_version() + w.changes;
-    std::vector<Waiter*> ready = ready_waiters(w, hosts);
-    if (!ready.empty()) return ready;
+    if (grant_ready(w, hosts)) {
+      // The waits whose deadline is this very instant go on too: everything that ends at an
+      // instant is runnable together, in a fixed order (the satisfied first).
+      time_out_waiters(w, sched.now());
+      return;
+    }
     // The nearest deadline of any waiter, or the horizon.
     TimePoint limit = w.horizon;
     if (!w.deadlines.empty()) limit = std::min(limit, w.deadlines.begin()->first);
-    if (sched.now() >= limit) return timed_out_waiters(w, sched.now());
+    if (sched.now() >= limit) {
+      time_out_waiters(w, sched.now());
+      return;
+    }
+    if (w.deadlines.empty() && !sched.next_event_time()) {
+      stop_at_deadlock(w, sched.now());
+      return;
+    }
     // Runs events until one moves a counter (then the conditions are evaluated again) or none
     // is due before the nearest deadline (the clock then jumps to it).
     const Result<bool> moved = sched.run_until(changed, limit);
-    if (!moved.ok()) return w.waiters;
+    if (!moved.ok()) {
+      time_out_waiters(w, w.horizon = sched.now());
+      return;
+    }
     if (!*moved) {
-      std::vector<Waiter*> out = ready_waiters(w, hosts);  // a change at the very end
-      const std::vector<Waiter*> timed_out = timed_out_waiters(w, sched.now());
-      out.insert(out.end(), timed_out.begin(), timed_out.end());
-      return out;
+      grant_ready(w, hosts);  // a change at the very end
+      time_out_waiters(w, sched.now());
+      return;
     }
   }
 }
 
+// True when nobody can run: no Windows thread holds or waits for the turn, no released call is
+// on its way back, and every attached thread (at least one) is blocked.
+bool nobody_runs(const World::State& w) {
+  return w.turn == nullptr && w.runnable.empty() && w.released == 0 && !w.waiters.empty() &&
+         w.waiters.size() == static_cast<std::size_t>(w.attached);
+}
+
 }  // namespace
 
+void settle(World::State& w) {
+  while (!w.hand_turn() && nobody_runs(w)) {
+    drive(w);
+  }
+}
+
 WaitResult SimulatedBackend::wait(Call& call, Condition ready, std::optional<TimePoint> deadline,
-                                  Socket* socket) {
+                                  Socket* socket, const Action* acquire, const WaitSite& site) {
   World::State& w = *world_;
   Host::State& host = call.host();
   ThreadState& ts = thread_state();
+  WinThread* const self = ts.win_thread;
+  // A call that need not wait keeps running (and a Windows thread its turn).
+  if (!ts.cancel_requested && !w.terminating && ready()) {
+    if (acquire != nullptr) (*acquire)();
+    return WaitResult::kReady;
+  }
   Waiter me(ready, deadline, host.id.value);
+  me.acquire = acquire;
+  me.thread = self;
+  me.site = site;
   w.waiters.push_back(&me);
   if (me.host >= w.waiters_by_host.size()) w.waiters_by_host.resize(me.host + 1);
   w.waiters_by_host[me.host].push_back(&me);
@@ -115,15 +175,44 @@ WaitResult SimulatedBackend::wait(Call& call, Condition ready, std::optional<Tim
   }
   ts.in_blocking_call = true;
   const bool hooked = ts.blocking_hook != nullptr && host.version == 0x0101;
+  if (self != nullptr) {
+    self->waiting = &me;
+    if (w.turn == self) w.turn = nullptr;  // blocked: the turn goes on
+  }
+  // A Windows thread being unwound already (a destructor blocking) fails instead of throwing.
+  const bool unwinding = std::uncaught_exceptions() > 0;
 
   WaitResult result;
+  bool terminated = false;
   while (true) {
     w.back(me);
+    if (self != nullptr && w.terminating) {
+      terminated = !unwinding;
+      result = WaitResult::kHorizon;
+      break;
+    }
+    if (self != nullptr && w.turn != self) {
+      settle(w);
+      if (w.turn != self) {
+        self->cv.wait(call.lock());
+        continue;
+      }
+    }
+    // Running: the Windows thread holding the turn, or a thread attached with a HostScope.
     if (ts.cancel_requested) {
       result = WaitResult::kCancelled;
       break;
     }
-    if (ready()) {
+    if (me.granted) {
+      // A wait that takes what it waits for has it; one that only looks (a socket readable)
+      // looks again: another thread may have taken it first (two threads in accept()).
+      if (acquire != nullptr || ready()) {
+        result = WaitResult::kReady;
+        break;
+      }
+      me.granted = false;
+    } else if (ready()) {
+      if (acquire != nullptr) (*acquire)();
       result = WaitResult::kReady;
       break;
     }
@@ -147,17 +236,17 @@ WaitResult SimulatedBackend::wait(Call& call, Condition ready, std::optional<Tim
         continue;
       }
     }
-    // The last to block drives, once every released call is back and blocked again.
-    if (w.waiters.size() == static_cast<std::size_t>(w.attached) && w.released == 0) {
-      // Wake only the calls that can continue: a thousand threads blocked in recv() sleep on
-      // while one of them gets its data.
-      for (Waiter* runnable : drive(w)) {
-        if (runnable != &me) w.release(*runnable);
-      }
-      // A fault the model applied while driving may have released every waiter (wake_all),
-      // this one too: it is awake and looks for itself.
+    if (self != nullptr) {
+      w.turn = nullptr;  // still blocked: the turn goes on (next time round)
+      continue;
+    }
+    // A HostScope thread: the last to block drives, once every released call is back.
+    if (nobody_runs(w)) {
+      settle(w);
+      // Driving may have released this call too: it is awake and looks for itself.
       w.back(me);
-      if (ready() || (deadline && call.now() >= *deadline) || call.now() >= w.horizon) {
+      if (me.granted || ready() || (deadline && call.now() >= *deadline) ||
+          call.now() >= w.horizon) {
         continue;
       }
     }
@@ -174,9 +263,11 @@ WaitResult SimulatedBackend::wait(Call& call, Condition ready, std::optional<Tim
       --s->blocked_calls;
     }
   }
+  if (self != nullptr) self->waiting = nullptr;
   ts.in_blocking_call = false;
   ts.cancel_requested = false;
   w.cv.notify_all();  // wait_until_blocked() watches the number of waiters
+  if (terminated) throw ThreadTerminated{0};
   return result;
 }
 

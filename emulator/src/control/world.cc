@@ -3,6 +3,7 @@
 
 #include "backend/live.h"
 #include "backend/simulated.h"
+#include "backend/turns.h"
 #include "core/call.h"
 #include "core/host_state.h"
 #include "core/sockets.h"
@@ -18,7 +19,12 @@ World::State::~State() = default;
 // ---- World -----------------------------------------------------------------------------------
 
 World::World(std::uint64_t seed) : state_(std::make_unique<State>(seed)) {}
-World::~World() = default;
+World::~World() {
+  // Windows threads still blocked end now (unwound at their blocking call): they must not
+  // outlive the world they wait in.
+  std::unique_lock lock(state_->mu);
+  if (state_->os_threads > 0) detail::end_threads(*state_, lock);
+}
 
 Result<std::reference_wrapper<Host>> World::add_host(std::string name, std::string_view profile,
                                                      std::string_view address) {
@@ -137,7 +143,7 @@ namespace {
 void forget_programs(Host::State& h) {
   h.sockets.clear();
   h.bound_ports.clear();
-  h.events.clear();
+  h.objects.clear();
   h.startup_count = 0;
   h.version = 0;
 }
@@ -259,6 +265,80 @@ std::size_t World::blocked_threads() const {
 void World::wait_until_blocked(std::size_t n) const {
   std::unique_lock lock(state_->mu);
   state_->cv.wait(lock, [&] { return state_->waiters.size() >= n; });
+}
+
+// ---- Windows threads (backend/turns.h) -------------------------------------------------------
+
+Result<std::uint32_t> World::start_thread(Host& host, std::string name,
+                                          std::function<void()> body) {
+  if (&host.world() != this) {
+    return invalid_argument("start_thread: host '" + std::string(host.name()) +
+                            "' belongs to another world");
+  }
+  if (host.live()) {
+    return invalid_argument("start_thread: host '" + std::string(host.name()) +
+                            "' is live: its calls wait in real time, not in turns");
+  }
+  if (!body) {
+    return invalid_argument("start_thread: no function to run");
+  }
+  std::lock_guard lock(state_->mu);
+  // From a Windows thread of this world the new thread queues for the turn now; from anywhere
+  // else it waits for run_threads(), so a test's threads all start together.
+  const detail::WinThread* const caller = detail::thread_state().win_thread;
+  const bool inside = caller != nullptr && &caller->host->world() == this;
+  detail::WinThread& t = detail::spawn_thread(
+      *state_, host, std::move(name),
+      [run = std::move(body)]() -> std::uint32_t {
+        run();
+        return 0;
+      },
+      /*suspended=*/false, /*deferred=*/!inside);
+  return t.id;
+}
+
+Status World::run_threads() {
+  std::unique_lock lock(state_->mu);
+  State& w = *state_;
+  for (detail::WinThread* t : w.not_started) {
+    t->counted = true;
+    ++w.attached;
+    ++w.live_threads;
+    w.make_runnable(*t);
+  }
+  w.not_started.clear();
+  detail::settle(w);
+  w.cv.wait(lock, [&w] { return w.live_threads == 0; });
+  if (w.deadlock) {
+    return invalid_state(w.deadlock->to_string());
+  }
+  return {};
+}
+
+void World::shuffle_turns(std::optional<std::uint64_t> seed) {
+  std::lock_guard lock(state_->mu);
+  state_->shuffle.reset();
+  if (seed) state_->shuffle.emplace(*seed);
+}
+
+std::uint64_t World::turns() const {
+  std::lock_guard lock(state_->mu);
+  return state_->turns;
+}
+
+std::optional<DeadlockReport> World::deadlock() const {
+  std::lock_guard lock(state_->mu);
+  return state_->deadlock;
+}
+
+std::string DeadlockReport::to_string() const {
+  std::string out = "deadlock at " + format_time(at) + ": every thread waits for something no " +
+                    "thread or timer will signal";
+  for (const BlockedThread& t : threads) {
+    out +=
+        "\n  " + t.thread + " on " + t.host + ": in " + t.function + ", waiting for " + t.waits_on;
+  }
+  return out;
 }
 
 const Trace& World::trace() const {

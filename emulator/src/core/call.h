@@ -53,8 +53,14 @@ class Call {
   Socket* socket(SocketHandle s) const;
 
   /// Blocks until `ready()` holds, `deadline` passes, or the call is cancelled, in the backend's
-  /// time. `socket`, if given, counts this call as in progress on it.
-  WaitResult wait(Condition ready, std::optional<TimePoint> deadline, Socket* socket = nullptr);
+  /// time. `socket`, if given, counts this call as in progress on it; `site` names what the
+  /// call waits on (the deadlock report).
+  WaitResult wait(Condition ready, std::optional<TimePoint> deadline, Socket* socket = nullptr,
+                  const WaitSite& site = {});
+  /// Like wait(), for a wait that takes what it waits for (a lock, a semaphore's count, an
+  /// auto-reset event): `take` runs in the very step that finds `ready()` true (Action).
+  WaitResult wait_to_take(Condition ready, Action take, std::optional<TimePoint> deadline,
+                          const WaitSite& site);
 
   std::unique_lock<std::mutex>& lock() noexcept { return lock_; }
 

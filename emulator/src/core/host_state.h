@@ -5,6 +5,7 @@
 #include <array>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -14,6 +15,8 @@
 
 #include "core/condition.h"
 #include "core/socket.h"
+#include "core/win_thread.h"
+#include "ws2sim/model/rng.h"
 #include "ws2sim/model/world.h"
 #include "ws2sim/winsock/world.h"
 
@@ -23,11 +26,6 @@ class Backend;
 class SimulatedBackend;
 class LiveBackend;
 class Clock;
-
-/// Event — a WSAEVENT (manual-reset event).
-struct Event {
-  bool signaled = false;
-};
 
 }  // namespace ws2sim::winsock::detail
 
@@ -45,7 +43,14 @@ struct Host::State {
   int startup_count = 0;
   std::uint16_t version = 0;  // negotiated, as MAKEWORD(major, minor)
   detail::SocketTable sockets;
-  std::map<std::uintptr_t, detail::Event> events;
+  // Kernel objects by handle (events, semaphores, mutexes, threads); DuplicateHandle makes a
+  // second handle to the same object.
+  std::map<std::uintptr_t, std::shared_ptr<detail::KernelObject>> objects;
+  std::vector<detail::TlsSlot> tls_slots;                                    // TlsAlloc's indexes
+  std::map<std::string, std::weak_ptr<detail::KernelObject>> named_objects;  // CreateEvent(name)
+  std::map<const void*, std::deque<std::uint64_t>> condition_waits;  // CONDITION_VARIABLE queues
+  std::map<const void*, std::vector<std::uint64_t>> condition_woken;
+  std::uint64_t next_condition_ticket = 1;
   std::uint16_t next_ephemeral = 49152;
   std::map<std::uint16_t, std::uint32_t> bound_ports;  // port -> sockets that bound it
   std::size_t socket_limit = Host::kDefaultSocketLimit;
@@ -82,6 +87,12 @@ struct World::State {
     std::uint32_t host;  ///< The model id of the host whose state `ready` reads.
     std::condition_variable cv;
     bool released = false;  ///< Told to look again, and not yet back: see `released`.
+    /// What a satisfied wait takes (detail::Action), if anything; applied with `granted`.
+    const detail::Action* acquire = nullptr;
+    bool granted = false;  ///< Found satisfied (and `acquire` applied): it returns kReady.
+    /// The Windows thread blocked here; nullptr for a thread attached with a HostScope.
+    detail::WinThread* thread = nullptr;
+    detail::WaitSite site;
   };
   /// State::release — tells a blocked call to look again. Until it is back (holding the lock),
   /// it counts as running: nobody drives the model meanwhile, so time cannot pass a call that
@@ -105,32 +116,14 @@ struct World::State {
   /// thread detached, the clock moved by hand): every blocked call looks again, and whoever is
   /// last to block drives the model. Rare; the model's own events wake only the calls they let
   /// continue.
-  void wake_all() {
-    recheck_all = true;
-    cv.notify_all();
-    for (Waiter* waiter : waiters) {
-      release(*waiter);
-    }
-  }
+  void wake_all();
   /// State::wake_host — after a change a running thread made on host `host` outside the model
-  /// (a socket closed, an event set, WSACleanup): the calls blocked there look again.
-  void wake_host(std::uint32_t host) {
-    touch(host);
-    cv.notify_all();
-    if (host < waiters_by_host.size()) {
-      for (Waiter* waiter : waiters_by_host[host]) {
-        release(*waiter);
-      }
-    }
-  }
-  /// State::wake_one — a thread detached: if every remaining one is blocked, one of them must
-  /// drive the model now; releasing one lets it find out.
-  void wake_one() {
-    cv.notify_all();
-    if (!waiters.empty()) {
-      release(*waiters.front());
-    }
-  }
+  /// (a socket closed, an event set, WSACleanup): the calls blocked there that it satisfies are
+  /// satisfied now, in the order they blocked (backend/turns.cc).
+  void wake_host(std::uint32_t host);
+  /// State::wake_one — a thread detached or ended: if every remaining one is blocked, one of
+  /// them must drive the model now; releasing one lets it find out.
+  void wake_one();
   /// State::touch — a call of a running thread on host `host` may have changed what the calls
   /// blocked there wait on: they are looked at again before time moves (backend/virtual_time.cc).
   void touch(std::uint32_t host) {
@@ -152,6 +145,35 @@ struct World::State {
   std::uint64_t wakeups = 0;           // release() calls: World::wakeups()
   std::uint64_t changes_seen = 0;      // `changes` when the engine last looked
   std::uint64_t changes = 0;           // bumped by scheduled faults, which may change any socket
+  // Windows threads (core/win_thread.h) and the turn: at most one Windows thread runs at a
+  // time; the others wait for `turn`. `runnable` holds the threads that may run now, in the
+  // order they became runnable; the next turn goes to the first, or to a seeded pick among them
+  // when the order is shuffled (World::shuffle_turns). Rules: docs/testing.md.
+  std::vector<std::unique_ptr<detail::WinThread>> threads;
+  detail::WinThread* turn = nullptr;
+  std::deque<detail::WinThread*> runnable;
+  std::vector<detail::WinThread*> not_started;  // started from outside: wait for run_threads()
+  std::optional<Rng> shuffle;
+  std::uint64_t turns = 0;                 // turns handed out: World::turns()
+  std::uint32_t next_thread_id = 4;        // thread ids are multiples of four, as on Windows
+  bool terminating = false;                // end every Windows thread at its next blocking call
+  std::optional<DeadlockReport> deadlock;  // World::deadlock
+  /// State::make_runnable — `t` may run now: it joins the queue for the turn.
+  void make_runnable(detail::WinThread& t) {
+    if (!t.queued && !t.ended) {
+      t.queued = true;
+      runnable.push_back(&t);
+    }
+  }
+  std::size_t live_threads = 0;  // Windows threads made runnable and not yet ended
+  std::size_t os_threads = 0;    // their OS threads not yet finished (World's destructor waits)
+  /// State::grant — the wait `waiter` is satisfied: takes what it waits for and lets its thread
+  /// run (a Windows thread joins the turn queue; another thread is released).
+  void grant(Waiter& waiter);
+  /// State::hand_turn — if no Windows thread holds the turn, gives it to the next runnable one.
+  /// False when none is runnable.
+  bool hand_turn();
+
   // Sockets and events share one handle space, as in a Windows process's handle table: a socket
   // and an event never have the same value (they did with two counters after 16,320 sockets).
   detail::SocketHandle next_handle = 0x100;

@@ -8,6 +8,8 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
+#include <utility>
 #include <vector>
 
 #include "core/wsa_errors.h"
@@ -15,14 +17,19 @@
 
 namespace ws2sim::winsock::detail {
 
-/// Apc — a completion routine waiting for its thread's next alertable wait (an APC on Windows).
+/// Apc — a routine waiting for its thread's next alertable wait (an APC on Windows): an
+/// overlapped operation's completion routine, or one QueueUserAPC queued (`user`).
 struct Apc {
   void (*routine)(std::uint32_t error, std::uint32_t bytes, void* overlapped, std::uint32_t flags);
   std::uint32_t error;
   std::uint32_t bytes;
   void* overlapped;
   std::uint32_t flags;
+  void (*user)(std::uintptr_t parameter) = nullptr;  ///< QueueUserAPC's routine (then no `routine`)
+  std::uintptr_t parameter = 0;
 };
+
+struct WinThread;
 
 /// ThreadState — one thread's Windows state.
 struct ThreadState {
@@ -34,6 +41,10 @@ struct ThreadState {
   bool cancel_requested = false;               // WSACancelBlockingCall
   bool in_hook = false;                        // the hook is running: calls get WSAEINPROGRESS
   std::uint32_t opentype = 0;  // SO_OPENTYPE: non-zero makes socket() create non-overlapped sockets
+  WinThread* win_thread = nullptr;  // set for a Windows thread of a world (core/win_thread.h)
+  // TlsSetValue's values by (host, slot): the slot's generation when stored, and the value.
+  std::map<std::pair<const void*, std::uint32_t>, std::pair<std::uint32_t, void*>> tls;
+  std::uint32_t outside_id = 0;  // GetCurrentThreadId of a thread that is not a Windows thread
 };
 
 /// thread_state — the calling thread's state, created on first use.

@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -64,6 +65,23 @@ struct HostSwitches {
 };
 
 class World;
+
+/// BlockedThread — one thread of a deadlock report: who it is and where it waits, on what.
+struct BlockedThread {
+  std::string thread;    ///< "server-worker (thread 8)", or "a HostScope thread" for yours
+  std::string host;      ///< the host it belongs to
+  std::string function;  ///< the call it is blocked in, e.g. "EnterCriticalSection"
+  std::string waits_on;  ///< e.g. "critical section 0x7ffd1234 held by thread 12"
+};
+
+/// DeadlockReport — every attached thread was blocked on something no thread or timer could
+/// ever signal: the world stopped at `at` (its horizon moved there) and the blocked calls failed.
+struct DeadlockReport {
+  TimePoint at;
+  std::vector<BlockedThread> threads;
+  /// DeadlockReport::to_string — one line per thread, after a headline with the instant.
+  [[nodiscard]] std::string to_string() const;
+};
 
 /// One emulated Windows machine. Owned by its World; references stay valid for its lifetime.
 class Host {
@@ -160,6 +178,30 @@ class World {
   /// Waits (in real time, without polling) until at least `n` threads are blocked in emulated
   /// calls: a test thread uses it to know another thread has reached its blocking call.
   void wait_until_blocked(std::size_t n) const;
+
+  /// World::start_thread — starts `body` as a Windows thread of `host`, as CreateThread does
+  /// for a program on that host (docs/testing.md, "Windows threads"). Windows threads run one at
+  /// a time, the turn passing at blocking calls, so what they do is a function of the seed.
+  /// Called from a thread that is not a Windows thread of this world, the thread waits for
+  /// run_threads(), so that all of a test's threads start together; from a Windows thread it is
+  /// runnable at once. Returns the thread's id (GetCurrentThreadId).
+  ///
+  ///   world.start_thread(server, "server", [&] { serve_one_client(); });
+  ///   world.start_thread(client, "client", [&] { talk_to_server(); });
+  ///   ASSERT_TRUE(world.run_threads().ok());
+  Result<std::uint32_t> start_thread(Host& host, std::string name, std::function<void()> body);
+  /// World::run_threads — lets the threads start_thread() holds run, and waits (in real time)
+  /// until every Windows thread of the world has ended. An error when the world deadlocked (its
+  /// message is the report) or reached its horizon with threads still blocked.
+  Status run_threads();
+  /// World::shuffle_turns — with a seed, the next turn goes to a thread picked among the
+  /// runnable ones by a generator seeded with it (each seed one interleaving, the same on every
+  /// run); nullopt (the default): to the one runnable longest.
+  void shuffle_turns(std::optional<std::uint64_t> seed);
+  /// World::turns — how many times the turn passed from one Windows thread to another.
+  [[nodiscard]] std::uint64_t turns() const;
+  /// World::deadlock — the report, once every thread was blocked for good (DeadlockReport).
+  [[nodiscard]] std::optional<DeadlockReport> deadlock() const;
 
   // Network and faults ----------------------------------------------------------------------
   Status set_link(Host& a, Host& b, const PathConfig& path);

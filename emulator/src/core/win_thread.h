@@ -1,0 +1,109 @@
+// KernelObject and WinThread — the waitable objects of a Windows process (events, semaphores,
+// mutexes, threads) and the record of a Windows thread the world schedules. Not a public header.
+//
+// A host is one Windows process: its handles (sockets, events, threads, ...) share the world's
+// handle space, and a handle names a KernelObject the host holds; DuplicateHandle adds a second
+// handle to the same object. The rules of waiting on them: docs/threads.md.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+
+#include "core/thread_state.h"
+
+namespace ws2sim::winsock {
+class Host;
+}
+
+namespace ws2sim::winsock::detail {
+
+struct WinThread;
+
+/// TlsSlot — one TlsAlloc index of a process. A value a thread stored counts only while the
+/// slot's generation is the one it was stored under: TlsFree then TlsAlloc reads as zero.
+struct TlsSlot {
+  bool used = false;
+  std::uint32_t generation = 0;
+};
+
+/// kStillActive — GetExitCodeThread's answer while a thread runs (STILL_ACTIVE, 259).
+inline constexpr std::uint32_t kStillActive = 259;
+
+/// KernelObject — one waitable object. Which fields mean something depends on `kind`.
+struct KernelObject {
+  enum class Kind : std::uint8_t { kEvent, kSemaphore, kMutex, kThread };
+  explicit KernelObject(Kind k) : kind(k) {}
+
+  Kind kind;
+  bool manual_reset = true;            ///< events: a satisfied wait leaves it signaled
+  bool signaled = false;               ///< events; threads once they ended
+  std::int32_t count = 0;              ///< semaphores: the current count
+  std::int32_t maximum = 0;            ///< semaphores: the most it may reach
+  std::optional<std::uint32_t> owner;  ///< mutexes: the owning thread's id
+  std::uint32_t recursion = 0;         ///< mutexes: how many times the owner holds it
+  bool abandoned = false;  ///< mutexes: the owner ended holding it; the next wait says so
+  std::uint32_t exit_code = kStillActive;  ///< threads
+  WinThread* thread = nullptr;             ///< threads: while the thread record exists
+
+  /// KernelObject::available — a wait by thread `me` would be satisfied now.
+  [[nodiscard]] bool available(std::uint32_t me) const noexcept {
+    switch (kind) {
+      case Kind::kEvent:
+      case Kind::kThread:
+        return signaled;
+      case Kind::kSemaphore:
+        return count > 0;
+      case Kind::kMutex:
+        return !owner || *owner == me;
+    }
+    return false;
+  }
+  /// KernelObject::take — what a satisfied wait by thread `me` does to the object. True if the
+  /// wait was satisfied by an abandoned mutex (WAIT_ABANDONED).
+  bool take(std::uint32_t me) noexcept {
+    switch (kind) {
+      case Kind::kEvent:
+        if (!manual_reset) signaled = false;
+        return false;
+      case Kind::kThread:
+        return false;
+      case Kind::kSemaphore:
+        --count;
+        return false;
+      case Kind::kMutex:
+        owner = me;
+        ++recursion;
+        return std::exchange(abandoned, false);
+    }
+    return false;
+  }
+};
+
+/// WinThread — a Windows thread of a world: made by CreateThread, _beginthreadex or
+/// World::start_thread. It runs only while it holds the world's turn (World::State::turn), so
+/// one Windows thread runs at a time; the turn passes when the holder blocks, yields or ends.
+struct WinThread {
+  std::uint32_t id = 0;  ///< GetCurrentThreadId: 4, 8, 12, ... in creation order
+  Host* host = nullptr;
+  std::string name;
+  std::condition_variable cv;            ///< waited on for the turn
+  std::shared_ptr<KernelObject> object;  ///< what its handles name; signaled when it ends
+  ThreadState* state = nullptr;          ///< its per-thread state, once it started
+  std::thread os;
+  bool queued = false;     ///< in World::State::runnable
+  bool suspended = false;  ///< CREATE_SUSPENDED and not yet resumed
+  bool counted = false;    ///< counted in World::State::attached and live_threads
+  bool started = false;    ///< its start routine began
+  bool ended = false;
+  const void* waiting = nullptr;  ///< the Waiter it is blocked in, if any (for the report)
+  std::optional<std::uintptr_t> self_handle;  ///< GetCurrentThread() made real, on first use
+  std::deque<Apc> early_apcs;  ///< queued before it started: run before its start routine
+};
+
+}  // namespace ws2sim::winsock::detail
