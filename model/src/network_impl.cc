@@ -202,7 +202,6 @@ void Network::Impl::deliver(std::uint32_t slot) {
 }
 
 Status Network::Impl::apply(const Fault& fault) {
-  tcp.status_may_change();
   struct Visitor {
     Impl& n;
     Status operator()(const CrashHost& f) const {
@@ -281,7 +280,22 @@ Status Network::Impl::apply(const Fault& fault) {
       return {};
     }
   };
-  return std::visit(Visitor{*this}, fault);
+  Status s = std::visit(Visitor{*this}, fault);
+  if (!s.ok()) return s;
+  // A fault can change the endpoints of the hosts it names, and none other (peers learn of it
+  // by segments): whoever watches statuses looks only at those hosts.
+  std::visit(
+      [this](const auto& f) {
+        using F = std::decay_t<decltype(f)>;
+        if constexpr (std::is_same_v<F, PartitionHosts> || std::is_same_v<F, HealHosts>) {
+          tcp.status_may_change(f.a);
+          tcp.status_may_change(f.b);
+        } else {
+          tcp.status_may_change(f.host);
+        }
+      },
+      fault);
+  return s;
 }
 
 }  // namespace ws2sim

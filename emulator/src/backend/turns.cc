@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "backend/backend.h"
 #include "core/thread_state.h"
 
 namespace ws2sim::winsock {
@@ -54,11 +55,14 @@ void look_again(World::State& w, World::State::Waiter& waiter) {
 void World::State::wake_all() {
   recheck_all = true;
   cv.notify_all();
-  const std::vector<Waiter*> all = waiters;  // grant() does not change the list, but be plain
-  for (Waiter* waiter : all) {
+  // The satisfied waits go on; of the others only those whose time is up look again (the clock
+  // moved by hand, the horizon moved, the world ends its threads): a fault that satisfies one
+  // call of ten thousand wakes one thread, not ten thousand.
+  const TimePoint now = clock->now();
+  for (Waiter* waiter : waiters) {
     if (!waiter->granted && waiter->ready()) {
       grant(*waiter);
-    } else {
+    } else if (terminating || now >= horizon || (waiter->deadline && *waiter->deadline <= now)) {
       look_again(*this, *waiter);
     }
   }
@@ -115,7 +119,8 @@ void finish_thread(World::State& w, WinThread& t, std::uint32_t exit_code) {
   if (w.turn == &t) w.turn = nullptr;
   w.wake_host(h.id.value);
   settle(w);
-  w.cv.notify_all();  // run_threads() and wait_until_blocked() watch
+  w.cv.notify_all();  // wait_until_blocked() watches
+  if (w.live_threads == 0) w.thread_ended.notify_all();  // run_threads() watches
 }
 
 // The OS thread of a Windows thread: waits for its first turn, runs the start routine, ends.
@@ -152,8 +157,7 @@ void run_thread(World::State& w, WinThread& t, const std::function<std::uint32_t
   ts.win_thread = nullptr;
   t.state = nullptr;
   finish_thread(w, t, code);
-  --w.os_threads;
-  w.cv.notify_all();
+  if (--w.os_threads == 0) w.thread_ended.notify_all();  // the world's destructor watches
 }
 
 }  // namespace
@@ -209,7 +213,7 @@ void end_threads(World::State& w, std::unique_lock<std::mutex>& lock) {
     t->cv.notify_all();
   }
   w.wake_all();
-  w.cv.wait(lock, [&] { return w.os_threads == 0; });
+  w.thread_ended.wait(lock, [&] { return w.os_threads == 0; });
 }
 
 namespace {

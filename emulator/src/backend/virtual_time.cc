@@ -32,8 +32,8 @@ bool grant_ready(World::State& w, std::vector<std::uint32_t>& hosts) {
     hosts.push_back(h);
   }
   w.touched.clear();
-  all = all || std::exchange(w.recheck_all, false) || w.changes != w.changes_seen;
-  w.changes_seen = w.changes;
+  // A fault touches the hosts it concerns (World's apply_fault); only wake_all() means every host.
+  all = all || std::exchange(w.recheck_all, false);
   bool any = false;
   auto look = [&](Waiter* waiter) {
     if (!waiter->granted && waiter->ready()) {

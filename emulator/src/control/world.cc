@@ -148,7 +148,7 @@ void forget_programs(Host::State& h) {
   h.version = 0;
 }
 
-Status apply_fault(World::State& w, const Fault& fault) {
+Status apply_fault(World::State& w, const Fault& fault, bool from_model) {
   Status s = std::visit(
       [&](const auto& f) -> Status {
         using F = std::decay_t<decltype(f)>;
@@ -173,7 +173,20 @@ Status apply_fault(World::State& w, const Fault& fault) {
   if (!s.ok()) {
     return s;
   }
-  ++w.changes;  // blocked calls re-check their conditions (drive())
+  // The model reports every endpoint whose status the fault changed; the hosts it names look
+  // again too (a restart forgets their sockets). `changes` stops a drive (drive()) right after.
+  ++w.changes;
+  std::visit(
+      [&w](const auto& f) {
+        using F = std::decay_t<decltype(f)>;
+        if constexpr (std::is_same_v<F, PartitionHosts> || std::is_same_v<F, HealHosts>) {
+          w.touch(f.a.value);
+          w.touch(f.b.value);
+        } else {
+          w.touch(f.host.value);
+        }
+      },
+      fault);
   std::optional<HostId> restarted;
   if (const auto* r = std::get_if<RestartHost>(&fault)) {
     restarted = r->host;
@@ -186,7 +199,9 @@ Status apply_fault(World::State& w, const Fault& fault) {
       forget_programs(h->state());
     }
   }
-  w.wake_all();
+  // A control thread's fault: the calls it satisfies go on now. A scheduled one is applied by
+  // the model inside drive(), which looks at the touched hosts next.
+  if (!from_model) w.wake_all();
   return {};
 }
 
@@ -199,27 +214,27 @@ Status World::set_link(Host& a, Host& b, const PathConfig& path) {
 
 Status World::crash(Host& h) {
   std::lock_guard lock(state_->mu);
-  return apply_fault(*state_, CrashHost{h.id()});
+  return apply_fault(*state_, CrashHost{h.id()}, /*from_model=*/false);
 }
 
 Status World::restart(Host& h) {
   std::lock_guard lock(state_->mu);
-  return apply_fault(*state_, RestartHost{h.id()});
+  return apply_fault(*state_, RestartHost{h.id()}, /*from_model=*/false);
 }
 
 Status World::reboot(Host& h) {
   std::lock_guard lock(state_->mu);
-  return apply_fault(*state_, RebootHost{h.id()});
+  return apply_fault(*state_, RebootHost{h.id()}, /*from_model=*/false);
 }
 
 Status World::partition(Host& a, Host& b, bool both_ways) {
   std::lock_guard lock(state_->mu);
-  return apply_fault(*state_, PartitionHosts{a.id(), b.id(), both_ways});
+  return apply_fault(*state_, PartitionHosts{a.id(), b.id(), both_ways}, /*from_model=*/false);
 }
 
 Status World::heal(Host& a, Host& b, bool both_ways) {
   std::lock_guard lock(state_->mu);
-  return apply_fault(*state_, HealHosts{a.id(), b.id(), both_ways});
+  return apply_fault(*state_, HealHosts{a.id(), b.id(), both_ways}, /*from_model=*/false);
 }
 
 Status World::add_nat(Host& a, Host& b, const NatConfig& config) {
@@ -253,7 +268,7 @@ Status World::schedule(TimePoint at, const Fault& fault) {
   }
   // Scheduled events run with the world lock held (by run_for or a blocked call's driver).
   auto id = state_->model.scheduler().schedule_at(
-      at, [w = state_.get(), fault] { (void)apply_fault(*w, fault); });
+      at, [w = state_.get(), fault] { (void)apply_fault(*w, fault, /*from_model=*/true); });
   return id.status();
 }
 
@@ -308,7 +323,7 @@ Status World::run_threads() {
   }
   w.not_started.clear();
   detail::settle(w);
-  w.cv.wait(lock, [&w] { return w.live_threads == 0; });
+  w.thread_ended.wait(lock, [&w] { return w.live_threads == 0; });
   if (w.deadlock) {
     return invalid_state(w.deadlock->to_string());
   }

@@ -143,7 +143,6 @@ struct World::State {
   bool recheck_all = false;            // wake_all() since the engine last looked
   std::size_t released = 0;            // waiters released and not yet back
   std::uint64_t wakeups = 0;           // release() calls: World::wakeups()
-  std::uint64_t changes_seen = 0;      // `changes` when the engine last looked
   std::uint64_t changes = 0;           // bumped by scheduled faults, which may change any socket
   // Windows threads (core/win_thread.h) and the turn: at most one Windows thread runs at a
   // time; the others wait for `turn`. `runnable` holds the threads that may run now, in the
@@ -166,6 +165,9 @@ struct World::State {
     }
   }
   std::size_t live_threads = 0;  // Windows threads made runnable and not yet ended
+  // Notified when a Windows thread ends: run_threads() and the destructor wait on it (not on
+  // `cv`, which every blocking call notifies).
+  std::condition_variable thread_ended;
   std::size_t os_threads = 0;    // their OS threads not yet finished (World's destructor waits)
   /// State::grant — the wait `waiter` is satisfied: takes what it waits for and lets its thread
   /// run (a Windows thread joins the turn queue; another thread is released).
