@@ -5,7 +5,12 @@
 # drop-in headers (ws2sim::winsock_headers) and links the harness (ws2sim::harness), so running the
 # program runs it in an emulated world described by WS2SIM_* environment variables (see
 # emulator/harness/harness.cc).
+#
+# The program's `main` is compiled as ws2sim_program_main: the harness's own main runs it as the
+# first Windows thread of the program's host (docs/threads.md).
 function(ws2sim_add_windows_program name)
   add_executable(${name} ${ARGN})
   target_link_libraries(${name} PRIVATE ws2sim::harness ws2sim::winsock)
+  set_property(SOURCE ${ARGN} TARGET_DIRECTORY ${name} APPEND PROPERTY COMPILE_DEFINITIONS
+    main=ws2sim_program_main)
 endfunction()

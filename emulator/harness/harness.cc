@@ -1,9 +1,12 @@
 // ws2sim harness: runs an unmodified Windows program inside an emulated world.
 //
 // Link this object into the program (CMake: `ws2sim_add_windows_program`, see
-// emulator/CMakeLists.txt). Before `main` runs it builds a world from environment variables and
-// binds the main thread to the program's host, so the program's own WSAStartup, socket, ...
-// calls act on an emulated Windows machine, and its blocking calls advance virtual time.
+// emulator/CMakeLists.txt, which compiles the program with `main` renamed ws2sim_program_main).
+// The harness's own main builds a world from environment variables and runs the program's main
+// as the first Windows thread of the program's host, so the program's WSAStartup, socket, ...
+// calls act on an emulated Windows machine, its blocking calls advance virtual time, and the
+// threads it creates (CreateThread, _beginthreadex) take turns with it deterministically
+// (docs/threads.md). When main returns, the program's other threads end, as in ExitProcess.
 //
 //   WS2SIM_PROFILE=windows-xp            the program's Windows version (default windows-10-22h2)
 //   WS2SIM_SEED=7                        the world's seed (default 1)
@@ -17,6 +20,8 @@
 //   WS2SIM_REGISTRY=KeepAliveTime=60000,TcpMaxDataRetransmissions=3
 //   WS2SIM_LATENCY_MS=1                  one-way latency between the hosts
 //   WS2SIM_TRACE=trace.jsonl             write the trace when the program exits
+//   WS2SIM_SHUFFLE=3                     shuffle same-instant turns with this seed
+//                                        (World::shuffle_turns): another interleaving
 //
 // This file is the one place where a simulation is process-wide: an unmodified program has no
 // way to pass one in. Library code never relies on it.
@@ -114,7 +119,8 @@ struct Harness {
     }
     schedule_peer_fault("WS2SIM_CRASH_PEER_AT", /*reboot=*/false);
     schedule_peer_fault("WS2SIM_REBOOT_PEER_AT", /*reboot=*/true);
-    scope.emplace(*program);
+    const std::string shuffle = env("WS2SIM_SHUFFLE", "");
+    if (!shuffle.empty()) world->shuffle_turns(parse_number(shuffle, "WS2SIM_SHUFFLE"));
   }
 
   void schedule_peer_fault(const char* variable, bool reboot) {
@@ -129,8 +135,7 @@ struct Harness {
     }
   }
 
-  ~Harness() {
-    scope.reset();
+  void write_trace() const {
     const std::string trace = env("WS2SIM_TRACE", "");
     if (!trace.empty()) {
       if (auto s = ws2sim::write_jsonl_file(world->trace(), trace); !s.ok()) {
@@ -142,10 +147,42 @@ struct Harness {
   std::unique_ptr<World> world;
   Host* program = nullptr;
   std::vector<Host*> peers;
-  std::optional<HostScope> scope;
 };
 
-// Constructed before main() on the main thread; destroyed after main() returns.
-Harness harness;
+}  // namespace
+
+// The program's main, renamed by ws2sim_add_windows_program: C's, or C++'s in one of its three
+// forms (mangled). Exactly one is defined; the others stay null.
+extern "C" int program_main_c(int, char**, char**) __asm__("ws2sim_program_main")
+    __attribute__((weak));
+int program_main_0() __asm__("_Z19ws2sim_program_mainv") __attribute__((weak));
+int program_main_2(int, char**) __asm__("_Z19ws2sim_program_mainiPPc") __attribute__((weak));
+int program_main_3(int, char**, char**) __asm__("_Z19ws2sim_program_mainiPPcS0_")
+    __attribute__((weak));
+
+namespace {
+
+int call_program_main(int argc, char** argv, char** envp) {
+  if (program_main_c != nullptr) return program_main_c(argc, argv, envp);
+  if (program_main_2 != nullptr) return program_main_2(argc, argv);
+  if (program_main_3 != nullptr) return program_main_3(argc, argv, envp);
+  if (program_main_0 != nullptr) return program_main_0();
+  die("the program has no main (is it built with ws2sim_add_windows_program?)");
+}
 
 }  // namespace
+
+int main(int argc, char** argv, char** envp) {
+  Harness harness;
+  int code = 0;
+  auto started = harness.world->start_thread(*harness.program, "main", [&] {
+    code = call_program_main(argc, argv, envp);
+    harness.world->end_threads();  // main returned: the process exits, its threads end
+  });
+  if (!started.ok()) die(started.error().message);
+  if (ws2sim::Status s = harness.world->run_threads(); !s.ok()) {
+    std::fprintf(stderr, "ws2sim harness: %s\n", s.error().message.c_str());
+  }
+  harness.write_trace();
+  return code;
+}

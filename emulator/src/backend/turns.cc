@@ -207,12 +207,23 @@ bool yield_turn(World::State& w, std::unique_lock<std::mutex>& lock) {
   return true;
 }
 
-void end_threads(World::State& w, std::unique_lock<std::mutex>& lock) {
+void stop_threads(World::State& w) {
   w.terminating = true;
   for (const auto& t : w.threads) {
     t->cv.notify_all();
   }
+  // Threads held for run_threads() are released to end at once.
+  for (WinThread* t : w.not_started) {
+    t->counted = true;
+    ++w.attached;
+    ++w.live_threads;
+  }
+  w.not_started.clear();
   w.wake_all();
+}
+
+void end_threads(World::State& w, std::unique_lock<std::mutex>& lock) {
+  stop_threads(w);
   w.thread_ended.wait(lock, [&] { return w.os_threads == 0; });
 }
 

@@ -33,6 +33,10 @@ void resume_thread(World::State& w, WinThread& t);
 /// runnable thread and comes back when this one is next in line. True if another thread ran.
 bool yield_turn(World::State& w, std::unique_lock<std::mutex>& lock);
 
+/// stop_threads — every Windows thread ends at its next blocking call (unwound), and threads
+/// not yet started never start. World lock held; returns at once.
+void stop_threads(World::State& w);
+
 /// end_threads — ends every Windows thread (at its next blocking call, by unwinding it) and
 /// waits until all have ended: the world is going away. World lock held (it is released while
 /// waiting).

@@ -330,6 +330,11 @@ Status World::run_threads() {
   return {};
 }
 
+void World::end_threads() {
+  std::lock_guard lock(state_->mu);
+  detail::stop_threads(*state_);
+}
+
 void World::shuffle_turns(std::optional<std::uint64_t> seed) {
   std::lock_guard lock(state_->mu);
   state_->shuffle.reset();

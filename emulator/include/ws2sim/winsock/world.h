@@ -194,6 +194,10 @@ class World {
   /// until every Windows thread of the world has ended. An error when the world deadlocked (its
   /// message is the report) or reached its horizon with threads still blocked.
   Status run_threads();
+  /// World::end_threads — as ExitProcess: every Windows thread ends at its next blocking call
+  /// (its stack unwound), and those not started never start. Returns at once; run_threads()
+  /// waits for them.
+  void end_threads();
   /// World::shuffle_turns — with a seed, the next turn goes to a thread picked among the
   /// runnable ones by a generator seeded with it (each seed one interleaving, the same on every
   /// run); nullopt (the default): to the one runnable longest.
