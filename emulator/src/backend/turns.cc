@@ -119,7 +119,7 @@ void finish_thread(World::State& w, WinThread& t, std::uint32_t exit_code) {
   if (w.turn == &t) w.turn = nullptr;
   w.wake_host(h.id.value);
   settle(w);
-  w.cv.notify_all();  // wait_until_blocked() watches
+  w.cv.notify_all();                                     // wait_until_blocked() watches
   if (w.live_threads == 0) w.thread_ended.notify_all();  // run_threads() watches
 }
 

@@ -168,7 +168,7 @@ struct World::State {
   // Notified when a Windows thread ends: run_threads() and the destructor wait on it (not on
   // `cv`, which every blocking call notifies).
   std::condition_variable thread_ended;
-  std::size_t os_threads = 0;    // their OS threads not yet finished (World's destructor waits)
+  std::size_t os_threads = 0;  // their OS threads not yet finished (World's destructor waits)
   /// State::grant — the wait `waiter` is satisfied: takes what it waits for and lets its thread
   /// run (a Windows thread joins the turn queue; another thread is released).
   void grant(Waiter& waiter);
