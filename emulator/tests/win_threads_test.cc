@@ -455,3 +455,31 @@ TEST(WinThreadsDeterminism, AShuffleSeedPicksAnotherInterleavingAndRepeatsIt) {
 
 }  // namespace
 }  // namespace ws2sim::winsock::testing
+
+namespace ws2sim::winsock::testing {
+namespace {
+
+// A condition variable nobody will ever wake: the sleep fails with ERROR_POSSIBLE_DEADLOCK (not
+// ERROR_TIMEOUT) after taking its critical section again, and the thread goes on.
+TEST_F(WinThreads, ASleepOnAConditionVariableNobodyWakesFailsAsADeadlock) {
+  CRITICAL_SECTION cs;
+  InitializeCriticalSection(&cs);
+  CONDITION_VARIABLE cv = CONDITION_VARIABLE_INIT;
+  DWORD error = 0;
+  LONG depth = 0;
+  start(world, *client, "sleeper", [&] {
+    EnterCriticalSection(&cs);
+    EXPECT_FALSE(SleepConditionVariableCS(&cv, &cs, INFINITE));
+    error = GetLastError();
+    depth = cs.RecursionCount;
+    LeaveCriticalSection(&cs);
+  });
+  EXPECT_FALSE(world.run_threads().ok());
+  EXPECT_EQ(error, static_cast<DWORD>(ERROR_POSSIBLE_DEADLOCK));
+  EXPECT_EQ(depth, 1) << "the section is held again";
+  ASSERT_TRUE(world.deadlock().has_value());
+  EXPECT_EQ(world.deadlock()->threads.at(0).function, "SleepConditionVariableCS");
+}
+
+}  // namespace
+}  // namespace ws2sim::winsock::testing

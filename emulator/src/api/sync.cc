@@ -408,6 +408,7 @@ template <typename Release, typename Reacquire>
 BOOL sleep_on(PCONDITION_VARIABLE cv, DWORD ms, const char* function, Release release,
               Reacquire reacquire) {
   bool woken = false;
+  bool deadlocked = false;
   {
     auto call = Call::host_only(ERROR_INVALID_FUNCTION);
     if (!call) {
@@ -424,10 +425,11 @@ BOOL sleep_on(PCONDITION_VARIABLE cv, DWORD ms, const char* function, Release re
       return it != h.condition_woken.end() &&
              std::find(it->second.begin(), it->second.end(), ticket) != it->second.end();
     };
-    (void)call->wait(
+    const WaitResult r = call->wait(
         is_woken, deadline_after(*call, ms), nullptr,
         {function, WaitKind::kConditionVariable, reinterpret_cast<std::uintptr_t>(cv), {}});
     woken = is_woken();
+    deadlocked = !woken && r == WaitResult::kHorizon && call->world().deadlock.has_value();
     // Forget the ticket, whichever list holds it.
     auto& waiting = h.condition_waits[cv];
     waiting.erase(std::remove(waiting.begin(), waiting.end(), ticket), waiting.end());
@@ -438,7 +440,7 @@ BOOL sleep_on(PCONDITION_VARIABLE cv, DWORD ms, const char* function, Release re
   }
   reacquire();
   if (!woken) {
-    return set_error(ERROR_TIMEOUT);
+    return set_error(deadlocked ? ERROR_POSSIBLE_DEADLOCK : ERROR_TIMEOUT);
   }
   return TRUE;
 }
