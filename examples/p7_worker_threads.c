@@ -7,12 +7,14 @@
  *
  * Under ws2sim (WS2SIM_CRASH_PEER_AT=...) the peer dies and worker i's recv() fails with
  * WSAENETRESET after (60 + i) s + 10 probes x 1 s, all in virtual time. */
+/* clang-format off: Windows headers go in this order (winsock2.h before windows.h). */
 #include <mstcpip.h>
-#include <stdio.h>
-#include <string.h>
 #include <windows.h>
 #include <winsock2.h>
 #include <ws2tcpip.h>
+/* clang-format on */
+#include <stdio.h>
+#include <string.h>
 
 #define WORKERS 4
 

@@ -12,13 +12,13 @@
 
 WS2SIM_BEGIN_DECLS
 
-uintptr_t __cdecl _beginthreadex(void* _Security, unsigned _StackSize,
-                                 unsigned(__stdcall* _StartAddress)(void*), void* _ArgList,
-                                 unsigned _InitFlag, unsigned* _ThrdAddr)
+uintptr_t __cdecl _beginthreadex(void* security, unsigned stack_size,
+                                 unsigned(__stdcall* start_address)(void*), void* arglist,
+                                 unsigned initflag, unsigned* thrdaddr)
     WS2SIM_SYMBOL(_beginthreadex);
-void __cdecl _endthreadex(unsigned _Retval) WS2SIM_SYMBOL(_endthreadex);
-uintptr_t __cdecl _beginthread(void(__cdecl* _StartAddress)(void*), unsigned _StackSize,
-                               void* _ArgList) WS2SIM_SYMBOL(_beginthread);
+void __cdecl _endthreadex(unsigned retval) WS2SIM_SYMBOL(_endthreadex);
+uintptr_t __cdecl _beginthread(void(__cdecl* start_address)(void*), unsigned stack_size,
+                               void* arglist) WS2SIM_SYMBOL(_beginthread);
 void __cdecl _endthread(void) WS2SIM_SYMBOL(_endthread);
 
 WS2SIM_END_DECLS

@@ -59,7 +59,9 @@ HANDLE create_object(KernelObject::Kind kind, const char* name, Init init) {
   if (!existed) {
     object = std::make_shared<KernelObject>(kind);
     init(*object, current_thread_id(call->world()));
-    if (name != nullptr) h.named_objects[name] = object;
+    if (name != nullptr) {
+      h.named_objects[name] = object;
+    }
   }
   const std::uintptr_t handle = new_handle(call->world());
   h.objects.emplace(handle, std::move(object));
@@ -383,13 +385,17 @@ void WINAPI ReleaseSRWLockShared(PSRWLOCK SRWLock) {
 }
 BOOLEAN WINAPI TryAcquireSRWLockExclusive(PSRWLOCK SRWLock) {
   std::optional<Call> call = Call::host_only(0);
-  if (srw(SRWLock) != 0) return FALSE;
+  if (srw(SRWLock) != 0) {
+    return FALSE;
+  }
   set_srw(SRWLock, 1);
   return TRUE;
 }
 BOOLEAN WINAPI TryAcquireSRWLockShared(PSRWLOCK SRWLock) {
   std::optional<Call> call = Call::host_only(0);
-  if (srw(SRWLock) == 1) return FALSE;
+  if (srw(SRWLock) == 1) {
+    return FALSE;
+  }
   set_srw(SRWLock, srw(SRWLock) + 2);
   return TRUE;
 }
@@ -435,8 +441,12 @@ BOOL sleep_on(PCONDITION_VARIABLE cv, DWORD ms, const char* function, Release re
     waiting.erase(std::remove(waiting.begin(), waiting.end(), ticket), waiting.end());
     auto& done = h.condition_woken[cv];
     done.erase(std::remove(done.begin(), done.end(), ticket), done.end());
-    if (waiting.empty()) h.condition_waits.erase(cv);
-    if (done.empty()) h.condition_woken.erase(cv);
+    if (waiting.empty()) {
+      h.condition_waits.erase(cv);
+    }
+    if (done.empty()) {
+      h.condition_woken.erase(cv);
+    }
   }
   reacquire();
   if (!woken) {
@@ -476,12 +486,14 @@ BOOL WINAPI SleepConditionVariableCS(PCONDITION_VARIABLE ConditionVariable,
   return sleep_on(
       ConditionVariable, dwMilliseconds, "SleepConditionVariableCS",
       [CriticalSection, depth] {
-        for (LONG i = 0; i < depth; ++i)
+        for (LONG i = 0; i < depth; ++i) {
           LeaveCriticalSection(CriticalSection);
+        }
       },
       [CriticalSection, depth] {
-        for (LONG i = 0; i < depth; ++i)
+        for (LONG i = 0; i < depth; ++i) {
           EnterCriticalSection(CriticalSection);
+        }
       });
 }
 

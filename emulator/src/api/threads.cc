@@ -31,9 +31,13 @@ std::uintptr_t add_object(World::State& world, Host::State& host, KernelObject::
 }
 
 std::uintptr_t current_thread_handle(Call& call, void* h) {
-  if (h != reinterpret_cast<void*>(static_cast<std::intptr_t>(-2))) return handle_value(h);
+  if (h != reinterpret_cast<void*>(static_cast<std::intptr_t>(-2))) {
+    return handle_value(h);
+  }
   WinThread* const me = thread_state().win_thread;
-  if (me == nullptr) return 0;  // a HostScope thread has no thread object: an invalid handle
+  if (me == nullptr) {
+    return 0;  // a HostScope thread has no thread object: an invalid handle
+  }
   if (!me->self_handle) {
     me->self_handle = new_handle(call.world());
     call.host().objects.emplace(*me->self_handle, me->object);
@@ -43,7 +47,9 @@ std::uintptr_t current_thread_handle(Call& call, void* h) {
 
 std::uint32_t current_thread_id(World::State& world) {
   ThreadState& ts = thread_state();
-  if (ts.win_thread != nullptr) return ts.win_thread->id;
+  if (ts.win_thread != nullptr) {
+    return ts.win_thread->id;
+  }
   if (ts.outside_id == 0) {
     ts.outside_id = world.next_thread_id;
     world.next_thread_id += 4;
@@ -129,31 +135,31 @@ HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES /*lpThreadAttributes*/, SIZE_T 
                        dwCreationFlags, lpThreadId);
 }
 
-uintptr_t __cdecl _beginthreadex(void* /*_Security*/, unsigned /*_StackSize*/,
-                                 unsigned(__stdcall* _StartAddress)(void*), void* _ArgList,
-                                 unsigned _InitFlag, unsigned* _ThrdAddr) {
-  if (_StartAddress == nullptr) {
+uintptr_t __cdecl _beginthreadex(void* /*security*/, unsigned /*stack_size*/,
+                                 unsigned(__stdcall* start_address)(void*), void* arglist,
+                                 unsigned initflag, unsigned* thrdaddr) {
+  if (start_address == nullptr) {
     errno = EINVAL;
     return 0;
   }
   DWORD id = 0;
   HANDLE h =
-      create_thread([_StartAddress, _ArgList] { return _StartAddress(_ArgList); }, _InitFlag, &id);
-  if (_ThrdAddr != nullptr) {
-    *_ThrdAddr = id;
+      create_thread([start_address, arglist] { return start_address(arglist); }, initflag, &id);
+  if (thrdaddr != nullptr) {
+    *thrdaddr = id;
   }
   return reinterpret_cast<uintptr_t>(h);
 }
 
-uintptr_t __cdecl _beginthread(void(__cdecl* _StartAddress)(void*), unsigned /*_StackSize*/,
-                               void* _ArgList) {
-  if (_StartAddress == nullptr) {
+uintptr_t __cdecl _beginthread(void(__cdecl* start_address)(void*), unsigned /*stack_size*/,
+                               void* arglist) {
+  if (start_address == nullptr) {
     errno = EINVAL;
     return static_cast<uintptr_t>(-1);
   }
   HANDLE h = create_thread(
-      [_StartAddress, _ArgList]() -> std::uint32_t {
-        _StartAddress(_ArgList);
+      [start_address, arglist]() -> std::uint32_t {
+        start_address(arglist);
         return 0;
       },
       0, nullptr);
@@ -163,8 +169,8 @@ uintptr_t __cdecl _beginthread(void(__cdecl* _StartAddress)(void*), unsigned /*_
 void WINAPI ExitThread(DWORD dwExitCode) {
   exit_thread(dwExitCode);
 }
-void __cdecl _endthreadex(unsigned _Retval) {
-  exit_thread(_Retval);
+void __cdecl _endthreadex(unsigned retval) {
+  exit_thread(retval);
 }
 void __cdecl _endthread(void) {
   exit_thread(0);
@@ -288,7 +294,9 @@ DWORD WINAPI TlsAlloc(void) {
   }
   Host::State& h = call->host();
   for (DWORD i = 0; i < kTlsSlots; ++i) {
-    if (i >= h.tls_slots.size()) h.tls_slots.resize(i + 1, TlsSlot{});
+    if (i >= h.tls_slots.size()) {
+      h.tls_slots.resize(i + 1, TlsSlot{});
+    }
     if (!h.tls_slots[i].used) {
       h.tls_slots[i].used = true;
       ++h.tls_slots[i].generation;  // values a freed slot held are gone (zero) for every thread
@@ -362,7 +370,9 @@ BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle,
   Host::State& h = call->host();
   std::shared_ptr<KernelObject> object;
   if (hSourceHandle == kCurrentThread) {
-    if (const WinThread* me = thread_state().win_thread) object = me->object;
+    if (const WinThread* me = thread_state().win_thread) {
+      object = me->object;
+    }
   } else if (const auto it = h.objects.find(handle_value(hSourceHandle)); it != h.objects.end()) {
     object = it->second;
   }

@@ -72,18 +72,23 @@ ObjectWait wait_for_objects(Call& call, const std::vector<std::uintptr_t>& handl
       return all ? std::optional<std::size_t>(0) : std::nullopt;
     }
     for (std::size_t i = 0; i < objects.size(); ++i) {
-      if (objects[i]->available(me)) return i;
+      if (objects[i]->available(me)) {
+        return i;
+      }
     }
     return std::nullopt;
   };
   std::optional<DWORD> outcome;
   auto take = [&] {
     const std::optional<std::size_t> i = satisfied();
-    if (!i) return;  // woken for an APC
+    if (!i) {
+      return;  // woken for an APC
+    }
     bool abandoned = false;
     if (wait_all) {
-      for (const auto& o : objects)
+      for (const auto& o : objects) {
         abandoned = o->take(me) || abandoned;
+      }
     } else {
       abandoned = objects[*i]->take(me);
     }
@@ -102,11 +107,15 @@ ObjectWait wait_for_objects(Call& call, const std::vector<std::uintptr_t>& handl
   }
   ThreadState& ts = thread_state();  // captured: the condition may run on another thread
   WaitSite site{function, WaitKind::kObjects, handles.size() == 1 ? handles[0] : 0, {}};
-  if (objects.size() == 1 && objects[0]->owner) site.held_by = objects[0]->owner;
+  if (objects.size() == 1 && objects[0]->owner) {
+    site.held_by = objects[0]->owner;
+  }
   const WaitResult r =
       call.wait_to_take([&] { return satisfied().has_value() || (alertable && !ts.apcs.empty()); },
                         take, deadline_after(call, ms), site);
-  if (!outcome && r == WaitResult::kReady) take();  // a live host's wait
+  if (!outcome && r == WaitResult::kReady) {
+    take();  // a live host's wait
+  }
   if (outcome) {
     return {*outcome, 0};
   }

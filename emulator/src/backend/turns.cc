@@ -14,8 +14,12 @@ namespace ws2sim::winsock {
 using detail::WinThread;
 
 void World::State::grant(Waiter& waiter) {
-  if (waiter.granted) return;
-  if (waiter.acquire != nullptr) (*waiter.acquire)();
+  if (waiter.granted) {
+    return;
+  }
+  if (waiter.acquire != nullptr) {
+    (*waiter.acquire)();
+  }
   waiter.granted = true;
   if (waiter.thread != nullptr) {
     make_runnable(*waiter.thread);
@@ -25,8 +29,12 @@ void World::State::grant(Waiter& waiter) {
 }
 
 bool World::State::hand_turn() {
-  if (turn != nullptr) return true;
-  if (runnable.empty()) return false;
+  if (turn != nullptr) {
+    return true;
+  }
+  if (runnable.empty()) {
+    return false;
+  }
   // FIFO, or a seeded pick among the runnable threads (World::shuffle_turns).
   const std::size_t i = shuffle ? static_cast<std::size_t>(shuffle->below(runnable.size())) : 0;
   WinThread* const next = runnable[i];
@@ -75,7 +83,9 @@ void World::State::wake_host(std::uint32_t host) {
   if (host < waiters_by_host.size()) {
     // In the order they blocked: the first waiter of an auto-reset event gets it.
     for (Waiter* waiter : waiters_by_host[host]) {
-      if (!waiter->granted && waiter->ready()) grant(*waiter);
+      if (!waiter->granted && waiter->ready()) {
+        grant(*waiter);
+      }
     }
   }
   hand_turn();
@@ -83,7 +93,9 @@ void World::State::wake_host(std::uint32_t host) {
 
 void World::State::wake_one() {
   cv.notify_all();
-  if (!waiters.empty()) look_again(*this, *waiters.front());
+  if (!waiters.empty()) {
+    look_again(*this, *waiters.front());
+  }
   hand_turn();
 }
 
@@ -116,11 +128,15 @@ void finish_thread(World::State& w, WinThread& t, std::uint32_t exit_code) {
     --w.attached;
     --w.live_threads;
   }
-  if (w.turn == &t) w.turn = nullptr;
+  if (w.turn == &t) {
+    w.turn = nullptr;
+  }
   w.wake_host(h.id.value);
   settle(w);
-  w.cv.notify_all();                                     // wait_until_blocked() watches
-  if (w.live_threads == 0) w.thread_ended.notify_all();  // run_threads() watches
+  w.cv.notify_all();  // wait_until_blocked() watches
+  if (w.live_threads == 0) {
+    w.thread_ended.notify_all();  // run_threads() watches
+  }
 }
 
 // The OS thread of a Windows thread: waits for its first turn, runs the start routine, ends.
@@ -157,7 +173,9 @@ void run_thread(World::State& w, WinThread& t, const std::function<std::uint32_t
   ts.win_thread = nullptr;
   t.state = nullptr;
   finish_thread(w, t, code);
-  if (--w.os_threads == 0) w.thread_ended.notify_all();  // the world's destructor watches
+  if (--w.os_threads == 0) {
+    w.thread_ended.notify_all();  // the world's destructor watches
+  }
 }
 
 }  // namespace
@@ -189,7 +207,9 @@ WinThread& spawn_thread(World::State& w, Host& host, std::string name,
 }
 
 void resume_thread(World::State& w, WinThread& t) {
-  if (!t.suspended) return;
+  if (!t.suspended) {
+    return;
+  }
   t.suspended = false;
   t.counted = true;
   ++w.attached;
@@ -199,7 +219,9 @@ void resume_thread(World::State& w, WinThread& t) {
 
 bool yield_turn(World::State& w, std::unique_lock<std::mutex>& lock) {
   WinThread* const me = thread_state().win_thread;
-  if (me == nullptr || w.turn != me || w.runnable.empty()) return false;
+  if (me == nullptr || w.turn != me || w.runnable.empty()) {
+    return false;
+  }
   w.turn = nullptr;
   w.make_runnable(*me);
   w.hand_turn();
@@ -236,7 +258,9 @@ std::string hex(std::uintptr_t v) {
 }
 
 std::string thread_name(const WinThread* t) {
-  if (t == nullptr) return "a thread attached with HostScope";
+  if (t == nullptr) {
+    return "a thread attached with HostScope";
+  }
   return t->name + " (thread " + std::to_string(t->id) + ")";
 }
 

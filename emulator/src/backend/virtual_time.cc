@@ -110,7 +110,9 @@ void drive(World::State& w) {
     }
     // The nearest deadline of any waiter, or the horizon.
     TimePoint limit = w.horizon;
-    if (!w.deadlines.empty()) limit = std::min(limit, w.deadlines.begin()->first);
+    if (!w.deadlines.empty()) {
+      limit = std::min(limit, w.deadlines.begin()->first);
+    }
     if (sched.now() >= limit) {
       time_out_waiters(w, sched.now());
       return;
@@ -157,7 +159,9 @@ WaitResult SimulatedBackend::wait(Call& call, Condition ready, std::optional<Tim
   WinThread* const self = ts.win_thread;
   // A call that need not wait keeps running (and a Windows thread its turn).
   if (!ts.cancel_requested && !w.terminating && ready()) {
-    if (acquire != nullptr) (*acquire)();
+    if (acquire != nullptr) {
+      (*acquire)();
+    }
     return WaitResult::kReady;
   }
   Waiter me(ready, deadline, host.id.value);
@@ -165,7 +169,9 @@ WaitResult SimulatedBackend::wait(Call& call, Condition ready, std::optional<Tim
   me.thread = self;
   me.site = site;
   w.waiters.push_back(&me);
-  if (me.host >= w.waiters_by_host.size()) w.waiters_by_host.resize(me.host + 1);
+  if (me.host >= w.waiters_by_host.size()) {
+    w.waiters_by_host.resize(me.host + 1);
+  }
   w.waiters_by_host[me.host].push_back(&me);
   const auto timed = deadline ? std::optional(w.deadlines.emplace(*deadline, &me)) : std::nullopt;
   w.cv.notify_all();  // wait_until_blocked() watches the number of waiters
@@ -177,7 +183,9 @@ WaitResult SimulatedBackend::wait(Call& call, Condition ready, std::optional<Tim
   const bool hooked = ts.blocking_hook != nullptr && host.version == 0x0101;
   if (self != nullptr) {
     self->waiting = &me;
-    if (w.turn == self) w.turn = nullptr;  // blocked: the turn goes on
+    if (w.turn == self) {
+      w.turn = nullptr;  // blocked: the turn goes on
+    }
   }
   // A Windows thread being unwound already (a destructor blocking) fails instead of throwing.
   const bool unwinding = std::uncaught_exceptions() > 0;
@@ -212,7 +220,9 @@ WaitResult SimulatedBackend::wait(Call& call, Condition ready, std::optional<Tim
       }
       me.granted = false;
     } else if (ready()) {
-      if (acquire != nullptr) (*acquire)();
+      if (acquire != nullptr) {
+        (*acquire)();
+      }
       result = WaitResult::kReady;
       break;
     }
@@ -257,17 +267,23 @@ WaitResult SimulatedBackend::wait(Call& call, Condition ready, std::optional<Tim
   w.waiters.erase(std::find(w.waiters.begin(), w.waiters.end(), &me));
   std::vector<Waiter*>& mine = w.waiters_by_host[me.host];
   mine.erase(std::find(mine.begin(), mine.end(), &me));
-  if (timed) w.deadlines.erase(*timed);
+  if (timed) {
+    w.deadlines.erase(*timed);
+  }
   if (handle != 0) {
     if (Socket* const s = host.sockets.find(handle); s != nullptr) {
       --s->blocked_calls;
     }
   }
-  if (self != nullptr) self->waiting = nullptr;
+  if (self != nullptr) {
+    self->waiting = nullptr;
+  }
   ts.in_blocking_call = false;
   ts.cancel_requested = false;
   w.cv.notify_all();  // wait_until_blocked() watches the number of waiters
-  if (terminated) throw ThreadTerminated{0};
+  if (terminated) {
+    throw ThreadTerminated{0};
+  }
   return result;
 }
 

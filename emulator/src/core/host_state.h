@@ -127,7 +127,9 @@ struct World::State {
   /// State::touch — a call of a running thread on host `host` may have changed what the calls
   /// blocked there wait on: they are looked at again before time moves (backend/virtual_time.cc).
   void touch(std::uint32_t host) {
-    if (host >= touched_flag.size()) touched_flag.resize(host + 1, false);
+    if (host >= touched_flag.size()) {
+      touched_flag.resize(host + 1, false);
+    }
     if (!touched_flag[host]) {
       touched_flag[host] = true;
       touched.push_back(host);

@@ -69,7 +69,9 @@ struct KernelObject {
   bool take(std::uint32_t me) noexcept {
     switch (kind) {
       case Kind::kEvent:
-        if (!manual_reset) signaled = false;
+        if (!manual_reset) {
+          signaled = false;
+        }
         return false;
       case Kind::kThread:
         return false;
