@@ -7,11 +7,12 @@
  *
  * Under ws2sim (WS2SIM_CRASH_PEER_AT=...) the peer dies and worker i's recv() fails with
  * WSAENETRESET after (60 + i) s + 10 probes x 1 s, all in virtual time. */
-/* clang-format off: Windows headers go in this order (winsock2.h before windows.h). */
-#include <mstcpip.h>
-#include <windows.h>
+/* Windows headers go in this order: winsock2.h before windows.h. */
+/* clang-format off */
 #include <winsock2.h>
 #include <ws2tcpip.h>
+#include <mstcpip.h>
+#include <windows.h>
 /* clang-format on */
 #include <stdio.h>
 #include <string.h>
