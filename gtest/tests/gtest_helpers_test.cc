@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "ws2sim/gtest.h"
+// Sleep, for a thread that waits forever.
+#include <windows.h>
 
 namespace {
 
@@ -292,6 +294,49 @@ TEST_F(Helpers, ListenOnTwiceFailsWithAddressInUse) {
   } catch (const ws2sim::gtest::SetupError& e) {
     EXPECT_STREQ(e.what(), "listen_on(server, 443): bind failed with WSAEADDRINUSE (10048)");
   }
+}
+
+// A server thread and a client thread in one line each: the server's accept and the client's
+// connect meet in virtual time, taking turns.
+TEST_F(Helpers, StartThreadRunsAServerAndAClientTakingTurns) {
+  std::vector<std::string> steps;
+  start_thread(*server, "server", [&] {
+    sockaddr_in a = address("0.0.0.0", 80);
+    SOCKET l = socket(AF_INET, SOCK_STREAM, 0);
+    bind(l, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    listen(l, 1);
+    steps.push_back("listening");
+    SOCKET c = accept(l, nullptr, nullptr);
+    steps.push_back(c == INVALID_SOCKET ? "accept failed"
+                                        : "accepted at " + ws2sim::format_time(world.now()));
+  });
+  start_thread(*client, "client", [&] {
+    sockaddr_in a = address("10.0.0.2", 80);
+    SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
+    steps.push_back(connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 ? "connected"
+                                                                               : "connect failed");
+  });
+  run_threads();
+  EXPECT_THAT(steps, ElementsAre("listening", "connected", "accepted at 0.015s"));
+}
+
+TEST_F(Helpers, RunThreadsFailsTheTestWithTheDeadlockReport) {
+  start_thread(*client, "stuck", [] { Sleep(INFINITE); });
+  EXPECT_NONFATAL_FAILURE(run_threads(), "stuck (thread 4) on client: in Sleep");
+}
+
+// for_each_shuffle names the seed of a failing interleaving. (It also stops after the first
+// failing seed; under EXPECT_NONFATAL_FAILURE the failure is intercepted, so that part is not
+// visible here.)
+TEST(ForEachShuffle, NamesTheSeedThatFailed) {
+  std::vector<std::uint64_t> seeds;
+  EXPECT_NONFATAL_FAILURE(ws2sim::gtest::for_each_shuffle(10,
+                                                          [&](std::uint64_t seed) {
+                                                            seeds.push_back(seed);
+                                                            EXPECT_NE(seed, 3U);
+                                                          }),
+                          "shuffle seed 3");
+  EXPECT_EQ(seeds.front(), 1U);
 }
 
 }  // namespace

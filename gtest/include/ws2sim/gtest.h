@@ -30,6 +30,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <functional>
 #include <initializer_list>
 #include <iostream>
 #include <optional>
@@ -147,11 +148,39 @@ class WinsockTest : public ::testing::Test {
   /// A listening TCP socket on `host`, port `port`, all addresses (WSAStartup first). Connections
   /// to it complete in the host's TCP stack and wait in its backlog; accept them with accept().
   SOCKET listen_on(Host& host, u_short port);
+  /// Starts `body` as a Windows thread of `host` (World::start_thread): it runs, taking turns
+  /// with the test's other Windows threads, once run_threads() is called.
+  ///
+  ///   start_thread(server, "server", [&] { my_server_loop(); });
+  ///   start_thread(client, "client", [&] { my_client(); });
+  ///   run_threads();
+  void start_thread(Host& host, std::string name, std::function<void()> body);
+  /// World::run_threads, failing the test with the deadlock report if the threads deadlocked.
+  void run_threads();
 
   void TearDown() override;
 
   World world;
 };
+
+/// for_each_shuffle — runs `body(seed)` for the shuffle seeds 1..count (each a call to make
+/// with World::shuffle_turns on a fresh world, and run), under SCOPED_TRACE("shuffle seed N"):
+/// a failure names the seed that produced it, to replay that interleaving alone. Stops after
+/// the first seed with a failure.
+///
+///   ws2sim::gtest::for_each_shuffle(100, [](std::uint64_t seed) {
+///     World world{1};
+///     world.shuffle_turns(seed);
+///     ...start the threads, run_threads(), check what they did...
+///   });
+template <typename Body>
+void for_each_shuffle(std::uint64_t count, Body body) {
+  for (std::uint64_t seed = 1; seed <= count; ++seed) {
+    SCOPED_TRACE("shuffle seed " + std::to_string(seed));
+    body(seed);
+    if (::testing::Test::HasFailure()) return;
+  }
+}
 
 // ---- implementation details ---------------------------------------------------------------------
 
@@ -579,6 +608,19 @@ inline Host& WinsockTest::add_host(std::string name, std::string_view profile,
     throw SetupError(what + " failed: " + host.error().message);
   }
   return host.value().get();
+}
+
+inline void WinsockTest::start_thread(Host& host, std::string name, std::function<void()> body) {
+  const std::string what = "start_thread(\"" + name + "\")";
+  auto started = world.start_thread(host, std::move(name), std::move(body));
+  if (!started.ok()) {
+    throw SetupError(what + " failed: " + started.error().message);
+  }
+}
+
+inline void WinsockTest::run_threads() {
+  const Status s = world.run_threads();
+  EXPECT_TRUE(s.ok()) << s.error().message;
 }
 
 inline void WinsockTest::startup(Host& host) {
