@@ -472,7 +472,12 @@ void Run::start_connection(Conn& c) {
 
   if (turns()) {
     // A Windows thread: attached from its start, it runs when the director next blocks.
-    (void)world_->start_thread(*c.client, c.spec->name, [this, &c] { serve(c); });
+    const Result<std::uint32_t> started =
+        world_->start_thread(*c.client, c.spec->name, [this, &c] { serve(c); });
+    if (!started.ok()) {  // the system gave no more threads: this connection is not served
+      record(&c, kDirector, c.spec->from,
+             "no thread to serve the connection: " + started.error().message);
+    }
     return;
   }
   // The connection's thread must be attached before time may move on.
@@ -640,7 +645,9 @@ Result<RunReport> Run::go() {
   if (turns()) {
     // The director and the connections' threads are Windows threads of the world: they take
     // turns in an order fixed by the seed, so two runs make the same calls in the same order.
-    (void)world_->start_thread(*world_->hosts().front(), "director", [this] { direct(); });
+    const Result<std::uint32_t> director =
+        world_->start_thread(*world_->hosts().front(), "director", [this] { direct(); });
+    if (!director.ok()) return director.error();
     (void)world_->run_threads();
   } else {
     direct();

@@ -99,8 +99,13 @@ HANDLE create_thread(std::function<std::uint32_t()> body, DWORD flags, LPDWORD i
   }
   const WinThread* const parent = thread_state().win_thread;
   std::string name = (parent != nullptr ? parent->name : std::string(host->name())) + "-thread";
-  WinThread& t = spawn_thread(w, *host, std::move(name), std::move(body),
+  auto spawned = spawn_thread(w, *host, std::move(name), std::move(body),
                               (flags & CREATE_SUSPENDED) != 0, /*deferred=*/false);
+  if (!spawned.ok()) {
+    set_error(ERROR_NOT_ENOUGH_MEMORY);  // as Windows when no thread can be created
+    return nullptr;
+  }
+  WinThread& t = spawned->get();
   t.name += "-" + std::to_string(t.id);
   const std::uintptr_t handle = new_handle(w);
   h.objects.emplace(handle, t.object);

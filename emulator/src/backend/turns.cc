@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <system_error>
 
 #include "backend/backend.h"
 #include "core/thread_state.h"
@@ -180,10 +181,21 @@ void run_thread(World::State& w, WinThread& t, const std::function<std::uint32_t
 
 }  // namespace
 
-WinThread& spawn_thread(World::State& w, Host& host, std::string name,
-                        std::function<std::uint32_t()> body, bool suspended, bool deferred) {
+Result<std::reference_wrapper<WinThread>> spawn_thread(World::State& w, Host& host,
+                                                       std::string name,
+                                                       std::function<std::uint32_t()> body,
+                                                       bool suspended, bool deferred) {
+  // The OS thread first: if the system has no thread left to give (threads-max, the process's
+  // map count), nothing is registered and the caller gets an error value.
   auto record = std::make_unique<WinThread>();
   WinThread& t = *record;
+  try {
+    t.os = std::thread([&w, &t, run = std::move(body)] { run_thread(w, t, run); });
+  } catch (const std::system_error& e) {
+    return resource_exhausted("no thread for '" + name + "': " + e.what());
+  }
+  t.os.detach();  // finishing is counted in os_threads; nobody joins it
+  // It waits for the world lock (held by the caller) before it reads anything below.
   t.id = w.next_thread_id;
   w.next_thread_id += 4;
   t.host = &host;
@@ -201,9 +213,7 @@ WinThread& spawn_thread(World::State& w, Host& host, std::string name,
     w.make_runnable(t);
   }
   ++w.os_threads;
-  t.os = std::thread([&w, &t, run = std::move(body)] { run_thread(w, t, run); });
-  t.os.detach();  // finishing is counted in os_threads; nobody joins it
-  return t;
+  return std::ref(t);
 }
 
 void resume_thread(World::State& w, WinThread& t) {

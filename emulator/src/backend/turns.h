@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <string>
 
 #include "core/host_state.h"
@@ -23,8 +24,11 @@ void settle(World::State& w);
 /// spawn_thread — makes a Windows thread of `host` running `body` (its exit code is what body
 /// returns). `suspended`: it waits for resume_thread. `deferred`: it waits for run_threads (a
 /// thread started from outside the world). Otherwise it is runnable now. World lock held.
-WinThread& spawn_thread(World::State& w, Host& host, std::string name,
-                        std::function<std::uint32_t()> body, bool suspended, bool deferred);
+/// A resource-exhausted error when the system gives no more threads.
+Result<std::reference_wrapper<WinThread>> spawn_thread(World::State& w, Host& host,
+                                                       std::string name,
+                                                       std::function<std::uint32_t()> body,
+                                                       bool suspended, bool deferred);
 
 /// resume_thread — a suspended thread becomes runnable. World lock held.
 void resume_thread(World::State& w, WinThread& t);

@@ -302,14 +302,17 @@ Result<std::uint32_t> World::start_thread(Host& host, std::string name,
   // else it waits for run_threads(), so a test's threads all start together.
   const detail::WinThread* const caller = detail::thread_state().win_thread;
   const bool inside = caller != nullptr && &caller->host->world() == this;
-  detail::WinThread& t = detail::spawn_thread(
+  auto spawned = detail::spawn_thread(
       *state_, host, std::move(name),
       [run = std::move(body)]() -> std::uint32_t {
         run();
         return 0;
       },
       /*suspended=*/false, /*deferred=*/!inside);
-  return t.id;
+  if (!spawned.ok()) {
+    return spawned.error();
+  }
+  return spawned->get().id;
 }
 
 Status World::run_threads() {
