@@ -24,6 +24,15 @@ inline TimePoint at(Duration d) {
   return kEpoch + d;
 }
 
+/// ipv4_address — a sockaddr_in for dotted-quad `ip` and `port`.
+inline sockaddr_in ipv4_address(const char* ip, u_short port) {
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  inet_pton(AF_INET, ip, &a.sin_addr);
+  return a;
+}
+
 /// A world with `client` (running the profile under test) and `server` (Windows Server 2022)
 /// 1 ms apart. Each side has called WSAStartup(2.2). The server listens on 10.0.0.2:443.
 class EmulatorTest : public ::testing::Test {
@@ -45,13 +54,7 @@ class EmulatorTest : public ::testing::Test {
     ASSERT_EQ(WSAStartup(MAKEWORD(2, 2), &data), 0);
   }
 
-  static sockaddr_in address(const char* ip, u_short port) {
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    inet_pton(AF_INET, ip, &a.sin_addr);
-    return a;
-  }
+  static sockaddr_in address(const char* ip, u_short port) { return ipv4_address(ip, port); }
 
   /// connect() the client socket `s` to the server (call inside a client HostScope).
   static int connect_to_server(SOCKET s) {

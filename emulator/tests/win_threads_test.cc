@@ -20,11 +20,7 @@ void start(World& w, Host& host, std::string name, std::function<void()> body) {
 }
 
 sockaddr_in ipv4(const char* ip, u_short port) {
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  inet_pton(AF_INET, ip, &a.sin_addr);
-  return a;
+  return ipv4_address(ip, port);
 }
 
 class WinThreads : public EmulatorTest {
