@@ -19,10 +19,6 @@ void start(World& w, Host& host, std::string name, std::function<void()> body) {
   ASSERT_TRUE(w.start_thread(host, std::move(name), std::move(body)).ok());
 }
 
-sockaddr_in ipv4(const char* ip, u_short port) {
-  return ipv4_address(ip, port);
-}
-
 class WinThreads : public EmulatorTest {
  protected:
   void SetUp() override { make_hosts("windows-10-22h2"); }
@@ -386,7 +382,7 @@ Outcome run_sixteen_thread_server(std::uint64_t seed, std::optional<std::uint64_
     WSADATA d;
     WSAStartup(MAKEWORD(2, 2), &d);
     shared.listener = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a = ipv4("0.0.0.0", 80);
+    sockaddr_in a = ipv4_address("0.0.0.0", 80);
     bind(shared.listener, reinterpret_cast<sockaddr*>(&a), sizeof a);
     listen(shared.listener, SOMAXCONN);
     HANDLE workers[kThreads];
@@ -403,7 +399,7 @@ Outcome run_sixteen_thread_server(std::uint64_t seed, std::optional<std::uint64_
       WSAStartup(MAKEWORD(2, 2), &d);
       Sleep(10);  // the server listens by now
       SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
-      sockaddr_in a = ipv4("10.0.0.2", 80);
+      sockaddr_in a = ipv4_address("10.0.0.2", 80);
       connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
       for (int k = 0; k < 3; ++k) {
         const std::string msg = std::to_string(i) + "." + std::to_string(k);
