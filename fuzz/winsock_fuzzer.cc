@@ -275,9 +275,11 @@ std::string snapshot(World& world) {
       put(out, port);
       put(out, n);
     }
-    for (const auto& [e, ev] : h.events) {
-      put(out, static_cast<std::int64_t>(e));
-      put(out, ev.signaled);
+    for (const auto& [handle, object] : h.objects) {
+      put(out, static_cast<std::int64_t>(handle));
+      put(out, static_cast<int>(object->kind));
+      put(out, object->signaled);
+      put(out, object->count);
     }
     for (const winsock::detail::SocketHandle handle : h.sockets.sorted_handles()) {
       const winsock::detail::Socket& s = h.sockets.at(handle);
