@@ -475,3 +475,26 @@ TEST_F(WinThreads, ASleepOnAConditionVariableNobodyWakesFailsAsADeadlock) {
 
 }  // namespace
 }  // namespace ws2sim::winsock::testing
+
+namespace ws2sim::winsock::testing {
+namespace {
+
+// Regression: a thread's OS thread may start before its creator has filled in its record; it
+// must not read the record (its host) until the creator lets go of the world.
+TEST_F(WinThreads, ManyThreadsStartedAtOnceEachRunOnItsOwnHost) {
+  constexpr int kThreads = 200;
+  int on_client = 0;
+  int on_server = 0;
+  for (int i = 0; i < kThreads; ++i) {
+    Host& h = i % 2 == 0 ? *client : *server;
+    start(world, h, "t" + std::to_string(i), [&, i] {
+      (i % 2 == 0 ? on_client : on_server) += current_host() == (i % 2 == 0 ? client : server);
+    });
+  }
+  ASSERT_TRUE(world.run_threads().ok());
+  EXPECT_EQ(on_client, kThreads / 2);
+  EXPECT_EQ(on_server, kThreads / 2);
+}
+
+}  // namespace
+}  // namespace ws2sim::winsock::testing

@@ -143,11 +143,12 @@ void finish_thread(World::State& w, WinThread& t, std::uint32_t exit_code) {
 // The OS thread of a Windows thread: waits for its first turn, runs the start routine, ends.
 void run_thread(World::State& w, WinThread& t, const std::function<std::uint32_t()>& body) {
   ThreadState& ts = thread_state();
-  ts.win_thread = &t;
-  ts.scopes.push_back(t.host);
   bool run = false;
   {
+    // The record is complete once the creator releases the lock: read it only after.
     std::unique_lock lock(w.mu);
+    ts.win_thread = &t;
+    ts.scopes.push_back(t.host);
     t.state = &ts;
     t.cv.wait(lock, [&] { return w.turn == &t || w.terminating; });
     t.started = true;
