@@ -129,6 +129,7 @@ class Run {
   Director director_ = Director::kRunning;
   TimePoint director_deadline_;
   bool attached_ = false;
+  std::optional<Error> no_thread_;  // a connection's thread could not be made
   std::vector<Sorted> records_;
   std::uint64_t director_seq_ = 0;
 };
@@ -275,6 +276,11 @@ void Run::direct() {
     // The director's own binding: any host will do, it only sleeps through it.
     HostScope base(*world_->hosts().front());
     for (const Action& a : actions) {
+      if (no_thread_) {
+        // The run cannot be what the scenario says: end it now; go() reports why.
+        world_->end_threads();
+        return;
+      }
       sleep_until(a.at);
       switch (a.kind) {
         case ActionKind::kFault:
@@ -474,9 +480,12 @@ void Run::start_connection(Conn& c) {
     // A Windows thread: attached from its start, it runs when the director next blocks.
     const Result<std::uint32_t> started =
         world_->start_thread(*c.client, c.spec->name, [this, &c] { serve(c); });
-    if (!started.ok()) {  // the system gave no more threads: this connection is not served
-      record(&c, kDirector, c.spec->from,
-             "no thread to serve the connection: " + started.error().message);
+    if (!started.ok()) {  // the system gave no more threads: the run cannot go on as written
+      no_thread_ = Error{started.error().code,
+                         "connection " + c.spec->name + " (number " + std::to_string(c.index + 1) +
+                             "): " + started.error().message +
+                             "; every connection needs a thread of this machine (its limits: "
+                             "/proc/sys/kernel/threads-max, /proc/sys/vm/max_map_count)"};
     }
     return;
   }
@@ -649,6 +658,7 @@ Result<RunReport> Run::go() {
         world_->start_thread(*world_->hosts().front(), "director", [this] { direct(); });
     if (!director.ok()) return director.error();
     (void)world_->run_threads();
+    if (no_thread_) return *no_thread_;
   } else {
     direct();
   }
