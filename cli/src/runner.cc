@@ -50,7 +50,16 @@ class Run {
         options_(options),
         world_(std::make_unique<winsock::World>(seed)),
         live_(live),
-        tracker_(s.connections.size()) {}
+        tracker_(s.connections.size()) {
+    // Indexes by host name, so that setting up N connections is O(N), not O(N x hosts).
+    for (const HostSpec& h : sc_.hosts) {
+      addresses_.emplace(h.name, *Ipv4Address::parse(h.address));
+    }
+    for (const ConnectionSpec& c : sc_.connections) {
+      std::vector<std::uint16_t>& ports = ports_to_[c.to];
+      if (std::find(ports.begin(), ports.end(), c.port) == ports.end()) ports.push_back(c.port);
+    }
+  }
 
   Result<RunReport> go();
 
@@ -101,10 +110,8 @@ class Run {
   Host& host(std::string_view name) { return *world_->find_host(name); }
   /// A host's scenario address (live hosts' model addresses are placeholders).
   Ipv4Address address_of(std::string_view name) const {
-    for (const HostSpec& h : sc_.hosts) {
-      if (h.name == name) return *Ipv4Address::parse(h.address);
-    }
-    return Ipv4Address{0};
+    const auto it = addresses_.find(name);
+    return it != addresses_.end() ? it->second : Ipv4Address{0};
   }
   /// Live mode: drops (or lets through again) every packet between `a` and the other hosts
   /// (`b` empty), or between `a` and `b`.
@@ -130,6 +137,8 @@ class Run {
   TimePoint director_deadline_;
   bool attached_ = false;
   std::optional<Error> no_thread_;  // a connection's thread could not be made
+  std::map<std::string, Ipv4Address, std::less<>> addresses_;                // scenario addresses
+  std::map<std::string, std::vector<std::uint16_t>, std::less<>> ports_to_;  // by server name
   std::vector<Sorted> records_;
   std::uint64_t director_seq_ = 0;
 };
@@ -181,12 +190,8 @@ Status Run::set_up() {
     std::vector<std::uint16_t> ports;
     if (h.listen) {
       ports = *h.listen;
-    } else {
-      for (const ConnectionSpec& c : sc_.connections) {
-        if (c.to == h.name && std::find(ports.begin(), ports.end(), c.port) == ports.end()) {
-          ports.push_back(c.port);
-        }
-      }
+    } else if (const auto it = ports_to_.find(h.name); it != ports_to_.end()) {
+      ports = it->second;  // the ports connections go to, in the order they first appear
     }
     HostScope on(host(h.name));
     for (std::uint16_t port : ports) {
