@@ -145,7 +145,8 @@ struct World::State {
   bool recheck_all = false;            // wake_all() since the engine last looked
   std::size_t released = 0;            // waiters released and not yet back
   std::uint64_t wakeups = 0;           // release() calls: World::wakeups()
-  std::uint64_t changes = 0;           // bumped by scheduled faults, which may change any socket
+  std::uint64_t changes =
+      0;  // bumped by every fault: stops a drive so the touched hosts are looked at
   // Windows threads (core/win_thread.h) and the turn: at most one Windows thread runs at a
   // time; the others wait for `turn`. `runnable` holds the threads that may run now, in the
   // order they became runnable; the next turn goes to the first, or to a seeded pick among them
