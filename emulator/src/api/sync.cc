@@ -22,11 +22,6 @@ using namespace ws2sim::winsock::detail;
 
 namespace {
 
-BOOL set_error(DWORD error) {
-  thread_state().last_error = static_cast<int>(error);
-  return FALSE;
-}
-
 std::string narrow(LPCWSTR name) {
   std::string out;
   for (; *name != L'\0'; ++name) {
@@ -53,7 +48,7 @@ HANDLE create_object(KernelObject::Kind kind, const char* name, Init init) {
   }
   const bool existed = object != nullptr;
   if (existed && object->kind != kind) {
-    set_error(ERROR_INVALID_HANDLE);
+    fail_win32(ERROR_INVALID_HANDLE);
     return nullptr;
   }
   if (!existed) {
@@ -79,7 +74,7 @@ HANDLE create_event(const char* name, bool manual, bool initial) {
 
 HANDLE create_semaphore(const char* name, LONG initial, LONG maximum) {
   if (maximum <= 0 || initial < 0 || initial > maximum) {
-    set_error(ERROR_INVALID_PARAMETER);
+    fail_win32(ERROR_INVALID_PARAMETER);
     return nullptr;
   }
   return create_object(KernelObject::Kind::kSemaphore, name,
@@ -109,7 +104,7 @@ BOOL with_object(HANDLE h, KernelObject::Kind kind, F f) {
   }
   KernelObject* const o = find_object(call->host(), handle_value(h));
   if (o == nullptr || o->kind != kind) {
-    return set_error(ERROR_INVALID_HANDLE);
+    return fail_win32(ERROR_INVALID_HANDLE);
   }
   const BOOL ok = f(*call, *o);
   if (ok != FALSE) {
@@ -174,10 +169,10 @@ HANDLE WINAPI CreateSemaphoreW(LPSECURITY_ATTRIBUTES /*lpSemaphoreAttributes*/, 
 BOOL WINAPI ReleaseSemaphore(HANDLE hSemaphore, LONG lReleaseCount, LPLONG lpPreviousCount) {
   return with_object(hSemaphore, KernelObject::Kind::kSemaphore, [&](Call&, KernelObject& o) {
     if (lReleaseCount <= 0) {
-      return set_error(ERROR_INVALID_PARAMETER);
+      return fail_win32(ERROR_INVALID_PARAMETER);
     }
     if (lReleaseCount > o.maximum - o.count) {
-      return set_error(ERROR_TOO_MANY_POSTS);  // the count is left as it was
+      return fail_win32(ERROR_TOO_MANY_POSTS);  // the count is left as it was
     }
     if (lpPreviousCount != nullptr) {
       *lpPreviousCount = o.count;
@@ -201,7 +196,7 @@ HANDLE WINAPI CreateMutexW(LPSECURITY_ATTRIBUTES /*lpMutexAttributes*/, BOOL bIn
 BOOL WINAPI ReleaseMutex(HANDLE hMutex) {
   return with_object(hMutex, KernelObject::Kind::kMutex, [](Call& call, KernelObject& o) {
     if (o.owner != current_thread_id(call.world())) {
-      return set_error(ERROR_NOT_OWNER);
+      return fail_win32(ERROR_NOT_OWNER);
     }
     if (--o.recursion == 0) {
       o.owner.reset();
@@ -232,7 +227,7 @@ std::uint32_t lock_owner_id(const std::optional<Call>& call) {
   if (call) {
     return current_thread_id(call->world());
   }
-  return static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(&thread_state()) >> 4) | 1U;
+  return unbound_thread_id();
 }
 
 [[noreturn]] void fatal(const char* function, const char* what) {
@@ -450,7 +445,7 @@ BOOL sleep_on(PCONDITION_VARIABLE cv, DWORD ms, const char* function, Release re
   }
   reacquire();
   if (!woken) {
-    return set_error(deadlocked ? ERROR_POSSIBLE_DEADLOCK : ERROR_TIMEOUT);
+    return fail_win32(deadlocked ? ERROR_POSSIBLE_DEADLOCK : ERROR_TIMEOUT);
   }
   return TRUE;
 }

@@ -65,11 +65,6 @@ namespace {
 const HANDLE kCurrentProcess = reinterpret_cast<HANDLE>(static_cast<LONG_PTR>(-1));
 const HANDLE kCurrentThread = reinterpret_cast<HANDLE>(static_cast<LONG_PTR>(-2));
 
-BOOL set_error(DWORD error) {
-  thread_state().last_error = static_cast<int>(error);
-  return FALSE;
-}
-
 // The thread object `h` names (the calling thread's for GetCurrentThread()), or nullptr.
 KernelObject* find_thread(const Host::State& host, HANDLE h) {
   if (h == kCurrentThread) {
@@ -90,11 +85,11 @@ HANDLE create_thread(std::function<std::uint32_t()> body, DWORD flags, LPDWORD i
   Host* const host = w.hosts[h.id.value].get();
   if (host->live()) {
     // A live host's calls wait in real time: its threads cannot take turns in virtual time.
-    set_error(ERROR_NOT_SUPPORTED);
+    fail_win32(ERROR_NOT_SUPPORTED);
     return nullptr;
   }
   if ((flags & ~static_cast<DWORD>(CREATE_SUSPENDED | STACK_SIZE_PARAM_IS_A_RESERVATION)) != 0) {
-    set_error(ERROR_INVALID_PARAMETER);
+    fail_win32(ERROR_INVALID_PARAMETER);
     return nullptr;
   }
   const WinThread* const parent = thread_state().win_thread;
@@ -102,7 +97,7 @@ HANDLE create_thread(std::function<std::uint32_t()> body, DWORD flags, LPDWORD i
   auto spawned = spawn_thread(w, *host, std::move(name), std::move(body),
                               (flags & CREATE_SUSPENDED) != 0, /*deferred=*/false);
   if (!spawned.ok()) {
-    set_error(ERROR_NOT_ENOUGH_MEMORY);  // as Windows when no thread can be created
+    fail_win32(ERROR_NOT_ENOUGH_MEMORY);  // as Windows when no thread can be created
     return nullptr;
   }
   WinThread& t = spawned->get();
@@ -133,7 +128,7 @@ HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES /*lpThreadAttributes*/, SIZE_T 
                            LPTHREAD_START_ROUTINE lpStartAddress, LPVOID lpParameter,
                            DWORD dwCreationFlags, LPDWORD lpThreadId) {
   if (lpStartAddress == nullptr) {
-    set_error(ERROR_INVALID_PARAMETER);
+    fail_win32(ERROR_INVALID_PARAMETER);
     return nullptr;
   }
   return create_thread([lpStartAddress, lpParameter] { return lpStartAddress(lpParameter); },
@@ -188,10 +183,10 @@ BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode) {
   }
   const KernelObject* const t = find_thread(call->host(), hThread);
   if (t == nullptr) {
-    return set_error(ERROR_INVALID_HANDLE);
+    return fail_win32(ERROR_INVALID_HANDLE);
   }
   if (lpExitCode == nullptr) {
-    return set_error(ERROR_INVALID_PARAMETER);
+    return fail_win32(ERROR_INVALID_PARAMETER);
   }
   *lpExitCode = t->exit_code;
   return TRUE;
@@ -200,8 +195,7 @@ BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode) {
 DWORD WINAPI GetCurrentThreadId(void) {
   ThreadState& ts = thread_state();
   if (ts.scopes.empty()) {
-    // No world: an id unique among the threads alive now (this thread's state's address).
-    return static_cast<DWORD>(reinterpret_cast<std::uintptr_t>(&ts) >> 4) & ~DWORD{3};
+    return unbound_thread_id();
   }
   auto call = Call::host_only(0);
   return current_thread_id(call->world());
@@ -217,7 +211,7 @@ DWORD WINAPI GetThreadId(HANDLE Thread) {
   }
   const KernelObject* const t = find_thread(call->host(), Thread);
   if (t == nullptr || t->thread == nullptr) {
-    set_error(ERROR_INVALID_HANDLE);
+    fail_win32(ERROR_INVALID_HANDLE);
     return 0;
   }
   return t->thread->id;
@@ -242,7 +236,7 @@ DWORD WINAPI ResumeThread(HANDLE hThread) {
   }
   KernelObject* const t = find_thread(call->host(), hThread);
   if (t == nullptr || t->thread == nullptr) {
-    set_error(ERROR_INVALID_HANDLE);
+    fail_win32(ERROR_INVALID_HANDLE);
     return static_cast<DWORD>(-1);
   }
   // The previous suspend count: 1 for a thread created suspended, then 0.
@@ -267,7 +261,7 @@ DWORD WINAPI QueueUserAPC(PAPCFUNC pfnAPC, HANDLE hThread, ULONG_PTR dwData) {
   }
   KernelObject* const t = find_thread(call->host(), hThread);
   if (t == nullptr || t->thread == nullptr || t->thread->ended || pfnAPC == nullptr) {
-    set_error(pfnAPC == nullptr ? ERROR_INVALID_PARAMETER : ERROR_INVALID_HANDLE);
+    fail_win32(pfnAPC == nullptr ? ERROR_INVALID_PARAMETER : ERROR_INVALID_HANDLE);
     return 0;
   }
   Apc apc{};
@@ -308,7 +302,7 @@ DWORD WINAPI TlsAlloc(void) {
       return i;
     }
   }
-  set_error(ERROR_NO_MORE_ITEMS);
+  fail_win32(ERROR_NO_MORE_ITEMS);
   return TLS_OUT_OF_INDEXES;
 }
 
@@ -319,7 +313,7 @@ BOOL WINAPI TlsFree(DWORD dwTlsIndex) {
   }
   Host::State& h = call->host();
   if (dwTlsIndex >= h.tls_slots.size() || !h.tls_slots[dwTlsIndex].used) {
-    return set_error(ERROR_INVALID_PARAMETER);
+    return fail_win32(ERROR_INVALID_PARAMETER);
   }
   h.tls_slots[dwTlsIndex].used = false;
   return TRUE;
@@ -332,7 +326,7 @@ BOOL WINAPI TlsSetValue(DWORD dwTlsIndex, LPVOID lpTlsValue) {
   }
   const Host::State& h = call->host();
   if (dwTlsIndex >= kTlsSlots) {
-    return set_error(ERROR_INVALID_PARAMETER);
+    return fail_win32(ERROR_INVALID_PARAMETER);
   }
   const std::uint32_t generation =
       dwTlsIndex < h.tls_slots.size() ? h.tls_slots[dwTlsIndex].generation : 0;
@@ -347,7 +341,7 @@ LPVOID WINAPI TlsGetValue(DWORD dwTlsIndex) {
   }
   const Host::State& h = call->host();
   if (dwTlsIndex >= kTlsSlots) {
-    set_error(ERROR_INVALID_PARAMETER);
+    fail_win32(ERROR_INVALID_PARAMETER);
     return nullptr;
   }
   thread_state().last_error = 0;  // TlsGetValue clears the last error when it succeeds
@@ -370,7 +364,7 @@ BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle,
     return FALSE;
   }
   if (hSourceProcessHandle != kCurrentProcess || hTargetProcessHandle != kCurrentProcess) {
-    return set_error(ERROR_NOT_SUPPORTED);  // one process per host
+    return fail_win32(ERROR_NOT_SUPPORTED);  // one process per host
   }
   Host::State& h = call->host();
   std::shared_ptr<KernelObject> object;
@@ -383,7 +377,7 @@ BOOL WINAPI DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle,
   }
   if (!object) {
     // Sockets are duplicated with WSADuplicateSocket, not here.
-    return set_error(ERROR_INVALID_HANDLE);
+    return fail_win32(ERROR_INVALID_HANDLE);
   }
   if ((dwOptions & DUPLICATE_CLOSE_SOURCE) != 0 && hSourceHandle != kCurrentThread) {
     h.objects.erase(handle_value(hSourceHandle));
@@ -407,7 +401,7 @@ BOOL WINAPI CloseHandle(HANDLE hObject) {
   }
   // The object lives on while a thread waits on it or runs (its record holds it).
   if (call->host().objects.erase(handle_value(hObject)) == 0) {
-    return set_error(ERROR_INVALID_HANDLE);
+    return fail_win32(ERROR_INVALID_HANDLE);
   }
   return TRUE;
 }

@@ -47,20 +47,6 @@ bool World::State::hand_turn() {
   return true;
 }
 
-namespace {
-
-// A blocked call that must look at its state again (a deadline, the horizon, a fault): a
-// Windows thread queues for the turn, another thread is released.
-void look_again(World::State& w, World::State::Waiter& waiter) {
-  if (waiter.thread != nullptr) {
-    w.make_runnable(*waiter.thread);
-  } else {
-    w.release(waiter);
-  }
-}
-
-}  // namespace
-
 void World::State::wake_all() {
   recheck_all = true;
   cv.notify_all();
@@ -72,7 +58,7 @@ void World::State::wake_all() {
     if (!waiter->granted && waiter->ready()) {
       grant(*waiter);
     } else if (terminating || now >= horizon || (waiter->deadline && *waiter->deadline <= now)) {
-      look_again(*this, *waiter);
+      look_again(*waiter);
     }
   }
   hand_turn();
@@ -95,7 +81,7 @@ void World::State::wake_host(std::uint32_t host) {
 void World::State::wake_one() {
   cv.notify_all();
   if (!waiters.empty()) {
-    look_again(*this, *waiters.front());
+    look_again(*waiters.front());
   }
   hand_turn();
 }
@@ -208,10 +194,7 @@ Result<std::reference_wrapper<WinThread>> spawn_thread(World::State& w, Host& ho
   if (deferred) {
     w.not_started.push_back(&t);
   } else if (!suspended) {
-    t.counted = true;
-    ++w.attached;
-    ++w.live_threads;
-    w.make_runnable(t);
+    w.count_in(t);
   }
   ++w.os_threads;
   return std::ref(t);
@@ -222,10 +205,7 @@ void resume_thread(World::State& w, WinThread& t) {
     return;
   }
   t.suspended = false;
-  t.counted = true;
-  ++w.attached;
-  ++w.live_threads;
-  w.make_runnable(t);
+  w.count_in(t);
 }
 
 bool yield_turn(World::State& w, std::unique_lock<std::mutex>& lock) {
@@ -247,9 +227,7 @@ void stop_threads(World::State& w) {
   }
   // Threads held for run_threads() are released to end at once.
   for (WinThread* t : w.not_started) {
-    t->counted = true;
-    ++w.attached;
-    ++w.live_threads;
+    w.count_in(*t);
   }
   w.not_started.clear();
   w.wake_all();

@@ -57,13 +57,7 @@ bool grant_ready(World::State& w, std::vector<std::uint32_t>& hosts) {
 
 // Lets the blocked calls whose deadline has come (all of them at the horizon) look again.
 void time_out_waiters(World::State& w, TimePoint now) {
-  auto look = [&w](Waiter* waiter) {
-    if (waiter->thread != nullptr) {
-      w.make_runnable(*waiter->thread);
-    } else {
-      w.release(*waiter);
-    }
-  };
+  auto look = [&w](Waiter* waiter) { w.look_again(*waiter); };
   if (now >= w.horizon) {
     std::for_each(w.waiters.begin(), w.waiters.end(), look);
     return;

@@ -319,10 +319,7 @@ Status World::run_threads() {
   std::unique_lock lock(state_->mu);
   State& w = *state_;
   for (detail::WinThread* t : w.not_started) {
-    t->counted = true;
-    ++w.attached;
-    ++w.live_threads;
-    w.make_runnable(*t);
+    w.count_in(*t);
   }
   w.not_started.clear();
   detail::settle(w);

@@ -175,6 +175,22 @@ struct World::State {
   /// State::grant — the wait `waiter` is satisfied: takes what it waits for and lets its thread
   /// run (a Windows thread joins the turn queue; another thread is released).
   void grant(Waiter& waiter);
+  /// State::look_again — a blocked call must look at its state again (a deadline, the horizon,
+  /// a fault): a Windows thread queues for the turn, another thread is released.
+  void look_again(Waiter& waiter) {
+    if (waiter.thread != nullptr) {
+      make_runnable(*waiter.thread);
+    } else {
+      release(waiter);
+    }
+  }
+  /// State::count_in — `t` is attached from now on (it counts in the time rule) and runnable.
+  void count_in(detail::WinThread& t) {
+    t.counted = true;
+    ++attached;
+    ++live_threads;
+    make_runnable(t);
+  }
   /// State::hand_turn — if no Windows thread holds the turn, gives it to the next runnable one.
   /// False when none is runnable.
   bool hand_turn();

@@ -70,6 +70,20 @@ std::optional<TimePoint> deadline_after(const Call& call, std::uint32_t ms);
 /// handle becomes a handle to the calling thread (made on first use).
 std::uintptr_t current_thread_handle(Call& call, void* h);
 
+/// fail_win32 — sets the thread's last error to the Win32 error `error` and returns FALSE, the
+/// usual failure of a Win32 BOOL function.
+inline int fail_win32(std::uint32_t error) noexcept {
+  thread_state().last_error = static_cast<int>(error);
+  return 0;
+}
+
+/// unbound_thread_id — the id of a thread bound to no world: unique among the threads alive now
+/// (from its state's address), a non-zero multiple of four like every thread id.
+inline std::uint32_t unbound_thread_id() noexcept {
+  const auto address = reinterpret_cast<std::uintptr_t>(&thread_state());
+  return (static_cast<std::uint32_t>(address >> 4) & ~std::uint32_t{3}) | 4U;
+}
+
 /// current_thread_id — GetCurrentThreadId: a Windows thread's id, or one the world gives a
 /// thread attached with a HostScope on its first question. World lock held.
 std::uint32_t current_thread_id(World::State& world);
