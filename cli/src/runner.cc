@@ -696,6 +696,7 @@ Result<RunReport> Run::go() {
     report.live_log = world_->live_log();
   }
   report.world = std::move(world_);
+  report.index_connections();  // the timeline asks for every event's connection
   return report;
 }
 
@@ -722,8 +723,21 @@ void Run::fill_from_live(Conn& c) {
 
 }  // namespace
 
+void RunReport::index_connections() {
+  by_serial.clear();
+  for (std::size_t i = 0; i < connections.size(); ++i) {
+    for (const auto& serial : {connections[i].client_serial, connections[i].server_serial}) {
+      if (serial) by_serial.emplace(*serial, i);
+    }
+  }
+}
+
 std::optional<std::size_t> RunReport::connection_of(const TraceEvent& e) const {
   if (!e.connection) return std::nullopt;
+  if (!by_serial.empty()) {
+    const auto it = by_serial.find(*e.connection);
+    return it != by_serial.end() ? std::optional(it->second) : std::nullopt;
+  }
   for (std::size_t i = 0; i < connections.size(); ++i) {
     if (connections[i].client_serial == e.connection ||
         connections[i].server_serial == e.connection) {

@@ -225,6 +225,30 @@ TEST(Run, ManyConnectionsOnSharedHostsStayDeterministic) {
   EXPECT_EQ(reset, 12U);  // every connection to the rebooted s1 is reset at its next probe
 }
 
+TEST(Run, ConnectionOfAnswersTheSameIndexedAsScanned) {
+  // run_scenario indexes the connections by trace serial (the timeline asks for every event);
+  // a report without the index scans. Both must name the same connection for every event, and
+  // every connection must own events on both of its sides.
+  RunReport r = play(example("faults.json"));
+  ASSERT_FALSE(r.by_serial.empty());
+  std::vector<std::optional<std::size_t>> indexed;
+  for (const TraceEvent& e : r.trace().events())
+    indexed.push_back(r.connection_of(e));
+  r.by_serial.clear();
+  std::size_t i = 0;
+  std::vector<int> sides(r.connections.size(), 0);
+  for (const TraceEvent& e : r.trace().events()) {
+    const std::optional<std::size_t> scanned = r.connection_of(e);
+    EXPECT_EQ(indexed[i++], scanned) << "event " << i;
+    if (scanned) {
+      sides[*scanned] |= r.connections[*scanned].client_serial == e.connection ? 1 : 2;
+    }
+  }
+  for (std::size_t c = 0; c < sides.size(); ++c) {
+    EXPECT_EQ(sides[c], 3) << r.connections[c].name;
+  }
+}
+
 TEST(Run, CallsInOrderScenario) {
   const RunReport r = play(example("calls-in-order.json"));
   const ConnectionReport& w1703 = conn(r, "on-1703");

@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "ws2sim/cli/budget.h"
@@ -98,8 +99,14 @@ struct RunReport {
   bool trace_kept = true;
 
   [[nodiscard]] const Trace& trace() const { return world->trace(); }
-  /// The scenario connection a trace event belongs to (client or server side), if any.
+  /// The scenario connection a trace event belongs to (client or server side), if any. Constant
+  /// time once index_connections() ran (run_scenario does); a linear scan before.
   [[nodiscard]] std::optional<std::size_t> connection_of(const TraceEvent& e) const;
+  /// index_connections — indexes `connections` by their trace serials for connection_of(); call
+  /// again after changing them.
+  void index_connections();
+  /// The trace serials of `connections` (client and server side), to their index.
+  std::unordered_map<std::uint64_t, std::size_t> by_serial;
   /// Every probe-sent event of the run (the same as `probes`).
   [[nodiscard]] std::size_t probe_count() const { return static_cast<std::size_t>(probes); }
 };
