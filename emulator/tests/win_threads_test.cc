@@ -19,10 +19,23 @@ void start(World& w, Host& host, std::string name, std::function<void()> body) {
   ASSERT_TRUE(w.start_thread(host, std::move(name), std::move(body)).ok());
 }
 
-class WinThreads : public EmulatorTest {
+// Every test runs on both kinds of thread context (World::set_thread_contexts): the turns, and
+// so what the threads do, must not depend on what they run on.
+class WinThreads : public EmulatorTest, public ::testing::WithParamInterface<ThreadContexts> {
  protected:
-  void SetUp() override { make_hosts("windows-10-22h2"); }
+  void SetUp() override {
+    ASSERT_TRUE(world.set_thread_contexts(GetParam()).ok());
+    make_hosts("windows-10-22h2");
+  }
 };
+
+std::string contexts_name(const ::testing::TestParamInfo<ThreadContexts>& info) {
+  return info.param == ThreadContexts::kFibers ? "Fibers" : "OsThreads";
+}
+
+INSTANTIATE_TEST_SUITE_P(Contexts, WinThreads,
+                         ::testing::Values(ThreadContexts::kOsThreads, ThreadContexts::kFibers),
+                         contexts_name);
 
 DWORD WINAPI sleep_then_exit(LPVOID arg) {
   Sleep(*static_cast<DWORD*>(arg));
@@ -31,7 +44,7 @@ DWORD WINAPI sleep_then_exit(LPVOID arg) {
 
 // A thread handle is a join in virtual time: WaitForSingleObject returns when the thread ends,
 // after its 5 s Sleep, and GetExitCodeThread says what it returned.
-TEST_F(WinThreads, WaitingOnAThreadHandleJoinsItInVirtualTime) {
+TEST_P(WinThreads, WaitingOnAThreadHandleJoinsItInVirtualTime) {
   start(world, *client, "main", [&] {
     DWORD ms = 5'000;
     DWORD id = 0;
@@ -60,7 +73,7 @@ unsigned __stdcall count_and_end(void* arg) {
   return 0;  // not reached
 }
 
-TEST_F(WinThreads, BeginThreadExAndEndThreadEx) {
+TEST_P(WinThreads, BeginThreadExAndEndThreadEx) {
   start(world, *client, "main", [&] {
     LONG n = 0;
     unsigned id = 0;
@@ -76,7 +89,7 @@ TEST_F(WinThreads, BeginThreadExAndEndThreadEx) {
 }
 
 // SetEvent on an auto-reset event with two waiters lets exactly one go: the first to wait.
-TEST_F(WinThreads, AnAutoResetEventReleasesExactlyOneWaiter) {
+TEST_P(WinThreads, AnAutoResetEventReleasesExactlyOneWaiter) {
   std::vector<std::string> order;
   HANDLE ev = nullptr;
   start(world, *client, "setter", [&] {
@@ -98,7 +111,7 @@ TEST_F(WinThreads, AnAutoResetEventReleasesExactlyOneWaiter) {
   EXPECT_EQ(world.now(), at(10s));
 }
 
-TEST_F(WinThreads, SemaphoresCountAndRefuseTooManyPosts) {
+TEST_P(WinThreads, SemaphoresCountAndRefuseTooManyPosts) {
   start(world, *client, "main", [&] {
     HANDLE s = CreateSemaphoreA(nullptr, 1, 2, nullptr);
     EXPECT_EQ(WaitForSingleObject(s, 0), WAIT_OBJECT_0);
@@ -115,7 +128,7 @@ TEST_F(WinThreads, SemaphoresCountAndRefuseTooManyPosts) {
 }
 
 // A mutex whose owner ended holding it is abandoned: the next wait gets WAIT_ABANDONED and owns it.
-TEST_F(WinThreads, AMutexHeldByAThreadThatEndedIsAbandoned) {
+TEST_P(WinThreads, AMutexHeldByAThreadThatEndedIsAbandoned) {
   start(world, *client, "main", [&] {
     HANDLE m = CreateMutexA(nullptr, FALSE, nullptr);
     auto take_and_end = [](LPVOID p) -> DWORD {
@@ -135,7 +148,7 @@ TEST_F(WinThreads, AMutexHeldByAThreadThatEndedIsAbandoned) {
 }
 
 // A critical section held across a Sleep keeps the other thread waiting in virtual time.
-TEST_F(WinThreads, ACriticalSectionHeldAcrossASleepMakesTheOtherWaitInVirtualTime) {
+TEST_P(WinThreads, ACriticalSectionHeldAcrossASleepMakesTheOtherWaitInVirtualTime) {
   CRITICAL_SECTION cs;
   InitializeCriticalSection(&cs);
   TimePoint entered{};
@@ -157,7 +170,7 @@ TEST_F(WinThreads, ACriticalSectionHeldAcrossASleepMakesTheOtherWaitInVirtualTim
 }
 
 // A producer and a consumer on a condition variable: the consumer sleeps until woken, in order.
-TEST_F(WinThreads, AConditionVariableHandsItemsFromProducerToConsumer) {
+TEST_P(WinThreads, AConditionVariableHandsItemsFromProducerToConsumer) {
   CRITICAL_SECTION cs;
   InitializeCriticalSection(&cs);
   CONDITION_VARIABLE cv = CONDITION_VARIABLE_INIT;
@@ -189,7 +202,7 @@ TEST_F(WinThreads, AConditionVariableHandsItemsFromProducerToConsumer) {
   EXPECT_THAT(got, ::testing::ElementsAre("1@1.000s", "2@2.000s", "3@3.000s"));
 }
 
-TEST_F(WinThreads, WaitAllTakesEveryObjectAtOnceAndWaitAnyTheFirst) {
+TEST_P(WinThreads, WaitAllTakesEveryObjectAtOnceAndWaitAnyTheFirst) {
   start(world, *client, "main", [&] {
     HANDLE a = CreateEventA(nullptr, TRUE, FALSE, nullptr);
     HANDLE b = CreateSemaphoreA(nullptr, 1, 1, nullptr);
@@ -217,7 +230,7 @@ void CALLBACK note_apc(ULONG_PTR p) {
 
 // QueueUserAPC: an alertable wait of the target returns WAIT_IO_COMPLETION after running it; a
 // thread created suspended runs APCs queued before it started ahead of its start routine.
-TEST_F(WinThreads, AnApcEndsAnAlertableWaitOfItsThread) {
+TEST_P(WinThreads, AnApcEndsAnAlertableWaitOfItsThread) {
   int ran = 0;
   DWORD result = 0;
   TimePoint when{};
@@ -245,7 +258,7 @@ TEST_F(WinThreads, AnApcEndsAnAlertableWaitOfItsThread) {
   EXPECT_EQ(when, at(2s));
 }
 
-TEST_F(WinThreads, ThreadLocalStorageIsPerThreadAndFreedSlotsReadZero) {
+TEST_P(WinThreads, ThreadLocalStorageIsPerThreadAndFreedSlotsReadZero) {
   start(world, *client, "main", [&] {
     const DWORD slot = TlsAlloc();
     ASSERT_NE(slot, TLS_OUT_OF_INDEXES);
@@ -275,7 +288,7 @@ TEST_F(WinThreads, ThreadLocalStorageIsPerThreadAndFreedSlotsReadZero) {
 
 // Two threads taking two critical sections in opposite orders: the world stops at the instant
 // both block, and the report names each thread, the section it waits for and who holds it.
-TEST_F(WinThreads, ALockOrderDeadlockIsReported) {
+TEST_P(WinThreads, ALockOrderDeadlockIsReported) {
   CRITICAL_SECTION a;
   CRITICAL_SECTION b;
   InitializeCriticalSection(&a);
@@ -315,7 +328,7 @@ TEST_F(WinThreads, ALockOrderDeadlockIsReported) {
 
 // A blocking call nothing can ever complete (recv on an idle connection without keep-alive)
 // is the one-thread form: the world stops then, not 400 days later, and recv fails.
-TEST_F(WinThreads, ARecvNothingCanEndIsReportedAtOnce) {
+TEST_P(WinThreads, ARecvNothingCanEndIsReportedAtOnce) {
   start(world, *client, "reader", [&] {
     SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
     ASSERT_EQ(connect_to_server(s), 0);
@@ -363,9 +376,11 @@ DWORD WINAPI echo_worker(LPVOID p) {
   return 0;
 }
 
-Outcome run_sixteen_thread_server(std::uint64_t seed, std::optional<std::uint64_t> shuffle) {
+Outcome run_sixteen_thread_server(std::uint64_t seed, std::optional<std::uint64_t> shuffle,
+                                  ThreadContexts contexts = ThreadContexts::kOsThreads) {
   constexpr int kThreads = 16;
   World w{seed};
+  EXPECT_TRUE(w.set_thread_contexts(contexts).ok());
   if (shuffle) w.shuffle_turns(shuffle);
   Host& server = w.add_host("server", "windows-server-2022", "10.0.0.2").value();
   std::vector<Host*> clients;
@@ -445,6 +460,24 @@ TEST(WinThreadsDeterminism, AShuffleSeedPicksAnotherInterleavingAndRepeatsIt) {
   EXPECT_NE(run_sixteen_thread_server(5, 2).log, one.log);
 }
 
+// What the threads run on changes nothing they do: the same trace, log and turns on fibers as
+// on OS threads, FIFO and shuffled, and on fibers too the same two hundred times.
+TEST(WinThreadsDeterminism, FibersTakeTheSameTurnsAsOsThreads) {
+  for (const std::optional<std::uint64_t> shuffle : {std::optional<std::uint64_t>(), {3}}) {
+    const Outcome os = run_sixteen_thread_server(5, shuffle, ThreadContexts::kOsThreads);
+    const Outcome fibers = run_sixteen_thread_server(5, shuffle, ThreadContexts::kFibers);
+    EXPECT_EQ(fibers.trace, os.trace);
+    EXPECT_EQ(fibers.log, os.log);
+    EXPECT_EQ(fibers.turns, os.turns);
+  }
+  const Outcome first = run_sixteen_thread_server(5, std::nullopt, ThreadContexts::kFibers);
+  for (int run = 1; run < 200; ++run) {
+    const Outcome again = run_sixteen_thread_server(5, std::nullopt, ThreadContexts::kFibers);
+    ASSERT_EQ(again.trace, first.trace) << "run " << run << ": the traces differ";
+    ASSERT_EQ(again.log, first.log) << "run " << run;
+  }
+}
+
 }  // namespace
 }  // namespace ws2sim::winsock::testing
 
@@ -453,7 +486,7 @@ namespace {
 
 // A condition variable nobody will ever wake: the sleep fails with ERROR_POSSIBLE_DEADLOCK (not
 // ERROR_TIMEOUT) after taking its critical section again, and the thread goes on.
-TEST_F(WinThreads, ASleepOnAConditionVariableNobodyWakesFailsAsADeadlock) {
+TEST_P(WinThreads, ASleepOnAConditionVariableNobodyWakesFailsAsADeadlock) {
   CRITICAL_SECTION cs;
   InitializeCriticalSection(&cs);
   CONDITION_VARIABLE cv = CONDITION_VARIABLE_INIT;
@@ -481,7 +514,7 @@ namespace {
 
 // Regression: a thread's OS thread may start before its creator has filled in its record; it
 // must not read the record (its host) until the creator lets go of the world.
-TEST_F(WinThreads, ManyThreadsStartedAtOnceEachRunOnItsOwnHost) {
+TEST_P(WinThreads, ManyThreadsStartedAtOnceEachRunOnItsOwnHost) {
   constexpr int kThreads = 200;
   int on_client = 0;
   int on_server = 0;

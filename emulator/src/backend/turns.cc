@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <exception>
-#include <system_error>
 
 #include "backend/backend.h"
+#include "backend/contexts.h"
 #include "core/thread_state.h"
 
 namespace ws2sim::winsock {
@@ -43,7 +43,7 @@ bool World::State::hand_turn() {
   next->queued = false;
   turn = next;
   ++turns;
-  next->cv.notify_one();
+  contexts->resume(*next);
   return true;
 }
 
@@ -136,7 +136,9 @@ void run_thread(World::State& w, WinThread& t, const std::function<std::uint32_t
     ts.win_thread = &t;
     ts.scopes.push_back(t.host);
     t.state = &ts;
-    t.cv.wait(lock, [&] { return w.turn == &t || w.terminating; });
+    while (w.turn != &t && !w.terminating) {
+      w.contexts->park(t, lock);
+    }
     t.started = true;
     run = !w.terminating;
     ts.apcs.insert(ts.apcs.end(), t.early_apcs.begin(), t.early_apcs.end());
@@ -161,7 +163,7 @@ void run_thread(World::State& w, WinThread& t, const std::function<std::uint32_t
   ts.win_thread = nullptr;
   t.state = nullptr;
   finish_thread(w, t, code);
-  if (--w.os_threads == 0) {
+  if (--w.unfinished == 0) {
     w.thread_ended.notify_all();  // the world's destructor watches
   }
 }
@@ -172,16 +174,18 @@ Result<std::reference_wrapper<WinThread>> spawn_thread(World::State& w, Host& ho
                                                        std::string name,
                                                        std::function<std::uint32_t()> body,
                                                        bool suspended, bool deferred) {
-  // The OS thread first: if the system has no thread left to give (threads-max, the process's
-  // map count), nothing is registered and the caller gets an error value.
+  if (w.contexts == nullptr) {
+    w.contexts = w.contexts_kind == ThreadContexts::kFibers ? make_fiber_contexts(w)
+                                                            : make_os_thread_contexts(w);
+  }
+  // Its context first: if the system has none left to give (an OS thread, a stack), nothing is
+  // registered and the caller gets an error value.
   auto record = std::make_unique<WinThread>();
   WinThread& t = *record;
-  try {
-    t.os = std::thread([&w, &t, run = std::move(body)] { run_thread(w, t, run); });
-  } catch (const std::system_error& e) {
-    return resource_exhausted("no thread for '" + name + "': " + e.what());
+  if (Status s = w.contexts->start(t, [&w, &t, run = std::move(body)] { run_thread(w, t, run); });
+      !s.ok()) {
+    return resource_exhausted("no thread for '" + name + "': " + s.error().message);
   }
-  t.os.detach();  // finishing is counted in os_threads; nobody joins it
   // It waits for the world lock (held by the caller) before it reads anything below.
   t.id = w.next_thread_id;
   w.next_thread_id += 4;
@@ -196,7 +200,7 @@ Result<std::reference_wrapper<WinThread>> spawn_thread(World::State& w, Host& ho
   } else if (!suspended) {
     w.count_in(t);
   }
-  ++w.os_threads;
+  ++w.unfinished;
   return std::ref(t);
 }
 
@@ -216,14 +220,18 @@ bool yield_turn(World::State& w, std::unique_lock<std::mutex>& lock) {
   w.turn = nullptr;
   w.make_runnable(*me);
   w.hand_turn();
-  me->cv.wait(lock, [&] { return w.turn == me || w.terminating; });
+  while (w.turn != me && !w.terminating) {
+    w.contexts->park(*me, lock);
+  }
   return true;
 }
 
 void stop_threads(World::State& w) {
   w.terminating = true;
-  for (const auto& t : w.threads) {
-    t->cv.notify_all();
+  if (w.contexts != nullptr) {
+    for (const auto& t : w.threads) {
+      w.contexts->resume(*t);
+    }
   }
   // Threads held for run_threads() are released to end at once.
   for (WinThread* t : w.not_started) {
@@ -235,7 +243,7 @@ void stop_threads(World::State& w) {
 
 void end_threads(World::State& w, std::unique_lock<std::mutex>& lock) {
   stop_threads(w);
-  w.thread_ended.wait(lock, [&] { return w.os_threads == 0; });
+  w.thread_ended.wait(lock, [&] { return w.unfinished == 0; });
 }
 
 namespace {

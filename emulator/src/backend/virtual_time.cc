@@ -10,6 +10,7 @@
 #include <exception>
 #include <functional>
 
+#include "backend/contexts.h"
 #include "backend/simulated.h"
 #include "backend/turns.h"
 
@@ -196,7 +197,7 @@ WaitResult SimulatedBackend::wait(Call& call, Condition ready, std::optional<Tim
     if (self != nullptr && w.turn != self) {
       settle(w);
       if (w.turn != self) {
-        self->cv.wait(call.lock());
+        w.contexts->park(*self, call.lock());
         continue;
       }
     }

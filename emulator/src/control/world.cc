@@ -1,6 +1,7 @@
 // World: the test-control API of one emulated world (hosts, time, links, faults, live hosts).
 #include <algorithm>
 
+#include "backend/contexts.h"
 #include "backend/live.h"
 #include "backend/simulated.h"
 #include "backend/turns.h"
@@ -23,7 +24,9 @@ World::~World() {
   // Windows threads still blocked end now (unwound at their blocking call): they must not
   // outlive the world they wait in.
   std::unique_lock lock(state_->mu);
-  if (state_->os_threads > 0) detail::end_threads(*state_, lock);
+  if (state_->unfinished > 0) detail::end_threads(*state_, lock);
+  lock.unlock();
+  if (state_->contexts != nullptr) state_->contexts->shut_down();  // e.g. the fibers' carrier
 }
 
 Result<std::reference_wrapper<Host>> World::add_host(std::string name, std::string_view profile,
@@ -333,6 +336,17 @@ Status World::run_threads() {
 void World::end_threads() {
   std::lock_guard lock(state_->mu);
   detail::stop_threads(*state_);
+}
+
+Status World::set_thread_contexts(ThreadContexts contexts) {
+  std::lock_guard lock(state_->mu);
+  if (state_->contexts != nullptr) {
+    return invalid_state(
+        "set_thread_contexts: the world made Windows threads already; choose what they run on "
+        "before the first");
+  }
+  state_->contexts_kind = contexts;
+  return {};
 }
 
 void World::shuffle_turns(std::optional<std::uint64_t> seed) {

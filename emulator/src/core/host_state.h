@@ -29,6 +29,10 @@ class Clock;
 
 }  // namespace ws2sim::winsock::detail
 
+namespace ws2sim::winsock::detail {
+class Contexts;
+}
+
 namespace ws2sim::winsock {
 
 /// Host::State — one Windows machine: its profile, registry, sockets, events and backend.
@@ -171,7 +175,11 @@ struct World::State {
   // Notified when a Windows thread ends: run_threads() and the destructor wait on it (not on
   // `cv`, which every blocking call notifies).
   std::condition_variable thread_ended;
-  std::size_t os_threads = 0;  // their OS threads not yet finished (World's destructor waits)
+  std::size_t unfinished = 0;  // contexts not yet finished (World's destructor waits for 0)
+  // What the Windows threads run on (backend/contexts.h): made with the first thread, of the
+  // kind World::set_thread_contexts chose.
+  ThreadContexts contexts_kind = ThreadContexts::kOsThreads;
+  std::unique_ptr<detail::Contexts> contexts;
   /// State::grant — the wait `waiter` is satisfied: takes what it waits for and lets its thread
   /// run (a Windows thread joins the turn queue; another thread is released).
   void grant(Waiter& waiter);

@@ -50,6 +50,10 @@ struct ThreadState {
 /// thread_state — the calling thread's state, created on first use.
 ThreadState& thread_state() noexcept;
 
+/// bind_thread_state — from now on thread_state() on the calling OS thread is `state` (a fiber's,
+/// backend/contexts.h), or its own again when nullptr.
+void bind_thread_state(ThreadState* state) noexcept;
+
 /// thread_state_destroyed — true once the calling thread's state was destroyed (thread or program
 /// exit): a HostScope that outlives it (a static object) must not touch it.
 bool thread_state_destroyed() noexcept;

@@ -6,13 +6,11 @@
 // handle to the same object. The rules of waiting on them: docs/threads.md.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 #include <utility>
 
 #include "core/thread_state.h"
@@ -87,6 +85,12 @@ struct KernelObject {
   }
 };
 
+/// ThreadContext — what a Windows thread runs on: its OS thread, or its fiber. Each kind of
+/// Contexts (backend/contexts.h) derives its own.
+struct ThreadContext {
+  virtual ~ThreadContext() = default;
+};
+
 /// WinThread — a Windows thread of a world: made by CreateThread, _beginthreadex or
 /// World::start_thread. It runs only while it holds the world's turn (World::State::turn), so
 /// one Windows thread runs at a time; the turn passes when the holder blocks, yields or ends.
@@ -94,14 +98,13 @@ struct WinThread {
   std::uint32_t id = 0;  ///< GetCurrentThreadId: 4, 8, 12, ... in creation order
   Host* host = nullptr;
   std::string name;
-  std::condition_variable cv;            ///< waited on for the turn
-  std::shared_ptr<KernelObject> object;  ///< what its handles name; signaled when it ends
-  ThreadState* state = nullptr;          ///< its per-thread state, once it started
-  std::thread os;
-  bool queued = false;     ///< in World::State::runnable
-  bool suspended = false;  ///< CREATE_SUSPENDED and not yet resumed
-  bool counted = false;    ///< counted in World::State::attached and live_threads
-  bool started = false;    ///< its start routine began
+  std::shared_ptr<KernelObject> object;    ///< what its handles name; signaled when it ends
+  ThreadState* state = nullptr;            ///< its per-thread state, once it started
+  std::unique_ptr<ThreadContext> context;  ///< what it runs on (backend/contexts.h)
+  bool queued = false;                     ///< in World::State::runnable
+  bool suspended = false;                  ///< CREATE_SUSPENDED and not yet resumed
+  bool counted = false;                    ///< counted in World::State::attached and live_threads
+  bool started = false;                    ///< its start routine began
   bool ended = false;
   const void* waiting = nullptr;  ///< the Waiter it is blocked in, if any (for the report)
   std::optional<std::uintptr_t> self_handle;  ///< GetCurrentThread() made real, on first use

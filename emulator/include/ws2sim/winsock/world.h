@@ -130,6 +130,19 @@ class Host {
   std::unique_ptr<State> state_;
 };
 
+/// ThreadContexts — what the Windows threads of a world run on (World::set_thread_contexts).
+/// Either way they take turns in the same order; only capacity and thread_local differ
+/// (docs/threads.md, "What a Windows thread runs on").
+enum class ThreadContexts {
+  /// Each Windows thread its own OS thread (the default): thread_local variables in user code
+  /// are per thread, as on Windows. The machine's thread limit bounds a world.
+  kOsThreads,
+  /// Every Windows thread a fiber of one OS thread, on a 1 MiB stack: hundreds of thousands of
+  /// threads, each turn a context switch. thread_local variables in user code are shared by
+  /// the world's Windows threads.
+  kFibers,
+};
+
 /// A simulation holding emulated Windows hosts.
 class World {
  public:
@@ -198,6 +211,11 @@ class World {
   /// (its stack unwound), and those not started never start. Returns at once; run_threads()
   /// waits for them.
   void end_threads();
+  /// World::set_thread_contexts — what the world's Windows threads run on (OS threads by
+  /// default). A failed-precondition error once the world made its first Windows thread.
+  ///
+  ///   world.set_thread_contexts(ThreadContexts::kFibers);   // 100,000 client threads fit
+  Status set_thread_contexts(ThreadContexts contexts);
   /// World::shuffle_turns — with a seed, the next turn goes to a thread picked among the
   /// runnable ones by a generator seeded with it (each seed one interleaving, the same on every
   /// run); nullopt (the default): to the one runnable longest.

@@ -1,0 +1,309 @@
+// Fiber contexts (contexts.h): every Windows thread of a world is a fiber of one carrier OS
+// thread, so a world holds as many threads as memory allows and handing the turn on is a
+// context switch.
+//
+// The world lock: the carrier holds it whenever it switches into a fiber, and a fiber holds it
+// whenever it switches back (parking, or ending). The lock is the carrier OS thread's
+// throughout; whichever context runs owns it.
+//
+// Stacks: 1 MiB each (Windows' default reserve), carved from 64 MiB mappings made with
+// MAP_NORESERVE, so a stack costs the pages it touched. A mapping per stack, with a guard page,
+// would stop at about 32,000 threads (vm.max_map_count counts two maps per stack); instead a
+// canary at the bottom of each stack is checked every time its fiber switches out, and a
+// stack overflow ends the program with a message naming the thread.
+//
+// Per-thread state that C++ keeps in the OS thread is switched with the fiber: the Windows
+// state (thread_state.h) and the exception-handling globals (what std::uncaught_exceptions()
+// and a rethrow read), so a fiber parked inside a catch block or an unwinding destructor does
+// not see, or break, another's. AddressSanitizer and ThreadSanitizer are told of each switch.
+#include <sys/mman.h>
+#include <ucontext.h>
+
+#include <condition_variable>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <string>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include "backend/contexts.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/common_interface_defs.h>
+#endif
+#if defined(__SANITIZE_THREAD__)
+#include <sanitizer/tsan_interface.h>
+#endif
+
+// libstdc++'s per-thread exception state (the Itanium C++ ABI's __cxa_eh_globals).
+struct __cxa_eh_globals;
+extern "C" __cxa_eh_globals* __cxa_get_globals() noexcept;
+
+namespace ws2sim::winsock::detail {
+namespace {
+
+constexpr std::size_t kStackBytes = std::size_t{1} << 20;
+constexpr std::size_t kStacksPerMapping = 64;
+constexpr std::uint64_t kCanary = 0x5753'3253'494d'4b41;
+
+// The Itanium ABI layout of __cxa_eh_globals, saved and restored per fiber.
+struct EhGlobals {
+  void* caught = nullptr;
+  unsigned int uncaught = 0;
+};
+
+void swap_eh_globals(EhGlobals& save, const EhGlobals& load) noexcept {
+  auto* g = reinterpret_cast<EhGlobals*>(__cxa_get_globals());
+  save = *g;
+  *g = load;
+}
+
+// StackPool — fiber stacks, handed out lowest address first and reused once their fiber ended.
+class StackPool {
+ public:
+  StackPool() = default;
+  StackPool(const StackPool&) = delete;
+  StackPool& operator=(const StackPool&) = delete;
+  ~StackPool() {
+    for (std::byte* m : mappings_) {
+      ::munmap(m, kStackBytes * kStacksPerMapping);
+    }
+  }
+
+  // The lowest address of a free stack, or an error when the system maps no more memory.
+  Result<std::byte*> take() {
+    if (free_.empty()) {
+      void* m = ::mmap(nullptr, kStackBytes * kStacksPerMapping, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+      if (m == MAP_FAILED) {
+        return resource_exhausted(std::string("no memory for a fiber stack: ") +
+                                  std::strerror(errno));
+      }
+      auto* base = static_cast<std::byte*>(m);
+      mappings_.push_back(base);
+      for (std::size_t i = kStacksPerMapping; i-- > 0;) {
+        free_.push_back(base + i * kStackBytes);
+      }
+    }
+    std::byte* stack = free_.back();
+    free_.pop_back();
+    std::memcpy(stack, &kCanary, sizeof kCanary);
+    return stack;
+  }
+
+  void give(std::byte* stack) { free_.push_back(stack); }
+
+ private:
+  std::vector<std::byte*> mappings_;
+  std::vector<std::byte*> free_;
+};
+
+class FiberContexts;
+
+struct Fiber final : ThreadContext {
+  FiberContexts* owner = nullptr;
+  WinThread* thread = nullptr;
+  ucontext_t context{};
+  std::byte* stack = nullptr;
+  std::function<void()> entry;
+  ThreadState state;      // what thread_state() is while it runs
+  EhGlobals eh;           // its exception state while it does not run
+  bool queued = false;    // in the carrier's queue
+  bool finished = false;  // its entry returned: its stack goes back to the pool
+  void* asan_fake_stack = nullptr;
+  void* tsan = nullptr;
+};
+
+Fiber& fiber(WinThread& t) {
+  return static_cast<Fiber&>(*t.context);
+}
+
+void fiber_main(unsigned hi, unsigned lo);
+
+class FiberContexts final : public Contexts {
+ public:
+  explicit FiberContexts(World::State& w) : w_(w) {}
+  FiberContexts(const FiberContexts&) = delete;
+  FiberContexts& operator=(const FiberContexts&) = delete;
+  ~FiberContexts() override { shut_down(); }
+
+  Status start(WinThread& t, std::function<void()> entry) override {
+    if (!carrier_.joinable()) {
+      try {
+        carrier_ = std::thread([this] { carry(); });
+      } catch (const std::system_error& e) {
+        return resource_exhausted(std::string("no OS thread for the fibers: ") + e.what());
+      }
+    }
+    Result<std::byte*> stack = stacks_.take();
+    if (!stack.ok()) {
+      return stack.error();
+    }
+    auto f = std::make_unique<Fiber>();
+    f->owner = this;
+    f->thread = &t;
+    f->stack = *stack;
+    f->entry = std::move(entry);
+    ::getcontext(&f->context);
+    f->context.uc_stack.ss_sp = f->stack;
+    f->context.uc_stack.ss_size = kStackBytes;
+    f->context.uc_link = nullptr;  // fiber_main never returns: it switches out for good
+    const auto address = reinterpret_cast<std::uintptr_t>(f.get());
+    ::makecontext(&f->context, reinterpret_cast<void (*)()>(&fiber_main), 2,
+                  static_cast<unsigned>(address >> 32U), static_cast<unsigned>(address));
+#if defined(__SANITIZE_THREAD__)
+    f->tsan = __tsan_create_fiber(0);
+#endif
+    t.context = std::move(f);
+    return {};
+  }
+
+  void park(WinThread& me, std::unique_lock<std::mutex>& /*lock*/) override {
+    switch_out(fiber(me), /*finished=*/false);
+  }
+
+  void resume(WinThread& t) override {
+    if (t.context == nullptr) {
+      return;  // it ended
+    }
+    Fiber& f = fiber(t);
+    if (!f.queued && !f.finished) {
+      f.queued = true;
+      queue_.push_back(&f);
+    }
+    cv_.notify_one();
+  }
+
+  void shut_down() override {
+    {
+      std::lock_guard lock(w_.mu);
+      stopping_ = true;
+    }
+    cv_.notify_one();
+    if (carrier_.joinable()) {
+      carrier_.join();
+    }
+  }
+
+  // Called on the fiber, first thing: the carrier switched in holding the world lock, which the
+  // entry takes itself as it needs; it ends holding the lock and switches out for good.
+  void run(Fiber& f) {
+#if defined(__SANITIZE_ADDRESS__)
+    __sanitizer_finish_switch_fiber(nullptr, &carrier_stack_, &carrier_stack_size_);
+#endif
+    w_.mu.unlock();
+    f.entry();
+    f.entry = nullptr;  // what the thread's function captured goes with the thread
+    w_.mu.lock();
+    f.finished = true;
+    switch_out(f, /*finished=*/true);
+  }
+
+ private:
+  // The carrier: runs the fibers that got the turn (or must end) one at a time, in the order
+  // they were resumed, and sleeps while none has.
+  void carry() {
+#if defined(__SANITIZE_THREAD__)
+    carrier_tsan_ = __tsan_get_current_fiber();
+#endif
+    std::unique_lock lock(w_.mu);
+    while (true) {
+      if (!queue_.empty()) {
+        Fiber& f = *queue_.front();
+        queue_.pop_front();
+        f.queued = false;
+        if (!f.finished && (w_.turn == f.thread || w_.terminating)) {
+          switch_in(f);
+        }
+        continue;
+      }
+      if (stopping_) {
+        return;
+      }
+      cv_.wait(lock);
+    }
+  }
+
+  // Carrier → fiber `f`, until it parks or ends. World lock held.
+  void switch_in(Fiber& f) {
+    bind_thread_state(&f.state);
+    swap_eh_globals(carrier_eh_, f.eh);
+#if defined(__SANITIZE_ADDRESS__)
+    __sanitizer_start_switch_fiber(&carrier_fake_stack_, f.stack, kStackBytes);
+#endif
+#if defined(__SANITIZE_THREAD__)
+    __tsan_switch_to_fiber(f.tsan, 0);
+#endif
+    ::swapcontext(&carrier_context_, &f.context);
+#if defined(__SANITIZE_ADDRESS__)
+    __sanitizer_finish_switch_fiber(carrier_fake_stack_, nullptr, nullptr);
+#endif
+    swap_eh_globals(f.eh, carrier_eh_);
+    bind_thread_state(nullptr);
+    std::uint64_t canary = 0;
+    std::memcpy(&canary, f.stack, sizeof canary);
+    if (canary != kCanary) {
+      std::fprintf(stderr,
+                   "ws2sim: Windows thread '%s' (thread %u) overflowed its 1 MiB fiber stack "
+                   "(docs/threads.md, \"What a Windows thread runs on\")\n",
+                   f.thread->name.c_str(), f.thread->id);
+      std::abort();
+    }
+    if (f.finished) {
+#if defined(__SANITIZE_THREAD__)
+      __tsan_destroy_fiber(f.tsan);
+#endif
+      stacks_.give(f.stack);
+      f.thread->context.reset();  // the record stays (its handle, its exit code); this goes
+    }
+  }
+
+  // Fiber `f` → carrier; returns when the carrier switches back in (never once finished).
+  // World lock held.
+  void switch_out(Fiber& f, bool finished) {
+#if defined(__SANITIZE_ADDRESS__)
+    __sanitizer_start_switch_fiber(finished ? nullptr : &f.asan_fake_stack, carrier_stack_,
+                                   carrier_stack_size_);
+#endif
+#if defined(__SANITIZE_THREAD__)
+    __tsan_switch_to_fiber(carrier_tsan_, 0);
+#endif
+    if (finished) {
+      ::setcontext(&carrier_context_);
+    }
+    ::swapcontext(&f.context, &carrier_context_);
+#if defined(__SANITIZE_ADDRESS__)
+    __sanitizer_finish_switch_fiber(f.asan_fake_stack, &carrier_stack_, &carrier_stack_size_);
+#endif
+  }
+
+  World::State& w_;
+  StackPool stacks_;
+  std::deque<Fiber*> queue_;  // resumed, in order; looked at by the carrier
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread carrier_;
+  ucontext_t carrier_context_{};
+  EhGlobals carrier_eh_;
+  void* carrier_fake_stack_ = nullptr;
+  const void* carrier_stack_ = nullptr;
+  std::size_t carrier_stack_size_ = 0;
+  void* carrier_tsan_ = nullptr;
+};
+
+void fiber_main(unsigned hi, unsigned lo) {
+  auto* f = reinterpret_cast<Fiber*>((static_cast<std::uintptr_t>(hi) << 32U) | lo);
+  f->owner->run(*f);
+}
+
+}  // namespace
+
+std::unique_ptr<Contexts> make_fiber_contexts(World::State& w) {
+  return std::make_unique<FiberContexts>(w);
+}
+
+}  // namespace ws2sim::winsock::detail
