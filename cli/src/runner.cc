@@ -167,6 +167,12 @@ void Run::record(Conn* c, int source, const std::string& host_name, std::string 
 
 Status Run::set_up() {
   world_->set_horizon(horizon());
+  // A thread per connection: as fibers, a run holds as many as memory allows (OS threads stop
+  // near 32,000 on a default Linux), and each turn is a context switch. The runner's threads
+  // keep nothing in thread_local variables.
+  if (turns()) {
+    if (Status s = world_->set_thread_contexts(winsock::ThreadContexts::kFibers); !s.ok()) return s;
+  }
   for (const HostSpec& h : sc_.hosts) {
     auto added = live_ != nullptr ? world_->add_live_host(h.name, h.profile)
                                   : world_->add_host(h.name, h.profile, h.address);

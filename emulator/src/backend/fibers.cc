@@ -7,10 +7,11 @@
 // throughout; whichever context runs owns it.
 //
 // Stacks: 1 MiB each (Windows' default reserve), carved from 64 MiB mappings made with
-// MAP_NORESERVE, so a stack costs the pages it touched. A mapping per stack, with a guard page,
-// would stop at about 32,000 threads (vm.max_map_count counts two maps per stack); instead a
-// canary at the bottom of each stack is checked every time its fiber switches out, and a
-// stack overflow ends the program with a message naming the thread.
+// MAP_NORESERVE, so a stack costs the pages it touched. The lowest page of the first 4,096
+// stacks of a world is a guard page: an overflow faults, as on Windows. A guard page splits a
+// mapping, and every map counts against vm.max_map_count (65,530 by default), which the rest
+// of the program needs too; so the stacks beyond get a canary page, checked each time the
+// fiber switches out, and an overflow that wrote it ends the program naming the thread.
 //
 // Per-thread state that C++ keeps in the OS thread is switched with the fiber: the Windows
 // state (thread_state.h) and the exception-handling globals (what std::uncaught_exceptions()
@@ -19,6 +20,7 @@
 #include <sys/mman.h>
 #include <ucontext.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
@@ -48,7 +50,9 @@ namespace {
 
 constexpr std::size_t kStackBytes = std::size_t{1} << 20;
 constexpr std::size_t kStacksPerMapping = 64;
-constexpr std::uint64_t kCanary = 0x5753'3253'494d'4b41;
+constexpr std::size_t kGuardBytes = 4096;  // the lowest page of each stack
+constexpr std::size_t kGuardedStacks = 4096;
+constexpr int kCanaryByte = 0xA5;
 
 // The Itanium ABI layout of __cxa_eh_globals, saved and restored per fiber.
 struct EhGlobals {
@@ -62,6 +66,13 @@ void swap_eh_globals(EhGlobals& save, const EhGlobals& load) noexcept {
   *g = load;
 }
 
+// Stack — one fiber stack: its lowest address; the first page is a guard page (PROT_NONE) or,
+// once a world has kGuardedStacks, a canary page checked at every switch.
+struct Stack {
+  std::byte* base = nullptr;
+  bool guarded = false;
+};
+
 // StackPool — fiber stacks, handed out lowest address first and reused once their fiber ended.
 class StackPool {
  public:
@@ -74,8 +85,8 @@ class StackPool {
     }
   }
 
-  // The lowest address of a free stack, or an error when the system maps no more memory.
-  Result<std::byte*> take() {
+  // A free stack, or an error when the system maps no more memory.
+  Result<Stack> take() {
     if (free_.empty()) {
       void* m = ::mmap(nullptr, kStackBytes * kStacksPerMapping, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -86,21 +97,43 @@ class StackPool {
       auto* base = static_cast<std::byte*>(m);
       mappings_.push_back(base);
       for (std::size_t i = kStacksPerMapping; i-- > 0;) {
-        free_.push_back(base + i * kStackBytes);
+        free_.push_back(fresh(base + i * kStackBytes));
       }
     }
-    std::byte* stack = free_.back();
+    const Stack stack = free_.back();
     free_.pop_back();
-    std::memcpy(stack, &kCanary, sizeof kCanary);
     return stack;
   }
 
-  void give(std::byte* stack) { free_.push_back(stack); }
+  void give(Stack stack) { free_.push_back(stack); }
 
  private:
+  // A guard page splits the mapping (two maps per stack), so only the first kGuardedStacks
+  // get one: the process's map count (vm.max_map_count, 65,530 by default) must stay free for
+  // everything else. The others get a canary page.
+  Stack fresh(std::byte* base) {
+    if (guarded_ < kGuardedStacks && ::mprotect(base, kGuardBytes, PROT_NONE) == 0) {
+      ++guarded_;
+      return {base, true};
+    }
+    std::memset(base, kCanaryByte, kGuardBytes);
+    return {base, false};
+  }
+
   std::vector<std::byte*> mappings_;
-  std::vector<std::byte*> free_;
+  std::vector<Stack> free_;
+  std::size_t guarded_ = 0;
 };
+
+// canary_intact — an unguarded stack's canary page was not written.
+bool canary_intact(const Stack& stack) {
+  if (stack.guarded) {
+    return true;
+  }
+  const auto* page = reinterpret_cast<const unsigned char*>(stack.base);
+  return std::all_of(page, page + kGuardBytes,
+                     [](unsigned char b) { return b == static_cast<unsigned char>(kCanaryByte); });
+}
 
 class FiberContexts;
 
@@ -108,7 +141,7 @@ struct Fiber final : ThreadContext {
   FiberContexts* owner = nullptr;
   WinThread* thread = nullptr;
   ucontext_t context{};
-  std::byte* stack = nullptr;
+  Stack stack;
   std::function<void()> entry;
   ThreadState state;      // what thread_state() is while it runs
   EhGlobals eh;           // its exception state while it does not run
@@ -139,7 +172,7 @@ class FiberContexts final : public Contexts {
         return resource_exhausted(std::string("no OS thread for the fibers: ") + e.what());
       }
     }
-    Result<std::byte*> stack = stacks_.take();
+    Result<Stack> stack = stacks_.take();
     if (!stack.ok()) {
       return stack.error();
     }
@@ -149,8 +182,8 @@ class FiberContexts final : public Contexts {
     f->stack = *stack;
     f->entry = std::move(entry);
     ::getcontext(&f->context);
-    f->context.uc_stack.ss_sp = f->stack;
-    f->context.uc_stack.ss_size = kStackBytes;
+    f->context.uc_stack.ss_sp = f->stack.base + kGuardBytes;
+    f->context.uc_stack.ss_size = kStackBytes - kGuardBytes;
     f->context.uc_link = nullptr;  // fiber_main never returns: it switches out for good
     const auto address = reinterpret_cast<std::uintptr_t>(f.get());
     ::makecontext(&f->context, reinterpret_cast<void (*)()>(&fiber_main), 2,
@@ -233,7 +266,8 @@ class FiberContexts final : public Contexts {
     bind_thread_state(&f.state);
     swap_eh_globals(carrier_eh_, f.eh);
 #if defined(__SANITIZE_ADDRESS__)
-    __sanitizer_start_switch_fiber(&carrier_fake_stack_, f.stack, kStackBytes);
+    __sanitizer_start_switch_fiber(&carrier_fake_stack_, f.stack.base + kGuardBytes,
+                                   kStackBytes - kGuardBytes);
 #endif
 #if defined(__SANITIZE_THREAD__)
     __tsan_switch_to_fiber(f.tsan, 0);
@@ -244,9 +278,7 @@ class FiberContexts final : public Contexts {
 #endif
     swap_eh_globals(f.eh, carrier_eh_);
     bind_thread_state(nullptr);
-    std::uint64_t canary = 0;
-    std::memcpy(&canary, f.stack, sizeof canary);
-    if (canary != kCanary) {
+    if (!canary_intact(f.stack)) {
       std::fprintf(stderr,
                    "ws2sim: Windows thread '%s' (thread %u) overflowed its 1 MiB fiber stack "
                    "(docs/threads.md, \"What a Windows thread runs on\")\n",
