@@ -126,6 +126,10 @@ class Run {
   std::uint64_t seed_;
   RunOptions options_;
   std::unique_ptr<winsock::World> world_;
+  static constexpr int kReceiveBufferSize = 65536;
+  // The connections' receive buffer when they take turns (serve()).
+  std::unique_ptr<char[]> shared_buffer_ =
+      std::make_unique_for_overwrite<char[]>(kReceiveBufferSize);
   LiveNetwork* live_ = nullptr;  // set for `ws2sim run --live`
   detail::ConnectionTracker tracker_;
   std::vector<Conn> conns_;
@@ -608,12 +612,15 @@ void Run::serve(Conn& c) {
   if (live_ != nullptr) c.report.established_at = world_->now();  // no trace to read it from
   run_calls(c, CallPhase::kAfterConnect, kConnectionThread);
 
-  // Not zeroed: recv writes what arrives, so a connection that only waits touches no page of it
-  // (10,000 zeroed 64 KiB buffers were 655 MB of a 10,000-connection run).
-  constexpr int kBufferSize = 65536;
-  const auto buf = std::make_unique_for_overwrite<char[]>(kBufferSize);
+  // What arrives is counted, never read. Taking turns, every connection receives into the run's
+  // one buffer (a recv copies in its own turn); live threads run at once, each with its own.
+  // Not zeroed: a connection that only waits touches no page of it (10,000 zeroed 64 KiB
+  // buffers were 655 MB of a 10,000-connection run, and even unzeroed ones 4-8 KiB each).
+  std::unique_ptr<char[]> own;
+  if (!turns()) own = std::make_unique_for_overwrite<char[]>(kReceiveBufferSize);
+  char* const buf = turns() ? shared_buffer_.get() : own.get();
   while (true) {
-    const int r = recv(c.socket, buf.get(), kBufferSize, 0);
+    const int r = recv(c.socket, buf, kReceiveBufferSize, 0);
     const int error = r == SOCKET_ERROR ? WSAGetLastError() : 0;
     wait_for_director();
     const TimePoint now = world_->now();

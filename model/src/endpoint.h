@@ -39,6 +39,7 @@ struct Endpoint {
   bool binds_port = false;
   std::uint64_t serial = 0;
   HostId host;
+  std::uint32_t host_slot = 0;  // its place in Host::endpoints
   SocketAddress local;
   std::optional<SocketAddress> remote;
   TcpState state = TcpState::kClosed;

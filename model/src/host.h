@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "ws2sim/model/address.h"
 #include "ws2sim/model/flat_index.h"
@@ -24,6 +25,9 @@ struct Host {
   std::set<std::uint16_t> bound_ports;
   std::map<std::uint16_t, std::uint32_t> listeners;  // port -> listening endpoint
   FlatIndex<std::uint64_t> connections;  // endpoint by Tcp::connection_key(); never iterated
+  /// Every in-use endpoint of the host, in no order (Endpoint::host_slot is each one's place):
+  /// a crash or restart visits the host's endpoints, not the network's.
+  std::vector<std::uint32_t> endpoints;
 };
 
 }  // namespace ws2sim

@@ -89,6 +89,9 @@ class Tcp final : KeepAliveDriver {
   void freeze_host(HostId host);
   /// Tcp::forget_host — crashed `host` restarts without its connections.
   void forget_host(TimePoint now, HostId host);
+  /// Tcp::endpoints_of — the in-use endpoints of `host`, in index order (the order the network
+  /// visits them in, so the trace does not depend on how the host's list was kept).
+  [[nodiscard]] std::vector<std::uint32_t> endpoints_of(HostId host) const;
   /// Tcp::cancel_timers — cancels every endpoint timer (the network is going away).
   void cancel_timers() noexcept;
 

@@ -53,6 +53,9 @@ std::uint32_t Tcp::allocate_endpoint(HostId host) {
   ep.generation = generation;
   ep.in_use = true;
   ep.host = host;
+  std::vector<std::uint32_t>& mine = hosts_[host.value].endpoints;
+  ep.host_slot = static_cast<std::uint32_t>(mine.size());
+  mine.push_back(index);
   ep.serial = next_serial_++;
   ++live_endpoints_;
   return index;
@@ -68,6 +71,11 @@ void Tcp::free_endpoint(std::uint32_t index) {
   if (ep.binds_port) {
     h.bound_ports.erase(ep.local.port);
   }
+  // Out of the host's list: the last one takes its place.
+  const std::uint32_t moved = h.endpoints.back();
+  h.endpoints[ep.host_slot] = moved;
+  endpoints_[moved].host_slot = ep.host_slot;
+  h.endpoints.pop_back();
   const std::uint32_t generation = ep.generation + 1 == 0 ? 1 : ep.generation + 1;
   ep = Endpoint{};
   ep.generation = generation;
@@ -110,22 +118,26 @@ void Tcp::cancel_timers() noexcept {
   }
 }
 
+std::vector<std::uint32_t> Tcp::endpoints_of(HostId host) const {
+  std::vector<std::uint32_t> mine = hosts_[host.value].endpoints;
+  std::sort(mine.begin(), mine.end());
+  return mine;
+}
+
 void Tcp::freeze_host(HostId host) {
   // Frozen: timers stop; the endpoints keep their state until the host restarts.
-  for (std::uint32_t i = 0; i < endpoints_.size(); ++i) {
-    if (endpoints_[i].in_use && endpoints_[i].host == host) {
-      freeze(i);
-    }
+  for (const std::uint32_t i : endpoints_of(host)) {
+    freeze(i);
   }
 }
 
 void Tcp::forget_host(TimePoint now, HostId host) {
   // Forget every connection while the host is still down, so that nothing is sent: a restarted
   // machine has no memory of them (it answers their next segment with RST).
-  for (std::uint32_t i = 0; i < endpoints_.size(); ++i) {
+  for (const std::uint32_t i : endpoints_of(host)) {
     Endpoint& ep = endpoints_[i];
     if (!ep.in_use || ep.host != host) {
-      continue;
+      continue;  // reaped meanwhile (a listener's child closed with it)
     }
     if (ep.state != TcpState::kClosed) {
       close_connection(now, i, CloseReason::kHostRestarted);

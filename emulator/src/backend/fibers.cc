@@ -20,7 +20,7 @@
 #include <sys/mman.h>
 #include <ucontext.h>
 
-#include <algorithm>
+#include <array>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
@@ -125,14 +125,15 @@ class StackPool {
   std::size_t guarded_ = 0;
 };
 
-// canary_intact — an unguarded stack's canary page was not written.
+// canary_intact — an unguarded stack's canary page was not written. Checked at every switch,
+// so compared with memcmp, not byte by byte.
 bool canary_intact(const Stack& stack) {
-  if (stack.guarded) {
-    return true;
-  }
-  const auto* page = reinterpret_cast<const unsigned char*>(stack.base);
-  return std::all_of(page, page + kGuardBytes,
-                     [](unsigned char b) { return b == static_cast<unsigned char>(kCanaryByte); });
+  static const std::array<std::byte, kGuardBytes> kPattern = [] {
+    std::array<std::byte, kGuardBytes> a{};
+    a.fill(static_cast<std::byte>(kCanaryByte));
+    return a;
+  }();
+  return stack.guarded || std::memcmp(stack.base, kPattern.data(), kGuardBytes) == 0;
 }
 
 class FiberContexts;

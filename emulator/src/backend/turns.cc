@@ -81,7 +81,7 @@ void World::State::wake_host(std::uint32_t host) {
 void World::State::wake_one() {
   cv.notify_all();
   if (!waiters.empty()) {
-    look_again(*waiters.front());
+    look_again(waiters.front());
   }
   hand_turn();
 }

@@ -163,11 +163,11 @@ WaitResult SimulatedBackend::wait(Call& call, Condition ready, std::optional<Tim
   me.acquire = acquire;
   me.thread = self;
   me.site = site;
-  w.waiters.push_back(&me);
+  w.waiters.push_back(me);
   if (me.host >= w.waiters_by_host.size()) {
     w.waiters_by_host.resize(me.host + 1);
   }
-  w.waiters_by_host[me.host].push_back(&me);
+  w.waiters_by_host[me.host].push_back(me);
   const auto timed = deadline ? std::optional(w.deadlines.emplace(*deadline, &me)) : std::nullopt;
   w.cv.notify_all();  // wait_until_blocked() watches the number of waiters
   const SocketHandle handle = socket != nullptr ? socket->handle : 0;
@@ -259,9 +259,8 @@ WaitResult SimulatedBackend::wait(Call& call, Condition ready, std::optional<Tim
   }
 
   w.back(me);
-  w.waiters.erase(std::find(w.waiters.begin(), w.waiters.end(), &me));
-  std::vector<Waiter*>& mine = w.waiters_by_host[me.host];
-  mine.erase(std::find(mine.begin(), mine.end(), &me));
+  w.waiters.erase(me);
+  w.waiters_by_host[me.host].erase(me);
   if (timed) {
     w.deadlines.erase(*timed);
   }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/condition.h"
+#include "core/intrusive_list.h"
 #include "core/socket.h"
 #include "core/win_thread.h"
 #include "ws2sim/model/rng.h"
@@ -97,7 +98,12 @@ struct World::State {
     /// The Windows thread blocked here; nullptr for a thread attached with a HostScope.
     detail::WinThread* thread = nullptr;
     detail::WaitSite site;
+    detail::ListHook<Waiter> in_world;  ///< in `waiters`
+    detail::ListHook<Waiter> in_host;   ///< in `waiters_by_host`
   };
+  /// WaiterList — blocked calls in the order they blocked.
+  using WaiterList = detail::IntrusiveList<Waiter, &Waiter::in_world>;
+  using HostWaiterList = detail::IntrusiveList<Waiter, &Waiter::in_host>;
   /// State::release — tells a blocked call to look again. Until it is back (holding the lock),
   /// it counts as running: nobody drives the model meanwhile, so time cannot pass a call that
   /// may continue now.
@@ -139,10 +145,10 @@ struct World::State {
       touched.push_back(host);
     }
   }
-  std::vector<Waiter*> waiters;  // one per thread blocked in an emulated call
+  WaiterList waiters;  // one per thread blocked in an emulated call
   // The same waiters by host, and those with a deadline by deadline: the engine looks only at
   // the ones an event can concern (backend/virtual_time.cc).
-  std::vector<std::vector<Waiter*>> waiters_by_host;
+  std::vector<HostWaiterList> waiters_by_host;
   std::multimap<TimePoint, Waiter*> deadlines;
   std::vector<std::uint32_t> touched;  // hosts touched by calls since the engine last looked
   std::vector<bool> touched_flag;      // by host: in `touched`
