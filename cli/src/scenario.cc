@@ -70,6 +70,15 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
+// The first ten of `items`, and how many more: an error naming the scenario's hosts stays one
+// readable line with 100,000 of them.
+std::string join_some(const std::vector<std::string>& items) {
+  constexpr std::size_t kShown = 10;
+  if (items.size() <= kShown) return join(items);
+  const std::vector<std::string> first(items.begin(), items.begin() + kShown);
+  return join(first) + " and " + std::to_string(items.size() - kShown) + " more";
+}
+
 const json& object(const json& v, const Ptr& at) {
   if (!v.is_object()) fail(at, "expected an object, got " + shown(v));
   return v;
@@ -175,7 +184,7 @@ std::string host_ref(const json& v, const Ptr& at, const Scenario& s) {
     std::vector<std::string> names;
     for (const HostSpec& h : s.hosts)
       names.push_back(h.name);
-    fail(at, "no host named \"" + n + "\" (hosts: " + join(names) + ")");
+    fail(at, "no host named \"" + n + "\" (hosts: " + join_some(names) + ")");
   }
   return n;
 }
@@ -373,7 +382,7 @@ TrafficSpec parse_traffic(const json& v, const Ptr& at, const Scenario& s) {
     for (const ConnectionSpec& c : s.connections)
       names.push_back(c.name);
     fail(at / "connection",
-         "no connection named \"" + t.connection + "\" (connections: " + join(names) + ")");
+         "no connection named \"" + t.connection + "\" (connections: " + join_some(names) + ")");
   }
   if (const json* f = optional(v, "from")) {
     const std::string side = f->is_string() ? f->get<std::string>() : std::string();

@@ -191,6 +191,18 @@ TEST(Scenario, ReferencesAndNames) {
             "second)");
   EXPECT_EQ(error_after([](json& j) { j["hosts"][1]["name"] = "client"; }),
             "bad.json: /hosts/1/name: another host is already called \"client\"");
+  // Regression: with 100,000 hosts the message listed every name (a 1 MB line).
+  EXPECT_EQ(error_after([](json& j) {
+              for (int i = 0; i < 1000; ++i) {
+                j["hosts"].push_back({{"name", "extra" + std::to_string(i)},
+                                      {"profile", "windows-10-22h2"},
+                                      {"address", "10.9." + std::to_string(i / 250) + "." +
+                                                      std::to_string(i % 250 + 1)}});
+              }
+              j["connections"][0]["to"] = "srever";
+            }),
+            "bad.json: /connections/0/to: no host named \"srever\" (hosts: client, server, "
+            "extra0, extra1, extra2, extra3, extra4, extra5, extra6, extra7 and 992 more)");
   EXPECT_EQ(error_after([](json& j) { j["hosts"][1]["address"] = "10.0.0.1"; }),
             "bad.json: /hosts/1/address: address 10.0.0.1 is already host \"client\"'s");
   EXPECT_EQ(error_after([](json& j) { j["hosts"][1]["address"] = "10.0.0.256"; }),

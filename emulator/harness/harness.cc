@@ -22,6 +22,8 @@
 //   WS2SIM_TRACE=trace.jsonl             write the trace when the program exits
 //   WS2SIM_SHUFFLE=3                     shuffle same-instant turns with this seed
 //                                        (World::shuffle_turns): another interleaving
+//   WS2SIM_THREADS=fibers                the program's Windows threads as fibers of one OS
+//                                        thread (World::set_thread_contexts); default: os
 //
 // This file is the one place where a simulation is process-wide: an unmodified program has no
 // way to pass one in. Library code never relies on it.
@@ -121,6 +123,12 @@ struct Harness {
     schedule_peer_fault("WS2SIM_REBOOT_PEER_AT", /*reboot=*/true);
     const std::string shuffle = env("WS2SIM_SHUFFLE", "");
     if (!shuffle.empty()) world->shuffle_turns(parse_number(shuffle, "WS2SIM_SHUFFLE"));
+    const std::string threads = env("WS2SIM_THREADS", "os");
+    if (threads != "os" && threads != "fibers") {
+      die("WS2SIM_THREADS: expected os or fibers, got '" + threads + "'");
+    }
+    if (threads == "fibers")
+      (void)world->set_thread_contexts(ws2sim::winsock::ThreadContexts::kFibers);
   }
 
   void schedule_peer_fault(const char* variable, bool reboot) {

@@ -145,6 +145,12 @@ TEST(Examples, P7WorkerThreadsEachDetectTheDeadPeerAtTheirOwnTime) {
   EXPECT_FALSE(a.empty());
   EXPECT_EQ(read_file(trace_b), a) << "two runs, one trace";
   EXPECT_EQ(run(env + " WS2SIM_SHUFFLE=3", kP7), out) << "another interleaving, the same answers";
+  // On fibers: the same turns, so the same output and the same trace bytes.
+  const std::string trace_c = ::testing::TempDir() + "p7_c.jsonl";
+  EXPECT_EQ(run(env + " WS2SIM_THREADS=fibers WS2SIM_TRACE=" + trace_c, kP7), out);
+  EXPECT_EQ(read_file(trace_c), a) << "fibers and OS threads, one trace";
+  EXPECT_TRUE(contains(run("WS2SIM_THREADS=green", kP7),
+                       "WS2SIM_THREADS: expected os or fibers, got 'green'"));
 }
 
 }  // namespace

@@ -34,10 +34,25 @@
 
 #include "backend/contexts.h"
 
+// GCC says which sanitizer is on with a macro, clang with __has_feature.
 #if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/common_interface_defs.h>
+#define WS2SIM_ASAN 1
 #endif
 #if defined(__SANITIZE_THREAD__)
+#define WS2SIM_TSAN 1
+#endif
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define WS2SIM_ASAN 1
+#endif
+#if __has_feature(thread_sanitizer)
+#define WS2SIM_TSAN 1
+#endif
+#endif
+#if defined(WS2SIM_ASAN)
+#include <sanitizer/common_interface_defs.h>
+#endif
+#if defined(WS2SIM_TSAN)
 #include <sanitizer/tsan_interface.h>
 #endif
 
@@ -189,7 +204,7 @@ class FiberContexts final : public Contexts {
     const auto address = reinterpret_cast<std::uintptr_t>(f.get());
     ::makecontext(&f->context, reinterpret_cast<void (*)()>(&fiber_main), 2,
                   static_cast<unsigned>(address >> 32U), static_cast<unsigned>(address));
-#if defined(__SANITIZE_THREAD__)
+#if defined(WS2SIM_TSAN)
     f->tsan = __tsan_create_fiber(0);
 #endif
     t.context = std::move(f);
@@ -226,7 +241,7 @@ class FiberContexts final : public Contexts {
   // Called on the fiber, first thing: the carrier switched in holding the world lock, which the
   // entry takes itself as it needs; it ends holding the lock and switches out for good.
   void run(Fiber& f) {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(WS2SIM_ASAN)
     __sanitizer_finish_switch_fiber(nullptr, &carrier_stack_, &carrier_stack_size_);
 #endif
     w_.mu.unlock();
@@ -241,7 +256,7 @@ class FiberContexts final : public Contexts {
   // The carrier: runs the fibers that got the turn (or must end) one at a time, in the order
   // they were resumed, and sleeps while none has.
   void carry() {
-#if defined(__SANITIZE_THREAD__)
+#if defined(WS2SIM_TSAN)
     carrier_tsan_ = __tsan_get_current_fiber();
 #endif
     std::unique_lock lock(w_.mu);
@@ -266,15 +281,15 @@ class FiberContexts final : public Contexts {
   void switch_in(Fiber& f) {
     bind_thread_state(&f.state);
     swap_eh_globals(carrier_eh_, f.eh);
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(WS2SIM_ASAN)
     __sanitizer_start_switch_fiber(&carrier_fake_stack_, f.stack.base + kGuardBytes,
                                    kStackBytes - kGuardBytes);
 #endif
-#if defined(__SANITIZE_THREAD__)
+#if defined(WS2SIM_TSAN)
     __tsan_switch_to_fiber(f.tsan, 0);
 #endif
     ::swapcontext(&carrier_context_, &f.context);
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(WS2SIM_ASAN)
     __sanitizer_finish_switch_fiber(carrier_fake_stack_, nullptr, nullptr);
 #endif
     swap_eh_globals(f.eh, carrier_eh_);
@@ -287,7 +302,7 @@ class FiberContexts final : public Contexts {
       std::abort();
     }
     if (f.finished) {
-#if defined(__SANITIZE_THREAD__)
+#if defined(WS2SIM_TSAN)
       __tsan_destroy_fiber(f.tsan);
 #endif
       stacks_.give(f.stack);
@@ -298,18 +313,18 @@ class FiberContexts final : public Contexts {
   // Fiber `f` → carrier; returns when the carrier switches back in (never once finished).
   // World lock held.
   void switch_out(Fiber& f, bool finished) {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(WS2SIM_ASAN)
     __sanitizer_start_switch_fiber(finished ? nullptr : &f.asan_fake_stack, carrier_stack_,
                                    carrier_stack_size_);
 #endif
-#if defined(__SANITIZE_THREAD__)
+#if defined(WS2SIM_TSAN)
     __tsan_switch_to_fiber(carrier_tsan_, 0);
 #endif
     if (finished) {
       ::setcontext(&carrier_context_);
     }
     ::swapcontext(&f.context, &carrier_context_);
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(WS2SIM_ASAN)
     __sanitizer_finish_switch_fiber(f.asan_fake_stack, &carrier_stack_, &carrier_stack_size_);
 #endif
   }
