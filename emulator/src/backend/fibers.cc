@@ -57,8 +57,8 @@
 #endif
 
 // libstdc++'s per-thread exception state (the Itanium C++ ABI's __cxa_eh_globals).
-struct __cxa_eh_globals;
-extern "C" __cxa_eh_globals* __cxa_get_globals() noexcept;
+struct __cxa_eh_globals;  // NOLINT(bugprone-reserved-identifier): the ABI's own name
+extern "C" __cxa_eh_globals* __cxa_get_globals() noexcept;  // NOLINT(bugprone-reserved-identifier)
 
 namespace ws2sim::winsock::detail {
 namespace {
@@ -222,7 +222,7 @@ class FiberContexts final : public Contexts {
     Fiber& f = fiber(t);
     if (!f.queued && !f.finished) {
       f.queued = true;
-      queue_.push_back(&f);
+      queue_.push_back(&t);
     }
     cv_.notify_one();
   }
@@ -242,7 +242,7 @@ class FiberContexts final : public Contexts {
   // entry takes itself as it needs; it ends holding the lock and switches out for good.
   void run(Fiber& f) {
 #if defined(WS2SIM_ASAN)
-    __sanitizer_finish_switch_fiber(nullptr, &carrier_stack_, &carrier_stack_size_);
+    __sanitizer_finish_switch_fiber(nullptr, &san_.carrier_stack, &san_.carrier_stack_size);
 #endif
     w_.mu.unlock();
     f.entry();
@@ -257,15 +257,21 @@ class FiberContexts final : public Contexts {
   // they were resumed, and sleeps while none has.
   void carry() {
 #if defined(WS2SIM_TSAN)
-    carrier_tsan_ = __tsan_get_current_fiber();
+    san_.carrier_tsan = __tsan_get_current_fiber();
 #endif
     std::unique_lock lock(w_.mu);
     while (true) {
       if (!queue_.empty()) {
-        Fiber& f = *queue_.front();
+        WinThread& t = *queue_.front();
         queue_.pop_front();
+        // A thread given the turn while it was running is queued too, and may have ended since
+        // (its fiber is gone): the record stays, so that is what the queue holds.
+        if (t.context == nullptr) {
+          continue;
+        }
+        Fiber& f = fiber(t);
         f.queued = false;
-        if (!f.finished && (w_.turn == f.thread || w_.terminating)) {
+        if (!f.finished && (w_.turn == &t || w_.terminating)) {
           switch_in(f);
         }
         continue;
@@ -282,7 +288,7 @@ class FiberContexts final : public Contexts {
     bind_thread_state(&f.state);
     swap_eh_globals(carrier_eh_, f.eh);
 #if defined(WS2SIM_ASAN)
-    __sanitizer_start_switch_fiber(&carrier_fake_stack_, f.stack.base + kGuardBytes,
+    __sanitizer_start_switch_fiber(&san_.carrier_fake_stack, f.stack.base + kGuardBytes,
                                    kStackBytes - kGuardBytes);
 #endif
 #if defined(WS2SIM_TSAN)
@@ -290,7 +296,7 @@ class FiberContexts final : public Contexts {
 #endif
     ::swapcontext(&carrier_context_, &f.context);
 #if defined(WS2SIM_ASAN)
-    __sanitizer_finish_switch_fiber(carrier_fake_stack_, nullptr, nullptr);
+    __sanitizer_finish_switch_fiber(san_.carrier_fake_stack, nullptr, nullptr);
 #endif
     swap_eh_globals(f.eh, carrier_eh_);
     bind_thread_state(nullptr);
@@ -314,37 +320,43 @@ class FiberContexts final : public Contexts {
   // World lock held.
   void switch_out(Fiber& f, bool finished) {
 #if defined(WS2SIM_ASAN)
-    __sanitizer_start_switch_fiber(finished ? nullptr : &f.asan_fake_stack, carrier_stack_,
-                                   carrier_stack_size_);
+    __sanitizer_start_switch_fiber(finished ? nullptr : &f.asan_fake_stack, san_.carrier_stack,
+                                   san_.carrier_stack_size);
 #endif
 #if defined(WS2SIM_TSAN)
-    __tsan_switch_to_fiber(carrier_tsan_, 0);
+    __tsan_switch_to_fiber(san_.carrier_tsan, 0);
 #endif
     if (finished) {
       ::setcontext(&carrier_context_);
     }
     ::swapcontext(&f.context, &carrier_context_);
 #if defined(WS2SIM_ASAN)
-    __sanitizer_finish_switch_fiber(f.asan_fake_stack, &carrier_stack_, &carrier_stack_size_);
+    __sanitizer_finish_switch_fiber(f.asan_fake_stack, &san_.carrier_stack,
+                                    &san_.carrier_stack_size);
 #endif
   }
 
   World::State& w_;
   StackPool stacks_;
-  std::deque<Fiber*> queue_;  // resumed, in order; looked at by the carrier
+  std::deque<WinThread*> queue_;  // resumed, in order; looked at by the carrier
   std::condition_variable cv_;
   bool stopping_ = false;
   std::thread carrier_;
   ucontext_t carrier_context_{};
   EhGlobals carrier_eh_;
-  void* carrier_fake_stack_ = nullptr;
-  const void* carrier_stack_ = nullptr;
-  std::size_t carrier_stack_size_ = 0;
-  void* carrier_tsan_ = nullptr;
+  // What the sanitizers are told at each switch (unused without them).
+  struct {
+    void* carrier_fake_stack = nullptr;
+    const void* carrier_stack = nullptr;
+    std::size_t carrier_stack_size = 0;
+    void* carrier_tsan = nullptr;
+  } san_;
 };
 
 void fiber_main(unsigned hi, unsigned lo) {
-  auto* f = reinterpret_cast<Fiber*>((static_cast<std::uintptr_t>(hi) << 32U) | lo);
+  // makecontext passes int-sized arguments: the fiber's address comes in two halves.
+  auto* f = reinterpret_cast<Fiber*>(  // NOLINT(performance-no-int-to-ptr)
+      (static_cast<std::uintptr_t>(hi) << 32U) | lo);
   f->owner->run(*f);
 }
 
