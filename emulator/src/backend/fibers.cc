@@ -2,9 +2,12 @@
 // thread, so a world holds as many threads as memory allows and handing the turn on is a
 // context switch.
 //
-// The world lock: the carrier holds it whenever it switches into a fiber, and a fiber holds it
-// whenever it switches back (parking, or ending). The lock is the carrier OS thread's
-// throughout; whichever context runs owns it.
+// The world lock: no context holds it across a switch. The carrier lets go of it to switch
+// into a fiber and takes it again when the fiber switches back; a parking fiber lets go of it
+// to switch out and takes it again when resumed. So each context locks and unlocks its own
+// holds (ThreadSanitizer, rightly, reports a mutex unlocked by another fiber than locked it).
+// Between letting go and switching, another OS thread may take the lock and resume the fiber
+// that is parking: the carrier finds its entry in the queue as soon as it runs.
 //
 // Stacks: 1 MiB each (Windows' default reserve), carved from 64 MiB mappings made with
 // MAP_NORESERVE, so a stack costs the pages it touched. The lowest page of the first 4,096
@@ -151,15 +154,21 @@ bool canary_intact(const Stack& stack) {
   return stack.guarded || std::memcmp(stack.base, kPattern.data(), kGuardBytes) == 0;
 }
 
-// switch_context — saves the running context in `from` and runs `to`; returns when something
-// switches back to `from`. getcontext and setcontext, not swapcontext: AddressSanitizer
-// intercepts swapcontext and writes a warning into the program's stderr, which a command's
-// one-line error must not have.
-void switch_context(ucontext_t& from, const ucontext_t& to) {
+// switch_context — saves the running context in `from` and runs `to` (ThreadSanitizer's fiber
+// `tsan_to`); returns when something switches back to `from`. getcontext and setcontext, not
+// swapcontext: AddressSanitizer intercepts swapcontext and writes a warning into the
+// program's stderr, which a command's one-line error must not have. ThreadSanitizer is told
+// of the switch here, after this function's entry went on the shadow call stack of the
+// context leaving: the context arriving returns from its own switch_context (or starts in
+// fiber_main), so each shadow stack sees one entry and one exit.
+void switch_context(ucontext_t& from, const ucontext_t& to, [[maybe_unused]] void* tsan_to) {
   volatile bool resumed = false;
   ::getcontext(&from);
   if (!resumed) {
     resumed = true;
+#if defined(WS2SIM_TSAN)
+    __tsan_switch_to_fiber(tsan_to, 0);
+#endif
     ::setcontext(&to);
   }
 }
@@ -224,8 +233,10 @@ class FiberContexts final : public Contexts {
     return {};
   }
 
-  void park(WinThread& me, std::unique_lock<std::mutex>& /*lock*/) override {
+  void park(WinThread& me, std::unique_lock<std::mutex>& lock) override {
+    lock.unlock();
     switch_out(fiber(me), /*finished=*/false);
+    lock.lock();
   }
 
   void resume(WinThread& t) override {
@@ -251,17 +262,18 @@ class FiberContexts final : public Contexts {
     }
   }
 
-  // Called on the fiber, first thing: the carrier switched in holding the world lock, which the
-  // entry takes itself as it needs; it ends holding the lock and switches out for good.
+  // Called on the fiber, first thing: the entry takes the world lock as it needs; then the
+  // fiber is marked finished and switches out for good.
   void run(Fiber& f) {
 #if defined(WS2SIM_ASAN)
     __sanitizer_finish_switch_fiber(nullptr, &san_.carrier_stack, &san_.carrier_stack_size);
 #endif
-    w_.mu.unlock();
     f.entry();
     f.entry = nullptr;  // what the thread's function captured goes with the thread
-    w_.mu.lock();
-    f.finished = true;
+    {
+      std::lock_guard lock(w_.mu);
+      f.finished = true;
+    }
     switch_out(f, /*finished=*/true);
   }
 
@@ -285,7 +297,7 @@ class FiberContexts final : public Contexts {
         Fiber& f = fiber(t);
         f.queued = false;
         if (!f.finished && (w_.turn == &t || w_.terminating)) {
-          switch_in(f);
+          switch_in(f, lock);
         }
         continue;
       }
@@ -296,23 +308,23 @@ class FiberContexts final : public Contexts {
     }
   }
 
-  // Carrier → fiber `f`, until it parks or ends. World lock held.
-  void switch_in(Fiber& f) {
+  // Carrier → fiber `f`, until it parks or ends. The carrier's hold on the world lock, `lock`,
+  // is let go meanwhile.
+  void switch_in(Fiber& f, std::unique_lock<std::mutex>& lock) {
+    lock.unlock();
     bind_thread_state(&f.state);
     swap_eh_globals(carrier_eh_, f.eh);
 #if defined(WS2SIM_ASAN)
     __sanitizer_start_switch_fiber(&san_.carrier_fake_stack, f.stack.base + kGuardBytes,
                                    kStackBytes - kGuardBytes);
 #endif
-#if defined(WS2SIM_TSAN)
-    __tsan_switch_to_fiber(f.tsan, 0);
-#endif
-    switch_context(carrier_context_, f.context);
+    switch_context(carrier_context_, f.context, f.tsan);
 #if defined(WS2SIM_ASAN)
     __sanitizer_finish_switch_fiber(san_.carrier_fake_stack, nullptr, nullptr);
 #endif
     swap_eh_globals(f.eh, carrier_eh_);
     bind_thread_state(nullptr);
+    lock.lock();
     if (!canary_intact(f.stack)) {
       std::fprintf(stderr,
                    "ws2sim: Windows thread '%s' (thread %u) overflowed its 1 MiB fiber stack "
@@ -330,19 +342,19 @@ class FiberContexts final : public Contexts {
   }
 
   // Fiber `f` → carrier; returns when the carrier switches back in (never once finished).
-  // World lock held.
+  // World lock not held.
   void switch_out(Fiber& f, bool finished) {
 #if defined(WS2SIM_ASAN)
     __sanitizer_start_switch_fiber(finished ? nullptr : &f.asan_fake_stack, san_.carrier_stack,
                                    san_.carrier_stack_size);
 #endif
-#if defined(WS2SIM_TSAN)
-    __tsan_switch_to_fiber(san_.carrier_tsan, 0);
-#endif
     if (finished) {
+#if defined(WS2SIM_TSAN)
+      __tsan_switch_to_fiber(san_.carrier_tsan, 0);
+#endif
       ::setcontext(&carrier_context_);
     }
-    switch_context(f.context, carrier_context_);
+    switch_context(f.context, carrier_context_, san_.carrier_tsan);
 #if defined(WS2SIM_ASAN)
     __sanitizer_finish_switch_fiber(f.asan_fake_stack, &san_.carrier_stack,
                                     &san_.carrier_stack_size);
