@@ -12,6 +12,7 @@
 
 #include "test_support.h"
 #include "ws2sim/model/rng.h"
+#include "ws2sim/model/sanitizers.h"
 
 namespace ws2sim::cli {
 namespace {
@@ -25,18 +26,7 @@ using ::testing::StartsWith;
 constexpr long kBudgetKb = 256 * 1024;
 // Under AddressSanitizer every allocation carries red zones and freed memory sits in a quarantine
 // (256 MiB by default): the same run holds more.
-#if defined(__SANITIZE_ADDRESS__)
-#define WS2SIM_TEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define WS2SIM_TEST_ASAN 1
-#endif
-#endif
-#ifdef WS2SIM_TEST_ASAN
-constexpr bool kAddressSanitizer = true;
-#else
-constexpr bool kAddressSanitizer = false;
-#endif
+using ::ws2sim::kAddressSanitizer;
 // What the process holds besides what the budget counts: the binary, the C++ runtime, the
 // scenario, the threads' stacks in use.
 constexpr long kOverheadKb = (kAddressSanitizer ? 320 : 64) * 1024;

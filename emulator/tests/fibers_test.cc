@@ -8,17 +8,7 @@
 #include <vector>
 
 #include "emulator_fixture.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define WS2SIM_TEST_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define WS2SIM_TEST_ASAN 1
-#endif
-#endif
-#ifndef WS2SIM_TEST_ASAN
-#define WS2SIM_TEST_ASAN 0
-#endif
+#include "ws2sim/model/sanitizers.h"
 
 namespace ws2sim::winsock::testing {
 namespace {
@@ -154,7 +144,7 @@ void overflow_after(int sleepers) {
 // (AddressSanitizer catches the fault itself and exits reporting a stack overflow.)
 TEST(FibersDeathTest, AStackOverflowHitsTheGuardPage) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
-#if WS2SIM_TEST_ASAN
+#if defined(WS2SIM_ASAN)
   EXPECT_DEATH(overflow_after(1), "stack-overflow");
 #else
   EXPECT_EXIT(overflow_after(1), ::testing::KilledBySignal(SIGSEGV), "");
@@ -165,7 +155,7 @@ TEST(FibersDeathTest, AStackOverflowHitsTheGuardPage) {
 // count): the overflow is found when the thread next switches out, and named. The 4,098th
 // stack is the second of a 64-stack mapping, so what it overflows into is another fiber's stack.
 TEST(FibersDeathTest, AStackOverflowBeyondTheGuardedStacksIsNamed) {
-#if WS2SIM_TEST_ASAN
+#if defined(WS2SIM_ASAN)
   GTEST_SKIP() << "AddressSanitizer reports the write into the other fiber's stack first";
 #endif
   GTEST_FLAG_SET(death_test_style, "threadsafe");

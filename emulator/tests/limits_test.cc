@@ -4,23 +4,20 @@
 #include <limits>
 
 #include "emulator_fixture.h"
+#include "ws2sim/model/sanitizers.h"
 
 namespace ws2sim::winsock::testing {
 namespace {
 
 // Under a sanitizer (the debug preset) or without optimisation, the million-socket test runs at a
 // tenth of its size: ASan's bookkeeping makes a million emulated sockets take minutes there.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__) || !defined(__OPTIMIZE__)
-constexpr std::size_t kManySockets = 100'000;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-constexpr std::size_t kManySockets = 100'000;
+#if defined(__OPTIMIZE__)
+constexpr bool kOptimised = true;
 #else
-constexpr std::size_t kManySockets = 1'000'000;
+constexpr bool kOptimised = false;
 #endif
-#else
-constexpr std::size_t kManySockets = 1'000'000;
-#endif
+constexpr std::size_t kManySockets =
+    kAddressSanitizer || kThreadSanitizer || !kOptimised ? 100'000 : 1'000'000;
 
 class Limits : public EmulatorTest {
  protected:

@@ -36,22 +36,8 @@
 #include <vector>
 
 #include "backend/contexts.h"
+#include "ws2sim/model/sanitizers.h"
 
-// GCC says which sanitizer is on with a macro, clang with __has_feature.
-#if defined(__SANITIZE_ADDRESS__)
-#define WS2SIM_ASAN 1
-#endif
-#if defined(__SANITIZE_THREAD__)
-#define WS2SIM_TSAN 1
-#endif
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define WS2SIM_ASAN 1
-#endif
-#if __has_feature(thread_sanitizer)
-#define WS2SIM_TSAN 1
-#endif
-#endif
 #if defined(WS2SIM_ASAN)
 #include <sanitizer/common_interface_defs.h>
 #endif
