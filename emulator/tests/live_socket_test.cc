@@ -67,7 +67,7 @@ TEST_F(LiveSockets, HostsAreLive) {
 
 TEST(LiveHosts, PlaceholderAddressesAvoidEmulatedHostsAndBadProfilesFail) {
   World world{1};
-  ASSERT_TRUE(world.add_host("emulated", "windows-xp", "127.255.255.1").ok());
+  ASSERT_TRUE(world.add_host("emulated", "windows-xp", "240.255.255.1").ok());
   auto live = world.add_live_host("live", "windows-xp");
   ASSERT_TRUE(live.ok()) << live.error().message;
   EXPECT_TRUE(live->get().live());

@@ -102,6 +102,10 @@ Result<HostId> Network::add_host(std::string name, Ipv4Address address) {
   if (address.value == 0) {
     return invalid_argument("0.0.0.0 is not a host address");
   }
+  if (address.is_loopback()) {
+    return invalid_argument(to_string(address) +
+                            " is a loopback address (127.0.0.0/8): every host has those");
+  }
   // By index: adding N hosts is linear in N.
   if (impl_->name_index.contains(name)) {
     return Error{ErrorCode::kAlreadyExists, "a host named '" + name + "' exists already"};
@@ -268,6 +272,9 @@ Result<EndpointId> Network::listen(HostId host, std::uint16_t port, const Endpoi
     return s.error();
   }
   impl_->tcp.status_may_change(host);
+  if (Status s = impl_->check_local_address(host, options); !s.ok()) {
+    return s.error();
+  }
   return impl_->tcp.listen(host, port, options, backlog);
 }
 
@@ -283,7 +290,10 @@ Result<EndpointId> Network::connect(HostId host, SocketAddress remote,
   if (remote.port == 0) {
     return invalid_argument("cannot connect to port 0");
   }
-  if (!impl_->host_by_address(remote.address)) {
+  if (Status s = impl_->check_local_address(host, options); !s.ok()) {
+    return s.error();
+  }
+  if (!impl_->route(host, remote.address)) {
     return not_found("no host has address " + to_string(remote.address));
   }
   return impl_->tcp.connect(impl_->scheduler.now(), host, remote, options, local_port);

@@ -29,6 +29,15 @@ Status Network::Impl::check_host(HostId h) const {
   return {};
 }
 
+Status Network::Impl::check_local_address(HostId h, const EndpointOptions& options) const {
+  const std::optional<Ipv4Address> a = options.local_address;
+  if (!a || a->is_loopback() || *a == hosts[h.value].address) {
+    return {};
+  }
+  return invalid_argument(to_string(*a) + " is not an address of host '" + hosts[h.value].name +
+                          "'");
+}
+
 TraceEvent Network::Impl::event(TraceKind kind, HostId host) const {
   TraceEvent e;
   e.at = scheduler.now();
@@ -50,13 +59,17 @@ std::optional<HostId> Network::Impl::host_by_address(Ipv4Address a) const {
   return HostId{*slot};
 }
 
+std::optional<HostId> Network::Impl::route(HostId from, Ipv4Address a) const {
+  return a.is_loopback() ? std::optional<HostId>{from} : host_by_address(a);
+}
+
 void Network::Impl::transmit(const Endpoint* ep, HostId from, Segment seg, bool keepalive_probe) {
   send(ep, from, std::move(seg), keepalive_probe, /*via_nat=*/true);
 }
 
 void Network::Impl::send(const Endpoint* ep, HostId from, Segment&& seg, bool keepalive_probe,
                          bool via_nat) {
-  const std::optional<HostId> to = host_by_address(seg.destination.address);
+  const std::optional<HostId> to = route(from, seg.destination.address);
   const bool tracing = trace.wanted();
   if (tracing) {
     TraceEvent e = event(TraceKind::kSegmentSent, from);
@@ -83,6 +96,12 @@ void Network::Impl::send(const Endpoint* ep, HostId from, Segment&& seg, bool ke
   if (!to) {
     return dropped(DropCause::kHostDown);
   }
+  // A host's segments to itself (loopback, or its own address) never leave it: no partition,
+  // NAT, loss or latency applies (docs/behaviour.md §14). They still arrive as an event
+  // of their own, after what the sender is doing now.
+  if (*to == from) {
+    return in_transit(std::move(seg), *to, Duration::zero());
+  }
   if (partitions.contains({from.value, to->value})) {
     return dropped(DropCause::kPartition);
   }
@@ -93,16 +112,20 @@ void Network::Impl::send(const Endpoint* ep, HostId from, Segment&& seg, bool ke
   if (path.loss > 0.0 && rng.chance(Probability::from_double(path.loss))) {
     return dropped(DropCause::kLoss);
   }
+  in_transit(std::move(seg), *to, path.latency);
+}
+
+void Network::Impl::in_transit(Segment&& seg, HostId to, Duration latency) {
   std::uint32_t slot;
   if (!free_in_flight.empty()) {
     slot = free_in_flight.back();
     free_in_flight.pop_back();
-    in_flight[slot] = std::move(seg);
+    in_flight[slot] = InFlight{std::move(seg), to};
   } else {
     slot = static_cast<std::uint32_t>(in_flight.size());
-    in_flight.emplace_back(std::move(seg));
+    in_flight.emplace_back(InFlight{std::move(seg), to});
   }
-  (void)scheduler.schedule_in(path.latency, [this, slot] { deliver(slot); }).value();
+  (void)scheduler.schedule_in(latency, [this, slot] { deliver(slot); }).value();
 }
 
 // A NAT forgets a flow `idle_timeout` after its last segment, at that instant: one timer per flow,
@@ -183,22 +206,19 @@ void Network::Impl::nat_forget(Nat& nat, std::map<FlowKey, NatFlow>::iterator it
 }
 
 void Network::Impl::deliver(std::uint32_t slot) {
-  Segment seg = std::move(*in_flight[slot]);
+  Segment seg = std::move(in_flight[slot]->segment);
+  const HostId to = in_flight[slot]->to;
   in_flight[slot].reset();
   free_in_flight.push_back(slot);
-  const std::optional<HostId> to = host_by_address(seg.destination.address);
-  if (!to) {
-    return;
-  }
-  if (!hosts[to->value].up) {
+  if (!hosts[to.value].up) {
     if (trace.wanted()) {
-      TraceEvent e = event(TraceKind::kSegmentDropped, *to);
+      TraceEvent e = event(TraceKind::kSegmentDropped, to);
       e.drop = DropCause::kHostDown;
       record(e, seg);
     }
     return;
   }
-  tcp.segment_arrives(scheduler.now(), *to, seg);
+  tcp.segment_arrives(scheduler.now(), to, seg);
 }
 
 Status Network::Impl::apply(const Fault& fault) {

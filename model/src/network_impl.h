@@ -52,17 +52,28 @@ struct Network::Impl final : TcpLink {
   std::map<std::pair<std::uint32_t, std::uint32_t>, PathConfig> paths;
   std::set<std::pair<std::uint32_t, std::uint32_t>> partitions;  // directed
   std::vector<Nat> nats;
-  std::vector<std::optional<Segment>> in_flight;
+  // A segment on its way and the host it goes to (for a loopback address: its sender).
+  struct InFlight {
+    Segment segment;
+    HostId to;
+  };
+  std::vector<std::optional<InFlight>> in_flight;
   std::vector<std::uint32_t> free_in_flight;
   std::vector<EventId> fault_events;
 
   // network_impl.cc
   Status check_host(HostId h) const;
+  // The options' local address, if any, is one of host `h`'s: its own or a loopback one.
+  Status check_local_address(HostId h, const EndpointOptions& options) const;
   const PathConfig& path_for(HostId from, HostId to) const;
   std::optional<HostId> host_by_address(Ipv4Address a) const;
+  // The host a segment from `from` to `a` reaches: `from` itself for 127.0.0.0/8.
+  std::optional<HostId> route(HostId from, Ipv4Address a) const;
   // TcpLink: a segment an endpoint (or a host, for `ep` null) sends.
   void transmit(const Endpoint* ep, HostId from, Segment seg, bool keepalive_probe) override;
   void send(const Endpoint* ep, HostId from, Segment&& seg, bool keepalive_probe, bool via_nat);
+  // Puts `seg` on its way to `to`, arriving `latency` from now.
+  void in_transit(Segment&& seg, HostId to, Duration latency);
   bool nat_pass(HostId from, HostId to, const Segment& seg);
   void nat_expiry_due(std::size_t nat, const FlowKey& key);
   void nat_arm(std::size_t nat, const FlowKey& key, NatFlow& flow);

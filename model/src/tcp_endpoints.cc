@@ -173,7 +173,7 @@ Result<EndpointId> Tcp::listen(HostId host, std::uint16_t port, const EndpointOp
   const std::uint32_t index = allocate_endpoint(host);
   Endpoint& ep = endpoints_[index];
   ep.options = options;
-  ep.local = SocketAddress{h.address, port};
+  ep.local = SocketAddress{options.local_address.value_or(h.address), port};
   ep.state = TcpState::kListen;
   ep.backlog = backlog;
   ep.binds_port = true;
@@ -209,7 +209,11 @@ Result<EndpointId> Tcp::connect(TimePoint now, HostId host, SocketAddress remote
   const std::uint32_t index = allocate_endpoint(host);
   Endpoint& ep = endpoints_[index];
   ep.options = options;
-  ep.local = SocketAddress{h.address, local_port};
+  // Source address: the bound one, else loopback for a loopback destination (docs/behaviour.md,
+  // "Loopback"), else the host's.
+  const Ipv4Address route_source =
+      remote.address.is_loopback() ? Ipv4Address::loopback() : h.address;
+  ep.local = SocketAddress{options.local_address.value_or(route_source), local_port};
   ep.remote = remote;
   ep.state = TcpState::kSynSent;
   if (options.retransmission.connect_deadline) {

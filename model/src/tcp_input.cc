@@ -5,6 +5,15 @@
 #include "tcp.h"
 
 namespace ws2sim {
+namespace {
+
+// listens_at — listener `l` takes connections to `address`: it is bound to no address or to
+// that one (a listener bound to 127.0.0.1 refuses connections to the host's own address).
+bool listens_at(const Endpoint& l, Ipv4Address address) {
+  return !l.options.local_address || *l.options.local_address == address;
+}
+
+}  // namespace
 
 // ---- receiving -------------------------------------------------------------------------------
 
@@ -25,7 +34,7 @@ void Tcp::segment_arrives(TimePoint now, HostId host, const Segment& seg) {
   }
   const auto lst = h.listeners.find(seg.destination.port);
   if (lst != h.listeners.end() && seg.has(tcp_flags::kSyn) && !seg.has(tcp_flags::kAck) &&
-      !seg.has(tcp_flags::kRst)) {
+      !seg.has(tcp_flags::kRst) && listens_at(endpoints_[lst->second], seg.destination.address)) {
     return listener_gets_syn(now, lst->second, seg);
   }
   // Nothing here for it (closed port, forgotten connection): RST (RFC 9293 §3.10.7.1).

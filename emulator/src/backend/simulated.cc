@@ -60,6 +60,9 @@ EndpointOptions endpoint_options(const Host::State& h, const Socket& s) {
   EndpointOptions o;
   o.keepalive = effective_keepalive(h, s);
   o.retransmission = effective_retransmission(h, s);
+  if (s.local && s.local->address.value != 0) {
+    o.local_address = s.local->address;  // bound to one address (INADDR_ANY is 0)
+  }
   return o;
 }
 
@@ -114,7 +117,9 @@ int SimulatedBackend::open(Call& /*call*/, Socket& /*s*/) {
 
 int SimulatedBackend::bind(Call& call, Socket& s, SocketAddress a) {
   Host::State& h = call.host();
-  if (a.address.value != 0 && a.address != h.address) {
+  // The host's own address, any (0) or loopback: every Windows host has 127.0.0.0/8
+  // (docs/behaviour.md §14).
+  if (a.address.value != 0 && a.address != h.address && !a.address.is_loopback()) {
     return fail(err::kEaddrnotavail);
   }
   if (a.port == 0) {

@@ -391,11 +391,11 @@ bool Host::live() const noexcept {
 Result<std::reference_wrapper<Host>> World::add_live_host(std::string name,
                                                           std::string_view profile) {
   // The model still lists the host (names and ids stay unique across both backends) under a
-  // placeholder loopback address no other host of the world has; its real addresses are this
-  // machine's.
+  // placeholder address (240.255.255.x, reserved class E) no other host of the world has; its real
+  // addresses are this machine's.
   std::string placeholder;
   for (std::uint32_t i = 1; i < 255 && placeholder.empty(); ++i) {
-    const std::string candidate = "127.255.255." + std::to_string(i);
+    const std::string candidate = "240.255.255." + std::to_string(i);
     const Ipv4Address a = *Ipv4Address::parse(candidate);
     const auto all = hosts();
     if (std::none_of(all.begin(), all.end(), [&](const Host* h) { return h->address() == a; })) {

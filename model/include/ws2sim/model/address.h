@@ -18,6 +18,10 @@ struct Ipv4Address {
   std::uint32_t value = 0;
   /// Parses dotted-quad notation ("192.0.2.1"); nullopt for anything else.
   static std::optional<Ipv4Address> parse(std::string_view text);
+  /// Ipv4Address::loopback — 127.0.0.1, the address a host's loopback connections come from.
+  static constexpr Ipv4Address loopback() noexcept { return Ipv4Address{0x7F000001U}; }
+  /// Ipv4Address::is_loopback — in 127.0.0.0/8: every address there is the host itself.
+  [[nodiscard]] constexpr bool is_loopback() const noexcept { return (value >> 24U) == 127U; }
   friend auto operator<=>(Ipv4Address, Ipv4Address) = default;
 };
 

@@ -87,6 +87,10 @@ struct EndpointOptions {
   KeepAliveConfig keepalive;
   RetransmissionConfig retransmission;
   Duration time_wait = std::chrono::seconds(120);  ///< 2 x MSL.
+  /// The local address the endpoint is bound to: the host's address or a loopback address
+  /// (127.0.0.0/8). nullopt: any. A listener bound to one takes only connections to it; a
+  /// connection bound to one sends from it.
+  std::optional<Ipv4Address> local_address;
   [[nodiscard]] Status validate() const;
 };
 
