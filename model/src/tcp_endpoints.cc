@@ -209,8 +209,8 @@ Result<EndpointId> Tcp::connect(TimePoint now, HostId host, SocketAddress remote
   const std::uint32_t index = allocate_endpoint(host);
   Endpoint& ep = endpoints_[index];
   ep.options = options;
-  // Source address: the bound one, else loopback for a loopback destination (docs/behaviour.md,
-  // "Loopback"), else the host's.
+  // Source address: the bound one, else loopback for a loopback destination (docs/behaviour.md
+  // §14), else the host's.
   const Ipv4Address route_source =
       remote.address.is_loopback() ? Ipv4Address::loopback() : h.address;
   ep.local = SocketAddress{options.local_address.value_or(route_source), local_port};
