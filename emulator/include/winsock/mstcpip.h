@@ -47,6 +47,74 @@ typedef struct _TCP_INITIAL_RTO_PARAMETERS {
 #define TCP_INITIAL_RTO_DEFAULT_MAX_SYN_RETRANSMISSIONS (0)
 #define TCP_INITIAL_RTO_NO_SYN_RETRANSMISSIONS ((UCHAR)-2)
 
+/* ---- Address helpers (the SDK has them here, as inline functions) --------------------------- */
+
+/* SS_PORT - the port field of an IPv4 or IPv6 socket address (network byte order); both
+ * families keep it at the same offset. */
+#define SS_PORT(ssp) (((PSOCKADDR_IN)(ssp))->sin_port)
+
+static inline void IN4ADDR_SETANY(PSOCKADDR_IN a) {
+  memset(a, 0, sizeof(*a));
+  a->sin_family = AF_INET;
+}
+static inline void IN4ADDR_SETLOOPBACK(PSOCKADDR_IN a) {
+  IN4ADDR_SETANY(a);
+  a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+}
+static inline void IN6ADDR_SETANY(PSOCKADDR_IN6 a) {
+  memset(a, 0, sizeof(*a));
+  a->sin6_family = AF_INET6;
+}
+static inline void IN6ADDR_SETLOOPBACK(PSOCKADDR_IN6 a) {
+  IN6ADDR_SETANY(a);
+  a->sin6_addr.s6_addr[15] = 1;
+}
+
+/* INETADDR_SETANY - the wildcard address, port 0, of the family already in `a`. */
+static inline void INETADDR_SETANY(PSOCKADDR a) {
+  if (a->sa_family == AF_INET6) {
+    IN6ADDR_SETANY((PSOCKADDR_IN6)(void*)a);
+  } else {
+    IN4ADDR_SETANY((PSOCKADDR_IN)(void*)a);
+  }
+}
+/* INETADDR_SETLOOPBACK - the loopback address, port 0, of the family already in `a`. */
+static inline void INETADDR_SETLOOPBACK(PSOCKADDR a) {
+  if (a->sa_family == AF_INET6) {
+    IN6ADDR_SETLOOPBACK((PSOCKADDR_IN6)(void*)a);
+  } else {
+    IN4ADDR_SETLOOPBACK((PSOCKADDR_IN)(void*)a);
+  }
+}
+/* INETADDR_ISANY / INETADDR_ISLOOPBACK - by the family in `a`. */
+static inline BOOLEAN INETADDR_ISANY(const SOCKADDR* a) {
+  if (a->sa_family == AF_INET6) {
+    const SOCKADDR_IN6* a6 = (const SOCKADDR_IN6*)(const void*)a;
+    int i;
+    for (i = 0; i < 16; ++i) {
+      if (a6->sin6_addr.s6_addr[i] != 0) return FALSE;
+    }
+    return TRUE;
+  }
+  return ((const SOCKADDR_IN*)(const void*)a)->sin_addr.s_addr == 0 ? TRUE : FALSE;
+}
+static inline BOOLEAN INETADDR_ISLOOPBACK(const SOCKADDR* a) {
+  if (a->sa_family == AF_INET6) {
+    const SOCKADDR_IN6* a6 = (const SOCKADDR_IN6*)(const void*)a;
+    int i;
+    for (i = 0; i < 15; ++i) {
+      if (a6->sin6_addr.s6_addr[i] != 0) return FALSE;
+    }
+    return a6->sin6_addr.s6_addr[15] == 1 ? TRUE : FALSE;
+  }
+  return (ntohl(((const SOCKADDR_IN*)(const void*)a)->sin_addr.s_addr) >> 24) == 127 ? TRUE
+                                                                                     : FALSE;
+}
+/* INETADDR_PORT - the port of `a`, network byte order. */
+static inline USHORT INETADDR_PORT(const SOCKADDR* a) {
+  return ((const SOCKADDR_IN*)(const void*)a)->sin_port;
+}
+
 /* SIO_RCVALL modes. */
 #define RCVALL_OFF 0
 #define RCVALL_ON 1

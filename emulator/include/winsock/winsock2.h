@@ -44,6 +44,9 @@
 #define _WINSOCKAPI_
 
 #include "ws2sim_wintypes.h"
+/* As the SDK's: Winsock programs call GetLastError, CloseHandle, ZeroMemory and Sleep after
+ * including only winsock2.h. (windows.h includes this header back; the guards end the loop.) */
+#include "windows.h"
 
 /* ---- 1. glibc first, with the program's FD_SETSIZE (if any) hidden ------------------------- */
 
@@ -53,6 +56,7 @@
 #include <sys/time.h>
 #include <sys/types.h>
 #include <time.h>
+#include <unistd.h> /* gethostname, renamed below */
 #undef FD_SETSIZE
 #pragma pop_macro("FD_SETSIZE")
 
@@ -93,6 +97,12 @@
 #define fd_set ws2sim_fd_set
 #define timeval ws2sim_timeval
 #define select ws2sim_select
+/* Name resolution: glibc's <netdb.h> has other layouts under these names (never in the same
+ * translation unit, but the same program may link both), and <unistd.h> declares gethostname
+ * with a size_t length. */
+#define hostent ws2sim_hostent
+#define servent ws2sim_servent
+#define gethostname ws2sim_gethostname
 
 /* u_char, u_short and u_int have the same types in glibc and Windows. */
 #ifndef __u_char_defined
@@ -766,6 +776,36 @@ typedef struct pollfd {
 #define WSANO_RECOVERY (WSABASEERR + 1003)
 #define WSANO_DATA (WSABASEERR + 1004)
 #define WSANO_ADDRESS WSANO_DATA
+#define WSA_SECURE_HOST_NOT_FOUND (WSABASEERR + 1032)
+#define WSA_IPSEC_NAME_POLICY_ERROR (WSABASEERR + 1033)
+
+/* The BSD h_errno names, as Winsock spells them. */
+#define h_errno WSAGetLastError()
+#define HOST_NOT_FOUND WSAHOST_NOT_FOUND
+#define TRY_AGAIN WSATRY_AGAIN
+#define NO_RECOVERY WSANO_RECOVERY
+#define NO_DATA WSANO_DATA
+#define NO_ADDRESS WSANO_ADDRESS
+
+/* ---- Host and service entries (64-bit Windows layouts) -------------------------------------- */
+
+struct ws2sim_hostent {
+  char* h_name;
+  char** h_aliases;
+  short h_addrtype;
+  short h_length;
+  char** h_addr_list;
+};
+#define h_addr h_addr_list[0]
+typedef struct ws2sim_hostent HOSTENT, *PHOSTENT, *LPHOSTENT;
+
+struct ws2sim_servent {
+  char* s_name;
+  char** s_aliases;
+  char* s_proto;
+  short s_port;
+};
+typedef struct ws2sim_servent SERVENT, *PSERVENT, *LPSERVENT;
 
 /* ---- Functions ------------------------------------------------------------------------------ */
 
@@ -824,6 +864,35 @@ u_long WSAAPI htonl(u_long hostlong) WS2SIM_SYMBOL(htonl);
 u_long WSAAPI ntohl(u_long netlong) WS2SIM_SYMBOL(ntohl);
 ULONG WSAAPI inet_addr(const char* cp) WS2SIM_SYMBOL(inet_addr); /* `unsigned long` on Windows */
 char* WSAAPI inet_ntoa(struct in_addr in) WS2SIM_SYMBOL(inet_ntoa);
+
+/* Names (ws2tcpip.h has getaddrinfo and getnameinfo). The entries gethostbyname & co. return
+ * belong to the calling thread until its next such call. */
+struct hostent* WSAAPI gethostbyname(const char* name) WS2SIM_SYMBOL(gethostbyname);
+struct hostent* WSAAPI gethostbyaddr(const char* addr, int len, int type)
+    WS2SIM_SYMBOL(gethostbyaddr);
+int WSAAPI gethostname(char* name, int namelen); /* ws2sim_gethostname, by the macro above */
+struct servent* WSAAPI getservbyname(const char* name, const char* proto)
+    WS2SIM_SYMBOL(getservbyname);
+struct servent* WSAAPI getservbyport(int port, const char* proto) WS2SIM_SYMBOL(getservbyport);
+INT WSAAPI WSAAddressToStringA(LPSOCKADDR lpsaAddress, DWORD dwAddressLength,
+                               LPWSAPROTOCOL_INFOA lpProtocolInfo, LPSTR lpszAddressString,
+                               LPDWORD lpdwAddressStringLength) WS2SIM_SYMBOL(WSAAddressToStringA);
+INT WSAAPI WSAAddressToStringW(LPSOCKADDR lpsaAddress, DWORD dwAddressLength,
+                               LPWSAPROTOCOL_INFOW lpProtocolInfo, LPWSTR lpszAddressString,
+                               LPDWORD lpdwAddressStringLength) WS2SIM_SYMBOL(WSAAddressToStringW);
+INT WSAAPI WSAStringToAddressA(LPSTR AddressString, INT AddressFamily,
+                               LPWSAPROTOCOL_INFOA lpProtocolInfo, LPSOCKADDR lpAddress,
+                               LPINT lpAddressLength) WS2SIM_SYMBOL(WSAStringToAddressA);
+INT WSAAPI WSAStringToAddressW(LPWSTR AddressString, INT AddressFamily,
+                               LPWSAPROTOCOL_INFOW lpProtocolInfo, LPSOCKADDR lpAddress,
+                               LPINT lpAddressLength) WS2SIM_SYMBOL(WSAStringToAddressW);
+#ifdef UNICODE
+#define WSAAddressToString WSAAddressToStringW
+#define WSAStringToAddress WSAStringToAddressW
+#else
+#define WSAAddressToString WSAAddressToStringA
+#define WSAStringToAddress WSAStringToAddressA
+#endif
 
 /* Events and overlapped results. */
 WSAEVENT WSAAPI WSACreateEvent(void) WS2SIM_SYMBOL(WSACreateEvent);

@@ -239,6 +239,17 @@ typedef INT_PTR(WINAPI* PROC)(void);
 #define LOBYTE(value) ((BYTE)(((DWORD_PTR)(value)) & 0xff))
 #define HIBYTE(value) ((BYTE)((((DWORD_PTR)(value)) >> 8) & 0xff))
 
+/* ---- COM-style results (strsafe.h returns them) --------------------------------------------- */
+
+typedef LONG HRESULT;
+#define SUCCEEDED(hr) (((HRESULT)(hr)) >= 0)
+#define FAILED(hr) (((HRESULT)(hr)) < 0)
+#define S_OK ((HRESULT)0)
+#define S_FALSE ((HRESULT)1)
+#define E_INVALIDARG ((HRESULT)0x80070057U)
+#define E_OUTOFMEMORY ((HRESULT)0x8007000EU)
+#define E_FAIL ((HRESULT)0x80004005U)
+
 /* ---- NT status codes ------------------------------------------------------------------------ */
 
 typedef LONG NTSTATUS;

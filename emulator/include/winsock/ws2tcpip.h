@@ -3,8 +3,13 @@
  *
  * Part of ws2sim's drop-in Windows headers (not Microsoft's header; see winsock2.h). Adds the
  * TCP/IP-level socket options (including the keep-alive options TCP_KEEPALIVE/TCP_KEEPIDLE,
- * TCP_KEEPCNT, TCP_KEEPINTVL), socklen_t and the text/binary address conversions.
+ * TCP_KEEPCNT, TCP_KEEPINTVL), socklen_t, the text/binary address conversions and name
+ * resolution: getaddrinfo/GetAddrInfoW/freeaddrinfo, getnameinfo/GetNameInfoW, gai_strerror.
  * Declared functions link to ws2sim_<name>.
+ *
+ * struct addrinfo has the Windows layout (ai_canonname before ai_addr, the reverse of glibc's)
+ * and is renamed ws2sim_addrinfo like fd_set (winsock2.h): a program's `struct addrinfo` is the
+ * Windows one, and never the same C++ type as glibc's in another translation unit.
  */
 #ifndef WS2SIM_WS2TCPIP_H_
 #define WS2SIM_WS2TCPIP_H_
@@ -81,7 +86,100 @@ typedef int ws2sim_socklen_t;
 #define INET_ADDRSTRLEN 22
 #define INET6_ADDRSTRLEN 65
 
+/* ---- Name resolution ------------------------------------------------------------------------ */
+
+#define addrinfo ws2sim_addrinfo
+struct ws2sim_addrinfo {
+  int ai_flags;
+  int ai_family;
+  int ai_socktype;
+  int ai_protocol;
+  size_t ai_addrlen;
+  char* ai_canonname;
+  struct sockaddr* ai_addr;
+  struct ws2sim_addrinfo* ai_next;
+};
+typedef struct ws2sim_addrinfo ADDRINFOA, *PADDRINFOA, *LPADDRINFOA;
+
+typedef struct addrinfoW {
+  int ai_flags;
+  int ai_family;
+  int ai_socktype;
+  int ai_protocol;
+  size_t ai_addrlen;
+  PWSTR ai_canonname;
+  struct sockaddr* ai_addr;
+  struct addrinfoW* ai_next;
+} ADDRINFOW, *PADDRINFOW, *LPADDRINFOW;
+
+#define AI_PASSIVE 0x00000001
+#define AI_CANONNAME 0x00000002
+#define AI_NUMERICHOST 0x00000004
+#define AI_NUMERICSERV 0x00000008
+#define AI_DNS_ONLY 0x00000010
+#define AI_ALL 0x00000100
+#define AI_ADDRCONFIG 0x00000400
+#define AI_V4MAPPED 0x00000800
+#define AI_NON_AUTHORITATIVE 0x00004000
+#define AI_SECURE 0x00008000
+#define AI_RETURN_PREFERRED_NAMES 0x00010000
+#define AI_FQDN 0x00020000
+#define AI_FILESERVER 0x00040000
+
+#define NI_NOFQDN 0x01
+#define NI_NUMERICHOST 0x02
+#define NI_NAMEREQD 0x04
+#define NI_NUMERICSERV 0x08
+#define NI_DGRAM 0x10
+#define NI_MAXHOST 1025
+#define NI_MAXSERV 32
+
+/* getaddrinfo's errors are Winsock errors (and are also set as the last error). */
+#define EAI_AGAIN WSATRY_AGAIN
+#define EAI_BADFLAGS WSAEINVAL
+#define EAI_FAIL WSANO_RECOVERY
+#define EAI_FAMILY WSAEAFNOSUPPORT
+#define EAI_MEMORY WSA_NOT_ENOUGH_MEMORY
+#define EAI_NOSECURENAME WSA_SECURE_HOST_NOT_FOUND
+#define EAI_NONAME WSAHOST_NOT_FOUND
+#define EAI_SERVICE WSATYPE_NOT_FOUND
+#define EAI_SOCKTYPE WSAESOCKTNOSUPPORT
+#define EAI_IPSECPOLICY WSA_IPSEC_NAME_POLICY_ERROR
+#define EAI_NODATA EAI_NONAME
+
 WS2SIM_BEGIN_DECLS
+
+INT WSAAPI getaddrinfo(PCSTR pNodeName, PCSTR pServiceName, const ADDRINFOA* pHints,
+                       PADDRINFOA* ppResult) WS2SIM_SYMBOL(getaddrinfo);
+INT WSAAPI GetAddrInfoW(PCWSTR pNodeName, PCWSTR pServiceName, const ADDRINFOW* pHints,
+                        PADDRINFOW* ppResult) WS2SIM_SYMBOL(GetAddrInfoW);
+VOID WSAAPI freeaddrinfo(PADDRINFOA pAddrInfo) WS2SIM_SYMBOL(freeaddrinfo);
+VOID WSAAPI FreeAddrInfoW(PADDRINFOW pAddrInfo) WS2SIM_SYMBOL(FreeAddrInfoW);
+INT WSAAPI getnameinfo(const SOCKADDR* pSockaddr, socklen_t SockaddrLength, PCHAR pNodeBuffer,
+                       DWORD NodeBufferSize, PCHAR pServiceBuffer, DWORD ServiceBufferSize,
+                       INT Flags) WS2SIM_SYMBOL(getnameinfo);
+INT WSAAPI GetNameInfoW(const SOCKADDR* pSockaddr, socklen_t SockaddrLength, PWCHAR pNodeBuffer,
+                        DWORD NodeBufferSize, PWCHAR pServiceBuffer, DWORD ServiceBufferSize,
+                        INT Flags) WS2SIM_SYMBOL(GetNameInfoW);
+char* WSAAPI gai_strerrorA(int ecode) WS2SIM_SYMBOL(gai_strerrorA);
+WCHAR* WSAAPI gai_strerrorW(int ecode) WS2SIM_SYMBOL(gai_strerrorW);
+
+#define GetAddrInfoA getaddrinfo
+#define FreeAddrInfoA freeaddrinfo
+#define GetNameInfoA getnameinfo
+#ifdef UNICODE
+#define GetAddrInfo GetAddrInfoW
+#define FreeAddrInfo FreeAddrInfoW
+#define GetNameInfo GetNameInfoW
+#define gai_strerror gai_strerrorW
+typedef ADDRINFOW ADDRINFOT, *PADDRINFOT;
+#else
+#define GetAddrInfo GetAddrInfoA
+#define FreeAddrInfo FreeAddrInfoA
+#define GetNameInfo GetNameInfoA
+#define gai_strerror gai_strerrorA
+typedef ADDRINFOA ADDRINFOT, *PADDRINFOT;
+#endif
 
 #if _WIN32_WINNT >= 0x0600
 INT WSAAPI inet_pton(INT Family, PCSTR pszAddrString, PVOID pAddrBuf) WS2SIM_SYMBOL(inet_pton);

@@ -1,6 +1,9 @@
-// Byte order and address text: htons/htonl/ntohs/ntohl, inet_pton/inet_ntop, inet_addr/inet_ntoa.
-// None of these needs WSAStartup on Windows, and none touches a host.
+// Byte order and address text: htons/htonl/ntohs/ntohl, inet_pton/inet_ntop, inet_addr/inet_ntoa
+// (none needs WSAStartup on Windows, and none touches a host), and WSAAddressToString/
+// WSAStringToAddress (which need WSAStartup, as on Windows).
+#include <cstdlib>
 #include <cstring>
+#include <string>
 
 #include "core/call.h"
 #include "core/host_state.h"
@@ -71,4 +74,200 @@ char* WSAAPI inet_ntoa(struct in_addr in) {
       ws2sim::winsock::detail::format_ipv4(reinterpret_cast<const std::uint8_t*>(&in));
   std::memcpy(buffer, text->c_str(), text->size() + 1);
   return buffer;
+}
+
+// ---- WSAAddressToString / WSAStringToAddress ------------------------------------------------
+
+namespace {
+
+using ws2sim::winsock::detail::Call;
+
+// The text of an IPv4 or IPv6 socket address: "a.b.c.d:port", "[v6]:port", the port left out
+// when it is 0. nullopt (and the last error) for what WSAAddressToString refuses.
+std::optional<std::string> address_text(const sockaddr* sa, DWORD length) {
+  if (sa == nullptr || length < sizeof(sockaddr_in)) {
+    return fail(WSAEFAULT), std::nullopt;
+  }
+  if (sa->sa_family == AF_INET) {
+    sockaddr_in sin;
+    std::memcpy(&sin, sa, sizeof sin);
+    std::string text =
+        *ws2sim::winsock::detail::format_ipv4(reinterpret_cast<const std::uint8_t*>(&sin.sin_addr));
+    if (sin.sin_port != 0) {
+      text += ":" + std::to_string(ntohs(sin.sin_port));
+    }
+    return text;
+  }
+  if (sa->sa_family == AF_INET6) {
+    if (length < sizeof(sockaddr_in6)) {
+      return fail(WSAEFAULT), std::nullopt;
+    }
+    sockaddr_in6 sin6;
+    std::memcpy(&sin6, sa, sizeof sin6);
+    std::string text = *ws2sim::winsock::detail::format_ipv6(sin6.sin6_addr.s6_addr);
+    if (sin6.sin6_scope_id != 0) {
+      text += "%" + std::to_string(sin6.sin6_scope_id);
+    }
+    if (sin6.sin6_port != 0) {
+      text = "[" + text + "]:" + std::to_string(ntohs(sin6.sin6_port));
+    }
+    return text;
+  }
+  return fail(WSAEINVAL), std::nullopt;
+}
+
+// Parses WSAStringToAddress's text for `family` into `out`; its length, or 0 if invalid.
+int parse_address_text(const std::string& text, int family, sockaddr_storage* out) {
+  std::memset(out, 0, sizeof *out);
+  std::string host = text;
+  std::string port;
+  if (family == AF_INET) {
+    if (const auto colon = text.find(':'); colon != std::string::npos) {
+      host = text.substr(0, colon);
+      port = text.substr(colon + 1);
+    }
+  } else if (!text.empty() && text.front() == '[') {
+    const auto close = text.find(']');
+    if (close == std::string::npos) {
+      return 0;
+    }
+    host = text.substr(1, close - 1);
+    if (close + 1 < text.size()) {
+      if (text[close + 1] != ':') {
+        return 0;
+      }
+      port = text.substr(close + 2);
+    }
+  }
+  unsigned long port_value = 0;
+  if (!port.empty()) {
+    char* end = nullptr;
+    port_value = std::strtoul(port.c_str(), &end, 10);
+    if (*end != '\0' || port_value > 65535 || port[0] == '-' || port[0] == '+') {
+      return 0;
+    }
+  }
+  if (family == AF_INET) {
+    auto* sin = reinterpret_cast<sockaddr_in*>(out);
+    if (!ws2sim::winsock::detail::parse_ipv4(host.c_str(),
+                                             reinterpret_cast<std::uint8_t*>(&sin->sin_addr))) {
+      return 0;
+    }
+    sin->sin_family = AF_INET;
+    sin->sin_port = htons(static_cast<u_short>(port_value));
+    return sizeof(sockaddr_in);
+  }
+  auto* sin6 = reinterpret_cast<sockaddr_in6*>(out);
+  if (!ws2sim::winsock::detail::parse_ipv6(host.c_str(), sin6->sin6_addr.s6_addr)) {
+    return 0;
+  }
+  sin6->sin6_family = AF_INET6;
+  sin6->sin6_port = htons(static_cast<u_short>(port_value));
+  return sizeof(sockaddr_in6);
+}
+
+// WSAStringToAddress's work, shared by the A and W forms.
+INT string_to_address(const std::optional<std::string>& text, INT family, LPSOCKADDR address,
+                      LPINT length) {
+  auto call = Call::winsock();
+  if (!call) {
+    return SOCKET_ERROR;
+  }
+  if (length == nullptr) {
+    return fail(WSAEFAULT);
+  }
+  if (family != AF_INET && family != AF_INET6) {
+    return fail(WSAEINVAL);
+  }
+  const int need = family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
+  if (address == nullptr || *length < need) {
+    *length = need;
+    return fail(WSAEFAULT);
+  }
+  sockaddr_storage parsed;
+  if (!text || parse_address_text(*text, family, &parsed) == 0) {
+    return fail(WSAEINVAL);
+  }
+  std::memcpy(address, &parsed, static_cast<std::size_t>(need));
+  *length = need;
+  return 0;
+}
+
+}  // namespace
+
+INT WSAAPI WSAAddressToStringA(LPSOCKADDR lpsaAddress, DWORD dwAddressLength,
+                               LPWSAPROTOCOL_INFOA /*lpProtocolInfo*/, LPSTR lpszAddressString,
+                               LPDWORD lpdwAddressStringLength) {
+  auto call = Call::winsock();
+  if (!call) {
+    return SOCKET_ERROR;
+  }
+  const std::optional<std::string> text = address_text(lpsaAddress, dwAddressLength);
+  if (!text) {
+    return SOCKET_ERROR;
+  }
+  if (lpdwAddressStringLength == nullptr) {
+    return fail(WSAEFAULT);
+  }
+  const auto need = static_cast<DWORD>(text->size() + 1);
+  if (lpszAddressString == nullptr || *lpdwAddressStringLength < need) {
+    *lpdwAddressStringLength = need;
+    return fail(WSAEFAULT);
+  }
+  std::memcpy(lpszAddressString, text->c_str(), need);
+  *lpdwAddressStringLength = need;
+  return 0;
+}
+
+INT WSAAPI WSAAddressToStringW(LPSOCKADDR lpsaAddress, DWORD dwAddressLength,
+                               LPWSAPROTOCOL_INFOW /*lpProtocolInfo*/, LPWSTR lpszAddressString,
+                               LPDWORD lpdwAddressStringLength) {
+  auto call = Call::winsock();
+  if (!call) {
+    return SOCKET_ERROR;
+  }
+  const std::optional<std::string> text = address_text(lpsaAddress, dwAddressLength);
+  if (!text) {
+    return SOCKET_ERROR;
+  }
+  if (lpdwAddressStringLength == nullptr) {
+    return fail(WSAEFAULT);
+  }
+  const auto need = static_cast<DWORD>(text->size() + 1);
+  if (lpszAddressString == nullptr || *lpdwAddressStringLength < need) {
+    *lpdwAddressStringLength = need;
+    return fail(WSAEFAULT);
+  }
+  for (DWORD i = 0; i < need; ++i) {
+    lpszAddressString[i] = static_cast<WCHAR>(static_cast<unsigned char>((*text)[i]));
+  }
+  *lpdwAddressStringLength = need;
+  return 0;
+}
+
+INT WSAAPI WSAStringToAddressA(LPSTR AddressString, INT AddressFamily,
+                               LPWSAPROTOCOL_INFOA /*lpProtocolInfo*/, LPSOCKADDR lpAddress,
+                               LPINT lpAddressLength) {
+  std::optional<std::string> text;
+  if (AddressString != nullptr) {
+    text = AddressString;
+  }
+  return string_to_address(text, AddressFamily, lpAddress, lpAddressLength);
+}
+
+INT WSAAPI WSAStringToAddressW(LPWSTR AddressString, INT AddressFamily,
+                               LPWSAPROTOCOL_INFOW /*lpProtocolInfo*/, LPSOCKADDR lpAddress,
+                               LPINT lpAddressLength) {
+  std::optional<std::string> text;
+  if (AddressString != nullptr) {
+    text.emplace();
+    for (const WCHAR* w = AddressString; *w != 0; ++w) {
+      if (*w < 0 || *w > 0x7F) {
+        text.reset();
+        break;
+      }
+      text->push_back(static_cast<char>(*w));
+    }
+  }
+  return string_to_address(text, AddressFamily, lpAddress, lpAddressLength);
 }

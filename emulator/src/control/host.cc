@@ -5,6 +5,7 @@
 
 #include "core/call.h"
 #include "core/host_state.h"
+#include "core/names.h"
 #include "rules/keepalive.h"
 
 namespace ws2sim::winsock {
@@ -118,6 +119,35 @@ std::size_t Host::socket_limit() const {
 std::uint32_t Host::default_probe_count() const {
   std::lock_guard lock(state_->world->state().mu);
   return detail::registry_probe_count(*state_);
+}
+
+// ---- names (docs/names.md) -----------------------------------------------------------------
+
+Status Host::add_alias(std::string alias) {
+  if (Status s = detail::check_host_name(alias); !s.ok()) {
+    return s;
+  }
+  std::lock_guard lock(state_->world->state().mu);
+  if (Status s = detail::register_name(state_->world->state(), *state_, alias); !s.ok()) {
+    return s;
+  }
+  state_->aliases.push_back(std::move(alias));
+  return {};
+}
+
+std::vector<std::string> Host::aliases() const {
+  std::lock_guard lock(state_->world->state().mu);
+  return state_->aliases;
+}
+
+void Host::set_resolver(const Resolver& resolver) {
+  std::lock_guard lock(state_->world->state().mu);
+  state_->resolver = resolver;
+}
+
+Resolver Host::resolver() const {
+  std::lock_guard lock(state_->world->state().mu);
+  return state_->resolver;
 }
 
 }  // namespace ws2sim::winsock

@@ -1,5 +1,6 @@
 // World: the test-control API of one emulated world (hosts, time, links, faults, live hosts).
 #include <algorithm>
+#include <array>
 
 #include "backend/contexts.h"
 #include "backend/live.h"
@@ -7,6 +8,7 @@
 #include "backend/turns.h"
 #include "core/call.h"
 #include "core/host_state.h"
+#include "core/names.h"
 #include "core/sockets.h"
 
 namespace ws2sim::winsock {
@@ -44,6 +46,11 @@ Result<std::reference_wrapper<Host>> World::add_host(std::string name, std::stri
     return invalid_argument("'" + std::string(address) + "' is not an IPv4 address");
   }
   std::lock_guard lock(state_->mu);
+  if (detail::find_name(*state_, name) != nullptr) {
+    return Error{ErrorCode::kAlreadyExists, "the name '" + name +
+                                                "' is taken by a host or an alias (names are "
+                                                "case-insensitive)"};
+  }
   Result<HostId> id = state_->model.network().add_host(name, *addr);
   if (!id.ok()) {
     return id.error();
@@ -55,6 +62,7 @@ Result<std::reference_wrapper<Host>> World::add_host(std::string name, std::stri
   s->profile = p;
   s->address = *addr;
   s->backend = state_->simulated.get();
+  (void)detail::register_name(*state_, *s, s->name);  // free: checked above
   state_->hosts.push_back(std::make_unique<Host>(std::move(s)));
   return std::ref(*state_->hosts.back());
 }
@@ -286,6 +294,32 @@ void World::wait_until_blocked(std::size_t n) const {
 }
 
 // ---- Windows threads (backend/turns.h) -------------------------------------------------------
+
+Result<std::uint32_t> World::send_console_ctrl(Host& host, std::uint32_t ctrl_type) {
+  constexpr std::array<std::uint32_t, 5> kEvents{0, 1, 2, 5, 6};
+  if (std::find(kEvents.begin(), kEvents.end(), ctrl_type) == kEvents.end()) {
+    return invalid_argument("send_console_ctrl: " + std::to_string(ctrl_type) +
+                            " is not a console control event (0, 1, 2, 5 or 6)");
+  }
+  Host::State* h = &host.state();
+  return start_thread(host, "console-ctrl", [this, h, ctrl_type] {
+    std::vector<int (*)(std::uint32_t)> handlers;
+    {
+      std::lock_guard lock(state_->mu);
+      if (ctrl_type == 0 && h->ignore_ctrl_c) {
+        return;
+      }
+      handlers = h->ctrl_handlers;
+    }
+    // Last added first, until one says it handled the event; each runs without the lock, as
+    // user code.
+    for (auto it = handlers.rbegin(); it != handlers.rend(); ++it) {
+      if ((*it)(ctrl_type) != 0) {
+        return;
+      }
+    }
+  });
+}
 
 Result<std::uint32_t> World::start_thread(Host& host, std::string name,
                                           std::function<void()> body) {

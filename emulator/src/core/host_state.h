@@ -59,6 +59,11 @@ struct Host::State {
   std::uint16_t next_ephemeral = 49152;
   std::map<std::uint16_t, std::uint32_t> bound_ports;  // port -> sockets that bound it
   std::size_t socket_limit = Host::kDefaultSocketLimit;
+  std::vector<std::string> aliases;  // Host::add_alias
+  Resolver resolver;
+  // SetConsoleCtrlHandler's handlers, in the order added; ignore_ctrl_c is its (NULL, TRUE).
+  std::vector<int (*)(std::uint32_t)> ctrl_handlers;
+  bool ignore_ctrl_c = false;
   // Carries out this host's socket operations and waits: the world's simulated backend, or its
   // live one for World::add_live_host (live.h).
   detail::Backend* backend = nullptr;
@@ -73,6 +78,8 @@ struct World::State {
 
   ws2sim::World model;
   std::vector<std::unique_ptr<Host>> hosts;
+  // Every host name and alias, lower-cased, to its host: what the hosts' resolvers answer.
+  std::map<std::string, Host::State*, std::less<>> names;
 
   // One lock for the whole world: every emulated call holds it, so calls from several threads
   // are serialised and the model is never touched concurrently.

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -45,6 +46,9 @@ struct ThreadState {
   // TlsSetValue's values by (host, slot): the slot's generation when stored, and the value.
   std::map<std::pair<const void*, std::uint32_t>, std::pair<std::uint32_t, void*>> tls;
   std::uint32_t outside_id = 0;  // GetCurrentThreadId of a thread that is not a Windows thread
+  // gethostbyname & co.: the entry the last one returned, the thread's until its next call
+  // (Windows keeps it in thread-local storage).
+  std::shared_ptr<void> name_entry;
 };
 
 /// thread_state — the calling thread's state, created on first use.

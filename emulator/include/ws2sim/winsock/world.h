@@ -66,6 +66,21 @@ struct HostSwitches {
 
 class World;
 
+/// ResolverAnswer — what a host's name lookups answer (Host::set_resolver; docs/names.md).
+enum class ResolverAnswer : std::uint8_t {
+  kAnswers,     ///< names resolve from the world
+  kTryAgain,    ///< a resolver outage: WSATRY_AGAIN (EAI_AGAIN)
+  kNoRecovery,  ///< a resolver failure: WSANO_RECOVERY (EAI_FAIL)
+};
+
+/// Resolver — a host's name resolution: how long each lookup takes, in virtual time (it blocks
+/// like any call), and what it answers. Only lookups of names wait: numeric addresses and
+/// "localhost" never reach a resolver.
+struct Resolver {
+  Duration delay{};
+  ResolverAnswer answer = ResolverAnswer::kAnswers;
+};
+
 /// BlockedThread — one thread of a deadlock report: who it is and where it waits, on what.
 struct BlockedThread {
   std::string thread;    ///< "server-worker (thread 8)", or "a HostScope thread" for yours
@@ -105,6 +120,17 @@ class Host {
 
   /// Open sockets on this host.
   [[nodiscard]] std::size_t socket_count() const;
+
+  /// Host::add_alias — another name this host's address resolves from, on every host of the
+  /// world (getaddrinfo, gethostbyname). Names are case-insensitive and unique in the world;
+  /// "localhost" and numeric addresses are refused; letters, digits, '-', '_' and '.' only,
+  /// at most 255 characters.
+  Status add_alias(std::string alias);
+  /// Host::aliases — the aliases, in the order they were added.
+  [[nodiscard]] std::vector<std::string> aliases() const;
+  /// Host::set_resolver — this host's lookups from now on (a DNS outage, a slow resolver).
+  void set_resolver(const Resolver& resolver);
+  [[nodiscard]] Resolver resolver() const;
 
   /// The default socket limit: 2^24, the size of a Windows process handle table (every socket
   /// is a handle; Windows has no smaller fixed cap on sockets).
@@ -203,6 +229,12 @@ class World {
   ///   world.start_thread(client, "client", [&] { talk_to_server(); });
   ///   ASSERT_TRUE(world.run_threads().ok());
   Result<std::uint32_t> start_thread(Host& host, std::string name, std::function<void()> body);
+  /// World::send_console_ctrl — delivers a console control event (CTRL_C_EVENT 0,
+  /// CTRL_BREAK_EVENT 1, CTRL_CLOSE_EVENT 2, CTRL_LOGOFF_EVENT 5, CTRL_SHUTDOWN_EVENT 6) to
+  /// `host`'s program as Windows does: a new thread of the host ("console-ctrl") runs the
+  /// handlers SetConsoleCtrlHandler added, last added first, until one returns TRUE. Returns
+  /// that thread's id. Not emulated: the default handler's ExitProcess when none returns TRUE.
+  Result<std::uint32_t> send_console_ctrl(Host& host, std::uint32_t ctrl_type);
   /// World::run_threads — lets the threads start_thread() holds run, and waits (in real time)
   /// until every Windows thread of the world has ended. An error when the world deadlocked (its
   /// message is the report) or reached its horizon with threads still blocked.

@@ -1,0 +1,715 @@
+// Name resolution from the world (docs/names.md): getaddrinfo/GetAddrInfoW/freeaddrinfo,
+// getnameinfo/GetNameInfoW, gai_strerror, gethostbyname/gethostbyaddr/gethostname,
+// getservbyname/getservbyport. Names are the world's host names and aliases (core/names.h);
+// "localhost" and numeric addresses never reach the host's resolver, names do, and wait for
+// its delay in virtual time or get its outage (Host::set_resolver).
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "core/call.h"
+#include "core/host_state.h"
+#include "core/names.h"
+#include "rules/inet_text.h"
+// The drop-in headers after ours, as a Windows program sees them.
+#include <windows.h>
+#include <winsock2.h>
+#include <ws2tcpip.h>
+
+using namespace ws2sim;
+using namespace ws2sim::winsock;
+using namespace ws2sim::winsock::detail;
+
+namespace {
+
+// The services programs name, TCP ports (Windows' services file, the ones clients use).
+struct Service {
+  const char* name;
+  int port;
+};
+constexpr Service kServices[] = {
+    {"echo", 7},         {"discard", 9},  {"daytime", 13}, {"ftp-data", 20},
+    {"ftp", 21},         {"ssh", 22},     {"telnet", 23},  {"smtp", 25},
+    {"time", 37},        {"domain", 53},  {"http", 80},    {"www", 80},
+    {"kerberos", 88},    {"pop3", 110},   {"nntp", 119},   {"ntp", 123},
+    {"imap", 143},       {"ldap", 389},   {"https", 443},  {"smb", 445},
+    {"submission", 587}, {"ldaps", 636},  {"imaps", 993},  {"pop3s", 995},
+    {"ms-sql-s", 1433},  {"mysql", 3306}, {"rdp", 3389},   {"postgresql", 5432},
+    {"http-alt", 8080},
+};
+
+std::optional<int> service_port(const char* name) {
+  for (const Service& s : kServices) {
+    if (strcasecmp(s.name, name) == 0) {
+      return s.port;
+    }
+  }
+  return std::nullopt;
+}
+
+const char* service_name(int port) {
+  for (const Service& s : kServices) {
+    if (s.port == port) {
+      return s.name;
+    }
+  }
+  return nullptr;
+}
+
+// A decimal port 0-65535, nothing else.
+std::optional<int> numeric_port(const char* text) {
+  if (*text == '\0' || std::strlen(text) > 5) {
+    return std::nullopt;
+  }
+  int v = 0;
+  for (const char* p = text; *p != '\0'; ++p) {
+    if (*p < '0' || *p > '9') {
+      return std::nullopt;
+    }
+    v = v * 10 + (*p - '0');
+  }
+  return v <= 65535 ? std::optional<int>(v) : std::nullopt;
+}
+
+// One answer: an IPv4 or IPv6 address (network order bytes).
+struct Answer {
+  int family = AF_INET;
+  std::uint8_t bytes[16] = {};
+};
+
+Answer ipv4_answer(std::uint32_t host_order) {
+  Answer a;
+  a.family = AF_INET;
+  a.bytes[0] = static_cast<std::uint8_t>(host_order >> 24);
+  a.bytes[1] = static_cast<std::uint8_t>(host_order >> 16);
+  a.bytes[2] = static_cast<std::uint8_t>(host_order >> 8);
+  a.bytes[3] = static_cast<std::uint8_t>(host_order);
+  return a;
+}
+
+// What a lookup of a name found: the canonical name and the addresses, or a Winsock error.
+struct Lookup {
+  int error = 0;
+  std::string canonical;
+  std::vector<Answer> answers;
+};
+
+// Resolves `node` (never null here) on the calling host. A name waits for the host's resolver
+// (its delay, in virtual time) and may get its outage; numbers and "localhost" do not.
+Lookup resolve_node(Call& call, const char* node, bool numeric_only) {
+  Lookup out;
+  Answer a;
+  if (parse_ipv4(node, a.bytes)) {
+    a.family = AF_INET;
+    out.canonical = node;
+    out.answers.push_back(a);
+    return out;
+  }
+  if (parse_ipv6(node, a.bytes)) {
+    a.family = AF_INET6;
+    out.canonical = node;
+    out.answers.push_back(a);
+    return out;
+  }
+  if (numeric_only) {
+    out.error = WSAHOST_NOT_FOUND;
+    return out;
+  }
+  if (lower_name(node) == "localhost") {
+    out.canonical = "localhost";
+    out.answers.push_back(ipv4_answer(Ipv4Address::loopback().value));
+    return out;
+  }
+  const Resolver resolver = call.host().resolver;
+  if (resolver.delay > Duration::zero()) {
+    (void)call.wait([] { return false; }, call.now() + resolver.delay, nullptr,
+                    {"getaddrinfo", WaitKind::kNothing, 0, {}});
+  }
+  switch (resolver.answer) {
+    case ResolverAnswer::kTryAgain:
+      out.error = WSATRY_AGAIN;
+      return out;
+    case ResolverAnswer::kNoRecovery:
+      out.error = WSANO_RECOVERY;
+      return out;
+    case ResolverAnswer::kAnswers:
+      break;
+  }
+  const Host::State* h = find_name(call.world(), node);
+  if (h == nullptr) {
+    out.error = WSAHOST_NOT_FOUND;
+    return out;
+  }
+  out.canonical = h->name;
+  out.answers.push_back(ipv4_answer(h->address.value));
+  return out;
+}
+
+// Writes answer `a` with `port` (host order) as a sockaddr; returns its length.
+int write_sockaddr(const Answer& a, int port, sockaddr_storage* out) {
+  std::memset(out, 0, sizeof *out);
+  if (a.family == AF_INET) {
+    auto* sin = reinterpret_cast<sockaddr_in*>(out);
+    sin->sin_family = AF_INET;
+    sin->sin_port = htons(static_cast<u_short>(port));
+    std::memcpy(&sin->sin_addr, a.bytes, 4);
+    return sizeof(sockaddr_in);
+  }
+  auto* sin6 = reinterpret_cast<sockaddr_in6*>(out);
+  sin6->sin6_family = AF_INET6;
+  sin6->sin6_port = htons(static_cast<u_short>(port));
+  std::memcpy(&sin6->sin6_addr, a.bytes, 16);
+  return sizeof(sockaddr_in6);
+}
+
+// One result node: the addrinfo, its address and its canonical name in one allocation, so
+// freeaddrinfo frees each node with one free().
+struct Node {
+  ADDRINFOA info;
+  sockaddr_storage address;
+  char name[1];  // the canonical name, when asked for, runs on from here
+};
+
+constexpr int kKnownFlags = AI_PASSIVE | AI_CANONNAME | AI_NUMERICHOST | AI_NUMERICSERV |
+                            AI_DNS_ONLY | AI_ALL | AI_ADDRCONFIG | AI_V4MAPPED |
+                            AI_NON_AUTHORITATIVE | AI_SECURE | AI_RETURN_PREFERRED_NAMES | AI_FQDN |
+                            AI_FILESERVER;
+
+int gai_fail(int error) {
+  thread_state().last_error = error;
+  return error;
+}
+
+// getaddrinfo's work, shared by the A and W forms: the result chain or an error.
+int get_addr_info(const char* node, const char* service, const ADDRINFOA* hints,
+                  PADDRINFOA* result) {
+  auto call = Call::winsock();
+  if (!call) {
+    return WSAGetLastError();
+  }
+  if (result == nullptr) {
+    return gai_fail(WSAEINVAL);
+  }
+  *result = nullptr;
+  const int flags = hints != nullptr ? hints->ai_flags : 0;
+  const int family = hints != nullptr ? hints->ai_family : AF_UNSPEC;
+  const int socktype = hints != nullptr ? hints->ai_socktype : 0;
+  const int protocol = hints != nullptr ? hints->ai_protocol : 0;
+  if (hints != nullptr && (hints->ai_addrlen != 0 || hints->ai_canonname != nullptr ||
+                           hints->ai_addr != nullptr || hints->ai_next != nullptr)) {
+    return gai_fail(WSAEINVAL);
+  }
+  if ((flags & ~kKnownFlags) != 0 || ((flags & AI_CANONNAME) != 0 && node == nullptr)) {
+    return gai_fail(EAI_BADFLAGS);
+  }
+  if (family != AF_UNSPEC && family != AF_INET && family != AF_INET6) {
+    return gai_fail(EAI_FAMILY);
+  }
+  if (socktype != 0 && socktype != SOCK_STREAM && socktype != SOCK_DGRAM && socktype != SOCK_RAW) {
+    return gai_fail(EAI_SOCKTYPE);
+  }
+  if (node == nullptr && service == nullptr) {
+    return gai_fail(EAI_NONAME);
+  }
+  int port = 0;
+  if (service != nullptr && *service != '\0') {
+    if (const auto n = numeric_port(service)) {
+      port = *n;
+    } else if ((flags & AI_NUMERICSERV) != 0) {
+      return gai_fail(EAI_NONAME);
+    } else if (const auto p = service_port(service)) {
+      port = *p;
+    } else {
+      return gai_fail(EAI_SERVICE);
+    }
+  }
+  Lookup found;
+  if (node == nullptr) {  // this host: the wildcard to bind, or loopback to connect to
+    found.answers.push_back(ipv4_answer((flags & AI_PASSIVE) != 0 ? 0 : 0x7F000001U));
+  } else {
+    found = resolve_node(*call, node, (flags & AI_NUMERICHOST) != 0);
+    if (found.error != 0) {
+      return gai_fail(found.error);
+    }
+  }
+  std::vector<Answer> kept;
+  for (const Answer& a : found.answers) {
+    if (family == AF_UNSPEC || family == a.family) {
+      kept.push_back(a);
+    }
+  }
+  if (kept.empty()) {
+    return gai_fail(EAI_NONAME);
+  }
+  PADDRINFOA head = nullptr;
+  PADDRINFOA* tail = &head;
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    const bool named = i == 0 && (flags & AI_CANONNAME) != 0;
+    const std::size_t size = sizeof(Node) + (named ? found.canonical.size() : 0);
+    auto* n = static_cast<Node*>(std::calloc(1, size));
+    if (n == nullptr) {
+      freeaddrinfo(head);
+      return gai_fail(EAI_MEMORY);
+    }
+    n->info.ai_family = kept[i].family;
+    n->info.ai_socktype = socktype;  // echoed as given: 0 stays 0 (docs/names.md)
+    n->info.ai_protocol = protocol;
+    n->info.ai_addrlen = static_cast<size_t>(write_sockaddr(kept[i], port, &n->address));
+    n->info.ai_addr = reinterpret_cast<sockaddr*>(&n->address);
+    if (named) {
+      std::memcpy(n->name, found.canonical.c_str(), found.canonical.size() + 1);
+      n->info.ai_canonname = n->name;
+    }
+    *tail = &n->info;
+    tail = &n->info.ai_next;
+  }
+  *result = head;
+  thread_state().last_error = 0;
+  return 0;
+}
+
+// Narrow copies of wide arguments (names are ASCII); nullopt for a character beyond it.
+std::optional<std::string> narrow(const WCHAR* w) {
+  std::string out;
+  for (; *w != 0; ++w) {
+    if (*w < 0 || *w > 0x7F) {
+      return std::nullopt;
+    }
+    out.push_back(static_cast<char>(*w));
+  }
+  return out;
+}
+
+bool widen_into(const char* s, WCHAR* out, DWORD size) {
+  const std::size_t n = std::strlen(s);
+  if (n + 1 > size) {
+    return false;
+  }
+  for (std::size_t i = 0; i <= n; ++i) {
+    out[i] = static_cast<WCHAR>(static_cast<unsigned char>(s[i]));
+  }
+  return true;
+}
+
+}  // namespace
+
+INT WSAAPI getaddrinfo(PCSTR pNodeName, PCSTR pServiceName, const ADDRINFOA* pHints,
+                       PADDRINFOA* ppResult) {
+  return get_addr_info(pNodeName, pServiceName, pHints, ppResult);
+}
+
+VOID WSAAPI freeaddrinfo(PADDRINFOA pAddrInfo) {
+  while (pAddrInfo != nullptr) {
+    PADDRINFOA next = pAddrInfo->ai_next;
+    std::free(pAddrInfo);  // the node's first member: the allocation itself
+    pAddrInfo = next;
+  }
+}
+
+INT WSAAPI GetAddrInfoW(PCWSTR pNodeName, PCWSTR pServiceName, const ADDRINFOW* pHints,
+                        PADDRINFOW* ppResult) {
+  std::optional<std::string> node;
+  std::optional<std::string> service;
+  if (pNodeName != nullptr && !(node = narrow(pNodeName))) {
+    return gai_fail(EAI_NONAME);
+  }
+  if (pServiceName != nullptr && !(service = narrow(pServiceName))) {
+    return gai_fail(EAI_SERVICE);
+  }
+  if (ppResult == nullptr) {
+    return gai_fail(WSAEINVAL);
+  }
+  ADDRINFOA hints{};
+  if (pHints != nullptr) {
+    hints.ai_flags = pHints->ai_flags;
+    hints.ai_family = pHints->ai_family;
+    hints.ai_socktype = pHints->ai_socktype;
+    hints.ai_protocol = pHints->ai_protocol;
+    if (pHints->ai_addrlen != 0 || pHints->ai_canonname != nullptr || pHints->ai_addr != nullptr ||
+        pHints->ai_next != nullptr) {
+      return gai_fail(WSAEINVAL);
+    }
+  }
+  PADDRINFOA narrow_result = nullptr;
+  const int rc = get_addr_info(node ? node->c_str() : nullptr, service ? service->c_str() : nullptr,
+                               pHints != nullptr ? &hints : nullptr, &narrow_result);
+  *ppResult = nullptr;
+  if (rc != 0) {
+    return rc;
+  }
+  // Same layout but for the name's character type: convert node by node.
+  PADDRINFOW head = nullptr;
+  PADDRINFOW* tail = &head;
+  for (PADDRINFOA a = narrow_result; a != nullptr; a = a->ai_next) {
+    const std::size_t name_chars =
+        a->ai_canonname != nullptr ? std::strlen(a->ai_canonname) + 1 : 0;
+    const std::size_t size =
+        sizeof(ADDRINFOW) + sizeof(sockaddr_storage) + name_chars * sizeof(WCHAR);
+    auto* w = static_cast<ADDRINFOW*>(std::calloc(1, size));
+    if (w == nullptr) {
+      freeaddrinfo(narrow_result);
+      FreeAddrInfoW(head);
+      return gai_fail(EAI_MEMORY);
+    }
+    *w = ADDRINFOW{a->ai_flags,   a->ai_family, a->ai_socktype, a->ai_protocol,
+                   a->ai_addrlen, nullptr,      nullptr,        nullptr};
+    auto* storage = reinterpret_cast<sockaddr_storage*>(w + 1);
+    std::memcpy(storage, a->ai_addr, a->ai_addrlen);
+    w->ai_addr = reinterpret_cast<sockaddr*>(storage);
+    if (name_chars != 0) {
+      auto* name = reinterpret_cast<WCHAR*>(storage + 1);
+      (void)widen_into(a->ai_canonname, name, static_cast<DWORD>(name_chars));
+      w->ai_canonname = name;
+    }
+    *tail = w;
+    tail = &w->ai_next;
+  }
+  freeaddrinfo(narrow_result);
+  *ppResult = head;
+  return 0;
+}
+
+VOID WSAAPI FreeAddrInfoW(PADDRINFOW pAddrInfo) {
+  while (pAddrInfo != nullptr) {
+    PADDRINFOW next = pAddrInfo->ai_next;
+    std::free(pAddrInfo);
+    pAddrInfo = next;
+  }
+}
+
+// ---- getnameinfo ----------------------------------------------------------------------------
+
+namespace {
+
+// getnameinfo's work: the host and service text for `sa`, or a Winsock error.
+int get_name_info(const SOCKADDR* sa, socklen_t salen, std::string* host, std::string* serv,
+                  bool want_host, bool want_serv, int flags) {
+  auto call = Call::winsock();
+  if (!call) {
+    return WSAGetLastError();
+  }
+  if (sa == nullptr || salen < static_cast<socklen_t>(sizeof(sockaddr_in))) {
+    return gai_fail(WSAEFAULT);
+  }
+  if (!want_host && !want_serv) {
+    return gai_fail(EAI_NONAME);
+  }
+  std::uint8_t bytes[16] = {};
+  int port = 0;
+  std::optional<std::string> numeric;
+  if (sa->sa_family == AF_INET) {
+    sockaddr_in sin;
+    std::memcpy(&sin, sa, sizeof sin);
+    std::memcpy(bytes, &sin.sin_addr, 4);
+    port = ntohs(sin.sin_port);
+    numeric = format_ipv4(bytes);
+  } else if (sa->sa_family == AF_INET6) {
+    if (salen < static_cast<socklen_t>(sizeof(sockaddr_in6))) {
+      return gai_fail(WSAEFAULT);
+    }
+    sockaddr_in6 sin6;
+    std::memcpy(&sin6, sa, sizeof sin6);
+    std::memcpy(bytes, &sin6.sin6_addr, 16);
+    port = ntohs(sin6.sin6_port);
+    numeric = format_ipv6(bytes);
+  } else {
+    return gai_fail(EAI_FAMILY);
+  }
+  if (want_host) {
+    std::optional<std::string> name;
+    if ((flags & NI_NUMERICHOST) == 0 && sa->sa_family == AF_INET) {
+      const std::uint32_t a = (std::uint32_t{bytes[0]} << 24) | (std::uint32_t{bytes[1]} << 16) |
+                              (std::uint32_t{bytes[2]} << 8) | bytes[3];
+      if (Ipv4Address{a}.is_loopback()) {
+        name = call->host().name;  // loopback names the calling host (docs/names.md)
+      } else {
+        for (const auto& h : call->world().hosts) {
+          if (h->state().address.value == a) {
+            name = h->state().name;
+            break;
+          }
+        }
+      }
+    }
+    if (!name && (flags & NI_NAMEREQD) != 0) {
+      return gai_fail(EAI_NONAME);
+    }
+    *host = name.value_or(numeric.value_or(""));
+  }
+  if (want_serv) {
+    const char* known = (flags & NI_NUMERICSERV) == 0 ? service_name(port) : nullptr;
+    *serv = known != nullptr ? known : std::to_string(port);
+  }
+  thread_state().last_error = 0;
+  return 0;
+}
+
+}  // namespace
+
+INT WSAAPI getnameinfo(const SOCKADDR* pSockaddr, socklen_t SockaddrLength, PCHAR pNodeBuffer,
+                       DWORD NodeBufferSize, PCHAR pServiceBuffer, DWORD ServiceBufferSize,
+                       INT Flags) {
+  std::string host;
+  std::string serv;
+  const bool want_host = pNodeBuffer != nullptr && NodeBufferSize != 0;
+  const bool want_serv = pServiceBuffer != nullptr && ServiceBufferSize != 0;
+  const int rc =
+      get_name_info(pSockaddr, SockaddrLength, &host, &serv, want_host, want_serv, Flags);
+  if (rc != 0) {
+    return rc;
+  }
+  if ((want_host && host.size() + 1 > NodeBufferSize) ||
+      (want_serv && serv.size() + 1 > ServiceBufferSize)) {
+    return gai_fail(WSAEFAULT);
+  }
+  if (want_host) {
+    std::memcpy(pNodeBuffer, host.c_str(), host.size() + 1);
+  }
+  if (want_serv) {
+    std::memcpy(pServiceBuffer, serv.c_str(), serv.size() + 1);
+  }
+  return 0;
+}
+
+INT WSAAPI GetNameInfoW(const SOCKADDR* pSockaddr, socklen_t SockaddrLength, PWCHAR pNodeBuffer,
+                        DWORD NodeBufferSize, PWCHAR pServiceBuffer, DWORD ServiceBufferSize,
+                        INT Flags) {
+  std::string host;
+  std::string serv;
+  const bool want_host = pNodeBuffer != nullptr && NodeBufferSize != 0;
+  const bool want_serv = pServiceBuffer != nullptr && ServiceBufferSize != 0;
+  const int rc =
+      get_name_info(pSockaddr, SockaddrLength, &host, &serv, want_host, want_serv, Flags);
+  if (rc != 0) {
+    return rc;
+  }
+  if ((want_host && host.size() + 1 > NodeBufferSize) ||
+      (want_serv && serv.size() + 1 > ServiceBufferSize)) {
+    return gai_fail(WSAEFAULT);
+  }
+  if (want_host) {
+    (void)widen_into(host.c_str(), pNodeBuffer, NodeBufferSize);
+  }
+  if (want_serv) {
+    (void)widen_into(serv.c_str(), pServiceBuffer, ServiceBufferSize);
+  }
+  return 0;
+}
+
+// ---- gai_strerror ---------------------------------------------------------------------------
+
+namespace {
+
+const char* gai_text(int code) {
+  switch (code) {
+    case 0:
+      return "The operation completed successfully.";
+    case WSATRY_AGAIN:
+      return "This is usually a temporary error during hostname resolution and means that the "
+             "local server did not receive a response from an authoritative server.";
+    case WSAEINVAL:
+      return "An invalid argument was supplied.";
+    case WSANO_RECOVERY:
+      return "A non-recoverable error occurred during a database lookup.";
+    case WSAEAFNOSUPPORT:
+      return "An address incompatible with the requested protocol was used.";
+    case WSA_NOT_ENOUGH_MEMORY:
+      return "Not enough memory resources are available to process this command.";
+    case WSAHOST_NOT_FOUND:
+      return "No such host is known.";
+    case WSATYPE_NOT_FOUND:
+      return "The specified class was not found.";
+    case WSAESOCKTNOSUPPORT:
+      return "The support for the specified socket type does not exist in this address family.";
+    default:
+      return "Unknown error.";
+  }
+}
+
+}  // namespace
+
+char* WSAAPI gai_strerrorA(int ecode) {
+  // Windows returns a pointer to a buffer of its own; here each thread's own copy.
+  thread_local char text[1024];
+  std::strncpy(text, gai_text(ecode), sizeof text - 1);
+  return text;
+}
+
+WCHAR* WSAAPI gai_strerrorW(int ecode) {
+  thread_local WCHAR text[1024];
+  (void)widen_into(gai_text(ecode), text, 1024);
+  return text;
+}
+
+// ---- gethostbyname & co. --------------------------------------------------------------------
+
+namespace {
+
+// A hostent or servent with the storage its pointers point into; the calling thread keeps the
+// last one until its next call (ThreadState::name_entry).
+struct HostEntry {
+  hostent entry{};
+  std::string name;
+  std::vector<std::string> alias_text;
+  std::vector<char*> aliases;
+  std::vector<std::array<char, 4>> addresses;
+  std::vector<char*> address_list;
+};
+
+hostent* keep_host_entry(const std::string& name, const std::vector<std::string>& aliases,
+                         const std::vector<std::uint32_t>& addresses_host_order) {
+  auto e = std::make_shared<HostEntry>();
+  e->name = name;
+  e->alias_text = aliases;
+  for (std::string& a : e->alias_text) {
+    e->aliases.push_back(a.data());
+  }
+  e->aliases.push_back(nullptr);
+  for (const std::uint32_t a : addresses_host_order) {
+    const Answer bytes = ipv4_answer(a);
+    e->addresses.push_back({static_cast<char>(bytes.bytes[0]), static_cast<char>(bytes.bytes[1]),
+                            static_cast<char>(bytes.bytes[2]), static_cast<char>(bytes.bytes[3])});
+  }
+  for (auto& a : e->addresses) {
+    e->address_list.push_back(a.data());
+  }
+  e->address_list.push_back(nullptr);
+  e->entry.h_name = e->name.data();
+  e->entry.h_aliases = e->aliases.data();
+  e->entry.h_addrtype = AF_INET;
+  e->entry.h_length = 4;
+  e->entry.h_addr_list = e->address_list.data();
+  hostent* out = &e->entry;
+  thread_state().name_entry = std::move(e);
+  return out;
+}
+
+struct ServiceEntry {
+  servent entry{};
+  std::string name;
+  std::string proto;
+  std::vector<char*> aliases{nullptr};
+};
+
+servent* keep_service_entry(const Service& s, const char* proto) {
+  auto e = std::make_shared<ServiceEntry>();
+  e->name = s.name;
+  e->proto = proto != nullptr ? proto : "tcp";
+  e->entry.s_name = e->name.data();
+  e->entry.s_aliases = e->aliases.data();
+  e->entry.s_proto = e->proto.data();
+  e->entry.s_port = static_cast<short>(htons(static_cast<u_short>(s.port)));
+  servent* out = &e->entry;
+  thread_state().name_entry = std::move(e);
+  return out;
+}
+
+}  // namespace
+
+struct hostent* WSAAPI gethostbyname(const char* name) {
+  auto call = Call::winsock();
+  if (!call) {
+    return nullptr;
+  }
+  if (name == nullptr || *name == '\0') {  // NULL: this computer
+    return keep_host_entry(call->host().name, call->host().aliases, {call->host().address.value});
+  }
+  const Lookup found = resolve_node(*call, name, /*numeric_only=*/false);
+  if (found.error != 0) {
+    fail(found.error);
+    return nullptr;
+  }
+  std::vector<std::uint32_t> v4;
+  for (const Answer& a : found.answers) {
+    if (a.family == AF_INET) {
+      v4.push_back((std::uint32_t{a.bytes[0]} << 24) | (std::uint32_t{a.bytes[1]} << 16) |
+                   (std::uint32_t{a.bytes[2]} << 8) | a.bytes[3]);
+    }
+  }
+  if (v4.empty()) {
+    fail(WSANO_DATA);  // an IPv6-only answer: gethostbyname speaks IPv4
+    return nullptr;
+  }
+  const Host::State* h = find_name(call->world(), name);
+  return keep_host_entry(found.canonical, h != nullptr ? h->aliases : std::vector<std::string>{},
+                         v4);
+}
+
+struct hostent* WSAAPI gethostbyaddr(const char* addr, int len, int type) {
+  auto call = Call::winsock();
+  if (!call) {
+    return nullptr;
+  }
+  if (addr == nullptr) {
+    fail(WSAEFAULT);
+    return nullptr;
+  }
+  if (type != AF_INET) {
+    fail(WSAEAFNOSUPPORT);
+    return nullptr;
+  }
+  if (len != 4) {
+    fail(WSAEFAULT);
+    return nullptr;
+  }
+  const auto* b = reinterpret_cast<const unsigned char*>(addr);
+  const std::uint32_t a =
+      (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) | b[3];
+  if (Ipv4Address{a}.is_loopback()) {
+    return keep_host_entry(call->host().name, {}, {a});
+  }
+  for (const auto& h : call->world().hosts) {
+    if (h->state().address.value == a) {
+      return keep_host_entry(h->state().name, h->state().aliases, {a});
+    }
+  }
+  fail(WSAHOST_NOT_FOUND);
+  return nullptr;
+}
+
+int WSAAPI gethostname(char* name, int namelen) {
+  auto call = Call::winsock();
+  if (!call) {
+    return SOCKET_ERROR;
+  }
+  const std::string& mine = call->host().name;
+  if (name == nullptr || namelen < 0 || static_cast<std::size_t>(namelen) < mine.size() + 1) {
+    return fail(WSAEFAULT);
+  }
+  std::memcpy(name, mine.c_str(), mine.size() + 1);
+  return 0;
+}
+
+struct servent* WSAAPI getservbyname(const char* name, const char* proto) {
+  auto call = Call::winsock();
+  if (!call) {
+    return nullptr;
+  }
+  if (name == nullptr) {
+    fail(WSAEFAULT);
+    return nullptr;
+  }
+  for (const Service& s : kServices) {
+    if (strcasecmp(s.name, name) == 0) {
+      return keep_service_entry(s, proto);
+    }
+  }
+  fail(WSANO_DATA);
+  return nullptr;
+}
+
+struct servent* WSAAPI getservbyport(int port, const char* proto) {
+  auto call = Call::winsock();
+  if (!call) {
+    return nullptr;
+  }
+  const int host_order = ntohs(static_cast<u_short>(port));
+  for (const Service& s : kServices) {
+    if (s.port == host_order) {
+      return keep_service_entry(s, proto);
+    }
+  }
+  fail(WSANO_DATA);
+  return nullptr;
+}
