@@ -168,9 +168,8 @@ LPSTR WINAPI lstrcatA(LPSTR lpString1, LPCSTR lpString2) WS2SIM_SYMBOL(lstrcatA)
 int WINAPI lstrcmpA(LPCSTR lpString1, LPCSTR lpString2) WS2SIM_SYMBOL(lstrcmpA);
 int WINAPI lstrcmpiA(LPCSTR lpString1, LPCSTR lpString2) WS2SIM_SYMBOL(lstrcmpiA);
 
-/* The process and its console. A console control event is delivered by the control API
+/* The console (GetCurrentProcessId is in ws2sim_threads.h). A console control event is delivered by the control API
  * (World::send_console_ctrl): the handlers run, last added first, on a new thread of the host. */
-DWORD WINAPI GetCurrentProcessId(void) WS2SIM_SYMBOL(GetCurrentProcessId);
 BOOL WINAPI SetConsoleCtrlHandler(PHANDLER_ROUTINE HandlerRoutine, BOOL Add)
     WS2SIM_SYMBOL(SetConsoleCtrlHandler);
 

@@ -373,6 +373,22 @@ typedef void(CALLBACK* LPWSAOVERLAPPED_COMPLETION_ROUTINE)(DWORD dwError, DWORD 
 #define FD_CONNECT (1 << FD_CONNECT_BIT)
 #define FD_CLOSE_BIT 5
 #define FD_CLOSE (1 << FD_CLOSE_BIT)
+#define FD_QOS_BIT 6
+#define FD_QOS (1 << FD_QOS_BIT)
+#define FD_GROUP_QOS_BIT 7
+#define FD_GROUP_QOS (1 << FD_GROUP_QOS_BIT)
+#define FD_ROUTING_INTERFACE_CHANGE_BIT 8
+#define FD_ROUTING_INTERFACE_CHANGE (1 << FD_ROUTING_INTERFACE_CHANGE_BIT)
+#define FD_ADDRESS_LIST_CHANGE_BIT 9
+#define FD_ADDRESS_LIST_CHANGE (1 << FD_ADDRESS_LIST_CHANGE_BIT)
+#define FD_MAX_EVENTS 10
+#define FD_ALL_EVENTS ((1 << FD_MAX_EVENTS) - 1)
+
+/* WSAEnumNetworkEvents' output. */
+typedef struct _WSANETWORKEVENTS {
+  LONG lNetworkEvents;
+  int iErrorCode[FD_MAX_EVENTS];
+} WSANETWORKEVENTS, *LPWSANETWORKEVENTS;
 
 /* ---- Protocol information ------------------------------------------------------------------- */
 
@@ -905,6 +921,30 @@ DWORD WSAAPI WSAWaitForMultipleEvents(DWORD cEvents, const WSAEVENT* lphEvents, 
 BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped, LPDWORD lpcbTransfer,
                                    BOOL fWait, LPDWORD lpdwFlags)
     WS2SIM_SYMBOL(WSAGetOverlappedResult);
+
+/* Not emulated yet (docs/windows-code.md lists what is): a call is a compile-time error that
+ * names the function, never a link error or a silent wrong answer. */
+#if defined(__GNUC__)
+#define WS2SIM_NOT_EMULATED(name) \
+  __attribute__((error("ws2sim does not emulate " name " yet; see docs/windows-code.md")))
+#else
+#define WS2SIM_NOT_EMULATED(name)
+#endif
+int WSAAPI WSAEventSelect(SOCKET s, WSAEVENT hEventObject, LONG lNetworkEvents)
+    WS2SIM_NOT_EMULATED("WSAEventSelect");
+int WSAAPI WSAEnumNetworkEvents(SOCKET s, WSAEVENT hEventObject,
+                                LPWSANETWORKEVENTS lpNetworkEvents)
+    WS2SIM_NOT_EMULATED("WSAEnumNetworkEvents");
+int WSAAPI WSASend(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount,
+                   LPDWORD lpNumberOfBytesSent, DWORD dwFlags, LPWSAOVERLAPPED lpOverlapped,
+                   LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine)
+    WS2SIM_NOT_EMULATED("WSASend");
+int WSAAPI WSARecv(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount,
+                   LPDWORD lpNumberOfBytesRecvd, LPDWORD lpFlags, LPWSAOVERLAPPED lpOverlapped,
+                   LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine)
+    WS2SIM_NOT_EMULATED("WSARecv");
+int WSAAPI WSAAsyncSelect(SOCKET s, HANDLE hWnd, u_int wMsg, LONG lEvent)
+    WS2SIM_NOT_EMULATED("WSAAsyncSelect (it needs a window message loop)");
 
 /* Windows Sockets 1.1 blocking hooks. A hook has the shape `BOOL CALLBACK hook(void)` and is
  * passed and returned as a FARPROC. */

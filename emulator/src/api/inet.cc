@@ -195,54 +195,48 @@ INT string_to_address(const std::optional<std::string>& text, INT family, LPSOCK
 
 }  // namespace
 
-INT WSAAPI WSAAddressToStringA(LPSOCKADDR lpsaAddress, DWORD dwAddressLength,
-                               LPWSAPROTOCOL_INFOA /*lpProtocolInfo*/, LPSTR lpszAddressString,
-                               LPDWORD lpdwAddressStringLength) {
+namespace {
+
+// WSAAddressToString's work for either character type.
+template <typename Char>
+INT address_to_string(LPSOCKADDR address, DWORD length, Char* out, LPDWORD out_length) {
   auto call = Call::winsock();
   if (!call) {
     return SOCKET_ERROR;
   }
-  const std::optional<std::string> text = address_text(lpsaAddress, dwAddressLength);
+  const std::optional<std::string> text = address_text(address, length);
   if (!text) {
     return SOCKET_ERROR;
   }
-  if (lpdwAddressStringLength == nullptr) {
+  if (out_length == nullptr) {
     return fail(WSAEFAULT);
   }
   const auto need = static_cast<DWORD>(text->size() + 1);
-  if (lpszAddressString == nullptr || *lpdwAddressStringLength < need) {
-    *lpdwAddressStringLength = need;
+  if (out == nullptr || *out_length < need) {
+    *out_length = need;  // what it takes, the NUL included
     return fail(WSAEFAULT);
   }
-  std::memcpy(lpszAddressString, text->c_str(), need);
-  *lpdwAddressStringLength = need;
+  for (DWORD i = 0; i < need; ++i) {
+    out[i] = static_cast<Char>(static_cast<unsigned char>((*text)[i]));
+  }
+  *out_length = need;
   return 0;
+}
+
+}  // namespace
+
+INT WSAAPI WSAAddressToStringA(LPSOCKADDR lpsaAddress, DWORD dwAddressLength,
+                               LPWSAPROTOCOL_INFOA /*lpProtocolInfo*/, LPSTR lpszAddressString,
+                               LPDWORD lpdwAddressStringLength) {
+  return address_to_string(lpsaAddress, dwAddressLength, lpszAddressString,
+                           lpdwAddressStringLength);
 }
 
 INT WSAAPI WSAAddressToStringW(LPSOCKADDR lpsaAddress, DWORD dwAddressLength,
                                LPWSAPROTOCOL_INFOW /*lpProtocolInfo*/, LPWSTR lpszAddressString,
                                LPDWORD lpdwAddressStringLength) {
-  auto call = Call::winsock();
-  if (!call) {
-    return SOCKET_ERROR;
-  }
-  const std::optional<std::string> text = address_text(lpsaAddress, dwAddressLength);
-  if (!text) {
-    return SOCKET_ERROR;
-  }
-  if (lpdwAddressStringLength == nullptr) {
-    return fail(WSAEFAULT);
-  }
-  const auto need = static_cast<DWORD>(text->size() + 1);
-  if (lpszAddressString == nullptr || *lpdwAddressStringLength < need) {
-    *lpdwAddressStringLength = need;
-    return fail(WSAEFAULT);
-  }
-  for (DWORD i = 0; i < need; ++i) {
-    lpszAddressString[i] = static_cast<WCHAR>(static_cast<unsigned char>((*text)[i]));
-  }
-  *lpdwAddressStringLength = need;
-  return 0;
+  return address_to_string(lpsaAddress, dwAddressLength, lpszAddressString,
+                           lpdwAddressStringLength);
 }
 
 INT WSAAPI WSAStringToAddressA(LPSTR AddressString, INT AddressFamily,

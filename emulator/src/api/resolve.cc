@@ -447,54 +447,54 @@ int get_name_info(const SOCKADDR* sa, socklen_t salen, std::string* host, std::s
 
 }  // namespace
 
-INT WSAAPI getnameinfo(const SOCKADDR* pSockaddr, socklen_t SockaddrLength, PCHAR pNodeBuffer,
-                       DWORD NodeBufferSize, PCHAR pServiceBuffer, DWORD ServiceBufferSize,
-                       INT Flags) {
+namespace {
+
+void copy_text(const std::string& text, char* out, DWORD /*size*/) {
+  std::memcpy(out, text.c_str(), text.size() + 1);
+}
+
+void copy_text(const std::string& text, WCHAR* out, DWORD size) {
+  (void)widen_into(text.c_str(), out, size);
+}
+
+// getnameinfo and GetNameInfoW: the text found, copied into the caller's buffers of `Char`s.
+template <typename Char>
+INT name_info(const SOCKADDR* sa, socklen_t length, Char* node, DWORD node_size, Char* serv,
+              DWORD serv_size, INT flags) {
   std::string host;
-  std::string serv;
-  const bool want_host = pNodeBuffer != nullptr && NodeBufferSize != 0;
-  const bool want_serv = pServiceBuffer != nullptr && ServiceBufferSize != 0;
-  const int rc =
-      get_name_info(pSockaddr, SockaddrLength, &host, &serv, want_host, want_serv, Flags);
+  std::string service;
+  const bool want_host = node != nullptr && node_size != 0;
+  const bool want_serv = serv != nullptr && serv_size != 0;
+  const int rc = get_name_info(sa, length, &host, &service, want_host, want_serv, flags);
   if (rc != 0) {
     return rc;
   }
-  if ((want_host && host.size() + 1 > NodeBufferSize) ||
-      (want_serv && serv.size() + 1 > ServiceBufferSize)) {
+  if ((want_host && host.size() + 1 > node_size) || (want_serv && service.size() + 1 > serv_size)) {
     return gai_fail(WSAEFAULT);
   }
   if (want_host) {
-    std::memcpy(pNodeBuffer, host.c_str(), host.size() + 1);
+    copy_text(host, node, node_size);
   }
   if (want_serv) {
-    std::memcpy(pServiceBuffer, serv.c_str(), serv.size() + 1);
+    copy_text(service, serv, serv_size);
   }
   return 0;
+}
+
+}  // namespace
+
+INT WSAAPI getnameinfo(const SOCKADDR* pSockaddr, socklen_t SockaddrLength, PCHAR pNodeBuffer,
+                       DWORD NodeBufferSize, PCHAR pServiceBuffer, DWORD ServiceBufferSize,
+                       INT Flags) {
+  return name_info(pSockaddr, SockaddrLength, pNodeBuffer, NodeBufferSize, pServiceBuffer,
+                   ServiceBufferSize, Flags);
 }
 
 INT WSAAPI GetNameInfoW(const SOCKADDR* pSockaddr, socklen_t SockaddrLength, PWCHAR pNodeBuffer,
                         DWORD NodeBufferSize, PWCHAR pServiceBuffer, DWORD ServiceBufferSize,
                         INT Flags) {
-  std::string host;
-  std::string serv;
-  const bool want_host = pNodeBuffer != nullptr && NodeBufferSize != 0;
-  const bool want_serv = pServiceBuffer != nullptr && ServiceBufferSize != 0;
-  const int rc =
-      get_name_info(pSockaddr, SockaddrLength, &host, &serv, want_host, want_serv, Flags);
-  if (rc != 0) {
-    return rc;
-  }
-  if ((want_host && host.size() + 1 > NodeBufferSize) ||
-      (want_serv && serv.size() + 1 > ServiceBufferSize)) {
-    return gai_fail(WSAEFAULT);
-  }
-  if (want_host) {
-    (void)widen_into(host.c_str(), pNodeBuffer, NodeBufferSize);
-  }
-  if (want_serv) {
-    (void)widen_into(serv.c_str(), pServiceBuffer, ServiceBufferSize);
-  }
-  return 0;
+  return name_info(pSockaddr, SockaddrLength, pNodeBuffer, NodeBufferSize, pServiceBuffer,
+                   ServiceBufferSize, Flags);
 }
 
 // ---- gai_strerror ---------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 // The Win32 basics network programs use besides Winsock (docs/names.md "What Windows code
 // runs"): the process heap and fixed Local/Global memory over the C library's heap, kernel32's
-// lstr* string functions, GetCurrentProcessId and SetConsoleCtrlHandler (its events come from
+// lstr* string functions and SetConsoleCtrlHandler (its events come from
 // World::send_console_ctrl).
 #include <malloc.h>
 #include <strings.h>
@@ -154,12 +154,6 @@ int WINAPI lstrcmpiA(LPCSTR lpString1, LPCSTR lpString2) {
   const int c =
       strcasecmp(lpString1 != nullptr ? lpString1 : "", lpString2 != nullptr ? lpString2 : "");
   return (c > 0) - (c < 0);
-}
-
-DWORD WINAPI GetCurrentProcessId(void) {
-  // One process per host: a number of the host's own, stable for a world.
-  auto call = Call::host_only(0);
-  return call ? 4 * (call->host().id.value + 1000) : 4;
 }
 
 BOOL WINAPI SetConsoleCtrlHandler(PHANDLER_ROUTINE HandlerRoutine, BOOL Add) {

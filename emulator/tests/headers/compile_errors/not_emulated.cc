@@ -1,0 +1,7 @@
+// Must NOT compile (run by the ctest headers.NotEmulatedCallsFailToCompileNamingTheFunction):
+// a call of a function ws2sim does not emulate yet is a compile-time error naming it.
+#include <winsock2.h>
+
+int call_it(SOCKET s, WSAEVENT e) {
+  return WSAEventSelect(s, e, FD_READ | FD_CLOSE);
+}

@@ -1,0 +1,122 @@
+// Unmodified Windows programs in pairs, in one world (issue 17): the classic getaddrinfo echo
+// server (gai_echo_server.c) and client (gai_echo_client.cpp), each's main renamed
+// (ws2sim_add_windows_program_library), started as Windows threads on hosts of one world.
+// Their whole output is checked: threads take turns in a fixed order, so it is the same on
+// every run.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "ws2sim/gtest.h"
+
+extern "C" int gai_echo_server_main(void);        // a C program
+int gai_echo_client_main(int argc, char** argv);  // a C++ program
+
+namespace ws2sim::gtest {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+
+class ProgramPairs : public WinsockTest {
+ protected:
+  // Runs the server on `server_host` and then the client on `client_host` with argument
+  // `name`; returns everything both printed, in order.
+  std::string run_pair(Host& server_host, Host& client_host, const std::string& name) {
+    ::testing::internal::CaptureStdout();
+    start_thread(server_host, "server", [this] { server_exit = gai_echo_server_main(); });
+    start_client(client_host, name);
+    run_threads();
+    std::fflush(stdout);
+    return ::testing::internal::GetCapturedStdout();
+  }
+
+  // Runs only the client, with argument `name`; returns what it printed.
+  std::string run_client(Host& client_host, const std::string& name) {
+    ::testing::internal::CaptureStdout();
+    start_client(client_host, name);
+    run_threads();
+    std::fflush(stdout);
+    return ::testing::internal::GetCapturedStdout();
+  }
+
+  void start_client(Host& client_host, const std::string& name) {
+    start_thread(client_host, "client", [this, name] {
+      std::string program = "gai_echo_client";
+      std::string argument = name;
+      std::vector<char*> argv{program.data(), argument.data(), nullptr};
+      client_exit = gai_echo_client_main(2, argv.data());
+    });
+  }
+
+  int server_exit = -1;
+  int client_exit = -1;
+};
+
+constexpr const char* kEchoTranscript =
+    "server: listening on port 27015\n"
+    "client: connected to {name} at {address}\n"
+    "client: sent 25 bytes\n"
+    "server: echoed 25 bytes, client closed\n"
+    "client: received \"hello through getaddrinfo\"\n"
+    "client: server closed the connection\n";
+
+std::string transcript(const std::string& name, const std::string& address) {
+  std::string t = kEchoTranscript;
+  t.replace(t.find("{name}"), 6, name);
+  t.replace(t.find("{address}"), 9, address);
+  return t;
+}
+
+TEST_F(ProgramPairs, ClientAndServerOnOneHostTalkOverLocalhost) {
+  Host& pc = add_host("pc", "windows-10-22h2", "10.0.0.1");
+  const std::string out = run_pair(pc, pc, "localhost");
+  EXPECT_EQ(out, transcript("localhost", "127.0.0.1"));
+  EXPECT_EQ(server_exit, 0);
+  EXPECT_EQ(client_exit, 0);
+}
+
+TEST_F(ProgramPairs, TheClientFindsTheServerHostByItsNameInAnyCase) {
+  Host& server = add_host("server", "windows-server-2022", "10.0.0.2");
+  Host& client = add_host("client", "windows-11", "10.0.0.1");
+  const std::string out = run_pair(server, client, "SERVER");
+  EXPECT_EQ(out, transcript("SERVER", "10.0.0.2"));
+  EXPECT_EQ(client_exit, 0);
+}
+
+TEST_F(ProgramPairs, AnAliasResolvesToItsHost) {
+  Host& server = add_host("server", "windows-server-2019", "10.0.0.2");
+  Host& client = add_host("client", "windows-xp", "10.0.0.1");
+  ASSERT_THAT(server.add_alias("echo.corp.example"), IsOk());
+  const std::string out = run_pair(server, client, "echo.corp.example");
+  EXPECT_EQ(out, transcript("echo.corp.example", "10.0.0.2"));
+}
+
+TEST_F(ProgramPairs, AnUnknownNameIsWsahostNotFound) {
+  Host& server = add_host("server", "windows-server-2022", "10.0.0.2");
+  Host& client = add_host("client", "windows-10-22h2", "10.0.0.1");
+  EXPECT_EQ(run_client(client, "nowhere"), "client: getaddrinfo(nowhere) failed: 11001\n");
+  EXPECT_EQ(client_exit, 1);
+  (void)server;
+}
+
+TEST_F(ProgramPairs, AResolverOutageIsWsatryAgainAndASlowResolverTakesVirtualTime) {
+  Host& server = add_host("server", "windows-server-2022", "10.0.0.2");
+  Host& client = add_host("client", "windows-10-22h2", "10.0.0.1");
+  client.set_resolver({.delay = 3s, .answer = winsock::ResolverAnswer::kTryAgain});
+  EXPECT_EQ(run_client(client, "server"), "client: getaddrinfo(server) failed: 11002\n");
+  EXPECT_EQ(world.now(), at(3s));
+  (void)server;
+
+  // A slow resolver that answers: the connection starts 3 s in.
+  client.set_resolver({.delay = 3s});
+  const std::string out = run_pair(server, client, "server");
+  EXPECT_EQ(out, transcript("server", "10.0.0.2"));
+  EXPECT_GE(world.now(), at(6s));
+}
+
+}  // namespace
+}  // namespace ws2sim::gtest
