@@ -1,5 +1,6 @@
 // Unmodified Windows programs in pairs, in one world (issue 17): the classic getaddrinfo echo
-// server (gai_echo_server.c) and client (gai_echo_client.cpp), each's main renamed
+// server (gai_echo_server.c) and client (gai_echo_client.cpp), and a select() server
+// (select_echo_server.c) with two such clients, each program's main renamed
 // (ws2sim_add_windows_program_library), started as Windows threads on hosts of one world.
 // Their whole output is checked: threads take turns in a fixed order, so it is the same on
 // every run.
@@ -13,6 +14,7 @@
 #include "ws2sim/gtest.h"
 
 extern "C" int gai_echo_server_main(void);        // a C program
+extern "C" int select_echo_server_main(void);     // a C program
 int gai_echo_client_main(int argc, char** argv);  // a C++ program
 
 namespace ws2sim::gtest {
@@ -116,6 +118,39 @@ TEST_F(ProgramPairs, AResolverOutageIsWsatryAgainAndASlowResolverTakesVirtualTim
   const std::string out = run_pair(server, client, "server");
   EXPECT_EQ(out, transcript("server", "10.0.0.2"));
   EXPECT_GE(world.now(), at(6s));
+}
+
+TEST_F(ProgramPairs, ASelectServerServesTwoClientsOnTwoHosts) {
+  Host& server = add_host("server", "windows-server-2022", "10.0.0.2");
+  Host& first = add_host("first", "windows-10-22h2", "10.0.0.1");
+  Host& second = add_host("second", "windows-7", "10.0.0.3");
+  ::testing::internal::CaptureStdout();
+  int select_exit = -1;
+  start_thread(server, "server", [&] { select_exit = select_echo_server_main(); });
+  start_client(first, "server");
+  start_client(second, "server");
+  run_threads();
+  std::fflush(stdout);
+  const std::string out = ::testing::internal::GetCapturedStdout();
+  EXPECT_EQ(select_exit, 0);
+  EXPECT_EQ(client_exit, 0);
+  // Both clients connect and send at 1-2 ms; the server takes one per select() round (each
+  // has already half-closed by then, so it leaves in the same round), then both read the echo.
+  // Threads take turns in a fixed order: the same transcript on every run.
+  EXPECT_EQ(out,
+            "select server: listening on port 27015\n"
+            "client: connected to server at 10.0.0.2\n"
+            "client: sent 25 bytes\n"
+            "client: connected to server at 10.0.0.2\n"
+            "client: sent 25 bytes\n"
+            "select server: client 1 connected\n"
+            "select server: a client left (1 served)\n"
+            "select server: client 1 connected\n"
+            "select server: a client left (2 served)\n"
+            "client: received \"hello through getaddrinfo\"\n"
+            "client: server closed the connection\n"
+            "client: received \"hello through getaddrinfo\"\n"
+            "client: server closed the connection\n");
 }
 
 }  // namespace
