@@ -1,6 +1,7 @@
 // Unmodified Windows programs in pairs, in one world (issue 17): the classic getaddrinfo echo
-// server (gai_echo_server.c) and client (gai_echo_client.cpp), and a select() server
-// (select_echo_server.c) with two such clients, each program's main renamed
+// server (gai_echo_server.c) and client (gai_echo_client.cpp), a select() server
+// (select_echo_server.c) and a WSAEventSelect server (event_select_server.c) with two such
+// clients, each program's main renamed
 // (ws2sim_add_windows_program_library), started as Windows threads on hosts of one world.
 // Their whole output is checked: threads take turns in a fixed order, so it is the same on
 // every run.
@@ -15,6 +16,7 @@
 
 extern "C" int gai_echo_server_main(void);        // a C program
 extern "C" int select_echo_server_main(void);     // a C program
+extern "C" int event_select_server_main(void);    // a C program
 int gai_echo_client_main(int argc, char** argv);  // a C++ program
 
 namespace ws2sim::gtest {
@@ -40,6 +42,21 @@ class ProgramPairs : public WinsockTest {
   std::string run_client(Host& client_host, const std::string& name) {
     ::testing::internal::CaptureStdout();
     start_client(client_host, name);
+    run_threads();
+    std::fflush(stdout);
+    return ::testing::internal::GetCapturedStdout();
+  }
+
+  // A server program on "server" (10.0.0.2) and a client on each of two hosts (Windows 10 and
+  // `second_profile`), started in that order; returns everything they printed.
+  std::string run_server_with_two_clients(int (*server_main)(), std::string_view second_profile) {
+    Host& server = add_host("server", "windows-server-2022", "10.0.0.2");
+    Host& first = add_host("first", "windows-10-22h2", "10.0.0.1");
+    Host& second = add_host("second", second_profile, "10.0.0.3");
+    ::testing::internal::CaptureStdout();
+    start_thread(server, "server", [this, server_main] { server_exit = server_main(); });
+    start_client(first, "server");
+    start_client(second, "server");
     run_threads();
     std::fflush(stdout);
     return ::testing::internal::GetCapturedStdout();
@@ -121,18 +138,8 @@ TEST_F(ProgramPairs, AResolverOutageIsWsatryAgainAndASlowResolverTakesVirtualTim
 }
 
 TEST_F(ProgramPairs, ASelectServerServesTwoClientsOnTwoHosts) {
-  Host& server = add_host("server", "windows-server-2022", "10.0.0.2");
-  Host& first = add_host("first", "windows-10-22h2", "10.0.0.1");
-  Host& second = add_host("second", "windows-7", "10.0.0.3");
-  ::testing::internal::CaptureStdout();
-  int select_exit = -1;
-  start_thread(server, "server", [&] { select_exit = select_echo_server_main(); });
-  start_client(first, "server");
-  start_client(second, "server");
-  run_threads();
-  std::fflush(stdout);
-  const std::string out = ::testing::internal::GetCapturedStdout();
-  EXPECT_EQ(select_exit, 0);
+  const std::string out = run_server_with_two_clients(select_echo_server_main, "windows-7");
+  EXPECT_EQ(server_exit, 0);
   EXPECT_EQ(client_exit, 0);
   // Both clients connect and send at 1-2 ms; the server takes one per select() round (each
   // has already half-closed by then, so it leaves in the same round), then both read the echo.
@@ -147,6 +154,28 @@ TEST_F(ProgramPairs, ASelectServerServesTwoClientsOnTwoHosts) {
             "select server: a client left (1 served)\n"
             "select server: client 1 connected\n"
             "select server: a client left (2 served)\n"
+            "client: received \"hello through getaddrinfo\"\n"
+            "client: server closed the connection\n"
+            "client: received \"hello through getaddrinfo\"\n"
+            "client: server closed the connection\n");
+}
+
+TEST_F(ProgramPairs, AnEventSelectServerServesTwoClients) {
+  const std::string out = run_server_with_two_clients(event_select_server_main, "windows-xp");
+  EXPECT_EQ(server_exit, 0);
+  EXPECT_EQ(client_exit, 0);
+  // Each client's data and FIN come together; FD_CLOSE (error 0: graceful) is recorded once the
+  // server read the data (docs/behaviour.md §15).
+  EXPECT_EQ(out,
+            "event server: listening on port 27015\n"
+            "client: connected to server at 10.0.0.2\n"
+            "client: sent 25 bytes\n"
+            "client: connected to server at 10.0.0.2\n"
+            "client: sent 25 bytes\n"
+            "event server: accepted a client\n"
+            "event server: a client closed (error 0)\n"
+            "event server: accepted a client\n"
+            "event server: a client closed (error 0)\n"
             "client: received \"hello through getaddrinfo\"\n"
             "client: server closed the connection\n"
             "client: received \"hello through getaddrinfo\"\n"

@@ -910,6 +910,13 @@ INT WSAAPI WSAStringToAddressW(LPWSTR AddressString, INT AddressFamily,
 #define WSAStringToAddress WSAStringToAddressA
 #endif
 
+/* Event-driven I/O: network events recorded on an event object (docs/behaviour.md §15). */
+int WSAAPI WSAEventSelect(SOCKET s, WSAEVENT hEventObject, LONG lNetworkEvents)
+    WS2SIM_SYMBOL(WSAEventSelect);
+int WSAAPI WSAEnumNetworkEvents(SOCKET s, WSAEVENT hEventObject,
+                                LPWSANETWORKEVENTS lpNetworkEvents)
+    WS2SIM_SYMBOL(WSAEnumNetworkEvents);
+
 /* Events and overlapped results. */
 WSAEVENT WSAAPI WSACreateEvent(void) WS2SIM_SYMBOL(WSACreateEvent);
 BOOL WSAAPI WSACloseEvent(WSAEVENT hEvent) WS2SIM_SYMBOL(WSACloseEvent);
@@ -930,11 +937,6 @@ BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped, LPDWO
 #else
 #define WS2SIM_NOT_EMULATED(name)
 #endif
-int WSAAPI WSAEventSelect(SOCKET s, WSAEVENT hEventObject, LONG lNetworkEvents)
-    WS2SIM_NOT_EMULATED("WSAEventSelect");
-int WSAAPI WSAEnumNetworkEvents(SOCKET s, WSAEVENT hEventObject,
-                                LPWSANETWORKEVENTS lpNetworkEvents)
-    WS2SIM_NOT_EMULATED("WSAEnumNetworkEvents");
 int WSAAPI WSASend(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount,
                    LPDWORD lpNumberOfBytesSent, DWORD dwFlags, LPWSAOVERLAPPED lpOverlapped,
                    LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine)

@@ -137,6 +137,9 @@ int run_fionbio(Ioctl& io, DWORD* bytes) {
   }
   u_long mode;
   std::memcpy(&mode, io.in, sizeof mode);
+  if (mode == 0 && io.sock.event_select) {
+    return WSAEINVAL;  // WSAEventSelect made it non-blocking (docs/behaviour.md §15)
+  }
   io.sock.nonblocking = mode != 0;
   *bytes = 0;
   return 0;

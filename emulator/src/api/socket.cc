@@ -10,6 +10,7 @@
 #include "backend/backend.h"
 #include "core/call.h"
 #include "core/host_state.h"
+#include "core/network_events.h"
 #include "core/sockets.h"
 #include "core/user_memory.h"
 // The drop-in Windows headers (order-independent; after ours by convention).
@@ -170,6 +171,27 @@ int WSAAPI closesocket(SOCKET s) {
   return 0;
 }
 
+namespace {
+
+// An accepted socket has its listener's WSAEventSelect association (documented): the same event
+// and events, nothing recorded yet.
+void inherit_event_select(Host::State& host, const Socket& listener, SocketHandle accepted) {
+  Socket* a = accepted != 0 ? host.sockets.find(accepted) : nullptr;
+  if (a == nullptr || !listener.event_select) {
+    return;
+  }
+  a->nonblocking = true;
+  a->event_select = EventSelect{};
+  a->event_select->event = listener.event_select->event;
+  a->event_select->mask = listener.event_select->mask;
+  host.event_selected.push_back(accepted);
+  if (record_network_events(host, *a)) {
+    host.world->state().wake_host(host.id.value);
+  }
+}
+
+}  // namespace
+
 int WSAAPI bind(SOCKET s, const struct sockaddr* name, int namelen) {
   auto call = Call::on_socket(s);
   if (!call) {
@@ -226,6 +248,11 @@ SOCKET WSAAPI accept(SOCKET s, struct sockaddr* addr, int* addrlen) {
   }
   SocketAddress peer;
   const SocketHandle accepted = call->backend().accept(*call, s, &peer);
+  Host::State& host = call->host();
+  if (Socket* listener = host.sockets.find(s)) {
+    inherit_event_select(host, *listener, accepted);
+    reenable_network_event(host, *listener, FD_ACCEPT_BIT);
+  }
   if (accepted == 0) {
     return INVALID_SOCKET;
   }
@@ -262,6 +289,9 @@ int WSAAPI connect(SOCKET s, const struct sockaddr* name, int namelen) {
   if (sock.type == SOCK_DGRAM) {  // a datagram "connect" only sets the default destination
     sock.peer = remote;
     return 0;
+  }
+  if (sock.event_select) {
+    sock.event_select->connect_pending = true;  // FD_CONNECT when it settles
   }
   return call->backend().connect(*call, s, remote);
 }
@@ -305,8 +335,13 @@ int WSAAPI recv(SOCKET s, char* buf, int len, int flags) {
   if (sock.recv_shutdown) {
     return fail(WSAESHUTDOWN);
   }
-  return call->backend().recv(*call, s, buf, len, (flags & MSG_PEEK) != 0,
-                              (flags & MSG_WAITALL) != 0);
+  const int n =
+      call->backend().recv(*call, s, buf, len, (flags & MSG_PEEK) != 0, (flags & MSG_WAITALL) != 0);
+  // recv re-enables FD_READ, whatever it returned (docs/behaviour.md §15).
+  if (Socket* after = call->host().sockets.find(s)) {
+    reenable_network_event(call->host(), *after, FD_READ_BIT);
+  }
+  return n;
 }
 
 int WSAAPI shutdown(SOCKET s, int how) {
@@ -366,6 +401,9 @@ int WSAAPI ioctlsocket(SOCKET s, LONG cmd, u_long* argp) {
   // The codes are u_long; the parameter is a LONG, as on Windows: compare the bit patterns.
   const auto code = static_cast<u_long>(cmd);
   if (code == FIONBIO) {
+    if (*argp == 0 && sock.event_select) {
+      return fail(WSAEINVAL);  // WSAEventSelect made it non-blocking (docs/behaviour.md §15)
+    }
     sock.nonblocking = *argp != 0;
     return 0;
   }

@@ -13,6 +13,7 @@
 #include "backend/contexts.h"
 #include "backend/simulated.h"
 #include "backend/turns.h"
+#include "core/network_events.h"
 
 namespace ws2sim::winsock::detail {
 namespace {
@@ -42,12 +43,25 @@ bool grant_ready(World::State& w, std::vector<std::uint32_t>& hosts) {
       any = true;
     }
   };
+  // WSAEventSelect: the network events that became true set their events first, so the waits
+  // for those events see them (core/network_events.h).
+  auto sweep = [&w](std::uint32_t h) {
+    if (h < w.hosts.size() && !w.hosts[h]->state().event_selected.empty()) {
+      (void)sweep_network_events(w.hosts[h]->state());
+    }
+  };
   if (all) {
+    for (std::uint32_t h = 0; h < w.hosts.size(); ++h) {
+      sweep(h);
+    }
     std::for_each(w.waiters.begin(), w.waiters.end(), look);
     return any;
   }
   std::sort(hosts.begin(), hosts.end());
   hosts.erase(std::unique(hosts.begin(), hosts.end()), hosts.end());
+  for (const std::uint32_t h : hosts) {
+    sweep(h);
+  }
   for (const std::uint32_t h : hosts) {
     if (h < w.waiters_by_host.size()) {
       std::for_each(w.waiters_by_host[h].begin(), w.waiters_by_host[h].end(), look);

@@ -60,6 +60,9 @@ struct Host::State {
   std::map<std::uint16_t, std::uint32_t> bound_ports;  // port -> sockets that bound it
   std::size_t socket_limit = Host::kDefaultSocketLimit;
   std::vector<std::string> aliases;  // Host::add_alias
+  // Sockets with a WSAEventSelect association (core/network_events.h); closed ones are
+  // dropped on the next sweep.
+  std::vector<detail::SocketHandle> event_selected;
   Resolver resolver;
   // SetConsoleCtrlHandler's handlers, in the order added; ignore_ctrl_c is its (NULL, TRUE).
   std::vector<int (*)(std::uint32_t)> ctrl_handlers;

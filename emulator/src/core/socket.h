@@ -3,6 +3,7 @@
 // keeps its own part behind `endpoint`/`rx` (simulated) or `live` (real Linux socket).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -46,6 +47,18 @@ struct IpOptions {
   bool hoplimit = false;
   bool v6_pktinfo = false;
   bool recvtclass = false;
+};
+
+/// EventSelect — a socket's WSAEventSelect association (docs/behaviour.md §15): the event, the
+/// network events asked for, those recorded and not yet enumerated with their error codes, and
+/// which may be recorded again (a recorded event waits for its re-enabling call).
+struct EventSelect {
+  std::uintptr_t event = 0;      // the WSAEVENT's handle
+  std::uint32_t mask = 0;        // FD_* bits asked for
+  std::uint32_t recorded = 0;    // FD_* bits recorded since the last WSAEnumNetworkEvents
+  std::uint32_t spent = 0;       // FD_* bits recorded and not yet re-enabled
+  std::array<int, 10> errors{};  // by FD_*_BIT
+  bool connect_pending = false;  // a connect is in progress: FD_CONNECT when it settles
 };
 
 /// Socket — one emulated socket.
@@ -93,7 +106,8 @@ struct Socket {
   bool send_shutdown = false;
   bool recv_shutdown = false;
   std::optional<TimePoint> connected_at;
-  int blocked_calls = 0;  // threads blocked in a call on this socket
+  int blocked_calls = 0;                    // threads blocked in a call on this socket
+  std::optional<EventSelect> event_select;  // WSAEventSelect, while lNetworkEvents is not 0
 
   // The simulated backend's part: the model endpoint once listening or connecting, and bytes
   // already taken from it (no allocation until used).
