@@ -14,10 +14,11 @@
 
 #include "ws2sim/gtest.h"
 
-extern "C" int gai_echo_server_main(void);        // a C program
-extern "C" int select_echo_server_main(void);     // a C program
-extern "C" int event_select_server_main(void);    // a C program
-int gai_echo_client_main(int argc, char** argv);  // a C++ program
+extern "C" int gai_echo_server_main(void);            // a C program
+extern "C" int select_echo_server_main(void);         // a C program
+extern "C" int event_select_server_main(void);        // a C program
+extern "C" int nonblocking_accept_server_main(void);  // a C program
+int gai_echo_client_main(int argc, char** argv);      // a C++ program
 
 namespace ws2sim::gtest {
 namespace {
@@ -178,6 +179,30 @@ TEST_F(ProgramPairs, AnEventSelectServerServesTwoClients) {
             "event server: a client closed (error 0)\n"
             "client: received \"hello through getaddrinfo\"\n"
             "client: server closed the connection\n"
+            "client: received \"hello through getaddrinfo\"\n"
+            "client: server closed the connection\n");
+}
+
+TEST_F(ProgramPairs, APollingServerAcceptsOnTheFirstPollAfterTheHandshake) {
+  Host& server = add_host("server", "windows-server-2022", "10.0.0.2");
+  Host& client = add_host("client", "windows-10-22h2", "10.0.0.1");
+  ASSERT_THAT(world.set_link(server, client, {.latency = 120ms}), IsOk());
+  ::testing::internal::CaptureStdout();
+  start_thread(server, "server", [this] { server_exit = nonblocking_accept_server_main(); });
+  start_client(client, "server");
+  run_threads();
+  std::fflush(stdout);
+  const std::string out = ::testing::internal::GetCapturedStdout();
+  EXPECT_EQ(server_exit, 0);
+  EXPECT_EQ(client_exit, 0);
+  // The handshake completes on the server's side at 360 ms (three 120 ms crossings); it polls
+  // at 0, 50, ..., 350 ms (8 WSAEWOULDBLOCKs) and accepts at 400 ms, in virtual time.
+  EXPECT_EQ(out,
+            "polling server: listening on port 27015\n"
+            "client: connected to server at 10.0.0.2\n"
+            "client: sent 25 bytes\n"
+            "polling server: accepted after 8 polls (400 ms)\n"
+            "polling server: echoed 25 bytes\n"
             "client: received \"hello through getaddrinfo\"\n"
             "client: server closed the connection\n");
 }
