@@ -1,6 +1,6 @@
-// The Win32 basics network programs use besides Winsock (docs/names.md "What Windows code
-// runs"): heap and Local/Global memory, strsafe.h, tchar.h, the mstcpip.h address helpers,
-// lstr*, and console control handlers with World::send_console_ctrl.
+// The Win32 basics network programs use besides Winsock (docs/windows-code.md): heap and
+// Local/Global memory, strsafe.h, tchar.h, the mstcpip.h address helpers, lstr*, and console
+// control handlers with World::send_console_ctrl.
 #include <gtest/gtest.h>
 
 #include <cstring>

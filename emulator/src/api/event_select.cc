@@ -32,17 +32,8 @@ int WSAAPI WSAEventSelect(SOCKET s, WSAEVENT hEventObject, LONG lNetworkEvents) 
   if (find_event(host, handle_value(hEventObject)) == nullptr) {
     return fail(WSAEINVAL);
   }
-  const bool listed = sock.event_select.has_value();
   // A new association replaces the old one; what was recorded is forgotten (documented).
-  sock.event_select = EventSelect{};
-  sock.event_select->event = handle_value(hEventObject);
-  sock.event_select->mask = mask;
-  if (!listed) {
-    host.event_selected.push_back(sock.handle);
-  }
-  if (record_network_events(host, sock)) {
-    call->world().wake_host(host.id.value);
-  }
+  associate_events(host, sock, handle_value(hEventObject), mask);
   return 0;
 }
 

@@ -193,10 +193,6 @@ INT string_to_address(const std::optional<std::string>& text, INT family, LPSOCK
   return 0;
 }
 
-}  // namespace
-
-namespace {
-
 // WSAAddressToString's work for either character type.
 template <typename Char>
 INT address_to_string(LPSOCKADDR address, DWORD length, Char* out, LPDWORD out_length) {
@@ -254,14 +250,7 @@ INT WSAAPI WSAStringToAddressW(LPWSTR AddressString, INT AddressFamily,
                                LPINT lpAddressLength) {
   std::optional<std::string> text;
   if (AddressString != nullptr) {
-    text.emplace();
-    for (const WCHAR* w = AddressString; *w != 0; ++w) {
-      if (*w < 0 || *w > 0x7F) {
-        text.reset();
-        break;
-      }
-      text->push_back(static_cast<char>(*w));
-    }
+    text = ws2sim::winsock::detail::narrow_ascii(AddressString);
   }
   return string_to_address(text, AddressFamily, lpAddress, lpAddressLength);
 }

@@ -5,6 +5,7 @@
 // its delay in virtual time or get its outage (Host::set_resolver).
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -78,6 +79,12 @@ struct Answer {
   std::uint8_t bytes[16] = {};
 };
 
+// ipv4_from_bytes — an IPv4 address from its four bytes in network order.
+Ipv4Address ipv4_from_bytes(const std::uint8_t* b) {
+  return Ipv4Address{(std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) |
+                     (std::uint32_t{b[2]} << 8) | b[3]};
+}
+
 Answer ipv4_answer(std::uint32_t host_order) {
   Answer a;
   a.family = AF_INET;
@@ -86,6 +93,17 @@ Answer ipv4_answer(std::uint32_t host_order) {
   a.bytes[2] = static_cast<std::uint8_t>(host_order >> 8);
   a.bytes[3] = static_cast<std::uint8_t>(host_order);
   return a;
+}
+
+// host_at — the host a reverse lookup names: the calling host for a loopback address
+// (docs/names.md), else the world's host with that address (the model's index), or nullptr.
+const Host::State* host_at(Call& call, Ipv4Address a) {
+  if (a.is_loopback()) {
+    return &call.host();
+  }
+  const std::optional<HostId> id = call.world().model.network().host_at(a);
+  return id && id->value < call.world().hosts.size() ? &call.world().hosts[id->value]->state()
+                                                     : nullptr;
 }
 
 // What a lookup of a name found: the canonical name and the addresses, or a Winsock error.
@@ -269,29 +287,6 @@ int get_addr_info(const char* node, const char* service, const ADDRINFOA* hints,
   return 0;
 }
 
-// Narrow copies of wide arguments (names are ASCII); nullopt for a character beyond it.
-std::optional<std::string> narrow(const WCHAR* w) {
-  std::string out;
-  for (; *w != 0; ++w) {
-    if (*w < 0 || *w > 0x7F) {
-      return std::nullopt;
-    }
-    out.push_back(static_cast<char>(*w));
-  }
-  return out;
-}
-
-bool widen_into(const char* s, WCHAR* out, DWORD size) {
-  const std::size_t n = std::strlen(s);
-  if (n + 1 > size) {
-    return false;
-  }
-  for (std::size_t i = 0; i <= n; ++i) {
-    out[i] = static_cast<WCHAR>(static_cast<unsigned char>(s[i]));
-  }
-  return true;
-}
-
 }  // namespace
 
 INT WSAAPI getaddrinfo(PCSTR pNodeName, PCSTR pServiceName, const ADDRINFOA* pHints,
@@ -311,10 +306,10 @@ INT WSAAPI GetAddrInfoW(PCWSTR pNodeName, PCWSTR pServiceName, const ADDRINFOW* 
                         PADDRINFOW* ppResult) {
   std::optional<std::string> node;
   std::optional<std::string> service;
-  if (pNodeName != nullptr && !(node = narrow(pNodeName))) {
+  if (pNodeName != nullptr && !(node = narrow_ascii(pNodeName))) {
     return gai_fail(EAI_NONAME);
   }
-  if (pServiceName != nullptr && !(service = narrow(pServiceName))) {
+  if (pServiceName != nullptr && !(service = narrow_ascii(pServiceName))) {
     return gai_fail(EAI_SERVICE);
   }
   if (ppResult == nullptr) {
@@ -359,7 +354,7 @@ INT WSAAPI GetAddrInfoW(PCWSTR pNodeName, PCWSTR pServiceName, const ADDRINFOW* 
     w->ai_addr = reinterpret_cast<sockaddr*>(storage);
     if (name_chars != 0) {
       auto* name = reinterpret_cast<WCHAR*>(storage + 1);
-      (void)widen_into(a->ai_canonname, name, static_cast<DWORD>(name_chars));
+      (void)widen_ascii(a->ai_canonname, name, name_chars);
       w->ai_canonname = name;
     }
     *tail = w;
@@ -419,17 +414,8 @@ int get_name_info(const SOCKADDR* sa, socklen_t salen, std::string* host, std::s
   if (want_host) {
     std::optional<std::string> name;
     if ((flags & NI_NUMERICHOST) == 0 && sa->sa_family == AF_INET) {
-      const std::uint32_t a = (std::uint32_t{bytes[0]} << 24) | (std::uint32_t{bytes[1]} << 16) |
-                              (std::uint32_t{bytes[2]} << 8) | bytes[3];
-      if (Ipv4Address{a}.is_loopback()) {
-        name = call->host().name;  // loopback names the calling host (docs/names.md)
-      } else {
-        for (const auto& h : call->world().hosts) {
-          if (h->state().address.value == a) {
-            name = h->state().name;
-            break;
-          }
-        }
+      if (const Host::State* h = host_at(*call, ipv4_from_bytes(bytes))) {
+        name = h->name;
       }
     }
     if (!name && (flags & NI_NAMEREQD) != 0) {
@@ -454,7 +440,7 @@ void copy_text(const std::string& text, char* out, DWORD /*size*/) {
 }
 
 void copy_text(const std::string& text, WCHAR* out, DWORD size) {
-  (void)widen_into(text.c_str(), out, size);
+  (void)widen_ascii(text.c_str(), out, size);
 }
 
 // getnameinfo and GetNameInfoW: the text found, copied into the caller's buffers of `Char`s.
@@ -538,7 +524,7 @@ char* WSAAPI gai_strerrorA(int ecode) {
 
 WCHAR* WSAAPI gai_strerrorW(int ecode) {
   thread_local WCHAR text[1024];
-  (void)widen_into(gai_text(ecode), text, 1024);
+  (void)widen_ascii(gai_text(ecode), text, std::size(text));
   return text;
 }
 
@@ -623,8 +609,7 @@ struct hostent* WSAAPI gethostbyname(const char* name) {
   std::vector<std::uint32_t> v4;
   for (const Answer& a : found.answers) {
     if (a.family == AF_INET) {
-      v4.push_back((std::uint32_t{a.bytes[0]} << 24) | (std::uint32_t{a.bytes[1]} << 16) |
-                   (std::uint32_t{a.bytes[2]} << 8) | a.bytes[3]);
+      v4.push_back(ipv4_from_bytes(a.bytes).value);
     }
   }
   if (v4.empty()) {
@@ -653,19 +638,14 @@ struct hostent* WSAAPI gethostbyaddr(const char* addr, int len, int type) {
     fail(WSAEFAULT);
     return nullptr;
   }
-  const auto* b = reinterpret_cast<const unsigned char*>(addr);
-  const std::uint32_t a =
-      (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) | b[3];
-  if (Ipv4Address{a}.is_loopback()) {
-    return keep_host_entry(call->host().name, {}, {a});
+  const Ipv4Address a = ipv4_from_bytes(reinterpret_cast<const std::uint8_t*>(addr));
+  const Host::State* h = host_at(*call, a);
+  if (h == nullptr) {
+    fail(WSAHOST_NOT_FOUND);
+    return nullptr;
   }
-  for (const auto& h : call->world().hosts) {
-    if (h->state().address.value == a) {
-      return keep_host_entry(h->state().name, h->state().aliases, {a});
-    }
-  }
-  fail(WSAHOST_NOT_FOUND);
-  return nullptr;
+  return keep_host_entry(h->name, a.is_loopback() ? std::vector<std::string>{} : h->aliases,
+                         {a.value});
 }
 
 int WSAAPI gethostname(char* name, int namelen) {

@@ -171,27 +171,6 @@ int WSAAPI closesocket(SOCKET s) {
   return 0;
 }
 
-namespace {
-
-// An accepted socket has its listener's WSAEventSelect association (documented): the same event
-// and events, nothing recorded yet.
-void inherit_event_select(Host::State& host, const Socket& listener, SocketHandle accepted) {
-  Socket* a = accepted != 0 ? host.sockets.find(accepted) : nullptr;
-  if (a == nullptr || !listener.event_select) {
-    return;
-  }
-  a->nonblocking = true;
-  a->event_select = EventSelect{};
-  a->event_select->event = listener.event_select->event;
-  a->event_select->mask = listener.event_select->mask;
-  host.event_selected.push_back(accepted);
-  if (record_network_events(host, *a)) {
-    host.world->state().wake_host(host.id.value);
-  }
-}
-
-}  // namespace
-
 int WSAAPI bind(SOCKET s, const struct sockaddr* name, int namelen) {
   auto call = Call::on_socket(s);
   if (!call) {
@@ -250,7 +229,11 @@ SOCKET WSAAPI accept(SOCKET s, struct sockaddr* addr, int* addrlen) {
   const SocketHandle accepted = call->backend().accept(*call, s, &peer);
   Host::State& host = call->host();
   if (Socket* listener = host.sockets.find(s)) {
-    inherit_event_select(host, *listener, accepted);
+    // An accepted socket has its listener's WSAEventSelect association (documented).
+    Socket* a = accepted != 0 ? host.sockets.find(accepted) : nullptr;
+    if (a != nullptr && listener->event_select) {
+      associate_events(host, *a, listener->event_select->event, listener->event_select->mask);
+    }
     reenable_network_event(host, *listener, FD_ACCEPT_BIT);
   }
   if (accepted == 0) {

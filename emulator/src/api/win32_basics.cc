@@ -1,7 +1,6 @@
-// The Win32 basics network programs use besides Winsock (docs/names.md "What Windows code
-// runs"): the process heap and fixed Local/Global memory over the C library's heap, kernel32's
-// lstr* string functions and SetConsoleCtrlHandler (its events come from
-// World::send_console_ctrl).
+// The Win32 basics network programs use besides Winsock (docs/windows-code.md): the process
+// heap and fixed Local/Global memory over the C library's heap, kernel32's lstr* string
+// functions and SetConsoleCtrlHandler (its events come from World::send_console_ctrl).
 #include <malloc.h>
 #include <strings.h>
 

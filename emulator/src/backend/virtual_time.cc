@@ -51,9 +51,7 @@ bool grant_ready(World::State& w, std::vector<std::uint32_t>& hosts) {
     }
   };
   if (all) {
-    for (std::uint32_t h = 0; h < w.hosts.size(); ++h) {
-      sweep(h);
-    }
+    std::for_each(w.event_select_hosts.begin(), w.event_select_hosts.end(), sweep);
     std::for_each(w.waiters.begin(), w.waiters.end(), look);
     return any;
   }

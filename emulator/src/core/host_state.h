@@ -63,6 +63,7 @@ struct Host::State {
   // Sockets with a WSAEventSelect association (core/network_events.h); closed ones are
   // dropped on the next sweep.
   std::vector<detail::SocketHandle> event_selected;
+  bool in_event_select_hosts = false;  // listed in World::State::event_select_hosts
   Resolver resolver;
   // SetConsoleCtrlHandler's handlers, in the order added; ignore_ctrl_c is its (NULL, TRUE).
   std::vector<int (*)(std::uint32_t)> ctrl_handlers;
@@ -81,6 +82,10 @@ struct World::State {
 
   ws2sim::World model;
   std::vector<std::unique_ptr<Host>> hosts;
+  // The hosts that ever had a WSAEventSelect association, each once: what the engine sweeps
+  // when it looks at every host (core/network_events.h), so a large world without one pays
+  // nothing.
+  std::vector<std::uint32_t> event_select_hosts;
   // Every host name and alias, lower-cased, to its host: what the hosts' resolvers answer.
   std::map<std::string, Host::State*, std::less<>> names;
 

@@ -82,6 +82,23 @@ bool record_network_events(Host::State& host, Socket& s) {
   return true;
 }
 
+void associate_events(Host::State& host, Socket& s, std::uintptr_t event, std::uint32_t mask) {
+  if (!s.event_select) {
+    host.event_selected.push_back(s.handle);
+  }
+  if (!host.in_event_select_hosts) {
+    host.in_event_select_hosts = true;
+    host.world->state().event_select_hosts.push_back(host.id.value);
+  }
+  s.nonblocking = true;
+  s.event_select = EventSelect{};
+  s.event_select->event = event;
+  s.event_select->mask = mask;
+  if (record_network_events(host, s)) {
+    host.world->state().wake_host(host.id.value);
+  }
+}
+
 bool sweep_network_events(Host::State& host) {
   bool any = false;
   auto& list = host.event_selected;

@@ -11,6 +11,10 @@
 
 namespace ws2sim::winsock::detail {
 
+/// associate_events — gives `s` a new WSAEventSelect association (event `event`, FD_* `mask`,
+/// nothing recorded), makes it non-blocking, and records what is already true.
+void associate_events(Host::State& host, Socket& s, std::uintptr_t event, std::uint32_t mask);
+
 /// record_network_events — records the events of `s` that became true and are asked for and
 /// enabled, with their errors, and sets the socket's event if any was. True if any was.
 /// World lock held.

@@ -23,6 +23,9 @@ Socket& insert_accepted(World::State& world, Host::State& host, const Socket& li
   accepted.rx.clear();
   accepted.blocked_calls = 0;
   accepted.owns_port = false;  // it shares the listener's port
+  // Its WSAEventSelect association is the listener's event and events with nothing recorded:
+  // accept() makes it (core/network_events.h), not this copy.
+  accepted.event_select.reset();
   return host.sockets.insert(std::move(accepted));
 }
 

@@ -41,4 +41,26 @@ std::optional<std::uint32_t> parse_classic_ipv4(const char* text) {
   return a.s_addr;  // network byte order
 }
 
+std::optional<std::string> narrow_ascii(const wchar_t* text) {
+  std::string out;
+  for (; *text != 0; ++text) {
+    if (*text < 0 || *text > 0x7F) {
+      return std::nullopt;
+    }
+    out.push_back(static_cast<char>(*text));
+  }
+  return out;
+}
+
+bool widen_ascii(const char* text, wchar_t* out, std::size_t size) {
+  const std::size_t n = std::strlen(text);
+  if (n + 1 > size) {
+    return false;
+  }
+  for (std::size_t i = 0; i <= n; ++i) {
+    out[i] = static_cast<wchar_t>(static_cast<unsigned char>(text[i]));
+  }
+  return true;
+}
+
 }  // namespace ws2sim::winsock::detail

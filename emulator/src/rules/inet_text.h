@@ -14,4 +14,11 @@ std::optional<std::string> format_ipv6(const std::uint8_t in[16]);
 /// inet_addr's grammar (a.b.c.d, a.b.c, a.b, a; decimal, octal or hex parts); network order.
 std::optional<std::uint32_t> parse_classic_ipv4(const char* text);
 
+/// narrow_ascii — a wide name or address as narrow text; nullopt if a character is not ASCII
+/// (the W functions' names and addresses are: nothing else can match).
+std::optional<std::string> narrow_ascii(const wchar_t* text);
+/// widen_ascii — copies `text` and its NUL into `out` (room for `size` characters); false,
+/// writing nothing, when it does not fit.
+bool widen_ascii(const char* text, wchar_t* out, std::size_t size);
+
 }  // namespace ws2sim::winsock::detail
