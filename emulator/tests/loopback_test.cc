@@ -112,7 +112,13 @@ TEST_F(WinsockLoopback, KeepAliveProbesRunOnALoopbackConnectionAndAreAnswered) {
   for (const TraceEvent& e : world.trace().events()) {
     if (e.kind == TraceKind::kProbeSent && e.host == client->id()) ++probes;
   }
-  EXPECT_EQ(probes, 3U) << "at 1 s, 2 s and 3 s, each answered at once";
+  EXPECT_EQ(probes, 3U) << "at 1 s, 2 s and 3 s";
+  std::size_t answered = 0;
+  for (const TraceEvent& e : world.trace().events()) {
+    if (e.kind == TraceKind::kProbeAnswered && e.host == client->id()) ++answered;
+  }
+  EXPECT_EQ(answered, 3U) << "each answered at once";
+  EXPECT_EQ(send(c, "x", 1, 0), 1) << "still connected";
 }
 
 }  // namespace

@@ -94,7 +94,7 @@ TEST_F(Names, ErrorsAreWindowsCodesAndTheLastError) {
   EXPECT_EQ(error, WSAEINVAL);
 }
 
-TEST_F(Names, WithoutWsaStartupEveryLookupIsNotInitialised) {
+TEST_F(Names, WithoutWsaStartupGetaddrinfoAndGethostbynameAreNotInitialised) {
   World other{2};
   Host& h = other.add_host("h", "windows-10-22h2", "10.0.0.9").value();
   HostScope on(h);

@@ -96,7 +96,7 @@ TEST_F(Loopback, AListenerBoundToLoopbackRefusesTheHostsOwnAddress) {
   EXPECT_EQ(net.info(c)->close_reason, CloseReason::kConnectionRefused);
 }
 
-TEST_F(Loopback, ACrashEndsBothEnds) {
+TEST_F(Loopback, ARestartAfterACrashForgetsBothEnds) {
   const auto [c, a] = connect_to_self("127.0.0.1");
   ASSERT_TRUE(world.network().crash(host).ok());
   ASSERT_TRUE(world.network().restart(host).ok());

@@ -199,5 +199,48 @@ TEST(PcapTshark, KeepAlivesAndChecksumsAgreeWithWireshark) {
   EXPECT_EQ(count_frame_lines(good.output), count_kind(w.trace(), TraceKind::kSegmentSent));
 }
 
+// Loopback (docs/behaviour.md §14): a host's connection to 127.0.0.1 with keep-alive; tshark
+// sees the probes and their answers as keep-alives, every frame between 127.0.0.1 and itself.
+TEST(PcapTshark, LoopbackKeepAlivesAreKeepAlivesToWireshark) {
+  const std::optional<std::string> tshark = find_on_path("tshark");
+  ASSERT_TRUE(tshark.has_value()) << "tshark is not on PATH: run scripts/setup.sh";
+  World w{7};
+  Network& net = w.network();
+  const HostId host = net.add_host("host", *Ipv4Address::parse("10.0.0.1")).value();
+  const Result<EndpointId> listener = net.listen(host, 80);
+  ASSERT_TRUE(listener.ok()) << listener.error().message;
+  EndpointOptions options;
+  options.keepalive = {.enabled = true, .idle = 10s, .interval = 1s, .probe_count = 3};
+  const Result<EndpointId> conn = net.connect(host, {Ipv4Address::loopback(), 80}, options);
+  ASSERT_TRUE(conn.ok()) << conn.error().message;
+  ASSERT_TRUE(w.run_for(35s).ok());
+  ASSERT_EQ(net.info(*conn)->state, TcpState::kEstablished);
+  const std::size_t probes = count_kind(w.trace(), TraceKind::kProbeSent);
+  const std::size_t answered = count_kind(w.trace(), TraceKind::kProbeAnswered);
+  EXPECT_EQ(probes, 3U) << "at 10 s, 20 s and 30 s";
+  EXPECT_EQ(answered, probes);
+
+  TempFile file;
+  ASSERT_FALSE(file.path().empty()) << "mkstemp failed";
+  ASSERT_TRUE(write_pcap_file(w.trace(), file.path()).ok());
+  const std::string base = quoted(*tshark) + " -r " + quoted(file.path());
+  const CommandResult keep_alive =
+      run_command(base + " -Y tcp.analysis.keep_alive -T fields -e frame.number");
+  ASSERT_EQ(keep_alive.exit_code, 0) << keep_alive.output;
+  EXPECT_EQ(count_frame_lines(keep_alive.output), probes) << keep_alive.output;
+  const CommandResult keep_alive_ack =
+      run_command(base + " -Y tcp.analysis.keep_alive_ack -T fields -e frame.number");
+  ASSERT_EQ(keep_alive_ack.exit_code, 0) << keep_alive_ack.output;
+  EXPECT_EQ(count_frame_lines(keep_alive_ack.output), answered) << keep_alive_ack.output;
+  const CommandResult elsewhere =
+      run_command(base + " -Y " + quoted("ip.src != 127.0.0.1 || ip.dst != 127.0.0.1") +
+                  " -T fields -e frame.number");
+  ASSERT_EQ(elsewhere.exit_code, 0) << elsewhere.output;
+  EXPECT_EQ(count_frame_lines(elsewhere.output), 0U) << "frames off loopback:\n"
+                                                     << elsewhere.output;
+  const CommandResult all = run_command(base + " -T fields -e frame.number");
+  EXPECT_EQ(count_frame_lines(all.output), count_kind(w.trace(), TraceKind::kSegmentSent));
+}
+
 }  // namespace
 }  // namespace ws2sim
