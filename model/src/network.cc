@@ -80,6 +80,10 @@ Status EndpointOptions::validate() const {
   if (time_wait < Duration::zero()) {
     return invalid_argument("TIME-WAIT duration is negative (" + format_duration(time_wait) + ")");
   }
+  if (local_address && family && local_address->family() != *family) {
+    return invalid_argument("local address " + to_string(*local_address) +
+                            " is not of the endpoint's family");
+  }
   return {};
 }
 
@@ -133,8 +137,37 @@ std::optional<HostId> Network::find_host(std::string_view name) const {
   return HostId{it->second};
 }
 
-std::optional<HostId> Network::host_at(Ipv4Address address) const {
+Status Network::set_ipv6_address(HostId host, const Ipv6Address& address) {
+  if (Status s = impl_->check_host(host); !s.ok()) {
+    return s;
+  }
+  Host& h = impl_->hosts[host.value];
+  const std::string text = to_string(address);
+  if (address.is_unspecified() || address.is_loopback() || address.mapped_ipv4() ||
+      address.bytes[0] == 0xFF) {
+    return invalid_argument(text + " cannot be a host's address (unspecified, loopback, " +
+                            "IPv4-mapped or multicast)");
+  }
+  if (h.address6) {
+    return Error{ErrorCode::kAlreadyExists,
+                 "host '" + h.name + "' has an IPv6 address already (" + to_string(*h.address6) +
+                     ")"};
+  }
+  if (const std::optional<HostId> other = impl_->host_by_address(address)) {
+    return Error{ErrorCode::kAlreadyExists,
+                 "address " + text + " belongs to host '" + impl_->hosts[other->value].name + "'"};
+  }
+  h.address6 = address;
+  impl_->address6_index.emplace(address, host.value);
+  return {};
+}
+
+std::optional<HostId> Network::host_at(const IpAddress& address) const {
   return impl_->host_by_address(address);
+}
+
+std::optional<Ipv6Address> Network::ipv6_address(HostId host) const {
+  return host.value < impl_->hosts.size() ? impl_->hosts[host.value].address6 : std::nullopt;
 }
 
 Ipv4Address Network::address(HostId host) const {

@@ -30,8 +30,10 @@ Status Network::Impl::check_host(HostId h) const {
 }
 
 Status Network::Impl::check_local_address(HostId h, const EndpointOptions& options) const {
-  const std::optional<Ipv4Address> a = options.local_address;
-  if (!a || a->is_loopback() || *a == hosts[h.value].address) {
+  const std::optional<IpAddress> a = options.local_address;
+  const Host& host = hosts[h.value];
+  if (!a || a->is_loopback() || *a == IpAddress{host.address} ||
+      (host.address6 && *a == IpAddress{*host.address6})) {
     return {};
   }
   return invalid_argument(to_string(*a) + " is not an address of host '" + hosts[h.value].name +
@@ -51,15 +53,19 @@ const PathConfig& Network::Impl::path_for(HostId from, HostId to) const {
   return it == paths.end() ? default_path : it->second;
 }
 
-std::optional<HostId> Network::Impl::host_by_address(Ipv4Address a) const {
-  const std::optional<std::uint32_t> slot = address_index.find(a.value);
+std::optional<HostId> Network::Impl::host_by_address(const IpAddress& a) const {
+  if (const std::optional<Ipv6Address> v6 = a.ipv6()) {
+    const auto it = address6_index.find(*v6);
+    return it == address6_index.end() ? std::nullopt : std::optional{HostId{it->second}};
+  }
+  const std::optional<std::uint32_t> slot = address_index.find(a.ipv4()->value);
   if (!slot) {
     return std::nullopt;
   }
   return HostId{*slot};
 }
 
-std::optional<HostId> Network::Impl::route(HostId from, Ipv4Address a) const {
+std::optional<HostId> Network::Impl::route(HostId from, const IpAddress& a) const {
   return a.is_loopback() ? std::optional<HostId>{from} : host_by_address(a);
 }
 
@@ -160,8 +166,8 @@ bool Network::Impl::nat_pass(HostId from, HostId to, const Segment& seg) {
         }
         return false;
       }
-      NatFlow& flow = nat.flows.emplace(key, NatFlow{now, seg, {}}).first->second;
-      nat_arm(n, key, flow);
+      const auto added = nat.flows.emplace(key, NatFlow{now, seg, {}}).first;
+      nat_arm(n, added->first, added->second);
       return true;
     }
     if (seg.has(tcp_flags::kRst)) {
@@ -176,8 +182,12 @@ bool Network::Impl::nat_pass(HostId from, HostId to, const Segment& seg) {
 }
 
 void Network::Impl::nat_arm(std::size_t nat, const FlowKey& key, NatFlow& flow) {
+  // `key` is the flow's own key in the map: it lives as long as the flow, and whatever erases
+  // the flow cancels this timer first (nat_forget, or a reset), so the timer may point to it.
   const TimePoint due = flow.last_activity + nats[nat].config.idle_timeout;
-  flow.expiry = scheduler.schedule_at(due, [this, nat, key] { nat_expiry_due(nat, key); }).value();
+  const FlowKey* stored = &key;
+  flow.expiry =
+      scheduler.schedule_at(due, [this, nat, stored] { nat_expiry_due(nat, *stored); }).value();
 }
 
 void Network::Impl::nat_expiry_due(std::size_t nat, const FlowKey& key) {
@@ -186,7 +196,7 @@ void Network::Impl::nat_expiry_due(std::size_t nat, const FlowKey& key) {
     return;
   }
   if (scheduler.now() - it->second.last_activity < nats[nat].config.idle_timeout) {
-    nat_arm(nat, key, it->second);
+    nat_arm(nat, it->first, it->second);
     return;
   }
   nat_forget(nats[nat], it);
@@ -247,8 +257,7 @@ Status Network::Impl::apply(const Fault& fault) {
       n.record(n.event(TraceKind::kHostRestarted, f.host));
       n.tcp.forget_host(n.scheduler.now(), f.host);
       h.up = true;
-      h.listeners.clear();
-      h.bound_ports.clear();
+      h.ports.clear();
       h.connections.clear();
       return {};
     }

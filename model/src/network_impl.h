@@ -47,6 +47,7 @@ struct Network::Impl final : TcpLink {
   std::vector<Host> hosts;  // before tcp: it holds a reference
   Tcp tcp;
   FlatIndex<std::uint32_t> address_index;                        // host by address; never iterated
+  std::map<Ipv6Address, std::uint32_t> address6_index;           // host by IPv6 address
   std::map<std::string, std::uint32_t, std::less<>> name_index;  // host by name
   PathConfig default_path;
   std::map<std::pair<std::uint32_t, std::uint32_t>, PathConfig> paths;
@@ -66,9 +67,9 @@ struct Network::Impl final : TcpLink {
   // The options' local address, if any, is one of host `h`'s: its own or a loopback one.
   Status check_local_address(HostId h, const EndpointOptions& options) const;
   const PathConfig& path_for(HostId from, HostId to) const;
-  std::optional<HostId> host_by_address(Ipv4Address a) const;
-  // The host a segment from `from` to `a` reaches: `from` itself for 127.0.0.0/8.
-  std::optional<HostId> route(HostId from, Ipv4Address a) const;
+  std::optional<HostId> host_by_address(const IpAddress& a) const;
+  // The host a segment from `from` to `a` reaches: `from` itself for 127.0.0.0/8 and ::1.
+  std::optional<HostId> route(HostId from, const IpAddress& a) const;
   // TcpLink: a segment an endpoint (or a host, for `ep` null) sends.
   void transmit(const Endpoint* ep, HostId from, Segment seg, bool keepalive_probe) override;
   void send(const Endpoint* ep, HostId from, Segment&& seg, bool keepalive_probe, bool via_nat);
@@ -76,6 +77,7 @@ struct Network::Impl final : TcpLink {
   void in_transit(Segment&& seg, HostId to, Duration latency);
   bool nat_pass(HostId from, HostId to, const Segment& seg);
   void nat_expiry_due(std::size_t nat, const FlowKey& key);
+  // Arms `flow`'s expiry; `key` must be its key inside Nat::flows.
   void nat_arm(std::size_t nat, const FlowKey& key, NatFlow& flow);
   void nat_forget(Nat& nat, std::map<FlowKey, NatFlow>::iterator it);
   void deliver(std::uint32_t slot);

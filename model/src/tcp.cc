@@ -261,7 +261,6 @@ void Tcp::close_connection(TimePoint now, std::uint32_t index, CloseReason reaso
     return;
   }
   if (ep.state == TcpState::kListen) {
-    hosts_[ep.host.value].listeners.erase(ep.local.port);
     // Connections nobody accepted go with their listener.
     for (std::uint32_t i = 0; i < endpoints_.size(); ++i) {
       Endpoint& child = endpoints_[i];
@@ -279,7 +278,7 @@ void Tcp::close_connection(TimePoint now, std::uint32_t index, CloseReason reaso
     }
     ep.accept_queue.clear();
   } else if (ep.remote) {
-    hosts_[ep.host.value].connections.erase(connection_key(ep.local.port, *ep.remote));
+    hosts_[ep.host.value].connections.erase(ep.local.port, *ep.remote);
   }
   if (ep.state == TcpState::kSynReceived && ep.parent) {
     --endpoints_[*ep.parent].half_open;

@@ -125,7 +125,15 @@ class Tcp final : KeepAliveDriver {
   Result<std::uint32_t> lookup(EndpointId id) const;
   std::uint32_t allocate_endpoint(HostId host);
   void free_endpoint(std::uint32_t index);
-  static std::uint64_t connection_key(std::uint16_t local_port, const SocketAddress& remote);
+  // Whether a binding of `port` overlaps `scope`; frees endpoint `index`'s binding of `port`.
+  static bool port_taken(const Host& h, std::uint16_t port, const AddressScope& scope);
+  static void release_port(Host& h, std::uint16_t port, std::uint32_t index);
+  // The listener a SYN to `to` reaches: one bound to that address, else one bound to any.
+  [[nodiscard]] std::optional<std::uint32_t> listener_for(const Host& h,
+                                                          const SocketAddress& to) const;
+  // The address a connection from host `h` to `remote` sends from.
+  static Result<IpAddress> source_address(const Host& h, const IpAddress& remote,
+                                          const EndpointOptions& options);
   void maybe_reap(std::uint32_t index);
   [[nodiscard]] bool outstanding(const Endpoint& ep) const;
 

@@ -69,7 +69,7 @@ void Tcp::free_endpoint(std::uint32_t index) {
   keepalive_.stop(index);
   Host& h = hosts_[ep.host.value];
   if (ep.binds_port) {
-    h.bound_ports.erase(ep.local.port);
+    release_port(h, ep.local.port, index);
   }
   // Out of the host's list: the last one takes its place.
   const std::uint32_t moved = h.endpoints.back();
@@ -83,9 +83,41 @@ void Tcp::free_endpoint(std::uint32_t index) {
   --live_endpoints_;
 }
 
-std::uint64_t Tcp::connection_key(std::uint16_t local_port, const SocketAddress& remote) {
-  return (std::uint64_t{local_port} << 48) | (std::uint64_t{remote.address.value} << 16) |
-         remote.port;
+bool Tcp::port_taken(const Host& h, std::uint16_t port, const AddressScope& scope) {
+  const auto it = h.ports.find(port);
+  return it != h.ports.end() &&
+         std::any_of(it->second.begin(), it->second.end(),
+                     [&](const PortBinding& b) { return b.scope.overlaps(scope); });
+}
+
+void Tcp::release_port(Host& h, std::uint16_t port, std::uint32_t index) {
+  const auto it = h.ports.find(port);
+  if (it == h.ports.end()) {
+    return;
+  }
+  std::erase_if(it->second, [&](const PortBinding& b) { return b.endpoint == index; });
+  if (it->second.empty()) {
+    h.ports.erase(it);
+  }
+}
+
+std::optional<std::uint32_t> Tcp::listener_for(const Host& h, const SocketAddress& to) const {
+  const auto it = h.ports.find(to.port);
+  if (it == h.ports.end()) {
+    return std::nullopt;
+  }
+  // A listener bound to the address itself before one bound to any address.
+  std::optional<std::uint32_t> any;
+  for (const PortBinding& b : it->second) {
+    if (endpoints_[b.endpoint].state != TcpState::kListen || !b.scope.covers(to.address)) {
+      continue;
+    }
+    if (b.scope.address) {
+      return b.endpoint;
+    }
+    any = any.value_or(b.endpoint);
+  }
+  return any;
 }
 
 void Tcp::maybe_reap(std::uint32_t index) {
@@ -166,19 +198,22 @@ Result<EndpointId> Tcp::listen(HostId host, std::uint16_t port, const EndpointOp
   if (!h.up) {
     return invalid_state("host '" + h.name + "' is crashed");
   }
-  if (h.bound_ports.contains(port)) {
+  const AddressScope scope{options.local_address, options.family};
+  if (port_taken(h, port, scope)) {
     return Error{ErrorCode::kAlreadyExists,
                  "port " + std::to_string(port) + " is in use on host '" + h.name + "'"};
   }
   const std::uint32_t index = allocate_endpoint(host);
   Endpoint& ep = endpoints_[index];
   ep.options = options;
-  ep.local = SocketAddress{options.local_address.value_or(h.address), port};
+  const IpAddress any_local = options.family == IpFamily::kIpv6
+                                  ? IpAddress{h.address6.value_or(Ipv6Address{})}
+                                  : IpAddress{h.address};
+  ep.local = SocketAddress{options.local_address.value_or(any_local), port};
   ep.state = TcpState::kListen;
   ep.backlog = backlog;
   ep.binds_port = true;
-  h.bound_ports.insert(port);
-  h.listeners.emplace(port, index);
+  h.ports[port].push_back(PortBinding{index, scope});
   return EndpointId{index, ep.generation};
 }
 
@@ -188,12 +223,16 @@ Result<EndpointId> Tcp::connect(TimePoint now, HostId host, SocketAddress remote
   if (!h.up) {
     return invalid_state("host '" + h.name + "' is crashed");
   }
+  const Result<IpAddress> source = source_address(h, remote.address, options);
+  if (!source.ok()) {
+    return source.error();
+  }
   if (local_port == 0) {
     for (std::uint32_t tries = 0; tries <= 65535U - kFirstEphemeral; ++tries) {
       const std::uint16_t candidate = h.next_ephemeral;
       h.next_ephemeral =
           candidate == 65535 ? kFirstEphemeral : static_cast<std::uint16_t>(candidate + 1);
-      if (!h.bound_ports.contains(candidate)) {
+      if (!h.ports.contains(candidate)) {
         local_port = candidate;
         break;
       }
@@ -202,18 +241,14 @@ Result<EndpointId> Tcp::connect(TimePoint now, HostId host, SocketAddress remote
       return Error{ErrorCode::kResourceExhausted,
                    "no ephemeral port left on host '" + h.name + "'"};
     }
-  } else if (h.bound_ports.contains(local_port)) {
+  } else if (port_taken(h, local_port, AddressScope{})) {
     return Error{ErrorCode::kAlreadyExists,
                  "port " + std::to_string(local_port) + " is in use on host '" + h.name + "'"};
   }
   const std::uint32_t index = allocate_endpoint(host);
   Endpoint& ep = endpoints_[index];
   ep.options = options;
-  // Source address: the bound one, else loopback for a loopback destination (docs/behaviour.md
-  // §14), else the host's.
-  const Ipv4Address route_source =
-      remote.address.is_loopback() ? Ipv4Address::loopback() : h.address;
-  ep.local = SocketAddress{options.local_address.value_or(route_source), local_port};
+  ep.local = SocketAddress{*source, local_port};
   ep.remote = remote;
   ep.state = TcpState::kSynSent;
   if (options.retransmission.connect_deadline) {
@@ -222,11 +257,36 @@ Result<EndpointId> Tcp::connect(TimePoint now, HostId host, SocketAddress remote
   ep.binds_port = true;
   ep.iss = rng_.next_u32();
   start_send_sequence(ep);
-  h.bound_ports.insert(local_port);
-  h.connections.insert(connection_key(local_port, remote), index);
+  // A connecting endpoint holds its port for every address (it never shares it).
+  h.ports[local_port].push_back(PortBinding{index, AddressScope{}});
+  h.connections.insert(local_port, remote, index);
   const EndpointId id{index, ep.generation};
   send_syn(now, index);
   return id;
+}
+
+Result<IpAddress> Tcp::source_address(const Host& h, const IpAddress& remote,
+                                      const EndpointOptions& options) {
+  // The bound address, else loopback for a loopback destination (docs/behaviour.md §14), else
+  // the host's address of the destination's family.
+  if (options.local_address) {
+    if (options.local_address->family() != remote.family()) {
+      return invalid_argument("local address " + to_string(*options.local_address) +
+                              " cannot reach " + to_string(remote) + " (another IP version)");
+    }
+    return *options.local_address;
+  }
+  if (!remote.is_ipv6()) {
+    return remote.is_loopback() ? IpAddress{Ipv4Address::loopback()} : IpAddress{h.address};
+  }
+  if (remote.is_loopback()) {
+    return IpAddress{Ipv6Address::loopback()};
+  }
+  if (!h.address6) {
+    return invalid_state("host '" + h.name + "' has no IPv6 address to reach " +
+                         to_string(remote) + " from");
+  }
+  return IpAddress{*h.address6};
 }
 
 Result<std::optional<EndpointId>> Tcp::accept(EndpointId listener) {

@@ -5,23 +5,13 @@
 #include "tcp.h"
 
 namespace ws2sim {
-namespace {
-
-// listens_at — listener `l` takes connections to `address`: it is bound to no address or to
-// that one (a listener bound to 127.0.0.1 refuses connections to the host's own address).
-bool listens_at(const Endpoint& l, Ipv4Address address) {
-  return !l.options.local_address || *l.options.local_address == address;
-}
-
-}  // namespace
-
 // ---- receiving -------------------------------------------------------------------------------
 
 void Tcp::segment_arrives(TimePoint now, HostId host, const Segment& seg) {
   status_may_change(host);
   Host& h = hosts_[host.value];
   const std::optional<std::uint32_t> target =
-      h.connections.find(connection_key(seg.destination.port, seg.source));
+      h.connections.find(seg.destination.port, seg.source);
   if (trace_.wanted()) {
     TraceEvent e = event(now, TraceKind::kSegmentReceived, host);
     if (target) {
@@ -32,10 +22,12 @@ void Tcp::segment_arrives(TimePoint now, HostId host, const Segment& seg) {
   if (target) {
     return process(now, *target, seg);
   }
-  const auto lst = h.listeners.find(seg.destination.port);
-  if (lst != h.listeners.end() && seg.has(tcp_flags::kSyn) && !seg.has(tcp_flags::kAck) &&
-      !seg.has(tcp_flags::kRst) && listens_at(endpoints_[lst->second], seg.destination.address)) {
-    return listener_gets_syn(now, lst->second, seg);
+  // A listener takes a SYN to an address of its scope (one bound to 127.0.0.1 refuses
+  // connections to the host's own address; an IPv6-only one, IPv4 connections).
+  if (seg.has(tcp_flags::kSyn) && !seg.has(tcp_flags::kAck) && !seg.has(tcp_flags::kRst)) {
+    if (const std::optional<std::uint32_t> listener = listener_for(h, seg.destination)) {
+      return listener_gets_syn(now, *listener, seg);
+    }
   }
   // Nothing here for it (closed port, forgotten connection): RST (RFC 9293 §3.10.7.1).
   send_reset_for(host, seg);
@@ -62,7 +54,7 @@ void Tcp::listener_gets_syn(TimePoint now, std::uint32_t listener, const Segment
   ep.iss = rng_.next_u32();
   start_send_sequence(ep);
   ++endpoints_[listener].half_open;
-  hosts_[ep.host.value].connections.insert(connection_key(ep.local.port, *ep.remote), index);
+  hosts_[ep.host.value].connections.insert(ep.local.port, *ep.remote, index);
   send_syn(now, index);
 }
 

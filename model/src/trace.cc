@@ -96,6 +96,7 @@ enum : std::uint16_t {
   kLargePayload = 1U << 8,  // the payload is in large_payloads_, the tail holds its index
   kRetransmission = 1U << 9,
   kKeepalive = 1U << 10,
+  kIpv6Segment = 1U << 11,  // the segment's addresses are IPv6: four words each, after the rest
 };
 
 constexpr std::size_t words_for(std::size_t bytes) noexcept {
@@ -198,8 +199,9 @@ void Trace::append(const TraceEvent& e, const Segment* segment) {
     const bool inline_payload = n <= kMaxInlinePayload;
     tail.resize(at + 7 + (inline_payload ? words_for(n) : 1));
     std::uint32_t* w = tail.data() + at;
-    w[0] = s.source.address.value;
-    w[1] = s.destination.address.value;
+    const bool v6 = s.source.address.is_ipv6();
+    w[0] = v6 ? 0 : s.source.address.ipv4()->value;
+    w[1] = v6 ? 0 : s.destination.address.ipv4()->value;
     w[2] = s.seq;
     w[3] = s.ack;
     w[4] = (std::uint32_t{s.source.port} << 16) | s.destination.port;
@@ -214,6 +216,14 @@ void Trace::append(const TraceEvent& e, const Segment* segment) {
       flags |= kLargePayload;
       w[6] = static_cast<std::uint32_t>(large_payloads_.size());
       large_payloads_.push_back(s.payload);
+    }
+    if (v6) {
+      // Both ends of a segment are of one family; the addresses follow the payload words.
+      flags |= kIpv6Segment;
+      const std::size_t a = tail.size();
+      tail.resize(a + 8);
+      std::memcpy(tail.data() + a, s.source.address.bytes(), 16);
+      std::memcpy(tail.data() + a + 4, s.destination.address.bytes(), 16);
     }
   }
   h.flags = flags;
@@ -243,8 +253,8 @@ TraceEvent Trace::decode(std::size_t i) const {
   }
   if ((h.flags & kHasSegment) != 0) {
     Segment& s = e.segment.emplace();
-    s.source.address.value = w[0];
-    s.destination.address.value = w[1];
+    s.source.address = Ipv4Address{w[0]};
+    s.destination.address = Ipv4Address{w[1]};
     s.seq = w[2];
     s.ack = w[3];
     s.source.port = static_cast<std::uint16_t>(w[4] >> 16);
@@ -256,6 +266,17 @@ TraceEvent Trace::decode(std::size_t i) const {
     } else if (w[6] != 0) {
       const auto* bytes = reinterpret_cast<const std::uint8_t*>(w + 7);
       s.payload.assign(bytes, bytes + w[6]);
+    }
+    if ((h.flags & kIpv6Segment) != 0) {
+      const std::size_t payload_words =
+          (h.flags & kLargePayload) != 0 ? 1 : words_for(static_cast<std::size_t>(w[6]));
+      const std::uint32_t* a = w + 7 + payload_words;
+      Ipv6Address source;
+      Ipv6Address destination;
+      std::memcpy(source.bytes.data(), a, 16);
+      std::memcpy(destination.bytes.data(), a + 4, 16);
+      s.source.address = source;
+      s.destination.address = destination;
     }
   }
   return e;

@@ -58,8 +58,8 @@ constexpr std::uint16_t kPcapVersionMinor = 4;
 constexpr std::uint32_t kPcapSnaplen = 65535;
 constexpr std::uint32_t kLinktypeRaw = 101;
 constexpr std::size_t kIpv4HeaderSize = 20;
+constexpr std::size_t kIpv6HeaderSize = 40;
 constexpr std::size_t kTcpHeaderSize = 20;
-constexpr std::size_t kMaxPayload = 65535 - kIpv4HeaderSize - kTcpHeaderSize;
 constexpr std::uint8_t kIpProtoTcp = 6;
 constexpr std::uint8_t kTtl = 64;
 constexpr std::uint16_t kDontFragment = 0x4000;
@@ -116,38 +116,57 @@ Status check_representable(const TraceEvent& e) {
     return invalid_argument("pcap: the segment at " + format_time(e.at) +
                             " is outside the pcap timestamp range (0 to 2^32 seconds)");
   }
-  if (e.segment->payload.size() > kMaxPayload) {
+  // A packet fits the IPv4 total length and the snap length (65535 bytes).
+  const bool v6 = e.segment->source.address.is_ipv6();
+  const std::size_t max_payload =
+      kPcapSnaplen - (v6 ? kIpv6HeaderSize : kIpv4HeaderSize) - kTcpHeaderSize;
+  if (e.segment->payload.size() > max_payload) {
     return invalid_argument("pcap: the segment at " + format_time(e.at) + " carries " +
-                            std::to_string(e.segment->payload.size()) +
-                            " payload bytes, more than an IPv4 packet can hold");
+                            std::to_string(e.segment->payload.size()) + " payload bytes, more than " +
+                            (v6 ? "an IPv6" : "an IPv4") + " packet can hold");
   }
   return {};
 }
 
-// Appends one pcap record (record header + IPv4 + TCP + payload) to `b`.
+// Appends one pcap record (record header + IPv4 or IPv6 + TCP + payload) to `b`.
 void append_packet(std::vector<std::uint8_t>& b, const TraceEvent& e, std::uint16_t ip_id) {
   const Segment& s = *e.segment;
   const std::int64_t ns = e.at.time_since_epoch().count();
-  const std::size_t total = kIpv4HeaderSize + kTcpHeaderSize + s.payload.size();
+  const std::size_t ip_header =
+      s.source.address.is_ipv6() ? kIpv6HeaderSize : kIpv4HeaderSize;
+  const std::size_t total = ip_header + kTcpHeaderSize + s.payload.size();
 
   put_le32(b, static_cast<std::uint32_t>(ns / kNanosPerSecond));
   put_le32(b, static_cast<std::uint32_t>(ns % kNanosPerSecond));
   put_le32(b, static_cast<std::uint32_t>(total));  // incl_len: total <= snaplen by construction
   put_le32(b, static_cast<std::uint32_t>(total));  // orig_len
 
-  // IPv4 header.
-  const std::size_t ip = b.size();
-  b.push_back(0x45);  // version 4, IHL 5
-  b.push_back(0);     // TOS
-  put_be16(b, static_cast<std::uint16_t>(total));
-  put_be16(b, ip_id);
-  put_be16(b, kDontFragment);
-  b.push_back(kTtl);
-  b.push_back(kIpProtoTcp);
-  put_be16(b, 0);  // checksum, filled below
-  put_be32(b, s.source.address.value);
-  put_be32(b, s.destination.address.value);
-  set_be16(b, ip + 10, fold_complement(ones_sum(b.data() + ip, kIpv4HeaderSize, 0)));
+  const std::size_t tcp_length = kTcpHeaderSize + s.payload.size();
+  const bool v6 = s.source.address.is_ipv6();
+  if (v6) {
+    // IPv6 header (RFC 8200): no options, no checksum of its own.
+    b.push_back(0x60);  // version 6, traffic class and flow label 0
+    b.push_back(0);
+    put_be16(b, 0);
+    put_be16(b, static_cast<std::uint16_t>(tcp_length));  // payload length
+    b.push_back(kIpProtoTcp);                              // next header
+    b.push_back(kTtl);                                     // hop limit
+    b.insert(b.end(), s.source.address.bytes(), s.source.address.bytes() + 16);
+    b.insert(b.end(), s.destination.address.bytes(), s.destination.address.bytes() + 16);
+  } else {
+    const std::size_t ip = b.size();
+    b.push_back(0x45);  // version 4, IHL 5
+    b.push_back(0);     // TOS
+    put_be16(b, static_cast<std::uint16_t>(total));
+    put_be16(b, ip_id);
+    put_be16(b, kDontFragment);
+    b.push_back(kTtl);
+    b.push_back(kIpProtoTcp);
+    put_be16(b, 0);  // checksum, filled below
+    put_be32(b, s.source.address.ipv4()->value);
+    put_be32(b, s.destination.address.ipv4()->value);
+    set_be16(b, ip + 10, fold_complement(ones_sum(b.data() + ip, kIpv4HeaderSize, 0)));
+  }
 
   // TCP header and payload.
   const std::size_t tcp = b.size();
@@ -162,13 +181,10 @@ void append_packet(std::vector<std::uint8_t>& b, const TraceEvent& e, std::uint1
   put_be16(b, 0);  // urgent pointer
   b.insert(b.end(), s.payload.begin(), s.payload.end());
 
-  // Pseudo-header: source, destination, zero, protocol, TCP length.
-  const std::size_t tcp_length = kTcpHeaderSize + s.payload.size();
-  std::uint32_t sum = 0;
-  sum += s.source.address.value >> 16;
-  sum += s.source.address.value & 0xFFFFU;
-  sum += s.destination.address.value >> 16;
-  sum += s.destination.address.value & 0xFFFFU;
+  // Pseudo-header (RFC 9293 §3.1, RFC 8200 §8.1): source, destination, zero, protocol, TCP
+  // length. Every address is a whole number of 16-bit words.
+  std::uint32_t sum = ones_sum(s.source.address.bytes(), s.source.address.size(), 0);
+  sum = ones_sum(s.destination.address.bytes(), s.destination.address.size(), sum);
   sum += kIpProtoTcp;
   sum += static_cast<std::uint32_t>(tcp_length);
   sum = ones_sum(b.data() + tcp, tcp_length, sum);

@@ -8,6 +8,7 @@
 
 #include "api/option_table.h"
 #include "backend/backend.h"
+#include "core/sockaddr.h"
 // The drop-in headers after ours, as a Windows program sees them.
 #include <winsock2.h>
 #include <ws2tcpip.h>
@@ -38,8 +39,7 @@ Entry entry_of(const Socket& s) {
 }
 
 int address_size(const Socket& s) {
-  return s.family == AF_INET6 ? static_cast<int>(sizeof(sockaddr_in6))
-                              : static_cast<int>(sizeof(sockaddr_in));
+  return sockaddr_size(s);
 }
 
 // Fills everything but szProtocol, which the A and W forms spell differently.
@@ -82,19 +82,15 @@ int get_protocol_info(OptionTarget& t, char* optval, int* optlen) {
 }
 
 // Writes `a` (or nothing) into `slot` of the buffer, pointing `out` at it.
-void put_address(const std::optional<SocketAddress>& a, char* slot, SOCKET_ADDRESS* out) {
+void put_address(const Socket& s, const std::optional<SocketAddress>& a, char* slot,
+                 SOCKET_ADDRESS* out) {
   if (!a) {
     out->lpSockaddr = nullptr;
     out->iSockaddrLength = 0;
     return;
   }
-  sockaddr_in sin{};
-  sin.sin_family = AF_INET;
-  sin.sin_port = htons(a->port);
-  sin.sin_addr.s_addr = htonl(a->address.value);
-  std::memcpy(slot, &sin, sizeof sin);
   out->lpSockaddr = reinterpret_cast<LPSOCKADDR>(slot);
-  out->iSockaddrLength = static_cast<INT>(sizeof sin);
+  out->iSockaddrLength = static_cast<INT>(store_sockaddr(s, *a, slot));
 }
 
 }  // namespace
@@ -125,8 +121,8 @@ int get_bsp_state(OptionTarget& t, char* optval, int* optlen) {
   }
   CSADDR_INFO info{};
   char* const slots = optval + sizeof(CSADDR_INFO);
-  put_address(local, slots, &info.LocalAddr);
-  put_address(remote, slots + address_size(s), &info.RemoteAddr);
+  put_address(s, local, slots, &info.LocalAddr);
+  put_address(s, remote, slots + address_size(s), &info.RemoteAddr);
   info.iSocketType = s.type;
   info.iProtocol = s.protocol;
   std::memcpy(optval, &info, sizeof info);

@@ -95,9 +95,35 @@ Answer ipv4_answer(std::uint32_t host_order) {
   return a;
 }
 
+Answer ip_answer(const IpAddress& a) {
+  Answer out;
+  out.family = a.is_ipv6() ? AF_INET6 : AF_INET;
+  std::memcpy(out.bytes, a.bytes(), a.size());
+  return out;
+}
+
+// ipv6_of — the IPv6 address of host `h`, if it has one (docs/behaviour.md §16).
+std::optional<Ipv6Address> ipv6_of(Call& call, const Host::State& h) {
+  return call.world().model.network().ipv6_address(h.id);
+}
+
+// host_answers — the addresses of host `h` for a lookup from the calling host, in the order
+// Windows' default address selection (RFC 6724) puts them: IPv6 first when the caller has an
+// IPv6 address to use it from, else IPv4 first (docs/names.md). Every host has ::1, so its own
+// loopback and wildcard answers put IPv6 first.
+std::vector<Answer> host_answers(Call& call, const IpAddress& v4, std::optional<IpAddress> v6) {
+  std::vector<Answer> out{ip_answer(v4)};
+  if (v6) {
+    const bool caller_has_ipv6 = v6->is_loopback() || v6->is_unspecified() ||
+                                 ipv6_of(call, call.host()).has_value();
+    out.insert(caller_has_ipv6 ? out.begin() : out.end(), ip_answer(*v6));
+  }
+  return out;
+}
+
 // host_at — the host a reverse lookup names: the calling host for a loopback address
 // (docs/names.md), else the world's host with that address (the model's index), or nullptr.
-const Host::State* host_at(Call& call, Ipv4Address a) {
+const Host::State* host_at(Call& call, const IpAddress& a) {
   if (a.is_loopback()) {
     return &call.host();
   }
@@ -136,7 +162,7 @@ Lookup resolve_node(Call& call, const char* node, bool numeric_only) {
   }
   if (lower_name(node) == "localhost") {
     out.canonical = "localhost";
-    out.answers.push_back(ipv4_answer(Ipv4Address::loopback().value));
+    out.answers = host_answers(call, Ipv4Address::loopback(), Ipv6Address::loopback());
     return out;
   }
   const Resolver resolver = call.host().resolver;
@@ -160,7 +186,8 @@ Lookup resolve_node(Call& call, const char* node, bool numeric_only) {
     return out;
   }
   out.canonical = h->name;
-  out.answers.push_back(ipv4_answer(h->address.value));
+  const std::optional<Ipv6Address> v6 = ipv6_of(call, *h);
+  out.answers = host_answers(call, h->address, v6 ? std::optional<IpAddress>{*v6} : std::nullopt);
   return out;
 }
 
@@ -243,8 +270,10 @@ int get_addr_info(const char* node, const char* service, const ADDRINFOA* hints,
     }
   }
   Lookup found;
-  if (node == nullptr) {  // this host: the wildcard to bind, or loopback to connect to
-    found.answers.push_back(ipv4_answer((flags & AI_PASSIVE) != 0 ? 0 : 0x7F000001U));
+  if (node == nullptr) {  // this host: the wildcards to bind, or loopback to connect to
+    found.answers = (flags & AI_PASSIVE) != 0
+                        ? host_answers(*call, Ipv4Address{}, Ipv6Address{})
+                        : host_answers(*call, Ipv4Address::loopback(), Ipv6Address::loopback());
   } else {
     found = resolve_node(*call, node, (flags & AI_NUMERICHOST) != 0);
     if (found.error != 0) {
@@ -413,8 +442,14 @@ int get_name_info(const SOCKADDR* sa, socklen_t salen, std::string* host, std::s
   }
   if (want_host) {
     std::optional<std::string> name;
-    if ((flags & NI_NUMERICHOST) == 0 && sa->sa_family == AF_INET) {
-      if (const Host::State* h = host_at(*call, ipv4_from_bytes(bytes))) {
+    if ((flags & NI_NUMERICHOST) == 0) {
+      IpAddress a = ipv4_from_bytes(bytes);
+      if (sa->sa_family == AF_INET6) {
+        Ipv6Address v6;
+        std::memcpy(v6.bytes.data(), bytes, 16);
+        a = v6.mapped_ipv4() ? IpAddress{*v6.mapped_ipv4()} : IpAddress{v6};
+      }
+      if (const Host::State* h = host_at(*call, a)) {
         name = h->name;
       }
     }

@@ -11,6 +11,7 @@
 #include "core/call.h"
 #include "core/host_state.h"
 #include "core/network_events.h"
+#include "core/sockaddr.h"
 #include "core/sockets.h"
 #include "core/user_memory.h"
 // The drop-in Windows headers (order-independent; after ours by convention).
@@ -24,39 +25,6 @@ using namespace ws2sim::winsock::detail;
 namespace {
 
 constexpr int kMaxBacklog = 200;
-
-sockaddr_in to_sockaddr(const SocketAddress& a) {
-  sockaddr_in out{};
-  out.sin_family = AF_INET;
-  out.sin_port = htons(a.port);
-  out.sin_addr.s_addr = htonl(a.address.value);
-  return out;
-}
-
-// Writes `a` to a caller's sockaddr buffer; WSAEFAULT when it is too small.
-int write_address(const SocketAddress& a, sockaddr* name, int* namelen) {
-  if (name == nullptr || namelen == nullptr || *namelen < static_cast<int>(sizeof(sockaddr_in))) {
-    return fail(WSAEFAULT);
-  }
-  const sockaddr_in sin = to_sockaddr(a);
-  std::memcpy(name, &sin, sizeof sin);
-  *namelen = sizeof sin;
-  return 0;
-}
-
-// Reads an IPv4 destination or bind address. 0 or a WSA error.
-int read_address(const Socket& s, const sockaddr* name, int namelen, SocketAddress* out) {
-  if (name == nullptr || namelen < static_cast<int>(sizeof(sockaddr_in))) {
-    return WSAEFAULT;
-  }
-  sockaddr_in sin;
-  std::memcpy(&sin, name, sizeof sin);
-  if (s.family != AF_INET || sin.sin_family != AF_INET) {
-    return WSAEAFNOSUPPORT;
-  }
-  *out = SocketAddress{Ipv4Address{ntohl(sin.sin_addr.s_addr)}, ntohs(sin.sin_port)};
-  return 0;
-}
 
 // send/recv's shared start: the prologue, a finished non-blocking connect noticed, then the
 // buffer (a negative length is WSAEINVAL, a NULL buffer with bytes WSAEFAULT). nullopt with the
@@ -178,7 +146,7 @@ int WSAAPI bind(SOCKET s, const struct sockaddr* name, int namelen) {
   }
   Socket& sock = call->sock();
   SocketAddress a;
-  if (const int e = read_address(sock, name, namelen, &a); e != 0) {
+  if (const int e = read_sockaddr(sock, name, namelen, &a); e != 0) {
     return fail(e);
   }
   if (sock.state != SocketState::kOpen || sock.local) {
@@ -222,7 +190,7 @@ SOCKET WSAAPI accept(SOCKET s, struct sockaddr* addr, int* addrlen) {
   // The address is written only when both pointers are given; a NULL addrlen means "no address"
   // even with a buffer (observed, docs/behaviour.md §13).
   const bool wants_address = addr != nullptr && addrlen != nullptr;
-  if (wants_address && *addrlen < static_cast<int>(sizeof(sockaddr_in))) {
+  if (wants_address && *addrlen < sockaddr_size(sock)) {
     return fail(WSAEFAULT), INVALID_SOCKET;
   }
   SocketAddress peer;
@@ -239,8 +207,8 @@ SOCKET WSAAPI accept(SOCKET s, struct sockaddr* addr, int* addrlen) {
   if (accepted == 0) {
     return INVALID_SOCKET;
   }
-  if (wants_address && write_address(peer, addr, addrlen) != 0) {
-    return INVALID_SOCKET;  // unreachable: the length was checked above
+  if (wants_address) {
+    write_sockaddr(host.sockets.at(accepted), peer, addr, addrlen);  // the length was checked
   }
   return accepted;
 }
@@ -263,10 +231,10 @@ int WSAAPI connect(SOCKET s, const struct sockaddr* name, int namelen) {
       break;
   }
   SocketAddress remote;
-  if (const int e = read_address(sock, name, namelen, &remote); e != 0) {
+  if (const int e = read_sockaddr(sock, name, namelen, &remote); e != 0) {
     return fail(e);
   }
-  if (remote.address.value == 0 || remote.port == 0) {
+  if (remote.address.is_unspecified() || remote.port == 0) {
     return fail(WSAEADDRNOTAVAIL);
   }
   if (sock.type == SOCK_DGRAM) {  // a datagram "connect" only sets the default destination
@@ -353,7 +321,11 @@ int WSAAPI getsockname(SOCKET s, struct sockaddr* name, int* namelen) {
   if (!sock.local) {
     return fail(WSAEINVAL);  // not bound yet
   }
-  return write_address(call->backend().local_address(sock).value_or(*sock.local), name, namelen);
+  const SocketAddress local = call->backend().local_address(sock).value_or(*sock.local);
+  if (const int e = write_sockaddr(sock, local, name, namelen); e != 0) {
+    return fail(e);
+  }
+  return 0;
 }
 
 int WSAAPI getpeername(SOCKET s, struct sockaddr* name, int* namelen) {
@@ -369,7 +341,11 @@ int WSAAPI getpeername(SOCKET s, struct sockaddr* name, int* namelen) {
   if (!has_peer || !sock.peer) {
     return fail(WSAENOTCONN);
   }
-  return write_address(call->backend().peer_address(sock).value_or(*sock.peer), name, namelen);
+  const SocketAddress peer = call->backend().peer_address(sock).value_or(*sock.peer);
+  if (const int e = write_sockaddr(sock, peer, name, namelen); e != 0) {
+    return fail(e);
+  }
+  return 0;
 }
 
 int WSAAPI ioctlsocket(SOCKET s, LONG cmd, u_long* argp) {

@@ -74,8 +74,9 @@ void log(const Host::State& h, const Socket& s, std::string what, std::string de
   w.log.push_back(LiveRecord{since_start(w), h.name, s.handle, std::move(what), std::move(detail)});
 }
 
+// Live sockets are AF_INET only (open refuses AF_INET6), so every address here is IPv4.
 tcp::endpoint to_endpoint(SocketAddress a) {
-  return {boost::asio::ip::address_v4(a.address.value), a.port};
+  return {boost::asio::ip::address_v4(a.address.ipv4().value_or(Ipv4Address{}).value), a.port};
 }
 
 SocketAddress from_endpoint(const tcp::endpoint& e) {
@@ -336,7 +337,7 @@ int LiveBackend::connect(Call& call, SocketHandle handle, SocketAddress remote) 
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_port = htons(remote.port);
-    a.sin_addr.s_addr = htonl(remote.address.value);
+    a.sin_addr.s_addr = htonl(remote.address.ipv4().value_or(Ipv4Address{}).value);
     return a;
   }();
   // Asio's connect() would block or hide EINPROGRESS; the system call says what happened.

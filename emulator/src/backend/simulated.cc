@@ -6,6 +6,7 @@
 #include <cstring>
 #include <limits>
 
+#include "core/sockaddr.h"
 #include "core/sockets.h"
 #include "rules/connection_errors.h"
 #include "rules/keepalive.h"
@@ -19,23 +20,31 @@ bool port_in_use(const Host::State& h, std::uint16_t port) {
   return h.bound_ports.contains(port);
 }
 
-// Whether `s` may bind `port`, which other sockets may hold (docs/behaviour.md §13, observed in
-// Windows-run tests): any holder with SO_EXCLUSIVEADDRUSE refuses with WSAEACCES; without
-// SO_REUSEADDR the port is WSAEADDRINUSE; with it, every holder must have set it too, else
-// WSAEACCES. The emulated host has one address, so 0.0.0.0 and it count as the same.
-int port_sharing_error(const Host::State& h, const Socket& s, std::uint16_t port) {
-  if (!port_in_use(h, port)) {
+// Whether `s` may bind `at`, whose port other sockets may hold (docs/behaviour.md §13, observed
+// in Windows-run tests): only holders whose addresses overlap count (an IPv4 socket and an
+// IPV6_V6ONLY one, or two sockets bound to different addresses, share a port; §16); any of them
+// with SO_EXCLUSIVEADDRUSE refuses with WSAEACCES; without SO_REUSEADDR the port is
+// WSAEADDRINUSE; with it, every holder must have set it too, else WSAEACCES.
+int port_sharing_error(const Host::State& h, const Socket& s, const SocketAddress& at) {
+  if (!port_in_use(h, at.port)) {
     return 0;
   }
+  const AddressScope scope = bind_scope(s, at);
   bool every_holder_reuses = true;
   bool exclusive_holder = false;
+  bool overlapping_holder = false;
   h.sockets.for_each([&](const Socket& o) {
-    if (&o == &s || !o.owns_port || !o.local || o.local->port != port) {
+    if (&o == &s || !o.owns_port || !o.local || o.local->port != at.port ||
+        !bind_scope(o, *o.local).overlaps(scope)) {
       return;
     }
+    overlapping_holder = true;
     every_holder_reuses = every_holder_reuses && o.reuseaddr;
     exclusive_holder = exclusive_holder || o.exclusiveaddruse;
   });
+  if (!overlapping_holder) {
+    return 0;
+  }
   if (exclusive_holder) {
     return err::kEacces;
   }
@@ -60,8 +69,10 @@ EndpointOptions endpoint_options(const Host::State& h, const Socket& s) {
   EndpointOptions o;
   o.keepalive = effective_keepalive(h, s);
   o.retransmission = effective_retransmission(h, s);
-  if (s.local && s.local->address.value != 0) {
-    o.local_address = s.local->address;  // bound to one address (INADDR_ANY is 0)
+  if (s.local) {
+    const AddressScope scope = bind_scope(s, *s.local);
+    o.local_address = scope.address;  // bound to one address, or to any (nullopt)
+    o.family = scope.family;
   }
   return o;
 }
@@ -117,9 +128,11 @@ int SimulatedBackend::open(Call& /*call*/, Socket& /*s*/) {
 
 int SimulatedBackend::bind(Call& call, Socket& s, SocketAddress a) {
   Host::State& h = call.host();
-  // The host's own address, any (0) or loopback: every Windows host has 127.0.0.0/8
-  // (docs/behaviour.md §14).
-  if (a.address.value != 0 && a.address != h.address && !a.address.is_loopback()) {
+  // The host's own addresses, any, or loopback: every Windows host has 127.0.0.0/8 and ::1
+  // (docs/behaviour.md §14, §16).
+  const std::optional<Ipv6Address> own6 = net().ipv6_address(h.id);
+  const bool own = a.address == IpAddress{h.address} || (own6 && a.address == IpAddress{*own6});
+  if (!a.address.is_unspecified() && !own && !a.address.is_loopback()) {
     return fail(err::kEaddrnotavail);
   }
   if (a.port == 0) {
@@ -128,7 +141,7 @@ int SimulatedBackend::bind(Call& call, Socket& s, SocketAddress a) {
       return fail(err::kEnobufs);
     }
     a.port = *port;
-  } else if (const int e = port_sharing_error(h, s, a.port); e != 0) {
+  } else if (const int e = port_sharing_error(h, s, a); e != 0) {
     return fail(e);
   }
   bind_port(h, s, a);
@@ -192,6 +205,13 @@ int SimulatedBackend::connect(Call& call, SocketHandle s, SocketAddress remote) 
   Socket* sock = &h.sockets.at(s);
   // The implicit bind is committed only once the model accepted the connection: a connect that
   // fails at once leaves the socket unbound and the ephemeral port cursor where it was.
+  // An IPv6 destination needs an IPv6 address to send from (docs/behaviour.md §16); an
+  // IPv4-mapped one reaches nothing from an IPV6_V6ONLY socket.
+  if (const std::optional<Ipv6Address> v6 = remote.address.ipv6()) {
+    if (v6->mapped_ipv4() || (!v6->is_loopback() && !net.ipv6_address(h.id))) {
+      return fail(err::kEnetunreach);
+    }
+  }
   const std::uint16_t ephemeral_cursor = h.next_ephemeral;
   std::uint16_t local_port = 0;
   if (sock->local) {
@@ -214,7 +234,7 @@ int SimulatedBackend::connect(Call& call, SocketHandle s, SocketAddress remote) 
     }
   }
   if (!sock->local) {
-    bind_port(h, *sock, SocketAddress{Ipv4Address{0}, local_port});
+    bind_port(h, *sock, SocketAddress{unspecified_address(*sock), local_port});
   }
   sock->endpoint = *ep;
   sock->peer = remote;

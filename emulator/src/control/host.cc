@@ -54,6 +54,23 @@ const Profile& Host::profile() const noexcept {
 Ipv4Address Host::address() const noexcept {
   return state_->address;
 }
+Status Host::set_ipv6_address(std::string_view address) {
+  const std::optional<Ipv6Address> a = Ipv6Address::parse(address);
+  if (!a) {
+    return invalid_argument("'" + std::string(address) + "' is not an IPv6 address");
+  }
+  if (live()) {
+    return invalid_state("host '" + state_->name + "' is live: live hosts are IPv4 only");
+  }
+  std::lock_guard lock(state_->world->state().mu);
+  return state_->world->state().model.network().set_ipv6_address(state_->id, *a);
+}
+
+std::optional<Ipv6Address> Host::ipv6_address() const {
+  std::lock_guard lock(state_->world->state().mu);
+  return state_->world->state().model.network().ipv6_address(state_->id);
+}
+
 HostId Host::id() const noexcept {
   return state_->id;
 }

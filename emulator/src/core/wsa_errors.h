@@ -22,6 +22,7 @@ inline constexpr int kEaddrinuse = 10048;
 inline constexpr int kEaddrnotavail = 10049;
 inline constexpr int kEnetdown = 10050;
 inline constexpr int kEnetreset = 10052;
+inline constexpr int kEnetunreach = 10051;
 inline constexpr int kEconnaborted = 10053;
 inline constexpr int kEconnreset = 10054;
 inline constexpr int kEnobufs = 10055;

@@ -87,10 +87,13 @@ struct EndpointOptions {
   KeepAliveConfig keepalive;
   RetransmissionConfig retransmission;
   Duration time_wait = std::chrono::seconds(120);  ///< 2 x MSL.
-  /// The local address the endpoint is bound to: the host's address or a loopback address
-  /// (127.0.0.0/8). nullopt: any. A listener bound to one takes only connections to it; a
-  /// connection bound to one sends from it.
-  std::optional<Ipv4Address> local_address;
+  /// The local address the endpoint is bound to: one of the host's addresses or a loopback
+  /// address (127.0.0.0/8, ::1). nullopt: any. A listener bound to one takes only connections
+  /// to it; a connection bound to one sends from it.
+  std::optional<IpAddress> local_address;
+  /// For a listener bound to no address: takes connections of this family only (an IPv4
+  /// socket, or an IPv6 socket with IPV6_V6ONLY). nullopt: both (a dual-stack socket).
+  std::optional<IpFamily> family;
   [[nodiscard]] Status validate() const;
 };
 
@@ -176,9 +179,16 @@ class Network {
   /// Adds a host. Names and addresses are unique; 0.0.0.0 is not a host address.
   Result<HostId> add_host(std::string name, Ipv4Address address);
   [[nodiscard]] std::optional<HostId> find_host(std::string_view name) const;
-  [[nodiscard]] std::optional<HostId> host_at(Ipv4Address address) const;
+  /// Network::set_ipv6_address — gives `host` an IPv6 address besides its IPv4 one (a host
+  /// has at most one, besides ::1). Refused: ::, ::1, IPv4-mapped and multicast (ff00::/8)
+  /// addresses, and an address another host has.
+  Status set_ipv6_address(HostId host, const Ipv6Address& address);
+  /// The host that has `address` (IPv4 or IPv6); nullopt for loopback and unknown addresses.
+  [[nodiscard]] std::optional<HostId> host_at(const IpAddress& address) const;
   /// Address and name of a host (kNotFound-safe variants return empty on unknown ids).
   [[nodiscard]] Ipv4Address address(HostId host) const;
+  /// Network::ipv6_address — the host's IPv6 address; nullopt when it has none.
+  [[nodiscard]] std::optional<Ipv6Address> ipv6_address(HostId host) const;
   [[nodiscard]] std::string_view name(HostId host) const;
   [[nodiscard]] std::size_t host_count() const noexcept;
   [[nodiscard]] bool is_up(HostId host) const;
