@@ -2,6 +2,7 @@
 // tshark must find as many keep-alives as the trace has probes, as many keep-alive ACKs as the
 // trace has answered probes, and no bad IPv4 or TCP checksum. tshark is a required tool here
 // (scripts/setup.sh installs it): the test fails, not skips, when it is missing.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -240,6 +241,66 @@ TEST(PcapTshark, LoopbackKeepAlivesAreKeepAlivesToWireshark) {
                                                      << elsewhere.output;
   const CommandResult all = run_command(base + " -T fields -e frame.number");
   EXPECT_EQ(count_frame_lines(all.output), count_kind(w.trace(), TraceKind::kSegmentSent));
+}
+
+// IPv6 (docs/behaviour.md §16): a connection between two hosts' IPv6 addresses whose peer
+// crashes. tshark reads every frame as IPv6, calls the probes keep-alives and their answers
+// keep-alive ACKs, and finds every TCP checksum (over the IPv6 pseudo-header) good.
+TEST(PcapTshark, Ipv6KeepAlivesAreKeepAlivesToWireshark) {
+  const std::optional<std::string> tshark = find_on_path("tshark");
+  ASSERT_TRUE(tshark.has_value()) << "tshark is not on PATH: run scripts/setup.sh";
+  World w{11};
+  Network& net = w.network();
+  const HostId client = net.add_host("client", *Ipv4Address::parse("10.0.0.1")).value();
+  const HostId server = net.add_host("server", *Ipv4Address::parse("10.0.0.2")).value();
+  ASSERT_TRUE(net.set_ipv6_address(client, *Ipv6Address::parse("2001:db8::1")).ok());
+  ASSERT_TRUE(net.set_ipv6_address(server, *Ipv6Address::parse("2001:db8::2")).ok());
+  ASSERT_TRUE(net.listen(server, 443).ok());
+  EndpointOptions options;
+  options.keepalive = {.enabled = true, .idle = 10s, .interval = 1s, .probe_count = 3};
+  const Result<EndpointId> conn =
+      net.connect(client, {*Ipv6Address::parse("2001:db8::2"), 443}, options);
+  ASSERT_TRUE(conn.ok()) << conn.error().message;
+  const std::uint8_t hello[] = {'h', 'i'};
+  ASSERT_TRUE(w.run_for(1s).ok());
+  ASSERT_TRUE(net.send(*conn, hello).ok());
+  ASSERT_TRUE(w.run_for(25s).ok());  // probes answered at 11 s and 21 s (after the data)
+  ASSERT_TRUE(net.crash(server).ok());
+  ASSERT_TRUE(w.run_for(30s).ok());
+  EXPECT_EQ(net.info(*conn)->close_reason, CloseReason::kKeepAliveTimeout);
+  const std::size_t probes = count_kind(w.trace(), TraceKind::kProbeSent);
+  const std::size_t answered = count_kind(w.trace(), TraceKind::kProbeAnswered);
+  EXPECT_EQ(answered, 2U);
+  EXPECT_EQ(probes, answered + 3);
+
+  TempFile file;
+  ASSERT_FALSE(file.path().empty()) << "mkstemp failed";
+  ASSERT_TRUE(write_pcap_file(w.trace(), file.path()).ok());
+  const std::string base = quoted(*tshark) + " -r " + quoted(file.path());
+  const std::size_t sent = count_kind(w.trace(), TraceKind::kSegmentSent);
+  const CommandResult ipv6 = run_command(
+      base + " -Y " + quoted("ipv6 && !ip && (ipv6.addr == 2001:db8::1 && ipv6.addr == 2001:db8::2)") +
+      " -T fields -e frame.number");
+  ASSERT_EQ(ipv6.exit_code, 0) << ipv6.output;
+  EXPECT_EQ(count_frame_lines(ipv6.output), sent) << ipv6.output;
+  const CommandResult keep_alive =
+      run_command(base + " -Y tcp.analysis.keep_alive -T fields -e frame.number");
+  ASSERT_EQ(keep_alive.exit_code, 0) << keep_alive.output;
+  EXPECT_EQ(count_frame_lines(keep_alive.output), probes) << keep_alive.output;
+  const CommandResult keep_alive_ack =
+      run_command(base + " -Y tcp.analysis.keep_alive_ack -T fields -e frame.number");
+  ASSERT_EQ(keep_alive_ack.exit_code, 0) << keep_alive_ack.output;
+  EXPECT_EQ(count_frame_lines(keep_alive_ack.output), answered) << keep_alive_ack.output;
+  const CommandResult good =
+      run_command(base + " -o tcp.check_checksum:TRUE -Y " + quoted("tcp.checksum.status == 1") +
+                  " -T fields -e frame.number");
+  ASSERT_EQ(good.exit_code, 0) << good.output;
+  EXPECT_EQ(count_frame_lines(good.output), sent) << "frames whose checksum tshark verified";
+  const CommandResult payload =
+      run_command(base + " -Y " + quoted("tcp.len == 2") + " -T fields -e tcp.payload");
+  ASSERT_EQ(payload.exit_code, 0) << payload.output;
+  EXPECT_EQ(count_frame_lines(payload.output), 1U) << payload.output;
+  EXPECT_THAT(payload.output, ::testing::EndsWith("6869\n")) << "the bytes sent";
 }
 
 }  // namespace
