@@ -192,6 +192,8 @@ int main(int argc, char** argv) {
                    "Instead of a crashed peer, a live one behind a NAT that forgets flows idle for "
                    "IDLE, then drops their segments (or answers with RST: IDLE,rst)")
       ->type_name("IDLE[,rst]");
+  detect_cmd->add_flag("--ipv6", detect.ipv6,
+                       "Over IPv6: AF_INET6 sockets between 2001:db8::1 and 2001:db8::2");
   detect_cmd->add_flag("--all-profiles", detect.all_profiles, "One row per Windows version");
   detect_cmd->add_option("--svg", detect.svg,
                          "Write a bar chart of the detection time(s) to this file");

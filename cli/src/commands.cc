@@ -331,6 +331,7 @@ int command_detect(const DetectArgs& args, std::ostream& out, std::ostream& err)
   DetectRequest q;
   q.profile = args.profile;
   q.calls = args.calls;
+  q.family = args.ipv6 ? IpFamily::kIpv6 : IpFamily::kIpv4;
   if (args.all_profiles && !args.profile.empty()) {
     err << "ws2sim detect: --profile and --all-profiles exclude each other (one version, or "
            "every one)\n";

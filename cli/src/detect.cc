@@ -25,12 +25,30 @@ constexpr std::uint16_t kPort = 443;
 // TCP_KEEPIDLE/TCP_KEEPINTVL values of centuries reach it.
 constexpr Duration kHorizon = std::chrono::hours(24 * 365 * 200);
 
-sockaddr_in peer_address() {
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(kPort);
-  inet_pton(AF_INET, "10.0.0.2", &a.sin_addr);
-  return a;
+constexpr const char* kClientIpv6 = "2001:db8::1";
+constexpr const char* kPeerIpv6 = "2001:db8::2";
+
+// The peer's address (`any`: the wildcard it listens on) in the family's sockaddr.
+sockaddr_storage socket_address(IpFamily family, bool any, int* length) {
+  sockaddr_storage out{};
+  if (family == IpFamily::kIpv6) {
+    auto* a = reinterpret_cast<sockaddr_in6*>(&out);
+    a->sin6_family = AF_INET6;
+    a->sin6_port = htons(kPort);
+    inet_pton(AF_INET6, any ? "::" : kPeerIpv6, &a->sin6_addr);
+    *length = sizeof(sockaddr_in6);
+  } else {
+    auto* a = reinterpret_cast<sockaddr_in*>(&out);
+    a->sin_family = AF_INET;
+    a->sin_port = htons(kPort);
+    inet_pton(AF_INET, any ? "0.0.0.0" : "10.0.0.2", &a->sin_addr);
+    *length = sizeof(sockaddr_in);
+  }
+  return out;
+}
+
+int socket_family(IpFamily family) {
+  return family == IpFamily::kIpv6 ? AF_INET6 : AF_INET;
 }
 
 std::string pad(std::string s, std::size_t width) {
@@ -100,6 +118,10 @@ Result<DetectResult> experiment(const DetectRequest& q, Wait wait) {
   if (!client_added.ok()) return client_added.error();
   winsock::Host& client = client_added->get();
   winsock::Host& peer = world.add_host("peer", "windows-server-2022", "10.0.0.2").value();
+  if (q.family == IpFamily::kIpv6) {
+    (void)client.set_ipv6_address(kClientIpv6);  // fixed, valid, free: cannot fail
+    (void)peer.set_ipv6_address(kPeerIpv6);
+  }
   for (const auto& [value, data] : q.registry) {
     if (Status s = client.set_registry(value, data); !s.ok()) return s.error();
   }
@@ -108,11 +130,11 @@ Result<DetectResult> experiment(const DetectRequest& q, Wait wait) {
   {
     HostScope on(peer);
     WSAStartup(MAKEWORD(2, 2), &data);
-    SOCKET l = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
-    sockaddr_in any{};
-    any.sin_family = AF_INET;
-    any.sin_port = htons(kPort);
-    if (bind(l, reinterpret_cast<sockaddr*>(&any), sizeof any) != 0 || listen(l, SOMAXCONN) != 0) {
+    SOCKET l = socket(socket_family(q.family), SOCK_STREAM, IPPROTO_TCP);
+    int length = 0;
+    const sockaddr_storage any = socket_address(q.family, true, &length);
+    if (bind(l, reinterpret_cast<const sockaddr*>(&any), length) != 0 ||
+        listen(l, SOMAXCONN) != 0) {
       return invalid_state("the peer could not listen: " + wsa_error_text(WSAGetLastError()));
     }
   }
@@ -123,16 +145,20 @@ Result<DetectResult> experiment(const DetectRequest& q, Wait wait) {
               std::to_string(profile->minor) + " build " + std::to_string(profile->build);
   r.registry = q.registry;
   r.nat = q.nat;
+  r.family = q.family;
+  r.peer = q.family == IpFamily::kIpv6 ? "[" + std::string(kPeerIpv6) + "]:" + std::to_string(kPort)
+                                       : "10.0.0.2:" + std::to_string(kPort);
   if (q.nat) {
     if (Status st = world.add_nat(client, peer, *q.nat); !st.ok()) return st.error();
   }
   HostScope on(client);
   WSAStartup(MAKEWORD(2, 2), &data);
-  const SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+  const SOCKET s = socket(socket_family(q.family), SOCK_STREAM, IPPROTO_TCP);
   for (const KeepAliveCall& call : q.calls)
     r.calls.emplace_back(call, execute(call, s));
-  const sockaddr_in to = peer_address();
-  if (connect(s, reinterpret_cast<const sockaddr*>(&to), sizeof to) != 0) {
+  int length = 0;
+  const sockaddr_storage to = socket_address(q.family, false, &length);
+  if (connect(s, reinterpret_cast<const sockaddr*>(&to), length) != 0) {
     return invalid_state("connect() to the peer failed: " + wsa_error_text(WSAGetLastError()));
   }
   if (!q.nat) {
@@ -230,7 +256,7 @@ std::string format_detect(const DetectResult& r) {
         << pad(describe(r.calls[i].first), width) << "  " << describe(r.calls[i].second) << '\n';
   }
   if (r.nat) {
-    out << "then      connect(); the peer stays alive; its SYN-ACK arrived at "
+    out << "then      connect() to " << r.peer << "; the peer stays alive; its SYN-ACK arrived at "
         << format_clock(r.last_receive) << '\n';
     out << "nat       forgets flows idle for " << format_duration(r.nat->idle_timeout) << ", then "
         << (r.nat->on_expiry == NatExpiry::kReset ? "answers with RST" : "drops their segments")
@@ -239,7 +265,8 @@ std::string format_detect(const DetectResult& r) {
                          : std::string("kept this one"))
         << '\n';
   } else {
-    out << "then      connect(), the peer crashes; its last segment (the SYN-ACK) arrived at "
+    out << "then      connect() to " << r.peer
+        << ", the peer crashes; its last segment (the SYN-ACK) arrived at "
         << format_clock(r.last_receive) << '\n';
   }
   out << "probes    " << schedule_text(r);
@@ -310,6 +337,8 @@ nlohmann::ordered_json detect_json(const DetectResult& r) {
   nlohmann::ordered_json j;
   j["profile"] = r.profile;
   j["display"] = r.display;
+  j["family"] = r.family == IpFamily::kIpv6 ? "ipv6" : "ipv4";
+  j["peer"] = r.peer;
   nlohmann::ordered_json reg = nlohmann::ordered_json::object();
   for (const auto& [value, data] : r.registry)
     reg[std::string(winsock::to_string(value))] = data;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -35,6 +36,39 @@ sockaddr_in to_sockaddr(Ipv4Address a, std::uint16_t port) {
   out.sin_port = htons(port);
   out.sin_addr.s_addr = htonl(a.value);
   return out;
+}
+
+// `a` as a sockaddr of its family; `*length` its size.
+sockaddr_storage to_storage(const SocketAddress& a, int* length) {
+  sockaddr_storage out{};
+  if (const std::optional<Ipv6Address> v6 = a.address.ipv6()) {
+    auto* sin6 = reinterpret_cast<sockaddr_in6*>(&out);
+    sin6->sin6_family = AF_INET6;
+    sin6->sin6_port = htons(a.port);
+    std::memcpy(&sin6->sin6_addr, v6->bytes.data(), v6->bytes.size());
+    *length = sizeof(sockaddr_in6);
+  } else {
+    const sockaddr_in sin = to_sockaddr(*a.address.ipv4(), a.port);
+    std::memcpy(&out, &sin, sizeof sin);
+    *length = sizeof sin;
+  }
+  return out;
+}
+
+// The network's address for a sockaddr a socket returned: an IPv4-mapped address (a dual-stack
+// listener's IPv4 peer) is the IPv4 address it maps.
+SocketAddress from_storage(const sockaddr_storage& a) {
+  if (a.ss_family == AF_INET6) {
+    sockaddr_in6 sin6;
+    std::memcpy(&sin6, &a, sizeof sin6);
+    Ipv6Address v6;
+    std::memcpy(v6.bytes.data(), &sin6.sin6_addr, v6.bytes.size());
+    const std::optional<Ipv4Address> mapped = v6.mapped_ipv4();
+    return SocketAddress{mapped ? IpAddress{*mapped} : IpAddress{v6}, ntohs(sin6.sin6_port)};
+  }
+  sockaddr_in sin;
+  std::memcpy(&sin, &a, sizeof sin);
+  return SocketAddress{Ipv4Address{ntohl(sin.sin_addr.s_addr)}, ntohs(sin.sin_port)};
 }
 
 std::string result_text(int r, int error) {
@@ -184,6 +218,9 @@ Status Run::set_up() {
     for (const auto& [value, data] : h.registry) {
       if (Status s = added->get().set_registry(value, data); !s.ok()) return s;
     }
+    if (h.ipv6) {
+      if (Status s = added->get().set_ipv6_address(*h.ipv6); !s.ok()) return s;
+    }
   }
   for (const LinkSpec& l : sc_.links) {
     if (Status s = world_->set_link(host(l.a), host(l.b), l.path); !s.ok()) return s;
@@ -205,11 +242,26 @@ Status Run::set_up() {
     }
     HostScope on(host(h.name));
     for (std::uint16_t port : ports) {
-      SOCKET l = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+      // A host with an IPv6 address listens dual-stack: one AF_INET6 socket, IPV6_V6ONLY
+      // cleared, takes IPv4 and IPv6 clients (docs/behaviour.md §16).
+      const bool dual_stack = h.ipv6.has_value();
+      SOCKET l = socket(dual_stack ? AF_INET6 : AF_INET, SOCK_STREAM, IPPROTO_TCP);
+      DWORD v6only = 0;
+      if (dual_stack && l != INVALID_SOCKET) {
+        (void)setsockopt(l, IPPROTO_IPV6, IPV6_V6ONLY, reinterpret_cast<const char*>(&v6only),
+                         sizeof v6only);
+      }
       // Live hosts share one kernel: each listens on its own address only.
-      sockaddr_in any = to_sockaddr(live_ != nullptr ? address_of(h.name) : Ipv4Address{0}, port);
+      int any_length = 0;
+      const sockaddr_storage any =
+          to_storage(SocketAddress{dual_stack         ? IpAddress{Ipv6Address{}}
+                                   : live_ != nullptr ? IpAddress{address_of(h.name)}
+                                                      : IpAddress{Ipv4Address{}},
+                                   port},
+                     &any_length);
       u_long nonblocking = 1;
-      if (l == INVALID_SOCKET || bind(l, reinterpret_cast<sockaddr*>(&any), sizeof any) != 0 ||
+      if (l == INVALID_SOCKET ||
+          bind(l, reinterpret_cast<const sockaddr*>(&any), any_length) != 0 ||
           listen(l, SOMAXCONN) != 0 ||
           ioctlsocket(l, static_cast<LONG>(FIONBIO), &nonblocking) != 0) {
         return invalid_state("cannot listen on " + h.name + ":" + std::to_string(port) + ": " +
@@ -449,7 +501,8 @@ void Run::run_calls(Conn& c, CallPhase phase, int source) {
 
 void Run::start_connection(Conn& c) {
   HostScope on(*c.client);
-  c.socket = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+  const bool v6 = c.spec->family == IpFamily::kIpv6;
+  c.socket = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, IPPROTO_TCP);
   if (c.socket == INVALID_SOCKET) {
     const int e = WSAGetLastError();
     c.report.connect_error = CallOutcome{SOCKET_ERROR, e};
@@ -465,23 +518,25 @@ void Run::start_connection(Conn& c) {
   u_long nonblocking = 1;  // the thread waits in select()
   // ioctlsocket's LONG parameter takes the u_long code's bit pattern, as on Windows.
   (void)ioctlsocket(c.socket, static_cast<LONG>(FIONBIO), &nonblocking);
-  const sockaddr_in to = to_sockaddr(address_of(c.spec->to), c.spec->port);
+  const SocketAddress server{v6 ? IpAddress{*Ipv6Address::parse(*sc_.host(c.spec->to)->ipv6)}
+                                : IpAddress{address_of(c.spec->to)},
+                             c.spec->port};
+  int to_length = 0;
+  const sockaddr_storage to = to_storage(server, &to_length);
   const std::size_t before = events_so_far();  // the SYN is sent inside connect()
-  const int r = connect(c.socket, reinterpret_cast<const sockaddr*>(&to), sizeof to);
+  const int r = connect(c.socket, reinterpret_cast<const sockaddr*>(&to), to_length);
   const int e = r == SOCKET_ERROR ? WSAGetLastError() : 0;
-  const std::string target =
-      c.spec->to + " " + to_string(SocketAddress{address_of(c.spec->to), c.spec->port});
+  const std::string target = c.spec->to + " " + to_string(server);
   if (r == SOCKET_ERROR && e != WSAEWOULDBLOCK) {
     c.report.connect_error = CallOutcome{r, e};
     record(&c, kDirector, c.spec->from,
            "connect(" + target + ") = SOCKET_ERROR, " + wsa_error_text(e), before);
     return;
   }
-  sockaddr_in local{};
+  sockaddr_storage local{};
   int len = sizeof local;
   if (getsockname(c.socket, reinterpret_cast<sockaddr*>(&local), &len) == 0) {
-    c.report.local =
-        SocketAddress{Ipv4Address{ntohl(local.sin_addr.s_addr)}, ntohs(local.sin_port)};
+    c.report.local = from_storage(local);
     tracker_.claim(c.index, c.client->id(), c.server->id(), *c.report.local);
   }
   record(&c, kDirector, c.spec->from,
@@ -518,11 +573,11 @@ void Run::accept_pending(Host& server, std::uint16_t port) {
   const auto it = listeners_.find({std::string(server.name()), port});
   if (it == listeners_.end()) return;
   while (true) {
-    sockaddr_in peer{};
+    sockaddr_storage peer{};
     int len = sizeof peer;
     const SOCKET a = accept(it->second, reinterpret_cast<sockaddr*>(&peer), &len);
     if (a == INVALID_SOCKET) return;
-    const SocketAddress from{Ipv4Address{ntohl(peer.sin_addr.s_addr)}, ntohs(peer.sin_port)};
+    const SocketAddress from = from_storage(peer);
     for (Conn& c : conns_) {
       if (c.server == &server && c.spec->port == port && c.report.local == from &&
           c.server_socket == INVALID_SOCKET) {

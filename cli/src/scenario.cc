@@ -202,7 +202,7 @@ std::pair<std::string, std::string> host_pair(const json& v, const Ptr& at, cons
 
 HostSpec parse_host(const json& v, const Ptr& at, winsock::World& checker, int index) {
   object(v, at);
-  only(v, at, {"name", "profile", "address", "registry", "switches", "listen"}, "a host");
+  only(v, at, {"name", "profile", "address", "ipv6", "registry", "switches", "listen"}, "a host");
   HostSpec h;
   h.name = name(required(v, at, "name", "the host's name"), at / "name");
   const json& profile = required(v, at, "profile", "a Windows version, see `ws2sim profiles`");
@@ -219,6 +219,24 @@ HostSpec parse_host(const json& v, const Ptr& at, winsock::World& checker, int i
   if (!addr || addr->value == 0) {
     fail(at / "address",
          "expected an IPv4 address such as \"10.0.0.1\", got \"" + h.address + "\"");
+  }
+  if (const json* v6 = optional(v, "ipv6")) {
+    h.ipv6 = text(*v6, at / "ipv6");
+    if (!Ipv6Address::parse(*h.ipv6)) {
+      fail(at / "ipv6",
+           "expected an IPv6 address such as \"2001:db8::1\", got \"" + *h.ipv6 + "\"");
+    }
+    // The model says which addresses a host may have, on a throw-away host (uniqueness among
+    // the scenario's hosts is checked with their names, by the caller).
+    auto probe6 = checker.add_host(
+        "check6-" + std::to_string(index), h.profile,
+        "10.254." + std::to_string(index / 250) + "." + std::to_string(index % 250 + 1));
+    if (probe6.ok()) {
+      const Status st = probe6->get().set_ipv6_address(*h.ipv6);
+      if (!st.ok() && st.error().code != ErrorCode::kAlreadyExists) {
+        fail(at / "ipv6", st.error().message);
+      }
+    }
   }
   if (const json* reg = optional(v, "registry")) {
     const Ptr rat = at / "registry";
@@ -329,7 +347,7 @@ ScenarioCall parse_call(const json& v, const Ptr& at) {
 ConnectionSpec parse_connection(const json& v, const Ptr& at, const Scenario& s,
                                 std::size_t index) {
   object(v, at);
-  only(v, at, {"name", "from", "to", "port", "at", "calls"}, "a connection");
+  only(v, at, {"name", "from", "to", "port", "family", "at", "calls"}, "a connection");
   ConnectionSpec c;
   c.name = optional(v, "name") != nullptr ? name(v["name"], at / "name")
                                           : "conn" + std::to_string(index + 1);
@@ -339,6 +357,22 @@ ConnectionSpec parse_connection(const json& v, const Ptr& at, const Scenario& s,
     fail(at / "to", "a connection needs two different hosts, got \"" + c.to + "\" twice");
   c.port = static_cast<std::uint16_t>(
       whole(required(v, at, "port", "the server's port"), at / "port", 1, 65535));
+  if (const json* f = optional(v, "family")) {
+    const std::string family = f->is_string() ? f->get<std::string>() : std::string();
+    if (family == "ipv6") {
+      c.family = IpFamily::kIpv6;
+      for (const std::string& end : {c.from, c.to}) {
+        if (!s.host(end)->ipv6) {
+          fail(at / "family",
+               "an IPv6 connection needs both hosts to have an \"ipv6\" address; "
+               "host \"" +
+                   end + "\" has none");
+        }
+      }
+    } else if (family != "ipv4") {
+      fail(at / "family", "expected \"ipv4\" or \"ipv6\", got " + shown(*f));
+    }
+  }
   if (const json* t = optional(v, "at")) c.at = instant(*t, at / "at", s.duration);
   if (const json* calls = optional(v, "calls")) {
     const Ptr cat = at / "calls";
@@ -487,6 +521,7 @@ Scenario parse(const json& root) {
   if (hosts.size() < 2) fail(top / "hosts", "expected at least two hosts");
   winsock::World checker{0};
   std::map<std::uint32_t, std::size_t> by_address;  // every check linear in the hosts
+  std::map<Ipv6Address, std::size_t> by_address6;
   for (std::size_t i = 0; i < hosts.size(); ++i) {
     const Ptr at = top / "hosts" / i;
     HostSpec h = parse_host(hosts[i], at, checker, static_cast<int>(i));
@@ -496,6 +531,13 @@ Scenario parse(const json& root) {
     if (!fresh) {
       fail(at / "address",
            "address " + h.address + " is already host \"" + s.hosts[other->second].name + "\"'s");
+    }
+    if (h.ipv6) {
+      const auto [other6, fresh6] = by_address6.emplace(*Ipv6Address::parse(*h.ipv6), i);
+      if (!fresh6) {
+        fail(at / "ipv6",
+             "address " + *h.ipv6 + " is already host \"" + s.hosts[other6->second].name + "\"'s");
+      }
     }
     s.host_index.emplace(h.name, s.hosts.size());
     s.hosts.push_back(std::move(h));

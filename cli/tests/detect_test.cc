@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "ws2sim/cli/commands.h"
 #include "ws2sim/cli/time_text.h"
@@ -41,6 +42,47 @@ TEST(Detect, Windows10DefaultsTwoHoursTenProbesTenSeconds) {
   // First probe two hours after the last received segment, then one a second.
   EXPECT_EQ(r.probe_times.front() - r.last_receive, 2h);
   EXPECT_EQ(r.probe_times.back() - r.last_receive, 2h + 9s);
+}
+
+// IPv6 (docs/behaviour.md §16): keep-alive knows no IP version. Every profile detects a dead
+// IPv6 peer at the same instant, with the same probes and the same error, as an IPv4 one.
+TEST(Detect, OverIpv6EveryProfileDetectsAsOverIpv4) {
+  DetectRequest q{.profile = "", .registry = {}, .calls = {kSoKeepAliveOn}, .nat = {}};
+  const Result<std::vector<DetectResult>> v4 = detect_all_profiles(q);
+  q.family = IpFamily::kIpv6;
+  const Result<std::vector<DetectResult>> v6 = detect_all_profiles(q);
+  ASSERT_TRUE(v4.ok() && v6.ok());
+  ASSERT_EQ(v4->size(), v6->size());
+  for (std::size_t i = 0; i < v4->size(); ++i) {
+    const DetectResult& a = (*v4)[i];
+    const DetectResult& b = (*v6)[i];
+    SCOPED_TRACE(b.profile);
+    EXPECT_EQ(b.family, IpFamily::kIpv6);
+    EXPECT_EQ(b.peer, "[2001:db8::2]:443");
+    EXPECT_EQ(a.peer, "10.0.0.2:443");
+    EXPECT_EQ(b.probe_times, a.probe_times);
+    EXPECT_EQ(b.detection, a.detection);
+    ASSERT_TRUE(b.recv.has_value());
+    EXPECT_EQ(b.recv->error, a.recv->error);
+  }
+}
+
+TEST(Detect, TheIpv6FlagShowsInTheTextAndTheJson) {
+  std::ostringstream out;
+  std::ostringstream err;
+  DetectArgs args;
+  args.profile = "windows-11";
+  args.calls = {kSoKeepAliveOn};
+  args.ipv6 = true;
+  ASSERT_EQ(command_detect(args, out, err), 0) << err.str();
+  EXPECT_THAT(out.str(), ::testing::HasSubstr("connect() to [2001:db8::2]:443, the peer crashes"));
+  args.json = true;
+  std::ostringstream json_out;
+  ASSERT_EQ(command_detect(args, json_out, err), 0) << err.str();
+  const nlohmann::json j = nlohmann::json::parse(json_out.str());
+  EXPECT_EQ(j["family"], "ipv6");
+  EXPECT_EQ(j["peer"], "[2001:db8::2]:443");
+  EXPECT_EQ(j["detection_ms"], 7'210'000);
 }
 
 TEST(Detect, WindowsXpDefaultsFiveProbes) {

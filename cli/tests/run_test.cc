@@ -103,6 +103,30 @@ TEST(Run, DemoDetectsTheDeadPeerWhenTheSpecSays) {
 
 // Regression (issue 21): the NAT's "forgot the flow" was placed at the first probe that found it
 // gone (2:00:01); the flows expire 350 s after their last segment, the server's ACK at 1.020 s.
+// cli/scenarios/ipv6.json (docs/behaviour.md §16): one connection over IPv6 and one over IPv4
+// to a dual-stack server; each side of each is found in the trace, both are dropped at 40.06 s
+// (last answer 20.06 s + 10 s idle + 10 probes), and the IPv6 one comes from the client's IPv6
+// address.
+TEST(Run, Ipv6AndIpv4ConnectionsToADualStackServerDieAtTheSameInstant) {
+  const RunReport r = play(example("ipv6.json"));
+  const ConnectionReport& v6 = conn(r, "over-ipv6");
+  const ConnectionReport& v4 = conn(r, "over-ipv4");
+  ASSERT_TRUE(v6.local.has_value());
+  ASSERT_TRUE(v4.local.has_value());
+  EXPECT_EQ(to_string(v6.local->address), "2001:db8::1");
+  EXPECT_EQ(to_string(v4.local->address), "10.0.0.1");
+  for (const ConnectionReport* c : {&v6, &v4}) {
+    SCOPED_TRACE(c->name);
+    EXPECT_TRUE(c->client_serial.has_value());
+    EXPECT_TRUE(c->server_serial.has_value()) << "the dual-stack listener's side was found";
+    EXPECT_EQ(c->reason, CloseReason::kKeepAliveTimeout);
+    EXPECT_EQ(c->closed_at, kEpoch + 40060ms);
+    EXPECT_EQ(detection_ms(*c), 20'000);
+    EXPECT_EQ(c->probes_sent, 12U);
+    EXPECT_EQ(c->probes_answered, 2U);
+  }
+}
+
 TEST(Run, NatForgetsTheFlowIdleTimeoutAfterItsLastSegment) {
   const std::string timeline = format_timeline(play(example("nat.json")), {.full = true});
   EXPECT_THAT(timeline, HasSubstr("0:05:51.020  defaults   so-keepalive  NAT forgot the flow: idle "

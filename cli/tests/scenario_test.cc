@@ -167,7 +167,7 @@ TEST(Scenario, UnknownAndMissingFields) {
   EXPECT_EQ(error_after([](json& j) { j["hosts"][1]["profil"] = "x"; }),
             "bad.json: /hosts/1/profil: unknown field \"profil\" for a host (expected one of: "
             "name, profile, "
-            "address, registry, switches, listen)");
+            "address, ipv6, registry, switches, listen)");
   EXPECT_EQ(
       error_after([](json& j) { j["connections"][1]["calls"][0].erase("keepaliveinterval"); }),
       "bad.json: /connections/1/calls/0: missing required field \"keepaliveinterval\" (time "
@@ -217,6 +217,42 @@ TEST(Scenario, ReferencesAndNames) {
               j["faults"][1]["between"] = json::array({"server", "server"});
             }),
             "bad.json: /faults/1/between/1: expected two different hosts, got \"server\" twice");
+}
+
+// IPv6 (docs/behaviour.md §16): "ipv6" host addresses and "family" on connections.
+TEST(Scenario, Ipv6AddressesAndFamilies) {
+  auto dual = [](json& j) {
+    j["hosts"][0]["ipv6"] = "2001:db8::1";
+    j["hosts"][1]["ipv6"] = "2001:DB8::2";
+    j["connections"][0]["family"] = "ipv6";
+  };
+  Result<Scenario> ok = parse_scenario(
+      [&] {
+        json j = base();
+        dual(j);
+        return j.dump();
+      }(),
+      "dual.json");
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(ok->hosts[1].ipv6, "2001:DB8::2");
+  EXPECT_EQ(ok->connections[0].family, IpFamily::kIpv6);
+  EXPECT_EQ(ok->connections[1].family, IpFamily::kIpv4);
+  EXPECT_EQ(error_after([](json& j) { j["hosts"][0]["ipv6"] = "2001:db8::g"; }),
+            "bad.json: /hosts/0/ipv6: expected an IPv6 address such as \"2001:db8::1\", got "
+            "\"2001:db8::g\"");
+  EXPECT_EQ(error_after([](json& j) { j["hosts"][0]["ipv6"] = "::1"; }),
+            "bad.json: /hosts/0/ipv6: ::1 cannot be a host's address (unspecified, loopback, "
+            "IPv4-mapped or multicast)");
+  EXPECT_EQ(error_after([&](json& j) {
+              dual(j);
+              j["hosts"][1]["ipv6"] = "2001:db8:0::1";
+            }),
+            "bad.json: /hosts/1/ipv6: address 2001:db8:0::1 is already host \"client\"'s");
+  EXPECT_EQ(error_after([](json& j) { j["connections"][0]["family"] = "ipv6"; }),
+            "bad.json: /connections/0/family: an IPv6 connection needs both hosts to have an "
+            "\"ipv6\" address; host \"client\" has none");
+  EXPECT_EQ(error_after([](json& j) { j["connections"][0]["family"] = 6; }),
+            "bad.json: /connections/0/family: expected \"ipv4\" or \"ipv6\", got 6");
 }
 
 TEST(Scenario, ProfilesRegistryAndSwitches) {

@@ -128,7 +128,8 @@ std::string to_string(const Ipv6Address& a) {
   std::size_t best_length = 1;
   for (std::size_t i = 0; i < 8;) {
     std::size_t j = i;
-    while (j < 8 && g[j] == 0) ++j;
+    while (j < 8 && g[j] == 0)
+      ++j;
     if (j - i > best_length) {
       best = i;
       best_length = j - i;

@@ -149,9 +149,8 @@ Status Network::set_ipv6_address(HostId host, const Ipv6Address& address) {
                             "IPv4-mapped or multicast)");
   }
   if (h.address6) {
-    return Error{ErrorCode::kAlreadyExists,
-                 "host '" + h.name + "' has an IPv6 address already (" + to_string(*h.address6) +
-                     ")"};
+    return Error{ErrorCode::kAlreadyExists, "host '" + h.name + "' has an IPv6 address already (" +
+                                                to_string(*h.address6) + ")"};
   }
   if (const std::optional<HostId> other = impl_->host_by_address(address)) {
     return Error{ErrorCode::kAlreadyExists,

@@ -283,8 +283,8 @@ Result<IpAddress> Tcp::source_address(const Host& h, const IpAddress& remote,
     return IpAddress{Ipv6Address::loopback()};
   }
   if (!h.address6) {
-    return invalid_state("host '" + h.name + "' has no IPv6 address to reach " +
-                         to_string(remote) + " from");
+    return invalid_state("host '" + h.name + "' has no IPv6 address to reach " + to_string(remote) +
+                         " from");
   }
   return IpAddress{*h.address6};
 }

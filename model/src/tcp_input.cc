@@ -10,8 +10,7 @@ namespace ws2sim {
 void Tcp::segment_arrives(TimePoint now, HostId host, const Segment& seg) {
   status_may_change(host);
   Host& h = hosts_[host.value];
-  const std::optional<std::uint32_t> target =
-      h.connections.find(seg.destination.port, seg.source);
+  const std::optional<std::uint32_t> target = h.connections.find(seg.destination.port, seg.source);
   if (trace_.wanted()) {
     TraceEvent e = event(now, TraceKind::kSegmentReceived, host);
     if (target) {

@@ -122,8 +122,9 @@ Status check_representable(const TraceEvent& e) {
       kPcapSnaplen - (v6 ? kIpv6HeaderSize : kIpv4HeaderSize) - kTcpHeaderSize;
   if (e.segment->payload.size() > max_payload) {
     return invalid_argument("pcap: the segment at " + format_time(e.at) + " carries " +
-                            std::to_string(e.segment->payload.size()) + " payload bytes, more than " +
-                            (v6 ? "an IPv6" : "an IPv4") + " packet can hold");
+                            std::to_string(e.segment->payload.size()) +
+                            " payload bytes, more than " + (v6 ? "an IPv6" : "an IPv4") +
+                            " packet can hold");
   }
   return {};
 }
@@ -132,8 +133,7 @@ Status check_representable(const TraceEvent& e) {
 void append_packet(std::vector<std::uint8_t>& b, const TraceEvent& e, std::uint16_t ip_id) {
   const Segment& s = *e.segment;
   const std::int64_t ns = e.at.time_since_epoch().count();
-  const std::size_t ip_header =
-      s.source.address.is_ipv6() ? kIpv6HeaderSize : kIpv4HeaderSize;
+  const std::size_t ip_header = s.source.address.is_ipv6() ? kIpv6HeaderSize : kIpv4HeaderSize;
   const std::size_t total = ip_header + kTcpHeaderSize + s.payload.size();
 
   put_le32(b, static_cast<std::uint32_t>(ns / kNanosPerSecond));
@@ -149,8 +149,8 @@ void append_packet(std::vector<std::uint8_t>& b, const TraceEvent& e, std::uint1
     b.push_back(0);
     put_be16(b, 0);
     put_be16(b, static_cast<std::uint16_t>(tcp_length));  // payload length
-    b.push_back(kIpProtoTcp);                              // next header
-    b.push_back(kTtl);                                     // hop limit
+    b.push_back(kIpProtoTcp);                             // next header
+    b.push_back(kTtl);                                    // hop limit
     b.insert(b.end(), s.source.address.bytes(), s.source.address.bytes() + 16);
     b.insert(b.end(), s.destination.address.bytes(), s.destination.address.bytes() + 16);
   } else {

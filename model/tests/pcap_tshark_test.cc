@@ -278,9 +278,10 @@ TEST(PcapTshark, Ipv6KeepAlivesAreKeepAlivesToWireshark) {
   ASSERT_TRUE(write_pcap_file(w.trace(), file.path()).ok());
   const std::string base = quoted(*tshark) + " -r " + quoted(file.path());
   const std::size_t sent = count_kind(w.trace(), TraceKind::kSegmentSent);
-  const CommandResult ipv6 = run_command(
-      base + " -Y " + quoted("ipv6 && !ip && (ipv6.addr == 2001:db8::1 && ipv6.addr == 2001:db8::2)") +
-      " -T fields -e frame.number");
+  const CommandResult ipv6 =
+      run_command(base + " -Y " +
+                  quoted("ipv6 && !ip && (ipv6.addr == 2001:db8::1 && ipv6.addr == 2001:db8::2)") +
+                  " -T fields -e frame.number");
   ASSERT_EQ(ipv6.exit_code, 0) << ipv6.output;
   EXPECT_EQ(count_frame_lines(ipv6.output), sent) << ipv6.output;
   const CommandResult keep_alive =

@@ -114,8 +114,8 @@ std::optional<Ipv6Address> ipv6_of(Call& call, const Host::State& h) {
 std::vector<Answer> host_answers(Call& call, const IpAddress& v4, std::optional<IpAddress> v6) {
   std::vector<Answer> out{ip_answer(v4)};
   if (v6) {
-    const bool caller_has_ipv6 = v6->is_loopback() || v6->is_unspecified() ||
-                                 ipv6_of(call, call.host()).has_value();
+    const bool caller_has_ipv6 =
+        v6->is_loopback() || v6->is_unspecified() || ipv6_of(call, call.host()).has_value();
     out.insert(caller_has_ipv6 ? out.begin() : out.end(), ip_answer(*v6));
   }
   return out;

@@ -17,7 +17,8 @@ bool is_ipv6(const Socket& s) noexcept {
 }  // namespace
 
 int sockaddr_size(const Socket& s) noexcept {
-  return is_ipv6(s) ? static_cast<int>(sizeof(sockaddr_in6)) : static_cast<int>(sizeof(sockaddr_in));
+  return is_ipv6(s) ? static_cast<int>(sizeof(sockaddr_in6))
+                    : static_cast<int>(sizeof(sockaddr_in));
 }
 
 int read_sockaddr(const Socket& s, const sockaddr* name, int namelen, SocketAddress* out) {
@@ -86,8 +87,7 @@ AddressScope bind_scope(const Socket& s, const SocketAddress& local) noexcept {
   if (!is_ipv6(s)) {
     return AddressScope{std::nullopt, IpFamily::kIpv4};
   }
-  return AddressScope{std::nullopt,
-                      s.ip.v6only ? std::optional{IpFamily::kIpv6} : std::nullopt};
+  return AddressScope{std::nullopt, s.ip.v6only ? std::optional{IpFamily::kIpv6} : std::nullopt};
 }
 
 }  // namespace ws2sim::winsock::detail

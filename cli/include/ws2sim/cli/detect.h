@@ -41,6 +41,9 @@ struct DetectRequest {
   std::vector<std::pair<winsock::RegistryValue, std::uint32_t>> registry;
   std::vector<KeepAliveCall> calls;  ///< Made in this order, before connect().
   std::optional<NatConfig> nat;      ///< A NAT between client and a live peer; none: peer crashes.
+  /// The connection's IP version: IPv6 gives both hosts an IPv6 address (2001:db8::1 and ::2)
+  /// and uses AF_INET6 sockets (docs/behaviour.md §16).
+  IpFamily family = IpFamily::kIpv4;
 };
 
 struct DetectResult {
@@ -52,6 +55,8 @@ struct DetectResult {
   std::vector<TimePoint> probe_times;   ///< Every probe sent.
   std::size_t probes_answered = 0;      ///< Probes the peer answered.
   std::optional<NatConfig> nat;         ///< As requested.
+  IpFamily family = IpFamily::kIpv4;    ///< As requested.
+  std::string peer;                     ///< The address connect() went to, "10.0.0.2:443".
   std::optional<TimePoint> nat_forgot;  ///< When the NAT forgot the flow, if it did.
   std::optional<Duration> detection;    ///< From last_receive to the drop; nullopt: never.
   std::optional<CloseReason> reason;    ///< Why the connection ended, if it did.
@@ -73,7 +78,8 @@ Result<std::vector<DetectResult>> detect_all_profiles(const DetectRequest& reque
 std::string format_detect(const DetectResult& r);
 /// One row per result.
 std::string format_detect_table(const std::vector<DetectResult>& results);
-/// {"profile", "display", "registry", "calls": [{"call","result","error","error_code"}],
+/// {"profile", "display", "family" ("ipv4"/"ipv6"), "peer", "registry",
+///  "calls": [{"call","result","error","error_code"}],
 ///  "probes", "probe_schedule_ms", "last_receive_ms", "detection_ms" (null: never),
 ///  "reason", "error", "error_code"}; with a NAT also "nat": {"idle_timeout_ms", "on_expiry"},
 ///  "nat_forgot_ms" (null: never) and "probes_answered".

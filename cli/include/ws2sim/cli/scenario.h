@@ -45,6 +45,9 @@ struct HostSpec {
   std::string name;
   std::string profile;
   std::string address;
+  /// An IPv6 address besides the IPv4 one ("2001:db8::1"): the host's listeners are then
+  /// dual-stack (AF_INET6, IPV6_V6ONLY cleared) and connections may use IPv6.
+  std::optional<std::string> ipv6;
   std::vector<std::pair<winsock::RegistryValue, std::uint32_t>> registry;  ///< In file order.
   winsock::HostSwitches switches;
   /// Ports to listen on. Unset: every port a connection targets on this host.
@@ -62,6 +65,9 @@ struct ConnectionSpec {
   std::string from;  ///< Client host.
   std::string to;    ///< Server host.
   std::uint16_t port = 0;
+  /// The IP version: kIpv6 connects an AF_INET6 socket to the server's "ipv6" address (both
+  /// hosts need one).
+  IpFamily family = IpFamily::kIpv4;
   Duration at{0};  ///< When socket() and connect() are called.
   std::vector<ScenarioCall> calls;
 };
