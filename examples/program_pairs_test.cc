@@ -1,6 +1,7 @@
 // Unmodified Windows programs in pairs, in one world (issue 17): the classic getaddrinfo echo
 // server (gai_echo_server.c) and client (gai_echo_client.cpp), a select() server
-// (select_echo_server.c) and a WSAEventSelect server (event_select_server.c) with two such
+// (select_echo_server.c), a WSAEventSelect server (event_select_server.c), a polling server
+// (nonblocking_accept_server.c) and a dual-stack IPv6 server (dual_stack_server.c) with such
 // clients, each program's main renamed
 // (ws2sim_add_windows_program_library), started as Windows threads on hosts of one world.
 // Their whole output is checked: threads take turns in a fixed order, so it is the same on
@@ -14,11 +15,12 @@
 
 #include "ws2sim/gtest.h"
 
-extern "C" int gai_echo_server_main(void);            // a C program
-extern "C" int select_echo_server_main(void);         // a C program
-extern "C" int event_select_server_main(void);        // a C program
-extern "C" int nonblocking_accept_server_main(void);  // a C program
-int gai_echo_client_main(int argc, char** argv);      // a C++ program
+extern "C" int gai_echo_server_main(void);                     // a C program
+extern "C" int select_echo_server_main(void);                  // a C program
+extern "C" int event_select_server_main(void);                 // a C program
+extern "C" int nonblocking_accept_server_main(void);           // a C program
+extern "C" int dual_stack_server_main(int argc, char** argv);  // a C program
+int gai_echo_client_main(int argc, char** argv);               // a C++ program
 
 namespace ws2sim::gtest {
 namespace {
@@ -97,6 +99,83 @@ TEST_F(ProgramPairs, ClientAndServerOnOneHostTalkOverLocalhost) {
   EXPECT_EQ(out, transcript("localhost", "127.0.0.1"));
   EXPECT_EQ(server_exit, 0);
   EXPECT_EQ(client_exit, 0);
+  // localhost answers ::1 first (docs/names.md); the server listens on IPv4 only, so the
+  // client's first connect is refused - after Windows' two SYN re-sends, 2 s of virtual time
+  // (docs/behaviour.md §12) - and it goes on to 127.0.0.1, as on Windows.
+  std::vector<TimePoint> refused;
+  for (const TraceEvent& e : world.trace().events()) {
+    if (e.kind == TraceKind::kConnectionClosed && e.reason == CloseReason::kConnectionRefused) {
+      refused.push_back(e.at);
+    }
+  }
+  ASSERT_EQ(refused.size(), 1U) << "exactly one refused attempt: the one to ::1";
+  EXPECT_GE(refused.front() - kEpoch, 2s);
+  EXPECT_LT(refused.front() - kEpoch, 3s);
+}
+
+// A dual-stack server (dual_stack_server.c: one AF_INET6 socket, IPV6_V6ONLY cleared) on a
+// host with an IPv6 address; the getaddrinfo client from a host with IPv6 (it resolves the
+// server's IPv6 address first) and from an IPv4-only host (IPv4 first, and the server sees it
+// as ::ffff:10.0.0.3). docs/behaviour.md §16.
+TEST_F(ProgramPairs, ADualStackServerServesAnIpv6AndAnIpv4Client) {
+  Host& server = add_host("server", "windows-server-2022", "10.0.0.2");
+  Host& six = add_host("six", "windows-11", "10.0.0.1");
+  Host& four = add_host("four", "windows-10-22h2", "10.0.0.3");
+  ASSERT_THAT(server.set_ipv6_address("2001:db8::2"), IsOk());
+  ASSERT_THAT(six.set_ipv6_address("2001:db8::1"), IsOk());
+  ::testing::internal::CaptureStdout();
+  start_thread(server, "server", [this] {
+    std::string program = "dual_stack_server";
+    std::string clients = "2";
+    std::vector<char*> argv{program.data(), clients.data(), nullptr};
+    server_exit = dual_stack_server_main(2, argv.data());
+  });
+  start_client(six, "server");
+  start_client(four, "server");
+  run_threads();
+  std::fflush(stdout);
+  const std::string out = ::testing::internal::GetCapturedStdout();
+  EXPECT_EQ(server_exit, 0);
+  EXPECT_EQ(client_exit, 0);
+  EXPECT_EQ(out,
+            "server: listening on [::]:27015, IPv4 and IPv6\n"
+            "client: connected to server at 2001:db8::2\n"
+            "client: sent 25 bytes\n"
+            "client: connected to server at 10.0.0.2\n"
+            "client: sent 25 bytes\n"
+            "server: client 1 from 2001:db8::1 (AF_INET6)\n"
+            "server: echoed 25 bytes to client 1\n"
+            "server: client 2 from ::ffff:10.0.0.3 (AF_INET6)\n"
+            "server: echoed 25 bytes to client 2\n"
+            "client: received \"hello through getaddrinfo\"\n"
+            "client: server closed the connection\n"
+            "client: received \"hello through getaddrinfo\"\n"
+            "client: server closed the connection\n");
+}
+
+TEST_F(ProgramPairs, OnOneHostADualStackServerTakesLocalhostOverIpv6AtOnce) {
+  Host& pc = add_host("pc", "windows-10-22h2", "10.0.0.1");
+  ::testing::internal::CaptureStdout();
+  start_thread(pc, "server", [this] {
+    std::string program = "dual_stack_server";
+    std::vector<char*> argv{program.data(), nullptr};
+    server_exit = dual_stack_server_main(1, argv.data());
+  });
+  start_client(pc, "localhost");
+  run_threads();
+  std::fflush(stdout);
+  const std::string out = ::testing::internal::GetCapturedStdout();
+  EXPECT_EQ(server_exit, 0);
+  EXPECT_EQ(client_exit, 0);
+  EXPECT_EQ(out,
+            "server: listening on [::]:27015, IPv4 and IPv6\n"
+            "client: connected to localhost at ::1\n"
+            "client: sent 25 bytes\n"
+            "server: client 1 from ::1 (AF_INET6)\n"
+            "server: echoed 25 bytes to client 1\n"
+            "client: received \"hello through getaddrinfo\"\n"
+            "client: server closed the connection\n");
+  EXPECT_EQ(world.now(), kEpoch) << "no refused attempt: ::1 answers at once";
 }
 
 TEST_F(ProgramPairs, TheClientFindsTheServerHostByItsNameInAnyCase) {
