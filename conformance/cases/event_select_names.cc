@@ -67,8 +67,7 @@ CONFORMANCE_CASE(EventSelectRecordsAcceptReadAndClose, "EVENTSELECT.accept", "EV
   const SOCKET l = loopback_listener(ctx, &port);
   const WSAEVENT on_listener = WSACreateEvent();
   const WSAEVENT on_peer = WSACreateEvent();
-  ctx.require(on_listener != WSA_INVALID_EVENT && on_peer != WSA_INVALID_EVENT,
-              "WSACreateEvent");
+  ctx.require(on_listener != WSA_INVALID_EVENT && on_peer != WSA_INVALID_EVENT, "WSACreateEvent");
   ctx.require(WSAEventSelect(l, on_listener, FD_ACCEPT) == 0, "WSAEventSelect(FD_ACCEPT)");
   const SOCKET c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
   ctx.require(c != INVALID_SOCKET && connect_loopback(c, port) == 0, "connect to the listener");
@@ -111,10 +110,9 @@ std::vector<std::string> lookup(const char* node, int flags, int* error) {
   std::vector<std::string> out;
   for (const addrinfo* a = found; a != nullptr; a = a->ai_next) {
     char text[64] = {};
-    void* bytes =
-        a->ai_family == AF_INET6
-            ? static_cast<void*>(&reinterpret_cast<sockaddr_in6*>(a->ai_addr)->sin6_addr)
-            : static_cast<void*>(&reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr);
+    void* bytes = a->ai_family == AF_INET6
+                      ? static_cast<void*>(&reinterpret_cast<sockaddr_in6*>(a->ai_addr)->sin6_addr)
+                      : static_cast<void*>(&reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr);
     out.emplace_back(inet_ntop(a->ai_family, bytes, text, sizeof text) != nullptr ? text : "?");
   }
   if (found != nullptr) {
@@ -142,8 +140,7 @@ CONFORMANCE_CASE(NumericNamesAndTheAddrinfoLayout, "NAMES.numeric", "NAMES.addri
   ctx.check_error(id, error, 0, "getaddrinfo(\"192.0.2.7\", AI_NUMERICHOST)");
   ctx.check(id, found.size() == 1 && found[0] == "192.0.2.7", "one answer, the number itself");
   found = lookup("2001:db8::7", AI_NUMERICHOST, &error);
-  ctx.check(id, error == 0 && found.size() == 1 && found[0] == "2001:db8::7",
-            "an IPv6 number");
+  ctx.check(id, error == 0 && found.size() == 1 && found[0] == "2001:db8::7", "an IPv6 number");
   lookup("localhost", AI_NUMERICHOST, &error);
   ctx.check_eq(id, error, 11001, "a name with AI_NUMERICHOST: EAI_NONAME (WSAHOST_NOT_FOUND)");
   id = "NAMES.addrinfo-layout";

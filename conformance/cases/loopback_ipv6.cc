@@ -82,9 +82,10 @@ std::string accept_text(Context& ctx, SOCKET l, int* length) {
   ctx.require(s != INVALID_SOCKET, "accept");
   ctx.keep(s);
   char text[64] = {};
-  const void* bytes = a.ss_family == AF_INET6
-                          ? static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(&a)->sin6_addr)
-                          : static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(&a)->sin_addr);
+  const void* bytes =
+      a.ss_family == AF_INET6
+          ? static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(&a)->sin6_addr)
+          : static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(&a)->sin_addr);
   if (inet_ntop(a.ss_family, const_cast<void*>(bytes), text, sizeof text) == nullptr) {
     return "?";
   }
@@ -100,14 +101,14 @@ CONFORMANCE_CASE(EveryAddressOf127Slash8IsThisMachine, "LOOPBACK.bind", "LOOPBAC
   ctx.require(bind_to(l, in4(kLoopback, 0)) == 0 && listen(l, SOMAXCONN) == 0,
               "listen on 127.0.0.1");
   const SOCKET c = ctx.tcp();
-  ctx.check_error(id, connect_to_address(c, in4(kLoopback, port_of(l))), 0,
-                  "connect to 127.0.0.1");
+  ctx.check_error(id, connect_to_address(c, in4(kLoopback, port_of(l))), 0, "connect to 127.0.0.1");
   int length = 0;
   ctx.check(id, accept_text(ctx, l, &length) == "127.0.0.1", "the accepted peer is 127.0.0.1");
   sockaddr_in local{};
   int len = sizeof local;
-  ctx.check(id, getsockname(c, reinterpret_cast<sockaddr*>(&local), &len) == 0 &&
-                    ntohl(local.sin_addr.s_addr) == kLoopback,
+  ctx.check(id,
+            getsockname(c, reinterpret_cast<sockaddr*>(&local), &len) == 0 &&
+                ntohl(local.sin_addr.s_addr) == kLoopback,
             "the client's own address is 127.0.0.1");
 }
 

@@ -21,9 +21,9 @@ std::uint32_t probes_of(const winsock::Profile& p) {
 void keepalive_10s_1s(SimContext& ctx, SOCKET s) {
   tcp_keepalive ka{1, 10'000, 1'000};
   DWORD returned = 0;
-  ctx.require(WSAIoctl(s, SIO_KEEPALIVE_VALS, &ka, sizeof ka, nullptr, 0, &returned, nullptr,
-                       nullptr) == 0,
-              "SIO_KEEPALIVE_VALS");
+  ctx.require(
+      WSAIoctl(s, SIO_KEEPALIVE_VALS, &ka, sizeof ka, nullptr, 0, &returned, nullptr, nullptr) == 0,
+      "SIO_KEEPALIVE_VALS");
 }
 
 SIM_CASE(LoopbackTakesNoPath, "LOOPBACK.no-path") {
@@ -35,8 +35,8 @@ SIM_CASE(LoopbackTakesNoPath, "LOOPBACK.no-path") {
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(0x7F000001);
   int len = sizeof a;
-  ctx.require(bind(l, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-                  listen(l, 1) == 0 && getsockname(l, reinterpret_cast<sockaddr*>(&a), &len) == 0,
+  ctx.require(bind(l, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 && listen(l, 1) == 0 &&
+                  getsockname(l, reinterpret_cast<sockaddr*>(&a), &len) == 0,
               "listen on 127.0.0.1");
   const Duration start = ctx.elapsed();
   ctx.check_error(id, error_of(connect(ctx.tcp(), reinterpret_cast<sockaddr*>(&a), sizeof a)), 0,

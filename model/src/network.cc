@@ -336,6 +336,10 @@ Result<std::optional<EndpointId>> Network::accept(EndpointId listener) {
   return impl_->tcp.accept(listener);
 }
 
+Result<std::optional<EndpointId>> Network::next_to_accept(EndpointId listener) const {
+  return impl_->tcp.next_to_accept(listener);
+}
+
 Result<std::size_t> Network::send(EndpointId ep, std::span<const std::uint8_t> bytes) {
   impl_->tcp.status_may_change_of(ep);
   return impl_->tcp.send(impl_->scheduler.now(), ep, bytes);

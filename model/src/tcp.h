@@ -53,6 +53,7 @@ class Tcp final : KeepAliveDriver {
   Result<EndpointId> connect(TimePoint now, HostId host, SocketAddress remote,
                              const EndpointOptions& options, std::uint16_t local_port);
   Result<std::optional<EndpointId>> accept(EndpointId listener);
+  Result<std::optional<EndpointId>> next_to_accept(EndpointId listener) const;
   Result<std::size_t> send(TimePoint now, EndpointId id, std::span<const std::uint8_t> bytes);
   Result<std::vector<std::uint8_t>> receive(EndpointId id, std::size_t max);
   Status shutdown_send(TimePoint now, EndpointId id);

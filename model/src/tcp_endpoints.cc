@@ -307,6 +307,22 @@ Result<std::optional<EndpointId>> Tcp::accept(EndpointId listener) {
   return std::optional<EndpointId>{EndpointId{child, endpoints_[child].generation}};
 }
 
+Result<std::optional<EndpointId>> Tcp::next_to_accept(EndpointId listener) const {
+  auto index = lookup(listener);
+  if (!index.ok()) {
+    return index.error();
+  }
+  const Endpoint& l = endpoints_[*index];
+  if (l.state != TcpState::kListen) {
+    return invalid_state("endpoint is not listening");
+  }
+  if (l.accept_queue.empty()) {
+    return std::optional<EndpointId>{};
+  }
+  const std::uint32_t child = l.accept_queue.front();
+  return std::optional<EndpointId>{EndpointId{child, endpoints_[child].generation}};
+}
+
 Result<std::size_t> Tcp::send(TimePoint now, EndpointId id, std::span<const std::uint8_t> bytes) {
   auto index = lookup(id);
   if (!index.ok()) {

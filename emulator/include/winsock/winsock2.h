@@ -311,6 +311,12 @@ typedef struct _SOCKET_ADDRESS {
   INT iSockaddrLength;
 } SOCKET_ADDRESS, *PSOCKET_ADDRESS, *LPSOCKET_ADDRESS;
 
+/* A list of addresses (WSAConnectByList, SIO_ADDRESS_LIST_QUERY). */
+typedef struct _SOCKET_ADDRESS_LIST {
+  INT iAddressCount;
+  SOCKET_ADDRESS Address[1];
+} SOCKET_ADDRESS_LIST, *PSOCKET_ADDRESS_LIST, *LPSOCKET_ADDRESS_LIST;
+
 typedef struct _CSADDR_INFO {
   SOCKET_ADDRESS LocalAddr;
   SOCKET_ADDRESS RemoteAddr;
@@ -928,6 +934,63 @@ DWORD WSAAPI WSAWaitForMultipleEvents(DWORD cEvents, const WSAEVENT* lphEvents, 
 BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped, LPDWORD lpcbTransfer,
                                    BOOL fWait, LPDWORD lpdwFlags)
     WS2SIM_SYMBOL(WSAGetOverlappedResult);
+
+/* Connecting and accepting with the Winsock 2 extras (docs/windows-code.md): TCP carries no
+ * connect data; quality of service is not emulated (a FLOWSPEC gets WSAEOPNOTSUPP). qos.h's
+ * types, as winsock2.h brings them. */
+typedef ULONG SERVICETYPE;
+typedef struct _flowspec {
+  ULONG TokenRate;
+  ULONG TokenBucketSize;
+  ULONG PeakBandwidth;
+  ULONG Latency;
+  ULONG DelayVariation;
+  SERVICETYPE ServiceType;
+  ULONG MaxSduSize;
+  ULONG MinimumPolicedSize;
+} FLOWSPEC, *PFLOWSPEC, *LPFLOWSPEC;
+typedef struct _QualityOfService {
+  FLOWSPEC SendingFlowspec;
+  FLOWSPEC ReceivingFlowspec;
+  WSABUF ProviderSpecific;
+} QOS, *LPQOS;
+
+/* A WSAAccept condition function's answers. */
+#define CF_ACCEPT 0x0000
+#define CF_REJECT 0x0001
+#define CF_DEFER 0x0002
+typedef int(CALLBACK* LPCONDITIONPROC)(LPWSABUF lpCallerId, LPWSABUF lpCallerData, LPQOS lpSQOS,
+                                       LPQOS lpGQOS, LPWSABUF lpCalleeId, LPWSABUF lpCalleeData,
+                                       GROUP* g, DWORD_PTR dwCallbackData);
+
+int WSAAPI WSAConnect(SOCKET s, const struct sockaddr* name, int namelen, LPWSABUF lpCallerData,
+                      LPWSABUF lpCalleeData, LPQOS lpSQOS, LPQOS lpGQOS)
+    WS2SIM_SYMBOL(WSAConnect);
+SOCKET WSAAPI WSAAccept(SOCKET s, struct sockaddr* addr, LPINT addrlen,
+                        LPCONDITIONPROC lpfnCondition, DWORD_PTR dwCallbackData)
+    WS2SIM_SYMBOL(WSAAccept);
+#if _WIN32_WINNT >= 0x0600
+BOOL WSAAPI WSAConnectByNameA(SOCKET s, LPCSTR nodename, LPCSTR servicename,
+                              LPDWORD LocalAddressLength, LPSOCKADDR LocalAddress,
+                              LPDWORD RemoteAddressLength, LPSOCKADDR RemoteAddress,
+                              const struct timeval* timeout, LPWSAOVERLAPPED Reserved)
+    WS2SIM_SYMBOL(WSAConnectByNameA);
+BOOL WSAAPI WSAConnectByNameW(SOCKET s, LPWSTR nodename, LPWSTR servicename,
+                              LPDWORD LocalAddressLength, LPSOCKADDR LocalAddress,
+                              LPDWORD RemoteAddressLength, LPSOCKADDR RemoteAddress,
+                              const struct timeval* timeout, LPWSAOVERLAPPED Reserved)
+    WS2SIM_SYMBOL(WSAConnectByNameW);
+BOOL WSAAPI WSAConnectByList(SOCKET s, PSOCKET_ADDRESS_LIST SocketAddress,
+                             LPDWORD LocalAddressLength, LPSOCKADDR LocalAddress,
+                             LPDWORD RemoteAddressLength, LPSOCKADDR RemoteAddress,
+                             const struct timeval* timeout, LPWSAOVERLAPPED Reserved)
+    WS2SIM_SYMBOL(WSAConnectByList);
+#ifdef UNICODE
+#define WSAConnectByName WSAConnectByNameW
+#else
+#define WSAConnectByName WSAConnectByNameA
+#endif
+#endif
 
 /* Not emulated yet (docs/windows-code.md lists what is): a call is a compile-time error that
  * names the function, never a link error or a silent wrong answer. */

@@ -60,6 +60,11 @@ class Backend : public Clock {
   /// Backend::accept — takes (or waits for) a connection of a listening socket: the new
   /// socket's handle with its peer in `*peer`, or 0 with the last error set.
   virtual SocketHandle accept(Call& call, SocketHandle listener, SocketAddress* peer) = 0;
+  /// Backend::next_connection — waits (or not, for a non-blocking listener) for a queued
+  /// connection and names its two ends, leaving it queued: WSAAccept's condition function sees
+  /// them before anything is accepted. 0, or the error (the last error set).
+  virtual int next_connection(Call& call, SocketHandle listener, SocketAddress* peer,
+                              SocketAddress* local) = 0;
   /// Backend::connect — connects (blocking or not) to `remote`.
   virtual int connect(Call& call, SocketHandle s, SocketAddress remote) = 0;
   /// Backend::send — sends `len` bytes on a connected socket.

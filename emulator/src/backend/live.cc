@@ -63,6 +63,7 @@ namespace {
 constexpr int kWinsockSockStream = 1;  // SOCK_STREAM (the drop-in headers are not included here)
 constexpr int kWsaEwouldblock = 10035;
 constexpr int kWsaEsocktnosupport = 10044;
+constexpr int kWsaEopnotsupp = 10045;
 constexpr int kWsaEafnosupport = 10047;
 
 Duration since_start(const LiveWorld& w) {
@@ -291,6 +292,13 @@ int LiveBackend::listen(Call& call, Socket& s, int backlog) {
   log(call.host(), s, "listen",
       s.local ? to_string(s.local->address) + ":" + std::to_string(s.local->port) : "");
   return 0;
+}
+
+int LiveBackend::next_connection(Call& /*call*/, SocketHandle /*listener*/, SocketAddress* /*peer*/,
+                                 SocketAddress* /*local*/) {
+  // A Linux listener offers no look at its next connection without taking it: a condition
+  // function (WSAAccept) is not available on live hosts (docs/live.md).
+  return fail(kWsaEopnotsupp);
 }
 
 SocketHandle LiveBackend::accept(Call& call, SocketHandle listener, SocketAddress* peer) {

@@ -32,6 +32,8 @@ class LiveBackend final : public Backend {
   int bind(Call& call, Socket& s, SocketAddress address) override;
   int listen(Call& call, Socket& s, int backlog) override;
   SocketHandle accept(Call& call, SocketHandle listener, SocketAddress* peer) override;
+  int next_connection(Call& call, SocketHandle listener, SocketAddress* peer,
+                      SocketAddress* local) override;
   int connect(Call& call, SocketHandle s, SocketAddress remote) override;
   int send(Call& call, SocketHandle s, const char* buf, int len) override;
   int recv(Call& call, SocketHandle s, char* buf, int len, bool peek, bool wait_all) override;

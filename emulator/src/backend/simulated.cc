@@ -161,27 +161,49 @@ int SimulatedBackend::listen(Call& call, Socket& s, int backlog) {
   return 0;
 }
 
-SocketHandle SimulatedBackend::accept(Call& call, SocketHandle s, SocketAddress* peer) {
+int SimulatedBackend::await_queued(Call& call, SocketHandle s, const char* what) {
   Host::State& h = call.host();
-  Network& net = this->net();
   Socket* sock = &h.sockets.at(s);
   const EndpointId listener = *sock->endpoint;
   auto queued = [&] {
-    const auto st = net.status(listener);
+    const auto st = net().status(listener);
     return st.has_value() && st->accept_queue > 0;
   };
-  if (!queued()) {
-    if (sock->nonblocking) {
-      return fail(err::kEwouldblock), 0;
-    }
-    const auto r = call.wait([&] { return !h.sockets.contains(s) || queued(); }, std::nullopt, sock,
-                             {"accept", WaitKind::kSocket, s, {}});
-    const bool gone = !h.sockets.contains(s);
-    if (gone || !queued()) {
-      return wait_failure(r, gone), 0;
-    }
-    sock = &h.sockets.at(s);
+  if (queued()) {
+    return 0;
   }
+  if (sock->nonblocking) {
+    return fail(err::kEwouldblock);
+  }
+  const auto r = call.wait([&] { return !h.sockets.contains(s) || queued(); }, std::nullopt, sock,
+                           {what, WaitKind::kSocket, s, {}});
+  const bool gone = !h.sockets.contains(s);
+  if (gone || !queued()) {
+    return wait_failure(r, gone);
+  }
+  return 0;
+}
+
+int SimulatedBackend::next_connection(Call& call, SocketHandle s, SocketAddress* peer,
+                                      SocketAddress* local) {
+  if (const int e = await_queued(call, s, "WSAAccept"); e != 0) {
+    return e;
+  }
+  const EndpointId listener = *call.host().sockets.at(s).endpoint;
+  const EndpointInfo info = net().info(*net().next_to_accept(listener).value()).value();
+  *peer = *info.remote;
+  *local = info.local;
+  return 0;
+}
+
+SocketHandle SimulatedBackend::accept(Call& call, SocketHandle s, SocketAddress* peer) {
+  Host::State& h = call.host();
+  Network& net = this->net();
+  if (await_queued(call, s, "accept") != 0) {
+    return 0;
+  }
+  Socket* sock = &h.sockets.at(s);
+  const EndpointId listener = *sock->endpoint;
   // accept() page: WSAEMFILE when "the queue is nonempty upon entry to accept and there are no
   // descriptors available"; the connection stays queued.
   if (h.sockets.size() >= h.socket_limit) {

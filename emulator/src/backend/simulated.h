@@ -23,6 +23,8 @@ class SimulatedBackend final : public Backend {
   int bind(Call& call, Socket& s, SocketAddress address) override;
   int listen(Call& call, Socket& s, int backlog) override;
   SocketHandle accept(Call& call, SocketHandle listener, SocketAddress* peer) override;
+  int next_connection(Call& call, SocketHandle listener, SocketAddress* peer,
+                      SocketAddress* local) override;
   int connect(Call& call, SocketHandle s, SocketAddress remote) override;
   int send(Call& call, SocketHandle s, const char* buf, int len) override;
   int recv(Call& call, SocketHandle s, char* buf, int len, bool peek, bool wait_all) override;
@@ -44,6 +46,9 @@ class SimulatedBackend final : public Backend {
   // ---- implementation details ----
  private:
   [[nodiscard]] Network& net() const noexcept;
+  // Waits until listener `s` has a connection queued (blocking) or fails with WSAEWOULDBLOCK
+  // (non-blocking); `what` names the call for the deadlock report. 0 or fail()'s value.
+  int await_queued(Call& call, SocketHandle s, const char* what);
   // Moves bytes the model received into the socket's buffer.
   void pull_received(Socket& s);
   [[nodiscard]] bool peer_closed(const Socket& s) const;

@@ -224,6 +224,9 @@ class Network {
                              std::uint16_t local_port = 0);
   /// Takes the next established connection from a listener's queue; nullopt when empty.
   Result<std::optional<EndpointId>> accept(EndpointId listener);
+  /// Network::next_to_accept — the connection accept() would take next, left in the queue (a
+  /// conditional accept looks at it first); nullopt when none is queued.
+  Result<std::optional<EndpointId>> next_to_accept(EndpointId listener) const;
   /// Queues bytes for sending. Fails once the send side is closed or the connection ended.
   Result<std::size_t> send(EndpointId ep, std::span<const std::uint8_t> bytes);
   /// Reads up to `max` received bytes (fewer, or none, if fewer are buffered).
