@@ -74,9 +74,9 @@ TEST_F(ConnectAccept, WsaConnectIsConnectWithoutConnectDataOrQos) {
   EXPECT_EQ(world.now(), at(2ms)) << "one round trip, as connect()";
   SOCKET t = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
   QOS qos{};
-  EXPECT_EQ(WSAConnect(t, reinterpret_cast<sockaddr*>(&to), sizeof to, nullptr, nullptr, &qos,
-                       nullptr),
-            SOCKET_ERROR);
+  EXPECT_EQ(
+      WSAConnect(t, reinterpret_cast<sockaddr*>(&to), sizeof to, nullptr, nullptr, &qos, nullptr),
+      SOCKET_ERROR);
   EXPECT_EQ(WSAGetLastError(), WSAEOPNOTSUPP);
   EXPECT_EQ(WSAConnect(s, reinterpret_cast<sockaddr*>(&to), sizeof to, nullptr, nullptr, nullptr,
                        nullptr),
@@ -173,12 +173,12 @@ TEST_F(ConnectAccept, ConnectByNameReachesAnIpv4ServerFromADualStackSocket) {
   EXPECT_EQ(text(reinterpret_cast<sockaddr*>(&local)).rfind("[::ffff:10.0.0.1]:", 0), 0U);
   SOCKET t = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
   char nowhere[] = "nowhere";
-  EXPECT_FALSE(WSAConnectByNameA(t, nowhere, service, nullptr, nullptr, nullptr, nullptr, nullptr,
-                                 nullptr));
+  EXPECT_FALSE(
+      WSAConnectByNameA(t, nowhere, service, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr));
   EXPECT_EQ(WSAGetLastError(), WSAHOST_NOT_FOUND);
   WSAOVERLAPPED reserved{};
-  EXPECT_FALSE(WSAConnectByNameA(t, node, service, nullptr, nullptr, nullptr, nullptr, nullptr,
-                                 &reserved));
+  EXPECT_FALSE(
+      WSAConnectByNameA(t, node, service, nullptr, nullptr, nullptr, nullptr, nullptr, &reserved));
   EXPECT_EQ(WSAGetLastError(), WSAEINVAL);
 }
 

@@ -264,4 +264,59 @@ TEST_F(Names, AResolverOutageFailsNamesButNotNumbersOrLocalhost) {
 }
 
 }  // namespace
+// GetAddrInfoExW, synchronous (docs/names.md): the same answers as getaddrinfo in ADDRINFOEXW
+// nodes with a wide canonical name; asynchronous use and other name spaces are refused.
+TEST_F(Names, GetAddrInfoExAnswersLikeGetaddrinfoWhenSynchronous) {
+  HostScope on(*client);
+  ADDRINFOEXW hints{};
+  hints.ai_family = AF_INET;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_CANONNAME;
+  PADDRINFOEXW found = nullptr;
+  ASSERT_EQ(GetAddrInfoExW(L"SERVER", L"https", NS_ALL, nullptr, &hints, &found, nullptr, nullptr,
+                           nullptr, nullptr),
+            0);
+  ASSERT_NE(found, nullptr);
+  EXPECT_EQ(found->ai_next, nullptr);
+  EXPECT_EQ(std::wstring(found->ai_canonname), L"server");
+  EXPECT_EQ(found->ai_blob, nullptr);
+  EXPECT_EQ(found->ai_provider, nullptr);
+  char text[64] = {};
+  DWORD size = sizeof text;
+  ASSERT_EQ(WSAAddressToStringA(found->ai_addr, static_cast<DWORD>(found->ai_addrlen), nullptr,
+                                text, &size),
+            0);
+  EXPECT_STREQ(text, "10.0.0.2:443");
+  FreeAddrInfoExW(found);
+
+  PADDRINFOEXA narrow = nullptr;
+  ASSERT_EQ(GetAddrInfoExA("localhost", "80", NS_DNS, nullptr, nullptr, &narrow, nullptr, nullptr,
+                           nullptr, nullptr),
+            0);
+  ASSERT_NE(narrow, nullptr);
+  EXPECT_EQ(narrow->ai_family, AF_INET6) << "::1 first";
+  ASSERT_NE(narrow->ai_next, nullptr);
+  EXPECT_EQ(narrow->ai_next->ai_family, AF_INET);
+  FreeAddrInfoEx(narrow);
+
+  OVERLAPPED overlapped{};
+  found = nullptr;
+  EXPECT_EQ(GetAddrInfoExW(L"server", L"443", NS_ALL, nullptr, nullptr, &found, nullptr,
+                           &overlapped, nullptr, nullptr),
+            WSAEOPNOTSUPP);
+  EXPECT_EQ(WSAGetLastError(), WSAEOPNOTSUPP) << "asynchronous lookups are not emulated";
+  EXPECT_EQ(found, nullptr);
+  EXPECT_EQ(GetAddrInfoExW(L"server", L"443", 15 /* NS_NLA */, nullptr, nullptr, &found, nullptr,
+                           nullptr, nullptr, nullptr),
+            WSAEINVAL);
+  EXPECT_EQ(GetAddrInfoExW(L"nowhere", L"443", NS_ALL, nullptr, nullptr, &found, nullptr, nullptr,
+                           nullptr, nullptr),
+            WSAHOST_NOT_FOUND);
+  ADDRINFOEXW bad{};
+  bad.ai_bloblen = 4;
+  EXPECT_EQ(GetAddrInfoExW(L"server", L"443", NS_ALL, nullptr, &bad, &found, nullptr, nullptr,
+                           nullptr, nullptr),
+            WSAEINVAL);
+}
+
 }  // namespace ws2sim::winsock::testing

@@ -112,6 +112,42 @@ typedef struct addrinfoW {
   struct addrinfoW* ai_next;
 } ADDRINFOW, *PADDRINFOW, *LPADDRINFOW;
 
+/* GetAddrInfoEx's results (ws2def.h): addrinfo with a blob and a provider. */
+typedef struct addrinfoexA {
+  int ai_flags;
+  int ai_family;
+  int ai_socktype;
+  int ai_protocol;
+  size_t ai_addrlen;
+  char* ai_canonname;
+  struct sockaddr* ai_addr;
+  void* ai_blob;
+  size_t ai_bloblen;
+  LPGUID ai_provider;
+  struct addrinfoexA* ai_next;
+} ADDRINFOEXA, *PADDRINFOEXA, *LPADDRINFOEXA;
+typedef struct addrinfoexW {
+  int ai_flags;
+  int ai_family;
+  int ai_socktype;
+  int ai_protocol;
+  size_t ai_addrlen;
+  PWSTR ai_canonname;
+  struct sockaddr* ai_addr;
+  void* ai_blob;
+  size_t ai_bloblen;
+  LPGUID ai_provider;
+  struct addrinfoexW* ai_next;
+} ADDRINFOEXW, *PADDRINFOEXW, *LPADDRINFOEXW;
+
+/* Name spaces (winsock2.h's NS_*): GetAddrInfoEx takes these two. */
+#ifndef NS_ALL
+#define NS_ALL 0
+#define NS_DNS 12
+#endif
+typedef void(CALLBACK* LPLOOKUPSERVICE_COMPLETION_ROUTINE)(DWORD dwError, DWORD dwBytes,
+                                                           LPWSAOVERLAPPED lpOverlapped);
+
 #define AI_PASSIVE 0x00000001
 #define AI_CANONNAME 0x00000002
 #define AI_NUMERICHOST 0x00000004
@@ -161,6 +197,21 @@ INT WSAAPI getnameinfo(const SOCKADDR* pSockaddr, socklen_t SockaddrLength, PCHA
 INT WSAAPI GetNameInfoW(const SOCKADDR* pSockaddr, socklen_t SockaddrLength, PWCHAR pNodeBuffer,
                         DWORD NodeBufferSize, PWCHAR pServiceBuffer, DWORD ServiceBufferSize,
                         INT Flags) WS2SIM_SYMBOL(GetNameInfoW);
+/* GetAddrInfoEx, synchronous use (lpOverlapped NULL): asynchronous lookups fail with
+ * WSAEOPNOTSUPP (docs/names.md). */
+INT WSAAPI GetAddrInfoExA(PCSTR pName, PCSTR pServiceName, DWORD dwNameSpace, LPGUID lpNspId,
+                          const ADDRINFOEXA* hints, PADDRINFOEXA* ppResult,
+                          struct timeval* timeout, LPOVERLAPPED lpOverlapped,
+                          LPLOOKUPSERVICE_COMPLETION_ROUTINE lpCompletionRoutine,
+                          LPHANDLE lpNameHandle) WS2SIM_SYMBOL(GetAddrInfoExA);
+INT WSAAPI GetAddrInfoExW(PCWSTR pName, PCWSTR pServiceName, DWORD dwNameSpace, LPGUID lpNspId,
+                          const ADDRINFOEXW* hints, PADDRINFOEXW* ppResult,
+                          struct timeval* timeout, LPOVERLAPPED lpOverlapped,
+                          LPLOOKUPSERVICE_COMPLETION_ROUTINE lpCompletionRoutine,
+                          LPHANDLE lpNameHandle) WS2SIM_SYMBOL(GetAddrInfoExW);
+void WSAAPI FreeAddrInfoEx(PADDRINFOEXA pAddrInfoEx) WS2SIM_SYMBOL(FreeAddrInfoEx);
+void WSAAPI FreeAddrInfoExA(PADDRINFOEXA pAddrInfoEx) WS2SIM_SYMBOL(FreeAddrInfoEx);
+void WSAAPI FreeAddrInfoExW(PADDRINFOEXW pAddrInfoEx) WS2SIM_SYMBOL(FreeAddrInfoExW);
 char* WSAAPI gai_strerrorA(int ecode) WS2SIM_SYMBOL(gai_strerrorA);
 WCHAR* WSAAPI gai_strerrorW(int ecode) WS2SIM_SYMBOL(gai_strerrorW);
 
@@ -168,12 +219,19 @@ WCHAR* WSAAPI gai_strerrorW(int ecode) WS2SIM_SYMBOL(gai_strerrorW);
 #define FreeAddrInfoA freeaddrinfo
 #define GetNameInfoA getnameinfo
 #ifdef UNICODE
+#define GetAddrInfoEx GetAddrInfoExW
+#define FreeAddrInfoEx FreeAddrInfoExW
+#define ADDRINFOEX ADDRINFOEXW
+#define PADDRINFOEX PADDRINFOEXW
 #define GetAddrInfo GetAddrInfoW
 #define FreeAddrInfo FreeAddrInfoW
 #define GetNameInfo GetNameInfoW
 #define gai_strerror gai_strerrorW
 typedef ADDRINFOW ADDRINFOT, *PADDRINFOT;
 #else
+#define GetAddrInfoEx GetAddrInfoExA
+#define ADDRINFOEX ADDRINFOEXA
+#define PADDRINFOEX PADDRINFOEXA
 #define GetAddrInfo GetAddrInfoA
 #define FreeAddrInfo FreeAddrInfoA
 #define GetNameInfo GetNameInfoA

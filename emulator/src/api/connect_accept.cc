@@ -40,8 +40,7 @@ std::optional<SocketKind> kind_of(SOCKET s) {
 
 // connect() of `s` to `name` that gives up at `deadline`: 0 or the WSA error. The attempt runs
 // non-blocking and this waits for it, so a deadline can end it; the socket's own mode is kept.
-int connect_until(SOCKET s, const sockaddr* name, int namelen,
-                  std::optional<TimePoint> deadline) {
+int connect_until(SOCKET s, const sockaddr* name, int namelen, std::optional<TimePoint> deadline) {
   bool was_nonblocking = false;
   {
     auto call = Call::on_socket(s);
@@ -123,15 +122,15 @@ std::optional<TimePoint> deadline_of(SOCKET s, const timeval* timeout, int* erro
     *error = WSAGetLastError();
     return std::nullopt;
   }
-  const auto d = std::chrono::seconds(timeout->tv_sec) + std::chrono::microseconds(timeout->tv_usec);
+  const auto d =
+      std::chrono::seconds(timeout->tv_sec) + std::chrono::microseconds(timeout->tv_usec);
   return saturating_add(call->now(), std::chrono::duration_cast<Duration>(d));
 }
 
 // Tries `addresses` in order until one connects or the deadline passes.
 BOOL connect_in_turn(SOCKET s, const std::vector<sockaddr_storage>& addresses,
-                     const std::vector<int>& lengths, const timeval* timeout,
-                     LPDWORD local_length, LPSOCKADDR local, LPDWORD remote_length,
-                     LPSOCKADDR remote) {
+                     const std::vector<int>& lengths, const timeval* timeout, LPDWORD local_length,
+                     LPSOCKADDR local, LPDWORD remote_length, LPSOCKADDR remote) {
   int error = 0;
   const std::optional<TimePoint> deadline = deadline_of(s, timeout, &error);
   if (error != 0) {
@@ -139,8 +138,8 @@ BOOL connect_in_turn(SOCKET s, const std::vector<sockaddr_storage>& addresses,
   }
   error = WSAEINVAL;  // an empty list
   for (std::size_t i = 0; i < addresses.size(); ++i) {
-    error = connect_until(s, reinterpret_cast<const sockaddr*>(&addresses[i]), lengths[i],
-                          deadline);
+    error =
+        connect_until(s, reinterpret_cast<const sockaddr*>(&addresses[i]), lengths[i], deadline);
     if (error == 0) {
       if (const int e = report_ends(s, local_length, local, remote_length, remote); e != 0) {
         return fail(e), FALSE;
@@ -249,8 +248,8 @@ SOCKET WSAAPI WSAAccept(SOCKET s, struct sockaddr* addr, LPINT addrlen,
   // The program's function runs outside the emulator's lock, as any of its code does. TCP has
   // no connect data and no QoS to offer it (NULL), and no socket groups (0).
   GROUP group = 0;
-  const int verdict = lpfnCondition(&caller, nullptr, nullptr, nullptr, &callee, nullptr, &group,
-                                    dwCallbackData);
+  const int verdict =
+      lpfnCondition(&caller, nullptr, nullptr, nullptr, &callee, nullptr, &group, dwCallbackData);
   switch (verdict) {
     case CF_ACCEPT:
       return accept(s, addr, addrlen);

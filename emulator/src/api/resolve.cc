@@ -728,3 +728,155 @@ struct servent* WSAAPI getservbyport(int port, const char* proto) {
   fail(WSANO_DATA);
   return nullptr;
 }
+
+// ---- GetAddrInfoEx (synchronous use) ---------------------------------------------------------
+
+namespace {
+
+// Checks GetAddrInfoEx's extra arguments: the name spaces a lookup of names can use, no
+// provider, and no asynchronous use (docs/names.md). 0 or the error.
+int check_ex_arguments(DWORD name_space, const GUID* provider, const timeval* timeout,
+                       const OVERLAPPED* overlapped, bool routine, const HANDLE* handle) {
+  if (overlapped != nullptr || routine || handle != nullptr || timeout != nullptr) {
+    return WSAEOPNOTSUPP;  // asynchronous lookups (and their timeout) are not emulated
+  }
+  if ((name_space != NS_ALL && name_space != NS_DNS) || provider != nullptr) {
+    return WSAEINVAL;
+  }
+  return 0;
+}
+
+template <typename ExHints>
+std::optional<ADDRINFOA> plain_hints(const ExHints* hints, int* error) {
+  *error = 0;
+  if (hints == nullptr) {
+    return std::nullopt;
+  }
+  if (hints->ai_addrlen != 0 || hints->ai_canonname != nullptr || hints->ai_addr != nullptr ||
+      hints->ai_next != nullptr || hints->ai_blob != nullptr || hints->ai_bloblen != 0 ||
+      hints->ai_provider != nullptr) {
+    *error = WSAEINVAL;
+    return std::nullopt;
+  }
+  ADDRINFOA plain{};
+  plain.ai_flags = hints->ai_flags;
+  plain.ai_family = hints->ai_family;
+  plain.ai_socktype = hints->ai_socktype;
+  plain.ai_protocol = hints->ai_protocol;
+  return plain;
+}
+
+// The getaddrinfo result as GetAddrInfoEx nodes of character type `Char`, one allocation each
+// (node, address, canonical name), so FreeAddrInfoEx frees each with one free().
+template <typename Ex, typename Char>
+int to_ex(PADDRINFOA found, Ex** out) {
+  *out = nullptr;
+  Ex** tail = out;
+  for (PADDRINFOA a = found; a != nullptr; a = a->ai_next) {
+    const std::size_t name_chars =
+        a->ai_canonname != nullptr ? std::strlen(a->ai_canonname) + 1 : 0;
+    auto* e = static_cast<Ex*>(
+        std::calloc(1, sizeof(Ex) + sizeof(sockaddr_storage) + name_chars * sizeof(Char)));
+    if (e == nullptr) {
+      return EAI_MEMORY;
+    }
+    e->ai_flags = a->ai_flags;
+    e->ai_family = a->ai_family;
+    e->ai_socktype = a->ai_socktype;
+    e->ai_protocol = a->ai_protocol;
+    e->ai_addrlen = a->ai_addrlen;
+    auto* storage = reinterpret_cast<sockaddr_storage*>(e + 1);
+    std::memcpy(storage, a->ai_addr, a->ai_addrlen);
+    e->ai_addr = reinterpret_cast<sockaddr*>(storage);
+    if (name_chars != 0) {
+      auto* name = reinterpret_cast<Char*>(storage + 1);
+      if constexpr (sizeof(Char) == 1) {
+        std::memcpy(name, a->ai_canonname, name_chars);
+      } else {
+        (void)widen_ascii(a->ai_canonname, name, name_chars);
+      }
+      e->ai_canonname = name;
+    }
+    *tail = e;
+    tail = &e->ai_next;
+  }
+  return 0;
+}
+
+template <typename Ex>
+void free_ex(Ex* e) {
+  while (e != nullptr) {
+    Ex* next = e->ai_next;
+    std::free(e);  // the node's first member: the allocation itself
+    e = next;
+  }
+}
+
+template <typename Ex, typename Char, typename ExHints>
+INT get_addr_info_ex(const char* node, const char* service, DWORD name_space, const GUID* provider,
+                     const ExHints* hints, Ex** result, const timeval* timeout,
+                     const OVERLAPPED* overlapped, bool routine, const HANDLE* handle) {
+  if (result == nullptr) {
+    return gai_fail(WSAEINVAL);
+  }
+  *result = nullptr;
+  if (const int e = check_ex_arguments(name_space, provider, timeout, overlapped, routine, handle);
+      e != 0) {
+    return gai_fail(e);
+  }
+  int error = 0;
+  const std::optional<ADDRINFOA> plain = plain_hints(hints, &error);
+  if (error != 0) {
+    return gai_fail(error);
+  }
+  PADDRINFOA found = nullptr;
+  if (const int rc = get_addr_info(node, service, plain ? &*plain : nullptr, &found); rc != 0) {
+    return rc;
+  }
+  const int rc = to_ex<Ex, Char>(found, result);
+  freeaddrinfo(found);
+  if (rc != 0) {
+    free_ex(*result);
+    *result = nullptr;
+    return gai_fail(rc);
+  }
+  return 0;
+}
+
+}  // namespace
+
+INT WSAAPI GetAddrInfoExA(PCSTR pName, PCSTR pServiceName, DWORD dwNameSpace, LPGUID lpNspId,
+                          const ADDRINFOEXA* hints, PADDRINFOEXA* ppResult, struct timeval* timeout,
+                          LPOVERLAPPED lpOverlapped,
+                          LPLOOKUPSERVICE_COMPLETION_ROUTINE lpCompletionRoutine,
+                          LPHANDLE lpNameHandle) {
+  return get_addr_info_ex<ADDRINFOEXA, char>(pName, pServiceName, dwNameSpace, lpNspId, hints,
+                                             ppResult, timeout, lpOverlapped,
+                                             lpCompletionRoutine != nullptr, lpNameHandle);
+}
+
+INT WSAAPI GetAddrInfoExW(PCWSTR pName, PCWSTR pServiceName, DWORD dwNameSpace, LPGUID lpNspId,
+                          const ADDRINFOEXW* hints, PADDRINFOEXW* ppResult, struct timeval* timeout,
+                          LPOVERLAPPED lpOverlapped,
+                          LPLOOKUPSERVICE_COMPLETION_ROUTINE lpCompletionRoutine,
+                          LPHANDLE lpNameHandle) {
+  std::optional<std::string> node;
+  std::optional<std::string> service;
+  if (pName != nullptr && !(node = narrow_ascii(pName))) {
+    return gai_fail(EAI_NONAME);
+  }
+  if (pServiceName != nullptr && !(service = narrow_ascii(pServiceName))) {
+    return gai_fail(EAI_SERVICE);
+  }
+  return get_addr_info_ex<ADDRINFOEXW, WCHAR>(
+      node ? node->c_str() : nullptr, service ? service->c_str() : nullptr, dwNameSpace, lpNspId,
+      hints, ppResult, timeout, lpOverlapped, lpCompletionRoutine != nullptr, lpNameHandle);
+}
+
+void WSAAPI FreeAddrInfoEx(PADDRINFOEXA pAddrInfoEx) {
+  free_ex(pAddrInfoEx);
+}
+
+void WSAAPI FreeAddrInfoExW(PADDRINFOEXW pAddrInfoEx) {
+  free_ex(pAddrInfoEx);
+}
