@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -131,6 +132,15 @@ class Run {
   void sleep_until(TimePoint t);
   void fault(const FaultSpec& f);
   void start_connection(Conn& c);
+  /// Starts `c`'s Windows thread running `body` (turns); a failure is kept in no_thread_.
+  void start_thread(Conn& c, std::function<void()> body);
+  /// The address a connection goes to without a lookup: the server's, of its family.
+  SocketAddress server_address(const Conn& c) const;
+  /// Resolves `c`'s to_name on the calling (client) thread; nullopt, recorded, when it fails.
+  std::optional<SocketAddress> resolve(Conn& c);
+  /// socket(), the before-connect calls, connect() to `server` (non-blocking) and the
+  /// while-connecting calls, recorded as `source`'s; false when socket() or connect() failed.
+  bool open_and_connect(Conn& c, const SocketAddress& server, int source);
   void traffic(const TrafficSpec& t);
   void accept_pending(Host& server, std::uint16_t port);
   void run_calls(Conn& c, CallPhase phase, int source);
@@ -220,6 +230,19 @@ Status Run::set_up() {
     }
     if (h.ipv6) {
       if (Status s = added->get().set_ipv6_address(*h.ipv6); !s.ok()) return s;
+    }
+    for (const std::string& alias : h.aliases) {
+      if (Status s = added->get().add_alias(alias); !s.ok()) return s;
+    }
+    if (h.resolver) added->get().set_resolver(*h.resolver);
+  }
+  if (live_ != nullptr) {
+    for (const ConnectionSpec& c : sc_.connections) {
+      if (c.to_name) {
+        return invalid_argument("connection " + c.name +
+                                ": \"to_name\" is not available with --live (live hosts' names "
+                                "do not resolve to their real addresses)");
+      }
     }
   }
   for (const LinkSpec& l : sc_.links) {
@@ -500,63 +523,20 @@ void Run::run_calls(Conn& c, CallPhase phase, int source) {
 }
 
 void Run::start_connection(Conn& c) {
+  if (c.spec->to_name && turns()) {
+    // The lookup waits for the client's resolver in virtual time: on the connection's own
+    // thread, so that the director and the other connections go on meanwhile.
+    start_thread(c, [this, &c] {
+      if (const std::optional<SocketAddress> server = resolve(c)) {
+        if (open_and_connect(c, *server, kConnectionThread)) serve(c);
+      }
+    });
+    return;
+  }
   HostScope on(*c.client);
-  const bool v6 = c.spec->family == IpFamily::kIpv6;
-  c.socket = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, IPPROTO_TCP);
-  if (c.socket == INVALID_SOCKET) {
-    const int e = WSAGetLastError();
-    c.report.connect_error = CallOutcome{SOCKET_ERROR, e};
-    c.report.failed_call = "socket()";
-    record(&c, kDirector, c.spec->from, "socket() = INVALID_SOCKET, " + wsa_error_text(e));
-    return;
-  }
-  if (live_ != nullptr) {  // live: connect from the client's own address (the faults need it)
-    const sockaddr_in self = to_sockaddr(address_of(c.spec->from), 0);
-    (void)bind(c.socket, reinterpret_cast<const sockaddr*>(&self), sizeof self);
-  }
-  run_calls(c, CallPhase::kBeforeConnect, kDirector);
-  u_long nonblocking = 1;  // the thread waits in select()
-  // ioctlsocket's LONG parameter takes the u_long code's bit pattern, as on Windows.
-  (void)ioctlsocket(c.socket, static_cast<LONG>(FIONBIO), &nonblocking);
-  const SocketAddress server{v6 ? IpAddress{*Ipv6Address::parse(*sc_.host(c.spec->to)->ipv6)}
-                                : IpAddress{address_of(c.spec->to)},
-                             c.spec->port};
-  int to_length = 0;
-  const sockaddr_storage to = to_storage(server, &to_length);
-  const std::size_t before = events_so_far();  // the SYN is sent inside connect()
-  const int r = connect(c.socket, reinterpret_cast<const sockaddr*>(&to), to_length);
-  const int e = r == SOCKET_ERROR ? WSAGetLastError() : 0;
-  const std::string target = c.spec->to + " " + to_string(server);
-  if (r == SOCKET_ERROR && e != WSAEWOULDBLOCK) {
-    c.report.connect_error = CallOutcome{r, e};
-    record(&c, kDirector, c.spec->from,
-           "connect(" + target + ") = SOCKET_ERROR, " + wsa_error_text(e), before);
-    return;
-  }
-  sockaddr_storage local{};
-  int len = sizeof local;
-  if (getsockname(c.socket, reinterpret_cast<sockaddr*>(&local), &len) == 0) {
-    c.report.local = from_storage(local);
-    tracker_.claim(c.index, c.client->id(), c.server->id(), *c.report.local);
-  }
-  record(&c, kDirector, c.spec->from,
-         "connect(" + target + ") from port " +
-             (c.report.local ? std::to_string(c.report.local->port) : std::string("?")) +
-             ": handshake started",
-         before);
-  run_calls(c, CallPhase::kConnecting, kDirector);
-
+  if (!open_and_connect(c, server_address(c), kDirector)) return;
   if (turns()) {
-    // A Windows thread: attached from its start, it runs when the director next blocks.
-    const Result<std::uint32_t> started =
-        world_->start_thread(*c.client, c.spec->name, [this, &c] { serve(c); });
-    if (!started.ok()) {  // the system gave no more threads: the run cannot go on as written
-      no_thread_ = Error{started.error().code,
-                         "connection " + c.spec->name + " (number " + std::to_string(c.index + 1) +
-                             "): " + started.error().message +
-                             "; every connection needs a thread of this machine (its limits: "
-                             "/proc/sys/kernel/threads-max, /proc/sys/vm/max_map_count)"};
-    }
+    start_thread(c, [this, &c] { serve(c); });
     return;
   }
   // The connection's thread must be attached before time may move on.
@@ -567,6 +547,96 @@ void Run::start_connection(Conn& c) {
   c.thread = std::thread([this, &c] { connection_main(c); });
   std::unique_lock lock(mu_);
   cv_.wait(lock, [&] { return attached_; });
+}
+
+void Run::start_thread(Conn& c, std::function<void()> body) {
+  // A Windows thread: attached from its start, it runs when the director next blocks.
+  const Result<std::uint32_t> started =
+      world_->start_thread(*c.client, c.spec->name, std::move(body));
+  if (!started.ok()) {  // the system gave no more threads: the run cannot go on as written
+    no_thread_ = Error{started.error().code,
+                       "connection " + c.spec->name + " (number " + std::to_string(c.index + 1) +
+                           "): " + started.error().message +
+                           "; every connection needs a thread of this machine (its limits: "
+                           "/proc/sys/kernel/threads-max, /proc/sys/vm/max_map_count)"};
+  }
+}
+
+SocketAddress Run::server_address(const Conn& c) const {
+  if (c.spec->family == IpFamily::kIpv6) {
+    return SocketAddress{*Ipv6Address::parse(*sc_.host(c.spec->to)->ipv6), c.spec->port};
+  }
+  return SocketAddress{address_of(c.spec->to), c.spec->port};
+}
+
+std::optional<SocketAddress> Run::resolve(Conn& c) {
+  const std::string& name = *c.spec->to_name;
+  addrinfo hints{};
+  hints.ai_family = c.spec->family == IpFamily::kIpv6 ? AF_INET6 : AF_INET;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  // Recorded when the answer comes: its place among the trace events is where the lookup ends.
+  const int e = getaddrinfo(name.c_str(), nullptr, &hints, &found);
+  wait_for_director();
+  if (e != 0) {
+    c.report.connect_error = CallOutcome{SOCKET_ERROR, e};
+    c.report.failed_call = "getaddrinfo(" + name + ")";
+    record(&c, kConnectionThread, c.spec->from, "getaddrinfo(" + name + ") = " + wsa_error_text(e));
+    return std::nullopt;
+  }
+  sockaddr_storage first{};
+  std::memcpy(&first, found->ai_addr, found->ai_addrlen);
+  freeaddrinfo(found);
+  SocketAddress server = from_storage(first);
+  server.port = c.spec->port;
+  record(&c, kConnectionThread, c.spec->from,
+         "getaddrinfo(" + name + ") = " + to_string(server.address));
+  return server;
+}
+
+bool Run::open_and_connect(Conn& c, const SocketAddress& server, int source) {
+  const bool v6 = c.spec->family == IpFamily::kIpv6;
+  c.socket = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, IPPROTO_TCP);
+  if (c.socket == INVALID_SOCKET) {
+    const int e = WSAGetLastError();
+    c.report.connect_error = CallOutcome{SOCKET_ERROR, e};
+    c.report.failed_call = "socket()";
+    record(&c, source, c.spec->from, "socket() = INVALID_SOCKET, " + wsa_error_text(e));
+    return false;
+  }
+  if (live_ != nullptr) {  // live: connect from the client's own address (the faults need it)
+    const sockaddr_in self = to_sockaddr(address_of(c.spec->from), 0);
+    (void)bind(c.socket, reinterpret_cast<const sockaddr*>(&self), sizeof self);
+  }
+  run_calls(c, CallPhase::kBeforeConnect, source);
+  u_long nonblocking = 1;  // the thread waits in select()
+  // ioctlsocket's LONG parameter takes the u_long code's bit pattern, as on Windows.
+  (void)ioctlsocket(c.socket, static_cast<LONG>(FIONBIO), &nonblocking);
+  int to_length = 0;
+  const sockaddr_storage to = to_storage(server, &to_length);
+  const std::size_t before = events_so_far();  // the SYN is sent inside connect()
+  const int r = connect(c.socket, reinterpret_cast<const sockaddr*>(&to), to_length);
+  const int e = r == SOCKET_ERROR ? WSAGetLastError() : 0;
+  const std::string target = c.spec->to + " " + to_string(server);
+  if (r == SOCKET_ERROR && e != WSAEWOULDBLOCK) {
+    c.report.connect_error = CallOutcome{r, e};
+    record(&c, source, c.spec->from, "connect(" + target + ") = SOCKET_ERROR, " + wsa_error_text(e),
+           before);
+    return false;
+  }
+  sockaddr_storage local{};
+  int len = sizeof local;
+  if (getsockname(c.socket, reinterpret_cast<sockaddr*>(&local), &len) == 0) {
+    c.report.local = from_storage(local);
+    tracker_.claim(c.index, c.client->id(), c.server->id(), *c.report.local);
+  }
+  record(&c, source, c.spec->from,
+         "connect(" + target + ") from port " +
+             (c.report.local ? std::to_string(c.report.local->port) : std::string("?")) +
+             ": handshake started",
+         before);
+  run_calls(c, CallPhase::kConnecting, source);
+  return true;
 }
 
 void Run::accept_pending(Host& server, std::uint16_t port) {

@@ -101,6 +101,14 @@ void only(const json& v, const Ptr& at, std::initializer_list<std::string_view> 
   }
 }
 
+// `s` in ASCII lower case: host names and aliases compare case-insensitively.
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  });
+  return s;
+}
+
 const json* optional(const json& v, std::string_view key) {
   const auto it = v.find(key);
   return it == v.end() ? nullptr : &*it;
@@ -202,7 +210,10 @@ std::pair<std::string, std::string> host_pair(const json& v, const Ptr& at, cons
 
 HostSpec parse_host(const json& v, const Ptr& at, winsock::World& checker, int index) {
   object(v, at);
-  only(v, at, {"name", "profile", "address", "ipv6", "registry", "switches", "listen"}, "a host");
+  only(v, at,
+       {"name", "profile", "address", "ipv6", "aliases", "resolver", "registry", "switches",
+        "listen"},
+       "a host");
   HostSpec h;
   h.name = name(required(v, at, "name", "the host's name"), at / "name");
   const json& profile = required(v, at, "profile", "a Windows version, see `ws2sim profiles`");
@@ -237,6 +248,43 @@ HostSpec parse_host(const json& v, const Ptr& at, winsock::World& checker, int i
         fail(at / "ipv6", st.error().message);
       }
     }
+  }
+  if (const json* aliases = optional(v, "aliases")) {
+    array(*aliases, at / "aliases");
+    // The emulator says what an alias may be, on a throw-away host (uniqueness among the
+    // scenario's names is checked with their hosts' names, by the caller).
+    auto probe = checker.add_host(
+        "check-alias-" + std::to_string(index), h.profile,
+        "10.253." + std::to_string(index / 250) + "." + std::to_string(index % 250 + 1));
+    for (std::size_t i = 0; i < aliases->size(); ++i) {
+      std::string alias = text((*aliases)[i], at / "aliases" / i);
+      if (probe.ok()) {
+        const Status st = probe->get().add_alias(alias);
+        if (!st.ok() && st.error().code != ErrorCode::kAlreadyExists) {
+          fail(at / "aliases" / i, st.error().message);
+        }
+      }
+      h.aliases.push_back(std::move(alias));
+    }
+  }
+  if (const json* r = optional(v, "resolver")) {
+    const Ptr rat = at / "resolver";
+    object(*r, rat);
+    only(*r, rat, {"delay", "answer"}, "a resolver");
+    winsock::Resolver resolver;
+    if (const json* d = optional(*r, "delay")) resolver.delay = duration(*d, rat / "delay");
+    if (const json* a = optional(*r, "answer")) {
+      const std::string answer = a->is_string() ? a->get<std::string>() : std::string();
+      if (answer == "try-again") {
+        resolver.answer = winsock::ResolverAnswer::kTryAgain;
+      } else if (answer == "no-recovery") {
+        resolver.answer = winsock::ResolverAnswer::kNoRecovery;
+      } else if (answer != "answers") {
+        fail(rat / "answer",
+             "expected \"answers\", \"try-again\" or \"no-recovery\", got " + shown(*a));
+      }
+    }
+    h.resolver = resolver;
   }
   if (const json* reg = optional(v, "registry")) {
     const Ptr rat = at / "registry";
@@ -347,7 +395,7 @@ ScenarioCall parse_call(const json& v, const Ptr& at) {
 ConnectionSpec parse_connection(const json& v, const Ptr& at, const Scenario& s,
                                 std::size_t index) {
   object(v, at);
-  only(v, at, {"name", "from", "to", "port", "family", "at", "calls"}, "a connection");
+  only(v, at, {"name", "from", "to", "to_name", "port", "family", "at", "calls"}, "a connection");
   ConnectionSpec c;
   c.name = optional(v, "name") != nullptr ? name(v["name"], at / "name")
                                           : "conn" + std::to_string(index + 1);
@@ -357,6 +405,15 @@ ConnectionSpec parse_connection(const json& v, const Ptr& at, const Scenario& s,
     fail(at / "to", "a connection needs two different hosts, got \"" + c.to + "\" twice");
   c.port = static_cast<std::uint16_t>(
       whole(required(v, at, "port", "the server's port"), at / "port", 1, 65535));
+  if (const json* n = optional(v, "to_name")) {
+    c.to_name = text(*n, at / "to_name");
+    const HostSpec& server = *s.host(c.to);
+    auto same = [&](const std::string& other) { return lower(other) == lower(*c.to_name); };
+    if (!same(server.name) && std::none_of(server.aliases.begin(), server.aliases.end(), same)) {
+      fail(at / "to_name", "\"" + *c.to_name + "\" is not a name of host \"" + c.to +
+                               "\" (its name or one of its \"aliases\")");
+    }
+  }
   if (const json* f = optional(v, "family")) {
     const std::string family = f->is_string() ? f->get<std::string>() : std::string();
     if (family == "ipv6") {
@@ -522,6 +579,7 @@ Scenario parse(const json& root) {
   winsock::World checker{0};
   std::map<std::uint32_t, std::size_t> by_address;  // every check linear in the hosts
   std::map<Ipv6Address, std::size_t> by_address6;
+  std::map<std::string, std::size_t> by_name;  // host names and aliases, lower case
   for (std::size_t i = 0; i < hosts.size(); ++i) {
     const Ptr at = top / "hosts" / i;
     HostSpec h = parse_host(hosts[i], at, checker, static_cast<int>(i));
@@ -531,6 +589,15 @@ Scenario parse(const json& root) {
     if (!fresh) {
       fail(at / "address",
            "address " + h.address + " is already host \"" + s.hosts[other->second].name + "\"'s");
+    }
+    for (std::size_t k = 0; k <= h.aliases.size(); ++k) {
+      const std::string& n = k == 0 ? h.name : h.aliases[k - 1];
+      const auto [holder, free_name] = by_name.emplace(lower(n), i);
+      if (!free_name) {
+        fail(k == 0 ? at / "name" : at / "aliases" / (k - 1),
+             "the name \"" + n + "\" is taken by host \"" + s.hosts[holder->second].name +
+                 "\" (host names and aliases are case-insensitive)");
+      }
     }
     if (h.ipv6) {
       const auto [other6, fresh6] = by_address6.emplace(*Ipv6Address::parse(*h.ipv6), i);

@@ -127,6 +127,29 @@ TEST(Run, Ipv6AndIpv4ConnectionsToADualStackServerDieAtTheSameInstant) {
   }
 }
 
+// cli/scenarios/names.json (docs/names.md): connections that resolve their server's name on
+// their own thread, in virtual time: a 300 ms resolver delays only its connection, an outage
+// ends its connection with WSATRY_AGAIN after 2 s, the others go on meanwhile.
+TEST(Run, ConnectionsResolveTheirServerByNameThroughTheirHostsResolver) {
+  const RunReport r = play(example("names.json"));
+  const ConnectionReport& slow = conn(r, "slow-dns");
+  const ConnectionReport& outage = conn(r, "dns-outage");
+  const ConnectionReport& direct = conn(r, "by-host-name");
+  EXPECT_EQ(direct.established_at, kEpoch + 4ms) << "no resolver delay: at once";
+  EXPECT_EQ(slow.established_at, kEpoch + 304ms) << "300 ms lookup, then the handshake";
+  ASSERT_TRUE(outage.connect_error.has_value());
+  EXPECT_EQ(outage.connect_error->error, 11002) << "WSATRY_AGAIN";
+  EXPECT_EQ(outage.failed_call, "getaddrinfo(db.example)");
+  EXPECT_FALSE(outage.established_at.has_value());
+  EXPECT_EQ(slow.closed_at, kEpoch + 70324ms);
+  EXPECT_EQ(direct.closed_at, kEpoch + 70024ms);
+  const std::string timeline = format_timeline(r, {.full = true});
+  EXPECT_NE(
+      timeline.find("0:00:02.000  app2  dns-outage    getaddrinfo(db.example) = WSATRY_AGAIN"),
+      std::string::npos)
+      << timeline;
+}
+
 TEST(Run, NatForgetsTheFlowIdleTimeoutAfterItsLastSegment) {
   const std::string timeline = format_timeline(play(example("nat.json")), {.full = true});
   EXPECT_THAT(timeline, HasSubstr("0:05:51.020  defaults   so-keepalive  NAT forgot the flow: idle "

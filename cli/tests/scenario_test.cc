@@ -167,7 +167,7 @@ TEST(Scenario, UnknownAndMissingFields) {
   EXPECT_EQ(error_after([](json& j) { j["hosts"][1]["profil"] = "x"; }),
             "bad.json: /hosts/1/profil: unknown field \"profil\" for a host (expected one of: "
             "name, profile, "
-            "address, ipv6, registry, switches, listen)");
+            "address, ipv6, aliases, resolver, registry, switches, listen)");
   EXPECT_EQ(
       error_after([](json& j) { j["connections"][1]["calls"][0].erase("keepaliveinterval"); }),
       "bad.json: /connections/1/calls/0: missing required field \"keepaliveinterval\" (time "
@@ -253,6 +253,47 @@ TEST(Scenario, Ipv6AddressesAndFamilies) {
             "\"ipv6\" address; host \"client\" has none");
   EXPECT_EQ(error_after([](json& j) { j["connections"][0]["family"] = 6; }),
             "bad.json: /connections/0/family: expected \"ipv4\" or \"ipv6\", got 6");
+}
+
+// Names (docs/names.md): "aliases", "resolver" and a connection's "to_name".
+TEST(Scenario, AliasesResolversAndNamesToConnectTo) {
+  auto named = [](json& j) {
+    j["hosts"][1]["aliases"] = json::array({"db.example", "DB"});
+    j["hosts"][0]["resolver"] = {{"delay", "250ms"}, {"answer", "no-recovery"}};
+    j["connections"][0]["to_name"] = "DB.EXAMPLE";
+  };
+  json good = base();
+  named(good);
+  Result<Scenario> ok = parse_scenario(good.dump(), "names.json");
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(ok->hosts[1].aliases, (std::vector<std::string>{"db.example", "DB"}));
+  ASSERT_TRUE(ok->hosts[0].resolver.has_value());
+  EXPECT_EQ(ok->hosts[0].resolver->delay, 250ms);
+  EXPECT_EQ(ok->hosts[0].resolver->answer, winsock::ResolverAnswer::kNoRecovery);
+  EXPECT_EQ(ok->connections[0].to_name, "DB.EXAMPLE");
+  EXPECT_EQ(error_after([&](json& j) {
+              named(j);
+              j["hosts"][1]["aliases"][1] = "CLIENT";
+            }),
+            "bad.json: /hosts/1/aliases/1: the name \"CLIENT\" is taken by host \"client\" (host "
+            "names and aliases are case-insensitive)");
+  EXPECT_EQ(error_after([&](json& j) {
+              named(j);
+              j["hosts"][1]["aliases"][0] = "localhost";
+            }),
+            "bad.json: /hosts/1/aliases/0: 'localhost' is every host's own loopback name");
+  EXPECT_EQ(error_after([&](json& j) {
+              named(j);
+              j["connections"][0]["to_name"] = "client";
+            }),
+            "bad.json: /connections/0/to_name: \"client\" is not a name of host \"server\" (its "
+            "name or one of its \"aliases\")");
+  EXPECT_EQ(error_after([&](json& j) {
+              named(j);
+              j["hosts"][0]["resolver"]["answer"] = "broken";
+            }),
+            "bad.json: /hosts/0/resolver/answer: expected \"answers\", \"try-again\" or "
+            "\"no-recovery\", got \"broken\"");
 }
 
 TEST(Scenario, ProfilesRegistryAndSwitches) {

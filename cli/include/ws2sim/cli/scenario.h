@@ -48,6 +48,11 @@ struct HostSpec {
   /// An IPv6 address besides the IPv4 one ("2001:db8::1"): the host's listeners are then
   /// dual-stack (AF_INET6, IPV6_V6ONLY cleared) and connections may use IPv6.
   std::optional<std::string> ipv6;
+  /// Other names of the host (Host::add_alias): unique, case-insensitively, among every host's
+  /// name and aliases.
+  std::vector<std::string> aliases;
+  /// The host's lookups (Host::set_resolver): a delay, and an outage's answer.
+  std::optional<winsock::Resolver> resolver;
   std::vector<std::pair<winsock::RegistryValue, std::uint32_t>> registry;  ///< In file order.
   winsock::HostSwitches switches;
   /// Ports to listen on. Unset: every port a connection targets on this host.
@@ -68,7 +73,11 @@ struct ConnectionSpec {
   /// The IP version: kIpv6 connects an AF_INET6 socket to the server's "ipv6" address (both
   /// hosts need one).
   IpFamily family = IpFamily::kIpv4;
-  Duration at{0};  ///< When socket() and connect() are called.
+  /// A name of the server host (its name or an alias) the client resolves with getaddrinfo, in
+  /// virtual time through its resolver, before it connects to the address found. Unset: the
+  /// client connects to the server's address directly.
+  std::optional<std::string> to_name;
+  Duration at{0};  ///< When socket() and connect() are called (the lookup, with to_name).
   std::vector<ScenarioCall> calls;
 };
 
