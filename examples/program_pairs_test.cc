@@ -74,6 +74,25 @@ class ProgramPairs : public WinsockTest {
     });
   }
 
+  // dual_stack_server.c on `server_host`, serving one getaddrinfo client per entry of `clients`
+  // (a host, and the name it looks up), started in that order; returns what they all printed.
+  std::string run_dual_stack_server(Host& server_host,
+                                    const std::vector<std::pair<Host*, std::string>>& clients) {
+    ::testing::internal::CaptureStdout();
+    start_thread(server_host, "server", [this, n = clients.size()] {
+      std::string program = "dual_stack_server";
+      std::string count = std::to_string(n);
+      std::vector<char*> argv{program.data(), count.data(), nullptr};
+      server_exit = dual_stack_server_main(2, argv.data());
+    });
+    for (const auto& [host, name] : clients) {
+      start_client(*host, name);
+    }
+    run_threads();
+    std::fflush(stdout);
+    return ::testing::internal::GetCapturedStdout();
+  }
+
   int server_exit = -1;
   int client_exit = -1;
 };
@@ -123,18 +142,7 @@ TEST_F(ProgramPairs, ADualStackServerServesAnIpv6AndAnIpv4Client) {
   Host& four = add_host("four", "windows-10-22h2", "10.0.0.3");
   ASSERT_THAT(server.set_ipv6_address("2001:db8::2"), IsOk());
   ASSERT_THAT(six.set_ipv6_address("2001:db8::1"), IsOk());
-  ::testing::internal::CaptureStdout();
-  start_thread(server, "server", [this] {
-    std::string program = "dual_stack_server";
-    std::string clients = "2";
-    std::vector<char*> argv{program.data(), clients.data(), nullptr};
-    server_exit = dual_stack_server_main(2, argv.data());
-  });
-  start_client(six, "server");
-  start_client(four, "server");
-  run_threads();
-  std::fflush(stdout);
-  const std::string out = ::testing::internal::GetCapturedStdout();
+  const std::string out = run_dual_stack_server(server, {{&six, "server"}, {&four, "server"}});
   EXPECT_EQ(server_exit, 0);
   EXPECT_EQ(client_exit, 0);
   EXPECT_EQ(out,
@@ -155,16 +163,7 @@ TEST_F(ProgramPairs, ADualStackServerServesAnIpv6AndAnIpv4Client) {
 
 TEST_F(ProgramPairs, OnOneHostADualStackServerTakesLocalhostOverIpv6AtOnce) {
   Host& pc = add_host("pc", "windows-10-22h2", "10.0.0.1");
-  ::testing::internal::CaptureStdout();
-  start_thread(pc, "server", [this] {
-    std::string program = "dual_stack_server";
-    std::vector<char*> argv{program.data(), nullptr};
-    server_exit = dual_stack_server_main(1, argv.data());
-  });
-  start_client(pc, "localhost");
-  run_threads();
-  std::fflush(stdout);
-  const std::string out = ::testing::internal::GetCapturedStdout();
+  const std::string out = run_dual_stack_server(pc, {{&pc, "localhost"}});
   EXPECT_EQ(server_exit, 0);
   EXPECT_EQ(client_exit, 0);
   EXPECT_EQ(out,

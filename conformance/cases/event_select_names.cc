@@ -17,9 +17,7 @@ constexpr DWORD kWaitMs = 5000;  // long enough for loopback anywhere; virtual i
 // A listener on 127.0.0.1 at an ephemeral port, and that port.
 SOCKET loopback_listener(Context& ctx, u_short* port) {
   const SOCKET l = ctx.tcp();
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(0x7F000001);
+  sockaddr_in a = in4(0x7F000001, 0);
   int len = sizeof a;
   ctx.require(bind(l, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
                   listen(l, SOMAXCONN) == 0 &&
@@ -30,10 +28,7 @@ SOCKET loopback_listener(Context& ctx, u_short* port) {
 }
 
 int connect_loopback(SOCKET s, u_short port) {
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(0x7F000001);
+  sockaddr_in a = in4(0x7F000001, port);
   return error_of(connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a));
 }
 

@@ -11,14 +11,6 @@
 namespace ws2sim::conformance {
 namespace {
 
-sockaddr_in in4(ULONG ip, u_short port) {
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(ip);
-  return a;
-}
-
 // [::] or [::1] (`loopback`) at `port`.
 sockaddr_in6 in6(bool loopback, u_short port) {
   sockaddr_in6 a{};

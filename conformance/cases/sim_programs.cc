@@ -31,9 +31,7 @@ SIM_CASE(LoopbackTakesNoPath, "LOOPBACK.no-path") {
   ctx.require(ctx.world().set_link(ctx.client(), ctx.server(), {.latency = 300ms}).ok(), "link");
   ctx.require(ctx.world().partition(ctx.client(), ctx.server()).ok(), "partition");
   const SOCKET l = ctx.tcp();
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(0x7F000001);
+  sockaddr_in a = in4(0x7F000001, 0);
   int len = sizeof a;
   ctx.require(bind(l, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 && listen(l, 1) == 0 &&
                   getsockname(l, reinterpret_cast<sockaddr*>(&a), &len) == 0,

@@ -10,15 +10,6 @@
 namespace ws2sim::conformance {
 namespace {
 
-// A sockaddr_in for `ip` (host order) and `port`.
-sockaddr_in in4(ULONG ip, u_short port) {
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(ip);
-  return a;
-}
-
 int bind_to(SOCKET s, sockaddr_in a) {
   return error_of(bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a));
 }

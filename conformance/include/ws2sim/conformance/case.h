@@ -212,6 +212,15 @@ std::vector<std::string> header_gaps();
 
 /// 0 when a call returned 0; WSAGetLastError() when it returned SOCKET_ERROR; -1 otherwise.
 int error_of(int rc);
+
+/// in4 — a sockaddr_in for `ip` (host order) and `port`.
+inline sockaddr_in in4(ULONG ip, u_short port) {
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(ip);
+  return a;
+}
 /// "WSAEFAULT (10014)", "success (0)", or the number.
 std::string error_name(int code);
 
