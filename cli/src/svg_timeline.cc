@@ -53,6 +53,22 @@ std::string outcome(const ConnectionReport& c) {
   return "open at the end";
 }
 
+// When a connection that never had a model connection to end (a failed lookup, a connect that
+// failed at once) gave up: its last record. nullopt for every other connection.
+std::optional<TimePoint> gave_up_at(const RunReport& r, std::size_t conn) {
+  const ConnectionReport& c = r.connections[conn];
+  if (!c.connect_error || c.closed_at) {
+    return std::nullopt;
+  }
+  std::optional<TimePoint> last;
+  for (const CallRecord& rec : r.records) {
+    if (rec.connection == conn) {
+      last = rec.at;
+    }
+  }
+  return last;
+}
+
 std::vector<Lane> lanes_of(const RunReport& r) {
   std::vector<Lane> lanes;
   if (r.connections.size() <= kMaxLanes) {
@@ -279,6 +295,12 @@ std::string timeline_svg(const RunReport& r) {
         break;
     }
   }
+  for (std::size_t i = 0; i < r.connections.size(); ++i) {
+    if (const std::optional<TimePoint> at = gave_up_at(r, i)) {
+      times.push_back(*at);
+      ended.insert(*at);
+    }
+  }
   const double plot_width = kWidth - kLeft - kRight;
   const TimeAxis axis(times, kEpoch, r.end, kLeft, plot_width);
 
@@ -321,6 +343,13 @@ std::string timeline_svg(const RunReport& r) {
       add(b, Mark::kData, x, e.at,
           std::string(e.kind == TraceKind::kSegmentSent ? "sent " : "received ") +
               std::to_string(e.segment->payload.size()) + " bytes");
+    }
+  }
+
+  for (std::size_t i = 0; i < r.connections.size(); ++i) {
+    if (const std::optional<TimePoint> at = gave_up_at(r, i)) {
+      add(bins[lane_of[i]], Mark::kDrop, axis.x(*at), *at,
+          r.connections[i].failed_call + " failed");
     }
   }
 
@@ -378,7 +407,7 @@ std::string timeline_svg(const RunReport& r) {
           break;
         }
       }
-      died = std::max(died, r.connections[c].closed_at.value_or(r.end));
+      died = std::max(died, r.connections[c].closed_at.value_or(gave_up_at(r, c).value_or(r.end)));
     }
     if (born) {
       out << "<line class=\"life\" x1=\"" << num(axis.x(*born)) << "\" y1=\"" << num(yc)

@@ -52,7 +52,8 @@ TEST(Svg, XmlEscape) {
 
 TEST(Svg, TimelinesAreXmlAndCountEveryProbeOnce) {
   testing::TempDir dir;
-  for (const char* file : {"demo.json", "nat.json", "faults.json", "calls-in-order.json"}) {
+  for (const char* file :
+       {"demo.json", "nat.json", "faults.json", "calls-in-order.json", "ipv6.json", "names.json"}) {
     SCOPED_TRACE(file);
     const RunReport r = play(file);
     const std::string svg = timeline_svg(r);
@@ -62,13 +63,28 @@ TEST(Svg, TimelinesAreXmlAndCountEveryProbeOnce) {
     std::size_t ended = 0;
     for (const ConnectionReport& c : r.connections) {
       client_probes += c.probes_sent;
-      ended += c.closed_at ? 1 : 0;
+      ended += c.closed_at || c.connect_error ? 1 : 0;
     }
     EXPECT_EQ(marks(svg, "probe"), client_probes);
     EXPECT_EQ(marks(svg, "answer"), trace_count(r, TraceKind::kProbeAnswered));
     EXPECT_EQ(marks(svg, "drop"), ended);
     EXPECT_EQ(count(svg, "<svg "), 1U);
   }
+}
+
+// Regression: a connection that failed before it had a model connection (its lookup failed)
+// was drawn alive from its start to the end of the run, with no end mark. Now its lane ends at
+// the failure with a cross that names the failed call.
+TEST(Svg, AConnectionWhoseLookupFailedEndsThereWithACross) {
+  const RunReport r = play("names.json");
+  const std::string svg = timeline_svg(r);
+  EXPECT_EQ(marks(svg, "drop"), 3U) << "two keep-alive drops and the failed lookup";
+  EXPECT_NE(svg.find("getaddrinfo(db.example) failed 0:00:02.000"), std::string::npos);
+  // The failed connection's lane is the second; its life line, if any, ends at 2 s, far left
+  // of the keep-alive drops at 70 s.
+  const double second_life_end = attribute(svg, "life", "x2", 1);
+  const double first_life_end = attribute(svg, "life", "x2", 0);
+  EXPECT_LT(second_life_end, first_life_end / 4) << svg;
 }
 
 TEST(Svg, NamesAreEscaped) {
