@@ -2,7 +2,7 @@
  * when they serve both IP versions from one socket: getaddrinfo(AF_INET6, AI_PASSIVE) for the
  * wildcard, IPV6_V6ONLY cleared (it is TRUE by default on Windows), then every client printed
  * with getnameinfo(NI_NUMERICHOST) - an IPv4 client shows as ::ffff:a.b.c.d. Serves the number
- * of clients given (default 1), one after another. Unmodified Windows code: built with
+ * of clients given (default 1), one after another. _tmain and strsafe.h, as SDK samples have them. Unmodified Windows code: built with
  * MinGW-w64 against the real headers in CI, and run in ws2sim by
  * examples/program_pairs_test.cc (main renamed). */
 #undef UNICODE
@@ -13,7 +13,8 @@
 #include <ws2tcpip.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
+#include <tchar.h>
+#include <strsafe.h> /* after tchar.h, as the SDK asks */
 
 #define ECHO_PORT "27015"
 #define CHUNK 512
@@ -41,14 +42,14 @@ static int serve(SOCKET peer, int number)
     return 0;
 }
 
-int __cdecl main(int argc, char **argv)
+int __cdecl _tmain(int argc, TCHAR **argv)
 {
     WSADATA wsa;
     struct addrinfo hints;
     struct addrinfo *found = NULL;
     SOCKET listener = INVALID_SOCKET;
     DWORD v6only = 0;
-    int clients = argc > 1 ? atoi(argv[1]) : 1;
+    int clients = argc > 1 ? _ttoi(argv[1]) : 1;
     int rc, i;
 
     rc = WSAStartup(MAKEWORD(2, 2), &wsa);
@@ -101,7 +102,7 @@ int __cdecl main(int argc, char **argv)
         }
         if (getnameinfo((SOCKADDR *)&from, from_length, where, sizeof(where), NULL, 0,
                         NI_NUMERICHOST) != 0) {
-            strcpy(where, "?");
+            StringCchCopyA(where, sizeof(where), "?");
         }
         printf("server: client %d from %s (%s)\n", i, where,
                from.ss_family == AF_INET6 ? "AF_INET6" : "AF_INET");
