@@ -233,7 +233,12 @@ void put(std::string& out, const std::optional<TimePoint>& t) {
   put(out, t ? (*t - kEpoch).count() : -1);
 }
 void put(std::string& out, const std::optional<SocketAddress>& a) {
-  put(out, a ? static_cast<std::int64_t>(a->address.value) << 16 | a->port : -1);
+  if (!a) {
+    put(out, -1);
+    return;
+  }
+  out += to_string(*a);
+  out += ',';
 }
 
 // Brings every socket up to date with the model at the current instant (what any call on the

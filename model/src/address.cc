@@ -101,7 +101,7 @@ std::optional<Ipv6Address> Ipv6Address::parse(std::string_view text) {
 }
 
 std::optional<Ipv4Address> Ipv6Address::mapped_ipv4() const noexcept {
-  for (int i = 0; i < 10; ++i) {
+  for (std::size_t i = 0; i < 10; ++i) {
     if (bytes[i] != 0) return std::nullopt;
   }
   if (bytes[10] != 0xFF || bytes[11] != 0xFF) return std::nullopt;

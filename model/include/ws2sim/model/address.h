@@ -10,6 +10,7 @@
 
 #include <array>
 #include <compare>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -47,7 +48,7 @@ struct Ipv6Address {
     Ipv6Address a;
     a.bytes[10] = 0xFF;
     a.bytes[11] = 0xFF;
-    for (int i = 0; i < 4; ++i) {
+    for (std::size_t i = 0; i < 4; ++i) {
       a.bytes[12 + i] = static_cast<std::uint8_t>(v4.value >> (24 - 8 * i));
     }
     return a;
@@ -72,7 +73,7 @@ class IpAddress {
   constexpr IpAddress() noexcept = default;
   // NOLINTNEXTLINE(google-explicit-constructor): every IPv4 address is an IP address.
   constexpr IpAddress(Ipv4Address a) noexcept {
-    for (int i = 0; i < 4; ++i) {
+    for (std::size_t i = 0; i < 4; ++i) {
       bytes_[i] = static_cast<std::uint8_t>(a.value >> (24 - 8 * i));
     }
   }
