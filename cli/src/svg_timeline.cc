@@ -53,17 +53,19 @@ std::string outcome(const ConnectionReport& c) {
   return "open at the end";
 }
 
-// When a connection that never had a model connection to end (a failed lookup, a connect that
-// failed at once) gave up: its last record. nullopt for every other connection.
-std::optional<TimePoint> gave_up_at(const RunReport& r, std::size_t conn) {
-  const ConnectionReport& c = r.connections[conn];
-  if (!c.connect_error || c.closed_at) {
-    return std::nullopt;
-  }
-  std::optional<TimePoint> last;
+// When each connection that never had a model connection to end (a failed lookup, a connect
+// that failed at once) gave up: its last record; nullopt for every other connection. One pass
+// over the records.
+std::vector<std::optional<TimePoint>> gave_up_times(const RunReport& r) {
+  std::vector<std::optional<TimePoint>> last(r.connections.size());
   for (const CallRecord& rec : r.records) {
-    if (rec.connection == conn) {
-      last = rec.at;
+    if (rec.connection && *rec.connection < last.size()) {
+      last[*rec.connection] = rec.at;
+    }
+  }
+  for (std::size_t i = 0; i < r.connections.size(); ++i) {
+    if (!r.connections[i].connect_error || r.connections[i].closed_at) {
+      last[i].reset();
     }
   }
   return last;
@@ -218,6 +220,7 @@ void legend(std::ostream& out, double ly) {
 std::string timeline_svg(const RunReport& r) {
   const Trace& trace = r.trace();
   const std::vector<Lane> lanes = lanes_of(r);
+  const std::vector<std::optional<TimePoint>> gave_up = gave_up_times(r);
   std::vector<std::size_t> lane_of(r.connections.size(), 0);
   for (std::size_t l = 0; l < lanes.size(); ++l) {
     for (std::size_t c : lanes[l].conns) {
@@ -296,7 +299,7 @@ std::string timeline_svg(const RunReport& r) {
     }
   }
   for (std::size_t i = 0; i < r.connections.size(); ++i) {
-    if (const std::optional<TimePoint> at = gave_up_at(r, i)) {
+    if (const std::optional<TimePoint> at = gave_up[i]) {
       times.push_back(*at);
       ended.insert(*at);
     }
@@ -347,7 +350,7 @@ std::string timeline_svg(const RunReport& r) {
   }
 
   for (std::size_t i = 0; i < r.connections.size(); ++i) {
-    if (const std::optional<TimePoint> at = gave_up_at(r, i)) {
+    if (const std::optional<TimePoint> at = gave_up[i]) {
       add(bins[lane_of[i]], Mark::kDrop, axis.x(*at), *at,
           r.connections[i].failed_call + " failed");
     }
@@ -407,7 +410,7 @@ std::string timeline_svg(const RunReport& r) {
           break;
         }
       }
-      died = std::max(died, r.connections[c].closed_at.value_or(gave_up_at(r, c).value_or(r.end)));
+      died = std::max(died, r.connections[c].closed_at.value_or(gave_up[c].value_or(r.end)));
     }
     if (born) {
       out << "<line class=\"life\" x1=\"" << num(axis.x(*born)) << "\" y1=\"" << num(yc)

@@ -99,9 +99,18 @@ TEST_F(ConnectAccept, TheConditionFunctionSeesBothEndsAndItsDataBeforeAccepting)
   EXPECT_EQ(seen.callee, "10.0.0.2:443");
   EXPECT_TRUE(seen.no_data_no_qos);
   EXPECT_EQ(text(reinterpret_cast<sockaddr*>(&peer)), client_end);
-  EXPECT_EQ(WSAAccept(listener, nullptr, nullptr, nullptr, 0), INVALID_SOCKET)
-      << "without a condition it is accept(): nothing else is queued, and it blocks until the "
-         "world has nothing left to do";
+}
+
+TEST_F(ConnectAccept, WithoutAConditionFunctionItIsAccept) {
+  SOCKET c;
+  const std::string client_end = connect_client(&c);
+  HostScope on(*server);
+  sockaddr_in peer{};
+  int len = sizeof peer;
+  ASSERT_NE(WSAAccept(listener, reinterpret_cast<sockaddr*>(&peer), &len, nullptr, 0),
+            INVALID_SOCKET)
+      << WSAGetLastError();
+  EXPECT_EQ(text(reinterpret_cast<sockaddr*>(&peer)), client_end);
 }
 
 TEST_F(ConnectAccept, ADeferredConnectionStaysQueuedAndARejectedOneIsReset) {

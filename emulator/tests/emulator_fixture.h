@@ -56,6 +56,16 @@ class EmulatorTest : public ::testing::Test {
 
   static sockaddr_in address(const char* ip, u_short port) { return ipv4_address(ip, port); }
 
+  /// WSAIoctl(SIO_KEEPALIVE_VALS) {1, time_ms, interval_ms} on `s`: 0 or the WSA error.
+  static int set_keepalive_vals(SOCKET s, ULONG time_ms, ULONG interval_ms) {
+    tcp_keepalive ka{1, time_ms, interval_ms};
+    DWORD returned = 0;
+    return WSAIoctl(s, SIO_KEEPALIVE_VALS, &ka, sizeof ka, nullptr, 0, &returned, nullptr,
+                    nullptr) == 0
+               ? 0
+               : WSAGetLastError();
+  }
+
   /// connect() the client socket `s` to the server (call inside a client HostScope).
   static int connect_to_server(SOCKET s) {
     sockaddr_in a = address("10.0.0.2", 443);

@@ -145,10 +145,7 @@ TEST_F(EventSelectTest, AcceptedSocketsInheritAndRecvReenablesFdRead) {
 TEST_F(EventSelectTest, KeepAliveDropRecordsFdCloseWithWsaeconnabortedAtTheDropInstant) {
   HostScope on(*client);
   SOCKET s = socket(AF_INET, SOCK_STREAM, 0);
-  tcp_keepalive ka{1, 10'000, 1'000};
-  DWORD returned = 0;
-  ASSERT_EQ(
-      WSAIoctl(s, SIO_KEEPALIVE_VALS, &ka, sizeof ka, nullptr, 0, &returned, nullptr, nullptr), 0);
+  ASSERT_EQ(set_keepalive_vals(s, 10'000, 1'000), 0);
   ASSERT_EQ(connect_to_server(s), 0);
   ASSERT_NE(accept_on_server(), INVALID_SOCKET);
   WSAEVENT ev = WSACreateEvent();

@@ -188,10 +188,7 @@ TEST_F(WinsockIpv6, KeepAliveDetectsADeadIpv6PeerAtTheSameInstantAsOverIpv4) {
   const SOCKET l = listen6(8443, false);
   HostScope on(*client);
   SOCKET c = socket(AF_INET6, SOCK_STREAM, IPPROTO_TCP);
-  tcp_keepalive ka{1, 10'000, 1'000};
-  DWORD returned = 0;
-  ASSERT_EQ(
-      WSAIoctl(c, SIO_KEEPALIVE_VALS, &ka, sizeof ka, nullptr, 0, &returned, nullptr, nullptr), 0);
+  ASSERT_EQ(set_keepalive_vals(c, 10'000, 1'000), 0);
   sockaddr_in6 to = ipv6_address("2001:db8::2", 8443);
   ASSERT_EQ(connect(c, reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
   const TimePoint established = world.now();

@@ -99,6 +99,15 @@ class TempFile {
   std::string path_;
 };
 
+// frames — how many frames of the capture `tshark` (a tshark command reading it) display filter
+// `filter` selects ("" for all); nullopt, and a test failure, when tshark fails.
+std::optional<std::size_t> frames(const std::string& tshark, const std::string& filter) {
+  const CommandResult r = run_command(tshark + (filter.empty() ? "" : " -Y " + quoted(filter)) +
+                                      " -T fields -e frame.number");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  return r.exit_code == 0 ? std::optional{count_frame_lines(r.output)} : std::nullopt;
+}
+
 std::size_t count_kind(const Trace& trace, TraceKind kind) {
   std::size_t n = 0;
   for (const TraceEvent& e : trace.events()) {
@@ -225,22 +234,11 @@ TEST(PcapTshark, LoopbackKeepAlivesAreKeepAlivesToWireshark) {
   ASSERT_FALSE(file.path().empty()) << "mkstemp failed";
   ASSERT_TRUE(write_pcap_file(w.trace(), file.path()).ok());
   const std::string base = quoted(*tshark) + " -r " + quoted(file.path());
-  const CommandResult keep_alive =
-      run_command(base + " -Y tcp.analysis.keep_alive -T fields -e frame.number");
-  ASSERT_EQ(keep_alive.exit_code, 0) << keep_alive.output;
-  EXPECT_EQ(count_frame_lines(keep_alive.output), probes) << keep_alive.output;
-  const CommandResult keep_alive_ack =
-      run_command(base + " -Y tcp.analysis.keep_alive_ack -T fields -e frame.number");
-  ASSERT_EQ(keep_alive_ack.exit_code, 0) << keep_alive_ack.output;
-  EXPECT_EQ(count_frame_lines(keep_alive_ack.output), answered) << keep_alive_ack.output;
-  const CommandResult elsewhere =
-      run_command(base + " -Y " + quoted("ip.src != 127.0.0.1 || ip.dst != 127.0.0.1") +
-                  " -T fields -e frame.number");
-  ASSERT_EQ(elsewhere.exit_code, 0) << elsewhere.output;
-  EXPECT_EQ(count_frame_lines(elsewhere.output), 0U) << "frames off loopback:\n"
-                                                     << elsewhere.output;
-  const CommandResult all = run_command(base + " -T fields -e frame.number");
-  EXPECT_EQ(count_frame_lines(all.output), count_kind(w.trace(), TraceKind::kSegmentSent));
+  EXPECT_EQ(frames(base, "tcp.analysis.keep_alive"), probes);
+  EXPECT_EQ(frames(base, "tcp.analysis.keep_alive_ack"), answered);
+  EXPECT_EQ(frames(base, "ip.src != 127.0.0.1 || ip.dst != 127.0.0.1"), 0U)
+      << "frames off loopback";
+  EXPECT_EQ(frames(base, ""), count_kind(w.trace(), TraceKind::kSegmentSent));
 }
 
 // IPv6 (docs/behaviour.md §16): a connection between two hosts' IPv6 addresses whose peer
@@ -278,25 +276,12 @@ TEST(PcapTshark, Ipv6KeepAlivesAreKeepAlivesToWireshark) {
   ASSERT_TRUE(write_pcap_file(w.trace(), file.path()).ok());
   const std::string base = quoted(*tshark) + " -r " + quoted(file.path());
   const std::size_t sent = count_kind(w.trace(), TraceKind::kSegmentSent);
-  const CommandResult ipv6 =
-      run_command(base + " -Y " +
-                  quoted("ipv6 && !ip && (ipv6.addr == 2001:db8::1 && ipv6.addr == 2001:db8::2)") +
-                  " -T fields -e frame.number");
-  ASSERT_EQ(ipv6.exit_code, 0) << ipv6.output;
-  EXPECT_EQ(count_frame_lines(ipv6.output), sent) << ipv6.output;
-  const CommandResult keep_alive =
-      run_command(base + " -Y tcp.analysis.keep_alive -T fields -e frame.number");
-  ASSERT_EQ(keep_alive.exit_code, 0) << keep_alive.output;
-  EXPECT_EQ(count_frame_lines(keep_alive.output), probes) << keep_alive.output;
-  const CommandResult keep_alive_ack =
-      run_command(base + " -Y tcp.analysis.keep_alive_ack -T fields -e frame.number");
-  ASSERT_EQ(keep_alive_ack.exit_code, 0) << keep_alive_ack.output;
-  EXPECT_EQ(count_frame_lines(keep_alive_ack.output), answered) << keep_alive_ack.output;
-  const CommandResult good =
-      run_command(base + " -o tcp.check_checksum:TRUE -Y " + quoted("tcp.checksum.status == 1") +
-                  " -T fields -e frame.number");
-  ASSERT_EQ(good.exit_code, 0) << good.output;
-  EXPECT_EQ(count_frame_lines(good.output), sent) << "frames whose checksum tshark verified";
+  EXPECT_EQ(frames(base, "ipv6 && !ip && ipv6.addr == 2001:db8::1 && ipv6.addr == 2001:db8::2"),
+            sent);
+  EXPECT_EQ(frames(base, "tcp.analysis.keep_alive"), probes);
+  EXPECT_EQ(frames(base, "tcp.analysis.keep_alive_ack"), answered);
+  EXPECT_EQ(frames(base + " -o tcp.check_checksum:TRUE", "tcp.checksum.status == 1"), sent)
+      << "frames whose checksum tshark verified";
   const CommandResult payload =
       run_command(base + " -Y " + quoted("tcp.len == 2") + " -T fields -e tcp.payload");
   ASSERT_EQ(payload.exit_code, 0) << payload.output;

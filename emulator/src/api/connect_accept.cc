@@ -180,14 +180,10 @@ BOOL connect_by_name(SOCKET s, const char* node, const char* service, LPDWORD lo
     if (a->ai_family == kind->family) {
       std::memcpy(&out, a->ai_addr, a->ai_addrlen);
     } else {
-      const auto* v4 = reinterpret_cast<const sockaddr_in*>(a->ai_addr);
-      auto* v6 = reinterpret_cast<sockaddr_in6*>(&out);
-      v6->sin6_family = AF_INET6;
-      v6->sin6_port = v4->sin_port;
-      v6->sin6_addr.s6_addr[10] = 0xFF;
-      v6->sin6_addr.s6_addr[11] = 0xFF;
-      std::memcpy(&v6->sin6_addr.s6_addr[12], &v4->sin_addr, 4);
-      length = sizeof(sockaddr_in6);
+      sockaddr_in v4;
+      std::memcpy(&v4, a->ai_addr, sizeof v4);
+      const Ipv4Address four{ntohl(v4.sin_addr.s_addr)};
+      length = store_address(SocketAddress{Ipv6Address::mapped(four), ntohs(v4.sin_port)}, &out);
     }
     addresses.push_back(out);
     lengths.push_back(length);

@@ -12,6 +12,7 @@
 #include "core/call.h"
 #include "core/host_state.h"
 #include "core/names.h"
+#include "core/sockaddr.h"
 #include "rules/inet_text.h"
 // The drop-in headers after ours, as a Windows program sees them.
 #include <windows.h>
@@ -73,33 +74,10 @@ std::optional<int> numeric_port(const char* text) {
   return v <= 65535 ? std::optional<int>(v) : std::nullopt;
 }
 
-// One answer: an IPv4 or IPv6 address (network order bytes).
-struct Answer {
-  int family = AF_INET;
-  std::uint8_t bytes[16] = {};
-};
-
 // ipv4_from_bytes — an IPv4 address from its four bytes in network order.
 Ipv4Address ipv4_from_bytes(const std::uint8_t* b) {
   return Ipv4Address{(std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) |
                      (std::uint32_t{b[2]} << 8) | b[3]};
-}
-
-Answer ipv4_answer(std::uint32_t host_order) {
-  Answer a;
-  a.family = AF_INET;
-  a.bytes[0] = static_cast<std::uint8_t>(host_order >> 24);
-  a.bytes[1] = static_cast<std::uint8_t>(host_order >> 16);
-  a.bytes[2] = static_cast<std::uint8_t>(host_order >> 8);
-  a.bytes[3] = static_cast<std::uint8_t>(host_order);
-  return a;
-}
-
-Answer ip_answer(const IpAddress& a) {
-  Answer out;
-  out.family = a.is_ipv6() ? AF_INET6 : AF_INET;
-  std::memcpy(out.bytes, a.bytes(), a.size());
-  return out;
 }
 
 // ipv6_of — the IPv6 address of host `h`, if it has one (docs/behaviour.md §16).
@@ -111,12 +89,12 @@ std::optional<Ipv6Address> ipv6_of(Call& call, const Host::State& h) {
 // Windows' default address selection (RFC 6724) puts them: IPv6 first when the caller has an
 // IPv6 address to use it from, else IPv4 first (docs/names.md). Every host has ::1, so its own
 // loopback and wildcard answers put IPv6 first.
-std::vector<Answer> host_answers(Call& call, const IpAddress& v4, std::optional<IpAddress> v6) {
-  std::vector<Answer> out{ip_answer(v4)};
+std::vector<IpAddress> host_answers(Call& call, const IpAddress& v4, std::optional<IpAddress> v6) {
+  std::vector<IpAddress> out{v4};
   if (v6) {
     const bool caller_has_ipv6 =
         v6->is_loopback() || v6->is_unspecified() || ipv6_of(call, call.host()).has_value();
-    out.insert(caller_has_ipv6 ? out.begin() : out.end(), ip_answer(*v6));
+    out.insert(caller_has_ipv6 ? out.begin() : out.end(), *v6);
   }
   return out;
 }
@@ -136,24 +114,23 @@ const Host::State* host_at(Call& call, const IpAddress& a) {
 struct Lookup {
   int error = 0;
   std::string canonical;
-  std::vector<Answer> answers;
+  std::vector<IpAddress> answers;
 };
 
 // Resolves `node` (never null here) on the calling host. A name waits for the host's resolver
 // (its delay, in virtual time) and may get its outage; numbers and "localhost" do not.
 Lookup resolve_node(Call& call, const char* node, bool numeric_only) {
   Lookup out;
-  Answer a;
-  if (parse_ipv4(node, a.bytes)) {
-    a.family = AF_INET;
+  std::uint8_t bytes[16] = {};
+  if (parse_ipv4(node, bytes)) {
     out.canonical = node;
-    out.answers.push_back(a);
+    out.answers.push_back(ipv4_from_bytes(bytes));
     return out;
   }
-  if (parse_ipv6(node, a.bytes)) {
-    a.family = AF_INET6;
+  Ipv6Address numeric6;
+  if (parse_ipv6(node, numeric6.bytes.data())) {
     out.canonical = node;
-    out.answers.push_back(a);
+    out.answers.push_back(numeric6);
     return out;
   }
   if (numeric_only) {
@@ -189,23 +166,6 @@ Lookup resolve_node(Call& call, const char* node, bool numeric_only) {
   const std::optional<Ipv6Address> v6 = ipv6_of(call, *h);
   out.answers = host_answers(call, h->address, v6 ? std::optional<IpAddress>{*v6} : std::nullopt);
   return out;
-}
-
-// Writes answer `a` with `port` (host order) as a sockaddr; returns its length.
-int write_sockaddr(const Answer& a, int port, sockaddr_storage* out) {
-  std::memset(out, 0, sizeof *out);
-  if (a.family == AF_INET) {
-    auto* sin = reinterpret_cast<sockaddr_in*>(out);
-    sin->sin_family = AF_INET;
-    sin->sin_port = htons(static_cast<u_short>(port));
-    std::memcpy(&sin->sin_addr, a.bytes, 4);
-    return sizeof(sockaddr_in);
-  }
-  auto* sin6 = reinterpret_cast<sockaddr_in6*>(out);
-  sin6->sin6_family = AF_INET6;
-  sin6->sin6_port = htons(static_cast<u_short>(port));
-  std::memcpy(&sin6->sin6_addr, a.bytes, 16);
-  return sizeof(sockaddr_in6);
 }
 
 // One result node: the addrinfo, its address and its canonical name in one allocation, so
@@ -280,9 +240,9 @@ int get_addr_info(const char* node, const char* service, const ADDRINFOA* hints,
       return gai_fail(found.error);
     }
   }
-  std::vector<Answer> kept;
-  for (const Answer& a : found.answers) {
-    if (family == AF_UNSPEC || family == a.family) {
+  std::vector<IpAddress> kept;
+  for (const IpAddress& a : found.answers) {
+    if (family == AF_UNSPEC || family == (a.is_ipv6() ? AF_INET6 : AF_INET)) {
       kept.push_back(a);
     }
   }
@@ -299,10 +259,11 @@ int get_addr_info(const char* node, const char* service, const ADDRINFOA* hints,
       freeaddrinfo(head);
       return gai_fail(EAI_MEMORY);
     }
-    n->info.ai_family = kept[i].family;
+    n->info.ai_family = kept[i].is_ipv6() ? AF_INET6 : AF_INET;
     n->info.ai_socktype = socktype;  // echoed as given: 0 stays 0 (docs/names.md)
     n->info.ai_protocol = protocol;
-    n->info.ai_addrlen = static_cast<size_t>(write_sockaddr(kept[i], port, &n->address));
+    n->info.ai_addrlen = static_cast<size_t>(
+        store_address(SocketAddress{kept[i], static_cast<std::uint16_t>(port)}, &n->address));
     n->info.ai_addr = reinterpret_cast<sockaddr*>(&n->address);
     if (named) {
       std::memcpy(n->name, found.canonical.c_str(), found.canonical.size() + 1);
@@ -588,9 +549,10 @@ hostent* keep_host_entry(const std::string& name, const std::vector<std::string>
   }
   e->aliases.push_back(nullptr);
   for (const std::uint32_t a : addresses_host_order) {
-    const Answer bytes = ipv4_answer(a);
-    e->addresses.push_back({static_cast<char>(bytes.bytes[0]), static_cast<char>(bytes.bytes[1]),
-                            static_cast<char>(bytes.bytes[2]), static_cast<char>(bytes.bytes[3])});
+    const IpAddress address{Ipv4Address{a}};
+    const std::uint8_t* bytes = address.bytes();
+    e->addresses.push_back({static_cast<char>(bytes[0]), static_cast<char>(bytes[1]),
+                            static_cast<char>(bytes[2]), static_cast<char>(bytes[3])});
   }
   for (auto& a : e->addresses) {
     e->address_list.push_back(a.data());
@@ -642,9 +604,9 @@ struct hostent* WSAAPI gethostbyname(const char* name) {
     return nullptr;
   }
   std::vector<std::uint32_t> v4;
-  for (const Answer& a : found.answers) {
-    if (a.family == AF_INET) {
-      v4.push_back(ipv4_from_bytes(a.bytes).value);
+  for (const IpAddress& a : found.answers) {
+    if (const std::optional<Ipv4Address> four = a.ipv4()) {
+      v4.push_back(four->value);
     }
   }
   if (v4.empty()) {

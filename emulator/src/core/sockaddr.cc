@@ -50,22 +50,29 @@ int read_sockaddr(const Socket& s, const sockaddr* name, int namelen, SocketAddr
   return 0;
 }
 
-int store_sockaddr(const Socket& s, const SocketAddress& a, void* out) noexcept {
-  if (!is_ipv6(s)) {
+int store_address(const SocketAddress& a, void* out) noexcept {
+  if (const std::optional<Ipv4Address> v4 = a.address.ipv4()) {
     sockaddr_in sin{};
     sin.sin_family = AF_INET;
     sin.sin_port = htons(a.port);
-    sin.sin_addr.s_addr = htonl(a.address.ipv4().value_or(Ipv4Address{}).value);
+    sin.sin_addr.s_addr = htonl(v4->value);
     std::memcpy(out, &sin, sizeof sin);
     return sizeof sin;
   }
   sockaddr_in6 sin6{};
   sin6.sin6_family = AF_INET6;
   sin6.sin6_port = htons(a.port);
-  const Ipv6Address v6 = a.address.ipv6().value_or(Ipv6Address::mapped(*a.address.ipv4()));
-  std::memcpy(&sin6.sin6_addr, v6.bytes.data(), v6.bytes.size());
+  std::memcpy(&sin6.sin6_addr, a.address.bytes(), 16);
   std::memcpy(out, &sin6, sizeof sin6);
   return sizeof sin6;
+}
+
+int store_sockaddr(const Socket& s, const SocketAddress& a, void* out) noexcept {
+  if (is_ipv6(s) && !a.address.is_ipv6()) {
+    // A dual-stack socket names its IPv4 peers by their IPv4-mapped addresses.
+    return store_address(SocketAddress{Ipv6Address::mapped(*a.address.ipv4()), a.port}, out);
+  }
+  return store_address(a, out);
 }
 
 int write_sockaddr(const Socket& s, const SocketAddress& a, sockaddr* name, int* namelen) {

@@ -29,6 +29,10 @@ int read_sockaddr(const Socket& s, const sockaddr* name, int namelen, SocketAddr
 /// ::ffff:a.b.c.d) and sets `*namelen`. 0, or WSAEFAULT when the buffer is NULL or too small.
 int write_sockaddr(const Socket& s, const SocketAddress& a, sockaddr* name, int* namelen);
 
+/// store_address — writes `a` as a sockaddr of its own family (sockaddr_in or sockaddr_in6, the
+/// rest zero) into `out`, which has room for it; returns the size written.
+int store_address(const SocketAddress& a, void* out) noexcept;
+
 /// store_sockaddr — writes `a` as socket `s` names it into `out`, which has room for
 /// sockaddr_size(s) bytes; returns the size written.
 int store_sockaddr(const Socket& s, const SocketAddress& a, void* out) noexcept;
