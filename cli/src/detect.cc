@@ -112,6 +112,10 @@ void watch_until_known(winsock::World& world, DetectResult& r) {
 
 Result<DetectResult> experiment(const DetectRequest& q, Wait wait) {
   const winsock::Profile* profile = winsock::find_profile(q.profile);
+  if (profile != nullptr && q.family == IpFamily::kIpv6 && !profile->ipv6.value) {
+    return invalid_argument("--ipv6: " + q.profile + " (" + std::string(profile->display) +
+                            ") has no IPv6 stack by default (docs/behaviour.md §16)");
+  }
   winsock::World world{1};
   world.set_horizon(kEpoch + kHorizon);
   auto client_added = world.add_host("client", q.profile, "10.0.0.1");
@@ -228,6 +232,7 @@ Result<DetectResult> detect(const DetectRequest& q) {
 Result<std::vector<DetectResult>> detect_all_profiles(const DetectRequest& request) {
   std::vector<DetectResult> out;
   for (const winsock::Profile& p : winsock::all_profiles()) {
+    if (request.family == IpFamily::kIpv6 && !p.ipv6.value) continue;  // IPv4-only versions
     DetectRequest q = request;
     q.profile = std::string(p.name);
     Result<DetectResult> r = detect(q);

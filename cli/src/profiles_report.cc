@@ -73,6 +73,7 @@ std::vector<Fact> facts(const Profile& p) {
       {"ideal_send_backlog", "SIO_IDEAL_SEND_BACKLOG_QUERY", yes_no(p.ideal_send_backlog.value),
        p.ideal_send_backlog.evidence},
       {"wsapoll", "WSAPoll", yes_no(p.wsapoll.value), p.wsapoll.evidence},
+      {"ipv6", "IPv6 stack (AF_INET6, ::1, dual stack)", yes_no(p.ipv6.value), p.ipv6.evidence},
   };
 }
 

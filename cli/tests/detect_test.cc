@@ -5,11 +5,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "ws2sim/cli/commands.h"
 #include "ws2sim/cli/time_text.h"
+#include "ws2sim/winsock/profile.h"
 
 namespace ws2sim::cli {
 namespace {
@@ -44,27 +46,45 @@ TEST(Detect, Windows10DefaultsTwoHoursTenProbesTenSeconds) {
   EXPECT_EQ(r.probe_times.back() - r.last_receive, 2h + 9s);
 }
 
-// IPv6 (docs/behaviour.md §16): keep-alive knows no IP version. Every profile detects a dead
-// IPv6 peer at the same instant, with the same probes and the same error, as an IPv4 one.
+// IPv6 (docs/behaviour.md §16): keep-alive knows no IP version. Every profile with an IPv6 stack
+// detects a dead IPv6 peer at the same instant, with the same probes and the same error, as an
+// IPv4 one; 2000/XP/2003 have no IPv6 stack, so the IPv6 sweep leaves them out.
 TEST(Detect, OverIpv6EveryProfileDetectsAsOverIpv4) {
   DetectRequest q{.profile = "", .registry = {}, .calls = {kSoKeepAliveOn}, .nat = {}};
   const Result<std::vector<DetectResult>> v4 = detect_all_profiles(q);
   q.family = IpFamily::kIpv6;
   const Result<std::vector<DetectResult>> v6 = detect_all_profiles(q);
   ASSERT_TRUE(v4.ok() && v6.ok());
-  ASSERT_EQ(v4->size(), v6->size());
-  for (std::size_t i = 0; i < v4->size(); ++i) {
-    const DetectResult& a = (*v4)[i];
-    const DetectResult& b = (*v6)[i];
+  ASSERT_EQ(v4->size(), 18U);
+  ASSERT_EQ(v6->size(), 15U);
+  for (const DetectResult& b : *v6) {
     SCOPED_TRACE(b.profile);
+    const auto a = std::find_if(v4->begin(), v4->end(),
+                                [&](const DetectResult& r) { return r.profile == b.profile; });
+    ASSERT_NE(a, v4->end());
+    EXPECT_TRUE(winsock::find_profile(b.profile)->ipv6.value);
     EXPECT_EQ(b.family, IpFamily::kIpv6);
     EXPECT_EQ(b.peer, "[2001:db8::2]:443");
-    EXPECT_EQ(a.peer, "10.0.0.2:443");
-    EXPECT_EQ(b.probe_times, a.probe_times);
-    EXPECT_EQ(b.detection, a.detection);
+    EXPECT_EQ(a->peer, "10.0.0.2:443");
+    EXPECT_EQ(b.probe_times, a->probe_times);
+    EXPECT_EQ(b.detection, a->detection);
     ASSERT_TRUE(b.recv.has_value());
-    EXPECT_EQ(b.recv->error, a.recv->error);
+    EXPECT_EQ(b.recv->error, a->recv->error);
   }
+}
+
+TEST(Detect, OverIpv6OnAVersionWithoutAnIpv6StackIsAnError) {
+  std::ostringstream out;
+  std::ostringstream err;
+  DetectArgs args;
+  args.profile = "windows-xp";
+  args.calls = {kSoKeepAliveOn};
+  args.ipv6 = true;
+  EXPECT_NE(command_detect(args, out, err), 0);
+  EXPECT_EQ(err.str(),
+            "ws2sim detect: --ipv6: windows-xp (Windows XP) has no IPv6 stack by default "
+            "(docs/behaviour.md §16)\n");
+  EXPECT_EQ(out.str(), "");
 }
 
 TEST(Detect, TheIpv6FlagShowsInTheTextAndTheJson) {

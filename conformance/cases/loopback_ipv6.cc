@@ -164,5 +164,19 @@ CONFORMANCE_CASE(AnIpv4AndAnIpv6OnlySocketShareAPort, "IPV6.port-sharing") {
                   "bind a dual-stack [::] on the IPv4 socket's port");
 }
 
+CONFORMANCE_CASE(WithoutAnIpv6StackThereIsNoAf_Inet6, "IPV6.not-installed") {
+  const char* id = "IPV6.not-installed";
+  const SOCKET s = socket(AF_INET6, SOCK_STREAM, 0);
+  const int error = s == INVALID_SOCKET ? WSAGetLastError() : 0;
+  if (s != INVALID_SOCKET) closesocket(s);
+  ctx.check_error(id, error, WSAEAFNOSUPPORT, "socket(AF_INET6, SOCK_STREAM, 0)");
+  addrinfo hints{};
+  hints.ai_family = AF_INET6;
+  addrinfo* found = nullptr;
+  const int rc = getaddrinfo("localhost", nullptr, &hints, &found);
+  freeaddrinfo(found);
+  ctx.check_eq(id, rc, EAI_FAMILY, "getaddrinfo(\"localhost\") with AF_INET6 hints");
+}
+
 }  // namespace
 }  // namespace ws2sim::conformance

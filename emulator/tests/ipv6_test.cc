@@ -265,5 +265,61 @@ TEST_F(WinsockIpv6, TheControlApiRefusesWhatCannotBeAHostsIpv6Address) {
   EXPECT_EQ(client->ipv6_address(), Ipv6Address::parse("2001:db8::1"));
 }
 
+// 2000/XP/2003 as installed have no IPv6 stack (Profile::ipv6, docs/behaviour.md §16): no
+// AF_INET6 sockets, IPv4-only answers (localhost is 127.0.0.1 alone), AF_INET6 an unknown
+// family to getaddrinfo and getnameinfo, and no IPv6 address for the host.
+class WinsockWithoutIpv6 : public EmulatorTest,
+                           public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(WinsockWithoutIpv6, HasNoAf_Inet6AndResolvesToIpv4Alone) {
+  make_hosts(GetParam());
+  const Status s = client->set_ipv6_address("2001:db8::1");
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("has no IPv6 stack"), std::string::npos) << s.error().message;
+  EXPECT_FALSE(client->ipv6_address().has_value());
+  ASSERT_TRUE(server->set_ipv6_address("2001:db8::2").ok());  // Server 2022 has one
+
+  HostScope on(*client);
+  EXPECT_EQ(socket(AF_INET6, SOCK_STREAM, IPPROTO_TCP), INVALID_SOCKET);
+  EXPECT_EQ(WSAGetLastError(), WSAEAFNOSUPPORT);
+  EXPECT_EQ(WSASocketW(AF_INET6, SOCK_STREAM, IPPROTO_TCP, nullptr, 0, WSA_FLAG_OVERLAPPED),
+            INVALID_SOCKET);
+  EXPECT_EQ(WSAGetLastError(), WSAEAFNOSUPPORT);
+  const SOCKET v4 = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+  EXPECT_NE(v4, INVALID_SOCKET);
+  closesocket(v4);
+
+  auto answers = [](const char* node, int family, int* rc) {
+    addrinfo hints{};
+    hints.ai_family = family;
+    addrinfo* found = nullptr;
+    *rc = getaddrinfo(node, "443", &hints, &found);
+    std::vector<int> families;
+    for (addrinfo* a = found; a != nullptr; a = a->ai_next)
+      families.push_back(a->ai_family);
+    freeaddrinfo(found);
+    return families;
+  };
+  int rc = -1;
+  EXPECT_EQ(answers("localhost", AF_UNSPEC, &rc), std::vector<int>{AF_INET});
+  EXPECT_EQ(rc, 0);
+  EXPECT_EQ(answers("server", AF_UNSPEC, &rc), std::vector<int>{AF_INET}) << "its IPv6 unused";
+  EXPECT_EQ(rc, 0);
+  EXPECT_EQ(answers(nullptr, AF_UNSPEC, &rc), std::vector<int>{AF_INET});
+  EXPECT_TRUE(answers("localhost", AF_INET6, &rc).empty());
+  EXPECT_EQ(rc, EAI_FAMILY);
+  EXPECT_TRUE(answers("::1", AF_UNSPEC, &rc).empty());
+  EXPECT_EQ(rc, EAI_NONAME);
+
+  sockaddr_in6 six = ipv6_address("2001:db8::2", 443);
+  char host[NI_MAXHOST] = {};
+  EXPECT_EQ(getnameinfo(reinterpret_cast<sockaddr*>(&six), sizeof six, host, sizeof host, nullptr,
+                        0, NI_NUMERICHOST),
+            EAI_FAMILY);
+}
+
+INSTANTIATE_TEST_SUITE_P(Nt5, WinsockWithoutIpv6,
+                         ::testing::Values("windows-2000", "windows-xp", "windows-server-2003"));
+
 }  // namespace
 }  // namespace ws2sim::winsock::testing

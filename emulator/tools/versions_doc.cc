@@ -96,8 +96,8 @@ int main() {
       "\n## Other options and connect timing\n\n"
       "| profile | SO_BSP_STATE | IP_DONTFRAGMENT on a new TCP socket | IP_HDRINCL on TCP/UDP | "
       "refused connect: SYNs re-sent after RST | SIO_TCP_INITIAL_RTO | "
-      "SIO_IDEAL_SEND_BACKLOG_QUERY | WSAPoll |\n"
-      "|---|---|---|---|---|---|---|---|\n");
+      "SIO_IDEAL_SEND_BACKLOG_QUERY | WSAPoll | IPv6 (AF_INET6, ::1, dual stack) |\n"
+      "|---|---|---|---|---|---|---|---|---|\n");
   for (const Profile& p : ws2sim::winsock::all_profiles()) {
     const std::string cells[] = {
         "`" + std::string(p.name) + "`",
@@ -110,6 +110,7 @@ int main() {
         cell(p.sio_tcp_initial_rto),
         cell(p.ideal_send_backlog),
         cell(p.wsapoll),
+        cell(p.ipv6, "yes", "not installed"),
     };
     print_row(cells);
   }

@@ -208,7 +208,10 @@ int get_addr_info(const char* node, const char* service, const ADDRINFOA* hints,
   if ((flags & ~kKnownFlags) != 0 || ((flags & AI_CANONNAME) != 0 && node == nullptr)) {
     return gai_fail(EAI_BADFLAGS);
   }
-  if (family != AF_UNSPEC && family != AF_INET && family != AF_INET6) {
+  // Without an IPv6 stack (docs/behaviour.md §16) AF_INET6 is an unknown family and lookups
+  // answer IPv4 alone.
+  const bool ipv6 = call->host().profile->ipv6.value;
+  if (family != AF_UNSPEC && family != AF_INET && (family != AF_INET6 || !ipv6)) {
     return gai_fail(EAI_FAMILY);
   }
   if (socktype != 0 && socktype != SOCK_STREAM && socktype != SOCK_DGRAM && socktype != SOCK_RAW) {
@@ -242,7 +245,8 @@ int get_addr_info(const char* node, const char* service, const ADDRINFOA* hints,
   }
   std::vector<IpAddress> kept;
   for (const IpAddress& a : found.answers) {
-    if (family == AF_UNSPEC || family == (a.is_ipv6() ? AF_INET6 : AF_INET)) {
+    if ((family == AF_UNSPEC || family == (a.is_ipv6() ? AF_INET6 : AF_INET)) &&
+        (ipv6 || !a.is_ipv6())) {
       kept.push_back(a);
     }
   }
@@ -389,7 +393,7 @@ int get_name_info(const SOCKADDR* sa, socklen_t salen, std::string* host, std::s
     std::memcpy(bytes, &sin.sin_addr, 4);
     port = ntohs(sin.sin_port);
     numeric = format_ipv4(bytes);
-  } else if (sa->sa_family == AF_INET6) {
+  } else if (sa->sa_family == AF_INET6 && call->host().profile->ipv6.value) {
     if (salen < static_cast<socklen_t>(sizeof(sockaddr_in6))) {
       return gai_fail(WSAEFAULT);
     }

@@ -46,7 +46,10 @@ std::optional<Call> begin_transfer(SOCKET s, const char* buf, int len) {
 }
 
 SOCKET create(Call& call, int af, int type, int protocol, bool overlapped) {
-  if (af != AF_INET && af != AF_INET6) {
+  // A host without an IPv6 stack (2000/XP/2003 as installed) has no AF_INET6 provider
+  // (docs/behaviour.md §16).
+  const bool has_family = af == AF_INET || (af == AF_INET6 && call.host().profile->ipv6.value);
+  if (!has_family) {
     return fail(WSAEAFNOSUPPORT), INVALID_SOCKET;
   }
   if (type == SOCK_STREAM) {

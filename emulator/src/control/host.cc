@@ -62,6 +62,11 @@ Status Host::set_ipv6_address(std::string_view address) {
   if (live()) {
     return invalid_state("host '" + state_->name + "' is live: live hosts are IPv4 only");
   }
+  if (!state_->profile->ipv6.value) {  // docs/behaviour.md §16
+    return invalid_state("host '" + state_->name + "' runs " +
+                         std::string(state_->profile->display) +
+                         ", which has no IPv6 stack by default: it is IPv4-only");
+  }
   std::lock_guard lock(state_->world->state().mu);
   return state_->world->state().model.network().set_ipv6_address(state_->id, *a);
 }

@@ -52,6 +52,9 @@ constexpr Profile nt5(std::string_view name, std::string_view display, std::uint
       .sio_tcp_initial_rto = {false, E::kDocumented},
       .ideal_send_backlog = {false, E::kDocumented},
       .wsapoll = {false, E::kDocumented},
+      // "IPv6 for Windows XP / Server 2003" must be installed (netsh interface ipv6 install);
+      // Windows 2000 had only a research preview. Dual-stack sockets are Vista and later.
+      .ipv6 = {false, E::kDocumented},
   };
 }
 
@@ -100,6 +103,7 @@ constexpr Profile nt6(std::string_view name, std::string_view display, std::uint
       .sio_tcp_initial_rto = {m.initial_rto_ioctl, E::kDocumented},
       .ideal_send_backlog = {true, E::kDocumented},
       .wsapoll = {true, E::kDocumented},
+      .ipv6 = {true, E::kDocumented},
   };
 }
 
@@ -175,6 +179,8 @@ constexpr NamedBehaviour kBehaviours[] = {
      [](const Profile& p) { return p.ideal_send_backlog.value; }},
     {"wsapoll", "WSAPoll exists (Vista and later)",
      [](const Profile& p) { return p.wsapoll.value; }},
+    {"ipv6", "an IPv6 stack with dual-stack sockets is there by default (Vista and later)",
+     [](const Profile& p) { return p.ipv6.value; }},
 };
 
 }  // namespace

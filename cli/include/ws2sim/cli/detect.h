@@ -71,7 +71,8 @@ Result<NatConfig> parse_nat(std::string_view text);
 /// Runs the experiment. Fails for an unknown profile or a registry value out of range.
 Result<DetectResult> detect(const DetectRequest& request);
 
-/// The experiment for every profile in all_profiles(), oldest first.
+/// The experiment for every profile in all_profiles(), oldest first; over IPv6, every profile
+/// with an IPv6 stack (Profile::ipv6).
 Result<std::vector<DetectResult>> detect_all_profiles(const DetectRequest& request);
 
 /// Readable report of one result.

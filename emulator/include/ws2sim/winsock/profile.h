@@ -113,6 +113,11 @@ struct Profile {
   Graded<bool> ideal_send_backlog;
   /// WSAPoll exists (Vista / Server 2008 and later): the conformance statements about it apply.
   Graded<bool> wsapoll;
+  /// An IPv6 stack is there by default (Vista / Server 2008 and later, with dual-stack sockets).
+  /// Windows 2000 has none; XP and Server 2003 ship one that an administrator must install and
+  /// that has no dual-stack sockets, so a default NT 5 host is IPv4-only: socket(AF_INET6) fails
+  /// with WSAEAFNOSUPPORT and names resolve to IPv4 alone (docs/behaviour.md §16).
+  Graded<bool> ipv6;
 };
 
 /// Every emulated version, oldest first.

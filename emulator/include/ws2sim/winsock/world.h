@@ -107,7 +107,8 @@ class Host {
   /// Host::set_ipv6_address — gives the host an IPv6 address besides its IPv4 one (RFC 4291
   /// text, e.g. "2001:db8::2"): AF_INET6 sockets bind and connect from it, its name resolves to
   /// it. One per host; ::, ::1, IPv4-mapped, multicast and taken addresses are refused, and so
-  /// are live hosts (IPv4 only). Every host has ::1 without this.
+  /// are live hosts (IPv4 only) and hosts whose profile has no IPv6 stack (Profile::ipv6:
+  /// 2000/XP/2003). Every host of an IPv6 profile has ::1 without this.
   Status set_ipv6_address(std::string_view address);
   /// Host::ipv6_address — the address set_ipv6_address gave; nullopt for an IPv4-only host.
   [[nodiscard]] std::optional<Ipv6Address> ipv6_address() const;
