@@ -74,6 +74,9 @@ std::vector<Fact> facts(const Profile& p) {
        p.ideal_send_backlog.evidence},
       {"wsapoll", "WSAPoll", yes_no(p.wsapoll.value), p.wsapoll.evidence},
       {"ipv6", "IPv6 stack (AF_INET6, ::1, dual stack)", yes_no(p.ipv6.value), p.ipv6.evidence},
+      {"completion_port_ex",
+       "GetQueuedCompletionStatusEx, CancelIoEx, SetFileCompletionNotificationModes",
+       yes_no(p.completion_port_ex.value), p.completion_port_ex.evidence},
   };
 }
 

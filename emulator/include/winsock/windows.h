@@ -37,6 +37,7 @@
 #pragma pop_macro("FD_SETSIZE")
 
 #include "ws2sim_threads.h"
+#include "ws2sim_io.h"
 #include "ws2sim_wintypes.h"
 
 #if !defined(WIN32_LEAN_AND_MEAN) && !defined(_WINSOCKAPI_)

@@ -931,6 +931,14 @@ BOOL WSAAPI WSAResetEvent(WSAEVENT hEvent) WS2SIM_SYMBOL(WSAResetEvent);
 DWORD WSAAPI WSAWaitForMultipleEvents(DWORD cEvents, const WSAEVENT* lphEvents, BOOL fWaitAll,
                                       DWORD dwTimeout, BOOL fAlertable)
     WS2SIM_SYMBOL(WSAWaitForMultipleEvents);
+/* Scatter/gather transfers, blocking, non-blocking or overlapped (an event, a completion routine
+ * or a completion port): docs/behaviour.md §17. */
+int WSAAPI WSASend(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount,
+                   LPDWORD lpNumberOfBytesSent, DWORD dwFlags, LPWSAOVERLAPPED lpOverlapped,
+                   LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine) WS2SIM_SYMBOL(WSASend);
+int WSAAPI WSARecv(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount,
+                   LPDWORD lpNumberOfBytesRecvd, LPDWORD lpFlags, LPWSAOVERLAPPED lpOverlapped,
+                   LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine) WS2SIM_SYMBOL(WSARecv);
 BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped, LPDWORD lpcbTransfer,
                                    BOOL fWait, LPDWORD lpdwFlags)
     WS2SIM_SYMBOL(WSAGetOverlappedResult);
@@ -1000,14 +1008,6 @@ BOOL WSAAPI WSAConnectByList(SOCKET s, PSOCKET_ADDRESS_LIST SocketAddress,
 #else
 #define WS2SIM_NOT_EMULATED(name)
 #endif
-int WSAAPI WSASend(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount,
-                   LPDWORD lpNumberOfBytesSent, DWORD dwFlags, LPWSAOVERLAPPED lpOverlapped,
-                   LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine)
-    WS2SIM_NOT_EMULATED("WSASend");
-int WSAAPI WSARecv(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount,
-                   LPDWORD lpNumberOfBytesRecvd, LPDWORD lpFlags, LPWSAOVERLAPPED lpOverlapped,
-                   LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine)
-    WS2SIM_NOT_EMULATED("WSARecv");
 int WSAAPI WSAAsyncSelect(SOCKET s, HANDLE hWnd, u_int wMsg, LONG lEvent)
     WS2SIM_NOT_EMULATED("WSAAsyncSelect (it needs a window message loop)");
 

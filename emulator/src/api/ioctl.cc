@@ -1,9 +1,11 @@
 // WSAIoctl: SIO_KEEPALIVE_VALS (docs/behaviour.md §6), SIO_TCP_INITIAL_RTO (§12), FIONBIO,
 // FIONREAD and SIOCATMARK, each a row of one table of control codes.
 //
-// Overlapped operations here complete at once. Their WSAOVERLAPPED gets Internal = the final
-// NTSTATUS (rules/ntstatus.h) and InternalHigh = the byte count. A completion routine is queued as
-// an APC on the calling thread and runs at that thread's next alertable wait (api/waits.cc).
+// Overlapped operations here complete at once (core/overlapped_io.h complete_io): their
+// WSAOVERLAPPED gets Internal = the final NTSTATUS (rules/ntstatus.h) and InternalHigh = the byte
+// count; then a completion routine is queued as an APC on the calling thread (it runs at that
+// thread's next alertable wait, api/waits.cc), or the event is set and a packet goes to the
+// socket's completion port (docs/behaviour.md §17).
 // Unknown codes and refused calls: docs/behaviour.md §12.
 #include <algorithm>
 #include <cstring>
@@ -13,6 +15,7 @@
 #include "core/call.h"
 #include "core/host_state.h"
 #include "core/kernel_objects.h"
+#include "core/overlapped_io.h"
 #include "core/user_memory.h"
 #include "rules/keepalive.h"
 #include "rules/ntstatus.h"
@@ -224,19 +227,14 @@ bool overlapped_call(const Socket& sock, LPWSAOVERLAPPED ov) {
   return ov != nullptr && sock.overlapped;
 }
 
-// Completes an overlapped operation with `status` and `bytes`: OVERLAPPED.Internal/InternalHigh,
-// then hEvent signaled, or the completion routine queued (it gets the Winsock error).
-void finish_overlapped(Call& call, std::uint32_t status, DWORD bytes, LPWSAOVERLAPPED ov,
-                       LPWSAOVERLAPPED_COMPLETION_ROUTINE routine) {
-  ov->Internal = status;
-  ov->InternalHigh = bytes;
-  if (routine == nullptr) {
-    signal_event(call, handle_value(ov->hEvent));
-    return;
-  }
-  thread_state().apcs.push_back(
-      Apc{reinterpret_cast<decltype(Apc::routine)>(reinterpret_cast<void (*)()>(routine)),
-          static_cast<std::uint32_t>(wsa_error_of_status(status)), bytes, ov, 0});
+// Completes an overlapped operation with `status` and `bytes` (complete_io). `at_once`: the
+// call returns success (a port's skip-on-success mode then queues no packet).
+void finish_overlapped(Call& call, const Socket& sock, std::uint32_t status, DWORD bytes,
+                       LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
+                       bool at_once) {
+  complete_io(call.host(), sock, ov,
+              reinterpret_cast<CompletionRoutine>(reinterpret_cast<void (*)()>(routine)),
+              current_issuer(), status, bytes, at_once, true);
 }
 
 // Finishes a successful WSAIoctl. Not overlapped: *returned = bytes. Overlapped: completes at
@@ -249,13 +247,13 @@ int complete(Call& call, const ControlCode& code, const Socket& sock, DWORD byte
   }
   if (code.handler != Handler::kStack) {
     *returned = bytes;
-    finish_overlapped(call, kStatusSuccess, 0, ov, routine);
+    finish_overlapped(call, sock, kStatusSuccess, 0, ov, routine, true);
     return 0;
   }
   if (routine != nullptr) {
     *returned = bytes;
   }
-  finish_overlapped(call, kStatusSuccess, bytes, ov, routine);
+  finish_overlapped(call, sock, kStatusSuccess, bytes, ov, routine, true);
   return 0;
 }
 
@@ -268,7 +266,7 @@ int unsupported(Call& call, const Socket& sock, LPDWORD returned, LPWSAOVERLAPPE
     *returned = 0;
     return fail(WSAEOPNOTSUPP);
   }
-  finish_overlapped(call, kStatusNotSupported, 0, ov, routine);
+  finish_overlapped(call, sock, kStatusNotSupported, 0, ov, routine, false);
   return fail(WSA_IO_PENDING);
 }
 

@@ -4,6 +4,7 @@
 
 #include "core/call.h"
 #include "core/host_state.h"
+#include "core/overlapped_io.h"
 #include "core/sockets.h"
 
 namespace ws2sim::winsock::detail {
@@ -27,6 +28,9 @@ void destroy_socket(Host::State& host, SocketHandle handle, bool abortive) {
   if (found == nullptr) {
     return;
   }
+  // closesocket ends the socket's pending overlapped receives with STATUS_CANCELLED first
+  // (documented, closesocket page; docs/behaviour.md §17).
+  (void)cancel_io(host, handle, nullptr, nullptr);
   release_port(host, *found);
   host.backend->close(host, *found, abortive);
   host.sockets.erase(handle);

@@ -47,6 +47,16 @@ struct Readiness {
   bool err = false;       // WSAPoll: POLLERR
 };
 
+/// ReceiveNow — what a receive that must not wait found (an overlapped WSARecv,
+/// docs/behaviour.md §17): data (copied), the end of the stream, a broken connection, or nothing
+/// yet.
+struct ReceiveNow {
+  enum class Kind : std::uint8_t { kNothingYet, kData, kEnd, kBroken };
+  Kind kind = Kind::kNothingYet;
+  std::uint32_t bytes = 0;                     ///< kData: bytes copied (0 for zero-length buffers)
+  CloseReason reason = CloseReason::kOrderly;  ///< kBroken: how the connection ended
+};
+
 /// Backend — carries out one host's socket operations and blocking waits.
 class Backend : public Clock {
  public:
@@ -71,6 +81,14 @@ class Backend : public Clock {
   virtual int send(Call& call, SocketHandle s, const char* buf, int len) = 0;
   /// Backend::recv — receives up to `len` bytes (MSG_PEEK: `peek`; MSG_WAITALL: `wait_all`).
   virtual int recv(Call& call, SocketHandle s, char* buf, int len, bool peek, bool wait_all) = 0;
+  /// Backend::receive_now — takes what is there for an overlapped receive into `buffers` in
+  /// order (MSG_PEEK: `peek`), without waiting. Zero-length buffers find data without taking it.
+  virtual ReceiveNow receive_now(Host::State& host, Socket& s, const std::vector<IoBuffer>& buffers,
+                                 bool peek) = 0;
+  /// Backend::pends_io — whether an overlapped receive may wait here for data (receive_now is
+  /// called again as the world changes). Live hosts' sockets do not: their overlapped receives
+  /// fail with WSAEOPNOTSUPP (docs/live.md).
+  [[nodiscard]] virtual bool pends_io() const noexcept { return true; }
   /// Backend::shutdown — shuts down the send and/or the receive side of a connected socket.
   virtual int shutdown(Call& call, Socket& s, bool send, bool receive) = 0;
   /// Backend::local_address — the address the connection really uses, when it knows better

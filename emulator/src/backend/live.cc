@@ -482,6 +482,13 @@ int LiveBackend::recv(Call& call, SocketHandle handle, char* buf, int len, bool 
   }
 }
 
+// Overlapped receives are not carried out on live sockets (pends_io() is false: WSARecv refuses
+// them first, docs/live.md).
+ReceiveNow LiveBackend::receive_now(Host::State& /*host*/, Socket& /*s*/,
+                                    const std::vector<IoBuffer>& /*buffers*/, bool /*peek*/) {
+  return {};
+}
+
 int LiveBackend::shutdown(Call& /*call*/, Socket& s, bool send, bool receive) {
   boost::system::error_code ec;
   if (send && !s.send_shutdown) {

@@ -355,6 +355,31 @@ int SimulatedBackend::recv(Call& call, SocketHandle s, char* buf, int len, bool 
   return 0;  // the peer closed its side: end of stream
 }
 
+ReceiveNow SimulatedBackend::receive_now(Host::State& /*host*/, Socket& s,
+                                         const std::vector<IoBuffer>& buffers, bool peek) {
+  pull_received(s);
+  if (!s.rx.empty()) {
+    std::uint32_t taken = 0;
+    for (const IoBuffer& b : buffers) {
+      const std::size_t n = std::min<std::size_t>(b.size, s.rx.size() - taken);
+      std::copy_n(s.rx.begin() + static_cast<std::ptrdiff_t>(taken), n, b.data);
+      taken += static_cast<std::uint32_t>(n);
+      if (taken == s.rx.size()) break;
+    }
+    if (!peek) {
+      s.rx.drop_front(taken);
+    }
+    return {ReceiveNow::Kind::kData, taken, CloseReason::kOrderly};
+  }
+  if (peer_closed(s)) {
+    return {ReceiveNow::Kind::kEnd, 0, CloseReason::kOrderly};
+  }
+  if (const std::optional<CloseReason> reason = close_reason(s)) {
+    return {ReceiveNow::Kind::kBroken, 0, *reason};
+  }
+  return {};
+}
+
 int SimulatedBackend::shutdown(Call& /*call*/, Socket& s, bool send, bool receive) {
   if (send && !s.send_shutdown) {
     s.send_shutdown = true;

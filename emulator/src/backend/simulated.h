@@ -28,6 +28,8 @@ class SimulatedBackend final : public Backend {
   int connect(Call& call, SocketHandle s, SocketAddress remote) override;
   int send(Call& call, SocketHandle s, const char* buf, int len) override;
   int recv(Call& call, SocketHandle s, char* buf, int len, bool peek, bool wait_all) override;
+  ReceiveNow receive_now(Host::State& host, Socket& s, const std::vector<IoBuffer>& buffers,
+                         bool peek) override;
   int shutdown(Call& call, Socket& s, bool send, bool receive) override;
   std::optional<SocketAddress> local_address(Socket& s) override;
   std::optional<SocketAddress> peer_address(Socket& s) override;

@@ -14,6 +14,7 @@
 #include "backend/simulated.h"
 #include "backend/turns.h"
 #include "core/network_events.h"
+#include "core/overlapped_io.h"
 
 namespace ws2sim::winsock::detail {
 namespace {
@@ -44,14 +45,23 @@ bool grant_ready(World::State& w, std::vector<std::uint32_t>& hosts) {
     }
   };
   // WSAEventSelect: the network events that became true set their events first, so the waits
-  // for those events see them (core/network_events.h).
+  // for those events see them (core/network_events.h); likewise the overlapped receives that
+  // can complete now set their events, queue their routines and packets (core/overlapped_io.h).
   auto sweep = [&w](std::uint32_t h) {
-    if (h < w.hosts.size() && !w.hosts[h]->state().event_selected.empty()) {
-      (void)sweep_network_events(w.hosts[h]->state());
+    if (h >= w.hosts.size()) {
+      return;
+    }
+    Host::State& host = w.hosts[h]->state();
+    if (!host.event_selected.empty()) {
+      (void)sweep_network_events(host);
+    }
+    if (!host.pending_io.empty()) {
+      (void)sweep_pending_io(host);
     }
   };
   if (all) {
     std::for_each(w.event_select_hosts.begin(), w.event_select_hosts.end(), sweep);
+    std::for_each(w.pending_io_hosts.begin(), w.pending_io_hosts.end(), sweep);
     std::for_each(w.waiters.begin(), w.waiters.end(), look);
     return any;
   }

@@ -15,6 +15,7 @@
 
 #include "core/condition.h"
 #include "core/intrusive_list.h"
+#include "core/pending_io.h"
 #include "core/socket.h"
 #include "core/win_thread.h"
 #include "ws2sim/model/rng.h"
@@ -64,6 +65,9 @@ struct Host::State {
   // dropped on the next sweep.
   std::vector<detail::SocketHandle> event_selected;
   bool in_event_select_hosts = false;  // listed in World::State::event_select_hosts
+  // Overlapped receives waiting for data, in the order they were started (core/overlapped_io.h).
+  std::vector<detail::PendingIo> pending_io;
+  bool in_pending_io_hosts = false;  // listed in World::State::pending_io_hosts
   Resolver resolver;
   // SetConsoleCtrlHandler's handlers, in the order added; ignore_ctrl_c is its (NULL, TRUE).
   std::vector<int (*)(std::uint32_t)> ctrl_handlers;
@@ -86,6 +90,8 @@ struct World::State {
   // when it looks at every host (core/network_events.h), so a large world without one pays
   // nothing.
   std::vector<std::uint32_t> event_select_hosts;
+  // The hosts that ever had a pending overlapped receive, each once (core/overlapped_io.h).
+  std::vector<std::uint32_t> pending_io_hosts;
   // Every host name and alias, lower-cased, to its host: what the hosts' resolvers answer.
   std::map<std::string, Host::State*, std::less<>> names;
 

@@ -108,6 +108,11 @@ struct Socket {
   std::optional<TimePoint> connected_at;
   int blocked_calls = 0;                    // threads blocked in a call on this socket
   std::optional<EventSelect> event_select;  // WSAEventSelect, while lNetworkEvents is not 0
+  // CreateIoCompletionPort's association (docs/behaviour.md §17): the port's handle and the
+  // key its packets carry; SetFileCompletionNotificationModes' flag.
+  std::optional<std::uintptr_t> completion_port;
+  std::uintptr_t completion_key = 0;
+  bool skip_port_on_success = false;
 
   // The simulated backend's part: the model endpoint once listening or connecting, and bytes
   // already taken from it (no allocation until used).

@@ -33,9 +33,19 @@ struct TlsSlot {
 /// kStillActive — GetExitCodeThread's answer while a thread runs (STILL_ACTIVE, 259).
 inline constexpr std::uint32_t kStillActive = 259;
 
-/// KernelObject — one waitable object. Which fields mean something depends on `kind`.
+/// CompletionPacket — one entry of a completion port's queue (docs/behaviour.md §17): what
+/// GetQueuedCompletionStatus hands out.
+struct CompletionPacket {
+  std::uint32_t bytes = 0;
+  std::uintptr_t key = 0;
+  void* overlapped = nullptr;  ///< the operation's OVERLAPPED, or PostQueuedCompletionStatus's
+  std::uint32_t status = 0;    ///< its NTSTATUS (0: success)
+};
+
+/// KernelObject — one kernel object. Which fields mean something depends on `kind`. Every kind
+/// but a completion port is waitable (WaitForSingleObject and its kin).
 struct KernelObject {
-  enum class Kind : std::uint8_t { kEvent, kSemaphore, kMutex, kThread };
+  enum class Kind : std::uint8_t { kEvent, kSemaphore, kMutex, kThread, kCompletionPort };
   explicit KernelObject(Kind k) : kind(k) {}
 
   Kind kind;
@@ -48,6 +58,7 @@ struct KernelObject {
   bool abandoned = false;  ///< mutexes: the owner ended holding it; the next wait says so
   std::uint32_t exit_code = kStillActive;  ///< threads
   WinThread* thread = nullptr;             ///< threads: while the thread record exists
+  std::deque<CompletionPacket> packets;    ///< completion ports: queued, oldest first
 
   /// KernelObject::available — a wait by thread `me` would be satisfied now.
   [[nodiscard]] bool available(std::uint32_t me) const noexcept {
@@ -59,6 +70,8 @@ struct KernelObject {
         return count > 0;
       case Kind::kMutex:
         return !owner || *owner == me;
+      case Kind::kCompletionPort:
+        return false;  // not waitable: GetQueuedCompletionStatus takes its packets
     }
     return false;
   }
@@ -80,6 +93,8 @@ struct KernelObject {
         owner = me;
         ++recursion;
         return std::exchange(abandoned, false);
+      case Kind::kCompletionPort:
+        return false;
     }
     return false;
   }

@@ -11,6 +11,7 @@ namespace {
 struct Pair {
   std::uint32_t status;
   int wsa_error;
+  std::uint32_t win32_error;  // RtlNtStatusToDosError's answer
 };
 
 constexpr int kWsaEinval = 10022;
@@ -19,10 +20,18 @@ constexpr int kWsaEconnreset = 10054;
 constexpr int kWsaEtimedout = 10060;
 constexpr int kWsaOperationAborted = 995;
 
+constexpr std::uint32_t kErrorNotSupported = 50;
+constexpr std::uint32_t kErrorNetnameDeleted = 64;
+constexpr std::uint32_t kErrorInvalidParameter = 87;
+constexpr std::uint32_t kErrorSemTimeout = 121;
+constexpr std::uint32_t kErrorOperationAborted = 995;
+
 constexpr Pair kPairs[] = {
-    {kStatusNotSupported, kWsaEopnotsupp},    {kStatusIoTimeout, kWsaEtimedout},
-    {kStatusConnectionReset, kWsaEconnreset}, {kStatusCancelled, kWsaOperationAborted},
-    {kStatusInvalidParameter, kWsaEinval},
+    {kStatusNotSupported, kWsaEopnotsupp, kErrorNotSupported},
+    {kStatusIoTimeout, kWsaEtimedout, kErrorSemTimeout},
+    {kStatusConnectionReset, kWsaEconnreset, kErrorNetnameDeleted},
+    {kStatusCancelled, kWsaOperationAborted, kErrorOperationAborted},
+    {kStatusInvalidParameter, kWsaEinval, kErrorInvalidParameter},
 };
 
 }  // namespace
@@ -37,6 +46,29 @@ int wsa_error_of_status(std::uint64_t status) noexcept {
     }
   }
   return kWsaEinval;  // a status this table does not know: the generic "invalid argument"
+}
+
+std::uint32_t win32_error_of_status(std::uint64_t status) noexcept {
+  if (status == kStatusSuccess) {
+    return 0;
+  }
+  for (const Pair& p : kPairs) {
+    if (p.status == status) {
+      return p.win32_error;
+    }
+  }
+  return kErrorInvalidParameter;
+}
+
+std::uint32_t status_of_close_reason(CloseReason reason) noexcept {
+  switch (reason) {
+    case CloseReason::kKeepAliveTimeout:
+    case CloseReason::kRetransmissionTimeout:
+    case CloseReason::kConnectTimeout:
+      return kStatusIoTimeout;
+    default:
+      return kStatusConnectionReset;
+  }
 }
 
 std::uint32_t status_of_wsa_error(int wsa_error) noexcept {

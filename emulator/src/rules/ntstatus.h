@@ -8,6 +8,8 @@
 
 #include <cstdint>
 
+#include "ws2sim/model/trace.h"
+
 namespace ws2sim::winsock::detail {
 
 inline constexpr std::uint32_t kStatusSuccess = 0x00000000;
@@ -19,6 +21,17 @@ inline constexpr std::uint32_t kStatusInvalidParameter = 0xC000000D;
 
 /// wsa_error_of_status — the Winsock error an operation's final status means: 0 for success.
 int wsa_error_of_status(std::uint64_t status) noexcept;
+
+/// win32_error_of_status — the Win32 error a completion port reports for a failed packet's
+/// status (GetQueuedCompletionStatus's GetLastError): ERROR_SEM_TIMEOUT for STATUS_IO_TIMEOUT,
+/// ERROR_NETNAME_DELETED for STATUS_CONNECTION_RESET, ERROR_OPERATION_ABORTED for
+/// STATUS_CANCELLED (docs/behaviour.md §17). 0 for success.
+std::uint32_t win32_error_of_status(std::uint64_t status) noexcept;
+
+/// status_of_close_reason — the status a pending receive ends with when its connection ends
+/// with `reason` other than an orderly close (docs/behaviour.md §17): STATUS_IO_TIMEOUT when
+/// keep-alive or retransmissions gave up, STATUS_CONNECTION_RESET otherwise.
+std::uint32_t status_of_close_reason(CloseReason reason) noexcept;
 
 /// status_of_wsa_error — the status an operation that fails with `wsa_error` ends with.
 std::uint32_t status_of_wsa_error(int wsa_error) noexcept;

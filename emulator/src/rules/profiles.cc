@@ -55,6 +55,7 @@ constexpr Profile nt5(std::string_view name, std::string_view display, std::uint
       // "IPv6 for Windows XP / Server 2003" must be installed (netsh interface ipv6 install);
       // Windows 2000 had only a research preview. Dual-stack sockets are Vista and later.
       .ipv6 = {false, E::kDocumented},
+      .completion_port_ex = {false, E::kDocumented},
   };
 }
 
@@ -104,6 +105,7 @@ constexpr Profile nt6(std::string_view name, std::string_view display, std::uint
       .ideal_send_backlog = {true, E::kDocumented},
       .wsapoll = {true, E::kDocumented},
       .ipv6 = {true, E::kDocumented},
+      .completion_port_ex = {true, E::kDocumented},
   };
 }
 
@@ -181,6 +183,10 @@ constexpr NamedBehaviour kBehaviours[] = {
      [](const Profile& p) { return p.wsapoll.value; }},
     {"ipv6", "an IPv6 stack with dual-stack sockets is there by default (Vista and later)",
      [](const Profile& p) { return p.ipv6.value; }},
+    {"completion-port-ex",
+     "GetQueuedCompletionStatusEx, CancelIoEx and SetFileCompletionNotificationModes exist "
+     "(Vista and later)",
+     [](const Profile& p) { return p.completion_port_ex.value; }},
 };
 
 }  // namespace

@@ -118,6 +118,10 @@ struct Profile {
   /// that has no dual-stack sockets, so a default NT 5 host is IPv4-only: socket(AF_INET6) fails
   /// with WSAEAFNOSUPPORT and names resolve to IPv4 alone (docs/behaviour.md §16).
   Graded<bool> ipv6;
+  /// GetQueuedCompletionStatusEx, CancelIoEx and SetFileCompletionNotificationModes exist (Vista
+  /// / Server 2008 and later, their documented minimum). Before, a call fails with
+  /// ERROR_PROC_NOT_FOUND, as a program that looks them up finds nothing (docs/behaviour.md §17).
+  Graded<bool> completion_port_ex;
 };
 
 /// Every emulated version, oldest first.

@@ -1,0 +1,59 @@
+// Overlapped socket operations (docs/behaviour.md §17): how one ends — OVERLAPPED.Internal and
+// InternalHigh written, then the event set, the completion routine queued to the thread that
+// started it, or a packet queued to the socket's completion port — and the receives that wait
+// for data. Not a public header.
+//
+// An overlapped WSARecv that cannot complete at once becomes a PendingIo of its host. The engine
+// sweeps the hosts it looks at before their blocked calls (backend/virtual_time.cc), as it does
+// for WSAEventSelect: a pending receive completes in the sweep that first finds data, the end of
+// the stream or the end of the connection, so a keep-alive drop completes it at the drop's
+// instant with STATUS_IO_TIMEOUT. closesocket, CancelIo and CancelIoEx complete pending ones with
+// STATUS_CANCELLED.
+//
+//   PendingIo io{...};
+//   if (!try_receive(host, io, /*at_once=*/true, /*wake=*/true)) add_pending(host, io);
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/host_state.h"
+#include "core/pending_io.h"
+
+namespace ws2sim::winsock::detail {
+
+/// current_issuer — the calling thread, as an Issuer.
+Issuer current_issuer() noexcept;
+
+/// complete_io — ends an overlapped operation on socket `s` with `status` and `bytes`: the
+/// OVERLAPPED's Internal/InternalHigh, then the completion routine queued to `issuer`, or the
+/// event set and a packet queued to the socket's port. `at_once`: the call that started it
+/// returns success now (FILE_SKIP_COMPLETION_PORT_ON_SUCCESS then skips the packet). `wake`:
+/// wake the host's blocked calls (a running call's completion; the engine's sweep looks at them
+/// itself).
+void complete_io(Host::State& host, const Socket& s, void* overlapped, CompletionRoutine routine,
+                 const Issuer& issuer, std::uint32_t status, std::uint32_t bytes, bool at_once,
+                 bool wake);
+
+/// try_receive — completes `io` if its socket has data, reached the end of the stream, or lost
+/// its connection; false if it must wait. `at_once` and `wake` as for complete_io. World lock
+/// held.
+bool try_receive(Host::State& host, const PendingIo& io, bool at_once, bool wake);
+
+/// add_pending — `io` waits for data (the engine's sweeps try it again).
+void add_pending(Host::State& host, PendingIo io);
+
+/// sweep_pending_io — try_receive for every pending receive of `host`, in the order they were
+/// started. True if any completed.
+bool sweep_pending_io(Host::State& host);
+
+/// cancel_io — completes the pending receives of socket `s` with STATUS_CANCELLED: all of them,
+/// or only the one with OVERLAPPED `only` (CancelIoEx), or only those `issuer` started
+/// (CancelIo). How many were cancelled.
+std::size_t cancel_io(Host::State& host, SocketHandle s, const void* only, const Issuer* issuer);
+
+/// post_packet — queues `packet` to the completion port `port` of `host`; false if `port` is not
+/// one of the host's ports (any more).
+bool post_packet(Host::State& host, std::uintptr_t port, const CompletionPacket& packet);
+
+}  // namespace ws2sim::winsock::detail
