@@ -77,6 +77,7 @@ std::vector<Fact> facts(const Profile& p) {
       {"completion_port_ex",
        "GetQueuedCompletionStatusEx, CancelIoEx, SetFileCompletionNotificationModes",
        yes_no(p.completion_port_ex.value), p.completion_port_ex.evidence},
+      {"connectex", "ConnectEx, DisconnectEx", yes_no(p.connectex.value), p.connectex.evidence},
   };
 }
 

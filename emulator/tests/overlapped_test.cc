@@ -202,7 +202,8 @@ TEST_F(Overlapped, SkipOnSuccessQueuesNoPacketForAnImmediateSuccessOnly) {
   char buf[8];
   WSAOVERLAPPED ov{};
   ASSERT_EQ(start_recv(s, buf, sizeof buf, &ov), 0);
-  EXPECT_EQ(dequeue(port, 0).error, static_cast<DWORD>(WAIT_TIMEOUT)) << "none: it succeeded at once";
+  EXPECT_EQ(dequeue(port, 0).error, static_cast<DWORD>(WAIT_TIMEOUT))
+      << "none: it succeeded at once";
   ASSERT_EQ(start_recv(s, buf, sizeof buf, &ov), WSA_IO_PENDING);
   server_sends(peer, "de");
   const Packet p = dequeue(port);
@@ -526,10 +527,12 @@ TEST_F(Overlapped, WorkerThreadsShareOnePortAndClosingItEndsTheirWait) {
   const auto first = run();
   ASSERT_EQ(first.size(), 8U);
   std::vector<ULONG_PTR> keys;
-  for (const auto& [worker, key] : first) keys.push_back(key);
+  for (const auto& [worker, key] : first)
+    keys.push_back(key);
   EXPECT_EQ(keys, (std::vector<ULONG_PTR>{1, 2, 3, 4, 5, 6, 7, 8})) << "each exactly once";
   std::set<int> workers_used;
-  for (const auto& [worker, key] : first) workers_used.insert(worker);
+  for (const auto& [worker, key] : first)
+    workers_used.insert(worker);
   EXPECT_EQ(workers_used.size(), 4U) << "the work spread over the pool";
 }
 

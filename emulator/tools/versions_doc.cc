@@ -97,8 +97,9 @@ int main() {
       "| profile | SO_BSP_STATE | IP_DONTFRAGMENT on a new TCP socket | IP_HDRINCL on TCP/UDP | "
       "refused connect: SYNs re-sent after RST | SIO_TCP_INITIAL_RTO | "
       "SIO_IDEAL_SEND_BACKLOG_QUERY | WSAPoll | IPv6 (AF_INET6, ::1, dual stack) | "
-      "GetQueuedCompletionStatusEx, CancelIoEx, SetFileCompletionNotificationModes |\n"
-      "|---|---|---|---|---|---|---|---|---|---|\n");
+      "GetQueuedCompletionStatusEx, CancelIoEx, SetFileCompletionNotificationModes | "
+      "ConnectEx, DisconnectEx |\n"
+      "|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const Profile& p : ws2sim::winsock::all_profiles()) {
     const std::string cells[] = {
         "`" + std::string(p.name) + "`",
@@ -113,6 +114,7 @@ int main() {
         cell(p.wsapoll),
         cell(p.ipv6, "yes", "not installed"),
         cell(p.completion_port_ex),
+        cell(p.connectex),
     };
     print_row(cells);
   }

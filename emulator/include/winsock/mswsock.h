@@ -2,8 +2,10 @@
  * mswsock.h - ws2sim's emulation of the Windows Microsoft Winsock extensions header.
  *
  * Part of ws2sim's drop-in Windows headers (not Microsoft's header; see winsock2.h). Provides the
- * Microsoft-specific SOL_SOCKET options (SO_CONNECT_TIME, SO_UPDATE_ACCEPT_CONTEXT, ...) and
- * vendor WSAIoctl codes. Includes winsock2.h itself, so it may be included first.
+ * Microsoft-specific SOL_SOCKET options (SO_CONNECT_TIME, SO_UPDATE_ACCEPT_CONTEXT, ...),
+ * vendor WSAIoctl codes, and the extension functions (AcceptEx, GetAcceptExSockaddrs, ConnectEx,
+ * DisconnectEx) a program loads with WSAIoctl(SIO_GET_EXTENSION_FUNCTION_POINTER) or calls
+ * directly (docs/behaviour.md §17). Includes winsock2.h itself, so it may be included first.
  */
 #ifndef WS2SIM_MSWSOCK_H_
 #define WS2SIM_MSWSOCK_H_
@@ -37,5 +39,49 @@
 #define SIO_BSP_HANDLE_SELECT _WSAIOR(IOC_WS2, 28)
 #define SIO_BSP_HANDLE_POLL _WSAIOR(IOC_WS2, 29)
 #define SIO_BASE_HANDLE _WSAIOR(IOC_WS2, 34)
+
+/* ---- Extension functions ------------------------------------------------------------------- */
+
+#define TF_DISCONNECT 0x01
+#define TF_REUSE_SOCKET 0x02
+
+#define WSAID_ACCEPTEX \
+  { 0xb5367df1, 0xcbac, 0x11cf, { 0x95, 0xca, 0x00, 0x80, 0x5f, 0x48, 0xa1, 0x92 } }
+#define WSAID_GETACCEPTEXSOCKADDRS \
+  { 0xb5367df2, 0xcbac, 0x11cf, { 0x95, 0xca, 0x00, 0x80, 0x5f, 0x48, 0xa1, 0x92 } }
+#define WSAID_CONNECTEX \
+  { 0x25a207b9, 0xddf3, 0x4660, { 0x8e, 0xe9, 0x76, 0xe5, 0x8c, 0x74, 0x06, 0x3e } }
+#define WSAID_DISCONNECTEX \
+  { 0x7fda2e11, 0x8630, 0x436f, { 0xa0, 0x31, 0xf5, 0x36, 0xa6, 0xee, 0xc1, 0x57 } }
+
+typedef BOOL(PASCAL* LPFN_ACCEPTEX)(SOCKET sListenSocket, SOCKET sAcceptSocket,
+                                     PVOID lpOutputBuffer, DWORD dwReceiveDataLength,
+                                     DWORD dwLocalAddressLength, DWORD dwRemoteAddressLength,
+                                     LPDWORD lpdwBytesReceived, LPOVERLAPPED lpOverlapped);
+typedef VOID(PASCAL* LPFN_GETACCEPTEXSOCKADDRS)(PVOID lpOutputBuffer, DWORD dwReceiveDataLength,
+                                                DWORD dwLocalAddressLength,
+                                                DWORD dwRemoteAddressLength,
+                                                struct sockaddr** LocalSockaddr,
+                                                LPINT LocalSockaddrLength,
+                                                struct sockaddr** RemoteSockaddr,
+                                                LPINT RemoteSockaddrLength);
+typedef BOOL(PASCAL* LPFN_CONNECTEX)(SOCKET s, const struct sockaddr* name, int namelen,
+                                      PVOID lpSendBuffer, DWORD dwSendDataLength,
+                                      LPDWORD lpdwBytesSent, LPOVERLAPPED lpOverlapped);
+typedef BOOL(PASCAL* LPFN_DISCONNECTEX)(SOCKET s, LPOVERLAPPED lpOverlapped, DWORD dwFlags,
+                                         DWORD dwReserved);
+
+WS2SIM_BEGIN_DECLS
+/* mswsock.dll's own exports of the two AcceptEx functions. */
+BOOL PASCAL AcceptEx(SOCKET sListenSocket, SOCKET sAcceptSocket, PVOID lpOutputBuffer,
+                     DWORD dwReceiveDataLength, DWORD dwLocalAddressLength,
+                     DWORD dwRemoteAddressLength, LPDWORD lpdwBytesReceived,
+                     LPOVERLAPPED lpOverlapped) WS2SIM_SYMBOL(AcceptEx);
+VOID PASCAL GetAcceptExSockaddrs(PVOID lpOutputBuffer, DWORD dwReceiveDataLength,
+                                 DWORD dwLocalAddressLength, DWORD dwRemoteAddressLength,
+                                 struct sockaddr** LocalSockaddr, LPINT LocalSockaddrLength,
+                                 struct sockaddr** RemoteSockaddr, LPINT RemoteSockaddrLength)
+    WS2SIM_SYMBOL(GetAcceptExSockaddrs);
+WS2SIM_END_DECLS
 
 #endif /* WS2SIM_MSWSOCK_H_ */

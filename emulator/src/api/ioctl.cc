@@ -11,6 +11,7 @@
 #include <cstring>
 #include <iterator>
 
+#include "api/extensions.h"
 #include "backend/backend.h"
 #include "core/call.h"
 #include "core/host_state.h"
@@ -208,6 +209,14 @@ int run_nothing(Ioctl&, DWORD* bytes) {
   return 0;
 }
 
+// SIO_GET_EXTENSION_FUNCTION_POINTER: AcceptEx and its kin (api/extensions.cc).
+int run_extension_pointer(Ioctl& io, DWORD* bytes) {
+  std::uint32_t n = 0;
+  const int e = extension_function(io.call.host(), io.in, io.in_size, io.out, io.out_size, &n);
+  *bytes = n;
+  return e;
+}
+
 // Everything else, SIO_FLUSH on TCP included (observed), is WSAEOPNOTSUPP.
 constexpr ControlCode kCodes[] = {
     {SIO_KEEPALIVE_VALS, Handler::kStack, keepalive_vals_supported, run_keepalive_vals},
@@ -219,6 +228,7 @@ constexpr ControlCode kCodes[] = {
     {SIO_IDEAL_SEND_BACKLOG_QUERY, Handler::kStack, ideal_send_backlog_supported,
      run_ideal_send_backlog},
     {SIO_ENABLE_CIRCULAR_QUEUEING, Handler::kStack, datagram_only, run_nothing},
+    {SIO_GET_EXTENSION_FUNCTION_POINTER, Handler::kWinsock, always, run_extension_pointer},
 };
 
 // Whether WSAIoctl runs this call overlapped: an OVERLAPPED on a socket created for overlapped
@@ -232,8 +242,7 @@ bool overlapped_call(const Socket& sock, LPWSAOVERLAPPED ov) {
 void finish_overlapped(Call& call, const Socket& sock, std::uint32_t status, DWORD bytes,
                        LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
                        bool at_once) {
-  complete_io(call.host(), sock, ov,
-              reinterpret_cast<CompletionRoutine>(reinterpret_cast<void (*)()>(routine)),
+  complete_io(call.host(), &sock, ov, routine_of(routine),
               current_issuer(), status, bytes, at_once, true);
 }
 

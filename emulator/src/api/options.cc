@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "api/extensions.h"
 #include "api/option_table.h"
 #include "backend/backend.h"
 #include "core/call.h"
@@ -188,6 +189,9 @@ int WSAAPI setsockopt(SOCKET s, int level, int optname, const char* optval, int 
     return SOCKET_ERROR;
   }
   call->backend().refresh(call->host(), call->sock());
+  if (is_update_context(level, optname)) {
+    return update_context(*call, optname, optval, optlen);
+  }
   OptionTarget t{*call, call->host(), call->sock()};
   const OptionSpec* opt = nullptr;
   if (const int e = find_option(t, level, optname, /*set=*/true, &opt); e != 0) {

@@ -137,9 +137,13 @@ int WSAAPI WSARecv(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lp
   if (!call->backend().pends_io()) {
     return fail(WSAEOPNOTSUPP);  // live hosts (docs/live.md)
   }
-  PendingIo io{s, *buffers, lpOverlapped,
-               reinterpret_cast<CompletionRoutine>(reinterpret_cast<void (*)()>(lpCompletionRoutine)),
-               current_issuer(), peek};
+  PendingIo io;
+  io.socket = s;
+  io.buffers = *buffers;
+  io.overlapped = lpOverlapped;
+  io.routine = routine_of(lpCompletionRoutine);
+  io.issuer = current_issuer();
+  io.peek = peek;
   *lpFlags = 0;
   // Receives on one socket complete in the order they were started.
   const bool queued_behind = std::any_of(host.pending_io.begin(), host.pending_io.end(),
@@ -150,7 +154,7 @@ int WSAAPI WSARecv(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lp
     }
     lpOverlapped->Internal = kStatusPending;
     lpOverlapped->InternalHigh = 0;
-    if (try_receive(host, io, true, true)) {
+    if (try_complete(host, io, true, true)) {
       if (lpNumberOfBytesRecvd != nullptr) {
         *lpNumberOfBytesRecvd = static_cast<DWORD>(lpOverlapped->InternalHigh);
       }
@@ -212,9 +216,7 @@ int WSAAPI WSASend(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lp
   if (overlapped) {
     Socket* const after = call->host().sockets.find(s);
     if (after != nullptr) {
-      complete_io(call->host(), *after, lpOverlapped,
-                  reinterpret_cast<CompletionRoutine>(
-                      reinterpret_cast<void (*)()>(lpCompletionRoutine)),
+      complete_io(call->host(), after, lpOverlapped, routine_of(lpCompletionRoutine),
                   current_issuer(), kStatusSuccess, static_cast<std::uint32_t>(n), true, true);
     }
   }

@@ -26,6 +26,12 @@ namespace {
 
 constexpr int kMaxBacklog = 200;
 
+// A socket AcceptEx or ConnectEx connected, before SO_UPDATE_ACCEPT_CONTEXT /
+// SO_UPDATE_CONNECT_CONTEXT (docs/behaviour.md §17).
+bool awaits_context(const Socket& s) {
+  return s.accept_context_pending || s.connect_context_pending;
+}
+
 // send/recv's shared start: the prologue, a finished non-blocking connect noticed, then the
 // buffer (a negative length is WSAEINVAL, a NULL buffer with bytes WSAEFAULT). nullopt with the
 // last error set when one fails.
@@ -308,7 +314,7 @@ int WSAAPI shutdown(SOCKET s, int how) {
   if (how != SD_RECEIVE && how != SD_SEND && how != SD_BOTH) {
     return fail(WSAEINVAL);
   }
-  if (sock.state != SocketState::kConnected) {
+  if (sock.state != SocketState::kConnected || awaits_context(sock)) {
     return fail(WSAENOTCONN);
   }
   return call->backend().shutdown(*call, sock, how != SD_RECEIVE, how != SD_SEND);
@@ -321,6 +327,9 @@ int WSAAPI getsockname(SOCKET s, struct sockaddr* name, int* namelen) {
   }
   Socket& sock = call->sock();
   call->backend().refresh(call->host(), sock);
+  if (awaits_context(sock)) {
+    return fail(WSAENOTCONN);
+  }
   if (!sock.local) {
     return fail(WSAEINVAL);  // not bound yet
   }
@@ -341,7 +350,7 @@ int WSAAPI getpeername(SOCKET s, struct sockaddr* name, int* namelen) {
   // A connect still in progress already has its peer (observed, docs/behaviour.md §13).
   const bool has_peer =
       sock.state == SocketState::kConnected || sock.state == SocketState::kConnecting;
-  if (!has_peer || !sock.peer) {
+  if (!has_peer || !sock.peer || awaits_context(sock)) {
     return fail(WSAENOTCONN);
   }
   const SocketAddress peer = call->backend().peer_address(sock).value_or(*sock.peer);

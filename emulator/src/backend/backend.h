@@ -85,6 +85,12 @@ class Backend : public Clock {
   /// order (MSG_PEEK: `peek`), without waiting. Zero-length buffers find data without taking it.
   virtual ReceiveNow receive_now(Host::State& host, Socket& s, const std::vector<IoBuffer>& buffers,
                                  bool peek) = 0;
+  /// Backend::accept_into — AcceptEx's accept: gives the first queued connection of `listener`
+  /// to the unconnected socket `target` (its own options stay). False if none is queued.
+  virtual bool accept_into(Host::State& host, Socket& listener, Socket& target) = 0;
+  /// Backend::send_now — sends `len` bytes on a connected socket from no call of the program
+  /// (ConnectEx's data, once connected): 0 or a WSA error.
+  virtual int send_now(Host::State& host, Socket& s, const char* buf, std::uint32_t len) = 0;
   /// Backend::pends_io — whether an overlapped receive may wait here for data (receive_now is
   /// called again as the world changes). Live hosts' sockets do not: their overlapped receives
   /// fail with WSAEOPNOTSUPP (docs/live.md).

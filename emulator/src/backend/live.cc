@@ -489,6 +489,15 @@ ReceiveNow LiveBackend::receive_now(Host::State& /*host*/, Socket& /*s*/,
   return {};
 }
 
+bool LiveBackend::accept_into(Host::State& /*host*/, Socket& /*listener*/, Socket& /*target*/) {
+  return false;
+}
+
+int LiveBackend::send_now(Host::State& /*host*/, Socket& /*s*/, const char* /*buf*/,
+                          std::uint32_t /*len*/) {
+  return err::kEopnotsupp;
+}
+
 int LiveBackend::shutdown(Call& /*call*/, Socket& s, bool send, bool receive) {
   boost::system::error_code ec;
   if (send && !s.send_shutdown) {

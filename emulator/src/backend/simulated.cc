@@ -291,19 +291,39 @@ int SimulatedBackend::connect(Call& call, SocketHandle s, SocketAddress remote) 
 
 int SimulatedBackend::send(Call& call, SocketHandle s, const char* buf, int len) {
   Host::State& h = call.host();
-  Socket& sock = h.sockets.at(s);
-  if (const auto reason = close_reason(sock)) {
-    return fail(connection_error(h, *reason, false));
+  const int e = send_now(h, h.sockets.at(s), buf, static_cast<std::uint32_t>(len));
+  return e == 0 ? len : fail(e);
+}
+
+int SimulatedBackend::send_now(Host::State& host, Socket& s, const char* buf,
+                               std::uint32_t len) {
+  if (const auto reason = close_reason(s)) {
+    return connection_error(host, *reason, false);
   }
   if (len == 0) {
     return 0;
   }
   const auto* bytes = reinterpret_cast<const std::uint8_t*>(buf);
-  auto sent = net().send(*sock.endpoint, {bytes, static_cast<std::size_t>(len)});
-  if (!sent.ok()) {
-    return fail(err::kEnotconn);
+  return net().send(*s.endpoint, {bytes, std::size_t{len}}).ok() ? 0 : err::kEnotconn;
+}
+
+bool SimulatedBackend::accept_into(Host::State& host, Socket& listener, Socket& target) {
+  Network& net = this->net();
+  const auto st = net.status(*listener.endpoint);
+  if (!st.has_value() || st->accept_queue == 0) {
+    return false;
   }
-  return len;
+  const std::optional<EndpointId> child = net.accept(*listener.endpoint).value();
+  const EndpointInfo info = net.info(*child).value();
+  target.endpoint = child;
+  target.local = info.local;
+  target.owns_port = false;  // it shares the listener's port
+  target.peer = info.remote;
+  target.connected_at = info.established_at;
+  target.state = SocketState::kConnected;
+  target.pending_error = 0;
+  apply_keepalive(host, target);
+  return true;
 }
 
 int SimulatedBackend::recv(Call& call, SocketHandle s, char* buf, int len, bool peek,

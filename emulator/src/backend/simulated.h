@@ -30,6 +30,8 @@ class SimulatedBackend final : public Backend {
   int recv(Call& call, SocketHandle s, char* buf, int len, bool peek, bool wait_all) override;
   ReceiveNow receive_now(Host::State& host, Socket& s, const std::vector<IoBuffer>& buffers,
                          bool peek) override;
+  bool accept_into(Host::State& host, Socket& listener, Socket& target) override;
+  int send_now(Host::State& host, Socket& s, const char* buf, std::uint32_t len) override;
   int shutdown(Call& call, Socket& s, bool send, bool receive) override;
   std::optional<SocketAddress> local_address(Socket& s) override;
   std::optional<SocketAddress> peer_address(Socket& s) override;

@@ -2,9 +2,11 @@
 #include "core/overlapped_io.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "backend/backend.h"
 #include "core/kernel_objects.h"
+#include "core/sockaddr.h"
 #include "rules/ntstatus.h"
 // The drop-in headers, for OVERLAPPED.
 #include <winsock2.h>
@@ -45,7 +47,7 @@ bool post_packet(Host::State& host, std::uintptr_t port, const CompletionPacket&
   return true;
 }
 
-void complete_io(Host::State& host, const Socket& s, void* overlapped, CompletionRoutine routine,
+void complete_io(Host::State& host, const Socket* s, void* overlapped, CompletionRoutine routine,
                  const Issuer& issuer, std::uint32_t status, std::uint32_t bytes, bool at_once,
                  bool wake) {
   auto* const ov = static_cast<OVERLAPPED*>(overlapped);
@@ -60,10 +62,11 @@ void complete_io(Host::State& host, const Socket& s, void* overlapped, Completio
     if (KernelObject* ev = find_event(host, event & ~std::uintptr_t{1})) {
       ev->signaled = true;
     }
-    const bool skipped = at_once && status == kStatusSuccess && s.skip_port_on_success;
-    if (s.completion_port && (event & 1U) == 0 && !skipped) {
-      (void)post_packet(host, *s.completion_port,
-                        CompletionPacket{bytes, s.completion_key, overlapped, status});
+    const bool skipped = s == nullptr || (at_once && status == kStatusSuccess &&
+                                          s->skip_port_on_success);
+    if (!skipped && s->completion_port && (event & 1U) == 0) {
+      (void)post_packet(host, *s->completion_port,
+                        CompletionPacket{bytes, s->completion_key, overlapped, status});
     }
   }
   if (wake) {
@@ -71,24 +74,104 @@ void complete_io(Host::State& host, const Socket& s, void* overlapped, Completio
   }
 }
 
-bool try_receive(Host::State& host, const PendingIo& io, bool at_once, bool wake) {
+namespace {
+
+// The status an operation ends with when its connection ended as `r` says (receive_now).
+std::uint32_t status_of(const ReceiveNow& r) {
+  return r.kind == ReceiveNow::Kind::kBroken ? status_of_close_reason(r.reason) : kStatusSuccess;
+}
+
+// A receive: whatever receive_now finds ends it.
+bool try_receive(Host::State& host, Socket& s, const PendingIo& io, bool at_once, bool wake) {
+  const ReceiveNow r = host.backend->receive_now(host, s, io.buffers, io.peek);
+  if (r.kind == ReceiveNow::Kind::kNothingYet) {
+    return false;
+  }
+  complete_io(host, &s, io.overlapped, io.routine, io.issuer, status_of(r), r.bytes, at_once, wake);
+  return true;
+}
+
+// Writes one AcceptEx address block: the sockaddr's length (a 32-bit int), then the sockaddr
+// (the layout GetAcceptExSockaddrs reads; Wine writes the same).
+void write_address_block(char* block, std::uint32_t size, const Socket& s,
+                         const std::optional<SocketAddress>& a) {
+  sockaddr_storage ss{};
+  const int length = a ? store_sockaddr(s, *a, &ss) : 0;
+  if (size < sizeof(int) + static_cast<std::uint32_t>(length)) {
+    return;  // checked by AcceptEx: never here
+  }
+  std::memcpy(block, &length, sizeof length);
+  std::memcpy(block + sizeof(int), &ss, static_cast<std::size_t>(length));
+}
+
+// AcceptEx: first a queued connection goes to the accept socket and the addresses are written;
+// then, if a data part was given, the first data (or the end of the connection) ends it.
+bool try_accept(Host::State& host, Socket& listener, PendingIo& io, bool at_once, bool wake) {
+  Socket* const target = host.sockets.find(io.accept_socket);
+  if (target == nullptr) {
+    return true;  // closed: closesocket cancelled it
+  }
+  if (!io.accepted) {
+    if (!host.backend->accept_into(host, listener, *target)) {
+      return false;
+    }
+    io.accepted = true;
+    target->accept_context_pending = true;
+    write_address_block(io.addresses, io.local_size, *target, target->local);
+    write_address_block(io.addresses + io.local_size, io.remote_size, *target, target->peer);
+  }
+  std::uint32_t status = kStatusSuccess;
+  std::uint32_t bytes = 0;
+  if (!io.buffers.empty() && io.buffers[0].size > 0) {
+    const ReceiveNow r = host.backend->receive_now(host, *target, io.buffers, false);
+    if (r.kind == ReceiveNow::Kind::kNothingYet) {
+      return false;
+    }
+    status = status_of(r);
+    bytes = r.bytes;
+  }
+  complete_io(host, &listener, io.overlapped, io.routine, io.issuer, status, bytes, at_once, wake);
+  return true;
+}
+
+// ConnectEx: the handshake's end. Connected: the data given is sent and counted; failed: the
+// status of the connect's error (refused, timed out, unreachable).
+bool try_connect(Host::State& host, Socket& s, const PendingIo& io, bool at_once, bool wake) {
+  host.backend->refresh(host, s);
+  if (s.state == SocketState::kConnecting) {
+    return false;
+  }
+  std::uint32_t status = kStatusSuccess;
+  std::uint32_t bytes = 0;
+  if (s.state == SocketState::kConnected) {
+    s.connect_context_pending = true;
+    if (!io.buffers.empty() && io.buffers[0].size > 0) {
+      const int e = host.backend->send_now(host, s, io.buffers[0].data, io.buffers[0].size);
+      status = status_of_wsa_error(e);
+      bytes = e == 0 ? io.buffers[0].size : 0;
+    }
+  } else {
+    status = status_of_wsa_error(s.pending_error);
+  }
+  complete_io(host, &s, io.overlapped, io.routine, io.issuer, status, bytes, at_once, wake);
+  return true;
+}
+
+}  // namespace
+
+bool try_complete(Host::State& host, PendingIo& io, bool at_once, bool wake) {
   Socket* const s = host.sockets.find(io.socket);
   if (s == nullptr) {
     return true;  // closed: closesocket completed it already
   }
-  const ReceiveNow r = host.backend->receive_now(host, *s, io.buffers, io.peek);
-  std::uint32_t status = kStatusSuccess;
-  switch (r.kind) {
-    case ReceiveNow::Kind::kNothingYet:
-      return false;
-    case ReceiveNow::Kind::kData:
-    case ReceiveNow::Kind::kEnd:
-      break;
-    case ReceiveNow::Kind::kBroken:
-      status = status_of_close_reason(r.reason);
-      break;
+  switch (io.kind) {
+    case IoKind::kReceive:
+      return try_receive(host, *s, io, at_once, wake);
+    case IoKind::kAccept:
+      return try_accept(host, *s, io, at_once, wake);
+    case IoKind::kConnect:
+      return try_connect(host, *s, io, at_once, wake);
   }
-  complete_io(host, *s, io.overlapped, io.routine, io.issuer, status, r.bytes, at_once, wake);
   return true;
 }
 
@@ -107,12 +190,12 @@ bool sweep_pending_io(Host::State& host) {
   // while an earlier one on its socket waits.
   std::vector<SocketHandle> waiting;
   list.erase(std::remove_if(list.begin(), list.end(),
-                            [&](const PendingIo& io) {
+                            [&](PendingIo& io) {
                               if (std::find(waiting.begin(), waiting.end(), io.socket) !=
                                   waiting.end()) {
                                 return false;
                               }
-                              if (try_receive(host, io, false, false)) {
+                              if (try_complete(host, io, false, false)) {
                                 return true;
                               }
                               waiting.push_back(io.socket);
@@ -129,7 +212,9 @@ std::size_t cancel_io(Host::State& host, SocketHandle s, const void* only, const
   list.erase(std::remove_if(list.begin(), list.end(),
                             [&](PendingIo& io) {
                               const bool match =
-                                  io.socket == s && (only == nullptr || io.overlapped == only) &&
+                                  (io.socket == s || (io.kind == IoKind::kAccept &&
+                                                      io.accept_socket == s)) &&
+                                  (only == nullptr || io.overlapped == only) &&
                                   (issuer == nullptr || (io.issuer.thread == issuer->thread &&
                                                          io.issuer.other == issuer->other));
                               if (match) {
@@ -138,11 +223,11 @@ std::size_t cancel_io(Host::State& host, SocketHandle s, const void* only, const
                               return match;
                             }),
              list.end());
-  if (sock != nullptr) {
-    for (const PendingIo& io : cancelled) {
-      complete_io(host, *sock, io.overlapped, io.routine, io.issuer, kStatusCancelled, 0, false,
-                  false);
-    }
+  for (const PendingIo& io : cancelled) {
+    // The completion goes to the operation's own socket (an AcceptEx's listener), if still open.
+    Socket* const owner = io.socket == s ? sock : host.sockets.find(io.socket);
+    complete_io(host, owner, io.overlapped, io.routine, io.issuer, kStatusCancelled, 0, false,
+                false);
   }
   if (!cancelled.empty()) {
     host.world->state().wake_host(host.id.value);

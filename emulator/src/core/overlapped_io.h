@@ -11,7 +11,7 @@
 // STATUS_CANCELLED.
 //
 //   PendingIo io{...};
-//   if (!try_receive(host, io, /*at_once=*/true, /*wake=*/true)) add_pending(host, io);
+//   if (!try_complete(host, io, /*at_once=*/true, /*wake=*/true)) add_pending(host, io);
 #pragma once
 
 #include <cstdint>
@@ -25,31 +25,39 @@ namespace ws2sim::winsock::detail {
 /// current_issuer — the calling thread, as an Issuer.
 Issuer current_issuer() noexcept;
 
+/// routine_of — a Winsock completion routine as the CompletionRoutine an Apc calls (the same
+/// function: its DWORD and pointer parameters are the Apc's).
+template <typename Routine>
+CompletionRoutine routine_of(Routine r) noexcept {
+  return reinterpret_cast<CompletionRoutine>(reinterpret_cast<void (*)()>(r));
+}
+
 /// complete_io — ends an overlapped operation on socket `s` with `status` and `bytes`: the
 /// OVERLAPPED's Internal/InternalHigh, then the completion routine queued to `issuer`, or the
-/// event set and a packet queued to the socket's port. `at_once`: the call that started it
+/// event set and a packet queued to the socket's port (none when `s` is null: closed). `at_once`: the call that started it
 /// returns success now (FILE_SKIP_COMPLETION_PORT_ON_SUCCESS then skips the packet). `wake`:
 /// wake the host's blocked calls (a running call's completion; the engine's sweep looks at them
 /// itself).
-void complete_io(Host::State& host, const Socket& s, void* overlapped, CompletionRoutine routine,
+void complete_io(Host::State& host, const Socket* s, void* overlapped, CompletionRoutine routine,
                  const Issuer& issuer, std::uint32_t status, std::uint32_t bytes, bool at_once,
                  bool wake);
 
-/// try_receive — completes `io` if its socket has data, reached the end of the stream, or lost
-/// its connection; false if it must wait. `at_once` and `wake` as for complete_io. World lock
-/// held.
-bool try_receive(Host::State& host, const PendingIo& io, bool at_once, bool wake);
+/// try_complete — completes `io` if what it waits for happened (a receive: data, the end of the
+/// stream or of the connection; AcceptEx: a connection, then its first data if it asked for
+/// data; ConnectEx: the end of the handshake); false if it must wait (`io` may have advanced,
+/// e.g. AcceptEx took its connection). `at_once` and `wake` as for complete_io. World lock held.
+bool try_complete(Host::State& host, PendingIo& io, bool at_once, bool wake);
 
 /// add_pending — `io` waits for data (the engine's sweeps try it again).
 void add_pending(Host::State& host, PendingIo io);
 
-/// sweep_pending_io — try_receive for every pending receive of `host`, in the order they were
-/// started. True if any completed.
+/// sweep_pending_io — try_complete for every pending operation of `host`, in the order they
+/// were started. True if any completed.
 bool sweep_pending_io(Host::State& host);
 
-/// cancel_io — completes the pending receives of socket `s` with STATUS_CANCELLED: all of them,
-/// or only the one with OVERLAPPED `only` (CancelIoEx), or only those `issuer` started
-/// (CancelIo). How many were cancelled.
+/// cancel_io — completes the pending operations of socket `s` (an AcceptEx's listener or accept
+/// socket) with STATUS_CANCELLED: all of them, or only the one with OVERLAPPED `only`
+/// (CancelIoEx), or only those `issuer` started (CancelIo). How many were cancelled.
 std::size_t cancel_io(Host::State& host, SocketHandle s, const void* only, const Issuer* issuer);
 
 /// post_packet — queues `packet` to the completion port `port` of `host`; false if `port` is not

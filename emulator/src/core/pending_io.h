@@ -1,6 +1,7 @@
-// PendingIo and what it is made of: an overlapped receive waiting for data (core/overlapped_io.h,
-// docs/behaviour.md §17). A header of its own so that Host::State can hold them. Not a public
-// header.
+// PendingIo and what it is made of: an overlapped operation that waits — a receive for data,
+// AcceptEx for a connection (and its first data), ConnectEx for the handshake
+// (core/overlapped_io.h, docs/behaviour.md §17). A header of its own so that Host::State can hold
+// them. Not a public header.
 #pragma once
 
 #include <cstdint>
@@ -29,14 +30,30 @@ struct Issuer {
   ThreadState* other = nullptr;  ///< else the attached thread's state
 };
 
-/// PendingIo — an overlapped receive that waits for data.
+/// IoKind — what a pending operation waits for.
+enum class IoKind : std::uint8_t {
+  kReceive,  ///< WSARecv: data, the end of the stream or of the connection
+  kAccept,   ///< AcceptEx: a connection on `socket` (the listener) for `accept_socket`
+  kConnect,  ///< ConnectEx: the handshake of `socket`
+};
+
+/// PendingIo — an overlapped operation that waits. Its completion goes to `socket`'s port.
 struct PendingIo {
+  IoKind kind = IoKind::kReceive;
   SocketHandle socket = 0;
-  std::vector<IoBuffer> buffers;
-  void* overlapped = nullptr;  ///< the caller's WSAOVERLAPPED
+  std::vector<IoBuffer> buffers;  ///< kReceive: the WSABUFs; kAccept: the data part; kConnect:
+                                  ///< the data to send once connected
+  void* overlapped = nullptr;     ///< the caller's WSAOVERLAPPED
   CompletionRoutine routine = nullptr;
   Issuer issuer;
   bool peek = false;
+  // AcceptEx: the socket that takes the connection, where the addresses go (after the data
+  // part: `local_size` bytes, then `remote_size`), and whether the connection was taken yet.
+  SocketHandle accept_socket = 0;
+  char* addresses = nullptr;
+  std::uint32_t local_size = 0;
+  std::uint32_t remote_size = 0;
+  bool accepted = false;
 };
 
 }  // namespace ws2sim::winsock::detail

@@ -113,6 +113,11 @@ struct Socket {
   std::optional<std::uintptr_t> completion_port;
   std::uintptr_t completion_key = 0;
   bool skip_port_on_success = false;
+  // A socket AcceptEx or ConnectEx connected is in the default state of a connected socket until
+  // SO_UPDATE_ACCEPT_CONTEXT / SO_UPDATE_CONNECT_CONTEXT: getsockname, getpeername and shutdown
+  // fail with WSAENOTCONN meanwhile (documented; docs/behaviour.md §17).
+  bool accept_context_pending = false;
+  bool connect_context_pending = false;
 
   // The simulated backend's part: the model endpoint once listening or connecting, and bytes
   // already taken from it (no allocation until used).

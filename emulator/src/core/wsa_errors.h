@@ -17,6 +17,7 @@ inline constexpr int kEwouldblock = 10035;
 inline constexpr int kEinprogress = 10036;
 inline constexpr int kEnotsock = 10038;
 inline constexpr int kEsocktnosupport = 10044;
+inline constexpr int kEopnotsupp = 10045;
 inline constexpr int kEafnosupport = 10047;
 inline constexpr int kEaddrinuse = 10048;
 inline constexpr int kEaddrnotavail = 10049;

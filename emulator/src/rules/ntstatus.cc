@@ -19,12 +19,16 @@ constexpr int kWsaEopnotsupp = 10045;
 constexpr int kWsaEconnreset = 10054;
 constexpr int kWsaEtimedout = 10060;
 constexpr int kWsaOperationAborted = 995;
+constexpr int kWsaEconnrefused = 10061;
+constexpr int kWsaEhostunreach = 10065;
 
 constexpr std::uint32_t kErrorNotSupported = 50;
 constexpr std::uint32_t kErrorNetnameDeleted = 64;
 constexpr std::uint32_t kErrorInvalidParameter = 87;
 constexpr std::uint32_t kErrorSemTimeout = 121;
 constexpr std::uint32_t kErrorOperationAborted = 995;
+constexpr std::uint32_t kErrorConnectionRefused = 1225;
+constexpr std::uint32_t kErrorHostUnreachable = 1232;
 
 constexpr Pair kPairs[] = {
     {kStatusNotSupported, kWsaEopnotsupp, kErrorNotSupported},
@@ -32,6 +36,8 @@ constexpr Pair kPairs[] = {
     {kStatusConnectionReset, kWsaEconnreset, kErrorNetnameDeleted},
     {kStatusCancelled, kWsaOperationAborted, kErrorOperationAborted},
     {kStatusInvalidParameter, kWsaEinval, kErrorInvalidParameter},
+    {kStatusConnectionRefused, kWsaEconnrefused, kErrorConnectionRefused},
+    {kStatusHostUnreachable, kWsaEhostunreach, kErrorHostUnreachable},
 };
 
 }  // namespace

@@ -18,6 +18,8 @@ inline constexpr std::uint32_t kStatusIoTimeout = 0xC00000B5;
 inline constexpr std::uint32_t kStatusConnectionReset = 0xC000020D;
 inline constexpr std::uint32_t kStatusCancelled = 0xC0000120;
 inline constexpr std::uint32_t kStatusInvalidParameter = 0xC000000D;
+inline constexpr std::uint32_t kStatusConnectionRefused = 0xC0000236;
+inline constexpr std::uint32_t kStatusHostUnreachable = 0xC000023D;
 
 /// wsa_error_of_status — the Winsock error an operation's final status means: 0 for success.
 int wsa_error_of_status(std::uint64_t status) noexcept;

@@ -19,7 +19,7 @@ using E = Evidence;
 
 // Fields shared by 2000, XP and Server 2003 (NT 5.x).
 constexpr Profile nt5(std::string_view name, std::string_view display, std::uint32_t minor,
-                      std::uint32_t build, ProductType product, std::uint16_t sp) {
+                      std::uint32_t build, ProductType product, std::uint16_t sp, bool connectex) {
   return Profile{
       .name = name,
       .display = display,
@@ -56,6 +56,7 @@ constexpr Profile nt5(std::string_view name, std::string_view display, std::uint
       // Windows 2000 had only a research preview. Dual-stack sockets are Vista and later.
       .ipv6 = {false, E::kDocumented},
       .completion_port_ex = {false, E::kDocumented},
+      .connectex = {connectex, E::kDocumented},
   };
 }
 
@@ -106,6 +107,7 @@ constexpr Profile nt6(std::string_view name, std::string_view display, std::uint
       .wsapoll = {true, E::kDocumented},
       .ipv6 = {true, E::kDocumented},
       .completion_port_ex = {true, E::kDocumented},
+      .connectex = {true, E::kDocumented},
   };
 }
 
@@ -124,9 +126,9 @@ constexpr Modern k22H2{true, true, kWsaEnobufs, false, true, true, kObs};
 constexpr Modern kServer2022{true, true, kWsaEnobufs, true, true, true, kObs};
 
 constexpr std::array kProfiles{
-    nt5("windows-2000", "Windows 2000", 0, 2195, W, 4),
-    nt5("windows-xp", "Windows XP", 1, 2600, W, 3),
-    nt5("windows-server-2003", "Windows Server 2003 / XP x64", 2, 3790, S, 2),
+    nt5("windows-2000", "Windows 2000", 0, 2195, W, 4, false),
+    nt5("windows-xp", "Windows XP", 1, 2600, W, 3, true),
+    nt5("windows-server-2003", "Windows Server 2003 / XP x64", 2, 3790, S, 2, true),
     nt6("windows-vista", "Windows Vista", 6, 0, 6002, W, 2, kVista),
     nt6("windows-server-2008", "Windows Server 2008", 6, 0, 6003, S, 2, kVista),
     nt6("windows-7", "Windows 7 / Server 2008 R2", 6, 1, 7601, W, 1, k7),
@@ -187,6 +189,8 @@ constexpr NamedBehaviour kBehaviours[] = {
      "GetQueuedCompletionStatusEx, CancelIoEx and SetFileCompletionNotificationModes exist "
      "(Vista and later)",
      [](const Profile& p) { return p.completion_port_ex.value; }},
+    {"connectex", "ConnectEx and DisconnectEx exist (XP and later)",
+     [](const Profile& p) { return p.connectex.value; }},
 };
 
 }  // namespace

@@ -122,6 +122,9 @@ struct Profile {
   /// / Server 2008 and later, their documented minimum). Before, a call fails with
   /// ERROR_PROC_NOT_FOUND, as a program that looks them up finds nothing (docs/behaviour.md §17).
   Graded<bool> completion_port_ex;
+  /// ConnectEx and DisconnectEx exist (XP and later, documented): before, their
+  /// SIO_GET_EXTENSION_FUNCTION_POINTER GUIDs are unknown (WSAEINVAL).
+  Graded<bool> connectex;
 };
 
 /// Every emulated version, oldest first.
