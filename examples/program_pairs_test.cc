@@ -1,8 +1,9 @@
-// Unmodified Windows programs in pairs, in one world (issue 17): the classic getaddrinfo echo
+// Unmodified Windows programs in pairs, in one world (issues 17, 19): the classic getaddrinfo echo
 // server (gai_echo_server.c) and client (gai_echo_client.cpp), a select() server
 // (select_echo_server.c), a WSAEventSelect server (event_select_server.c), a polling server
 // (nonblocking_accept_server.c) and a dual-stack IPv6 server (dual_stack_server.c) with such
-// clients, each program's main renamed
+// clients, and a completion-port server (iocp_echo_server.c) with ConnectEx clients
+// (iocp_echo_client.c), each program's main renamed
 // (ws2sim_add_windows_program_library), started as Windows threads on hosts of one world.
 // Their whole output is checked: threads take turns in a fixed order, so it is the same on
 // every run.
@@ -20,6 +21,8 @@ extern "C" int select_echo_server_main(void);                  // a C program
 extern "C" int event_select_server_main(void);                 // a C program
 extern "C" int nonblocking_accept_server_main(void);           // a C program
 extern "C" int dual_stack_server_main(int argc, char** argv);  // a C program
+extern "C" int iocp_echo_server_main(void);                    // a C program
+extern "C" int iocp_echo_client_main(int argc, char** argv);   // a C program
 int gai_echo_client_main(int argc, char** argv);               // a C++ program
 
 namespace ws2sim::gtest {
@@ -87,6 +90,31 @@ class ProgramPairs : public WinsockTest {
     });
     for (const auto& [host, name] : clients) {
       start_client(*host, name);
+    }
+    run_threads();
+    std::fflush(stdout);
+    return ::testing::internal::GetCapturedStdout();
+  }
+
+  // iocp_echo_server.c on `server_host` and an iocp_echo_client.c on each of `clients` (its
+  // host, and whether it stays connected after the echo), started in that order, with `fault`
+  // (if any) scheduled; returns what they all printed.
+  std::string run_iocp(Host& server_host, const std::vector<std::pair<Host*, bool>>& clients,
+                       std::optional<std::pair<TimePoint, Fault>> fault = std::nullopt) {
+    if (fault) {
+      EXPECT_THAT(world.schedule(fault->first, fault->second), IsOk());
+    }
+    ::testing::internal::CaptureStdout();
+    start_thread(server_host, "server", [this] { server_exit = iocp_echo_server_main(); });
+    for (const auto& [host, stay] : clients) {
+      start_thread(*host, "client", [this, stay = stay] {
+        std::string program = "iocp_echo_client";
+        std::string address = "10.0.0.2";
+        std::string mode = "stay";
+        std::vector<char*> argv{program.data(), address.data(), stay ? mode.data() : nullptr,
+                                nullptr};
+        client_exit = iocp_echo_client_main(stay ? 3 : 2, argv.data());
+      });
     }
     run_threads();
     std::fflush(stdout);
@@ -283,6 +311,63 @@ TEST_F(ProgramPairs, APollingServerAcceptsOnTheFirstPollAfterTheHandshake) {
             "polling server: echoed 25 bytes\n"
             "client: received \"hello through getaddrinfo\"\n"
             "client: server closed the connection\n");
+}
+
+// The completion-port pair (issue 19): iocp_echo_server.c (AcceptEx, four workers in
+// GetQueuedCompletionStatus, a read always pending, keep-alive {10 s, 1 s}) and
+// iocp_echo_client.c (ConnectEx, skip-on-success, keep-alive {10 s, 1 s}). Two clients that
+// close after the echo: the server sees each pending read complete with 0 bytes.
+TEST_F(ProgramPairs, ACompletionPortServerEchoesTwoConnectExClients) {
+  Host& server = add_host("server", "windows-server-2022", "10.0.0.2");
+  Host& first = add_host("first", "windows-10-22h2", "10.0.0.1");
+  Host& second = add_host("second", "windows-7", "10.0.0.3");
+  const std::string out = run_iocp(server, {{&first, false}, {&second, false}});
+  EXPECT_EQ(server_exit, 0);
+  EXPECT_EQ(client_exit, 0);
+  EXPECT_EQ(out,
+            "[     0 ms] listening on port 27016\n"
+            "[     2 ms] client: connected, sent \"hello through a completion port\"\n"
+            "[     2 ms] client: connected, sent \"hello through a completion port\"\n"
+            "[     3 ms] connection 1 from 10.0.0.1:49152\n"
+            "[     3 ms] connection 1: echo 31 bytes \"hello through a completion port\"\n"
+            "[     3 ms] connection 2 from 10.0.0.3:49152\n"
+            "[     3 ms] connection 2: echo 31 bytes \"hello through a completion port\"\n"
+            "[     4 ms] client: echo \"hello through a completion port\"\n"
+            "[     4 ms] client: echo \"hello through a completion port\"\n"
+            "[     5 ms] connection 1: the peer closed it\n"
+            "[     5 ms] connection 2: the peer closed it\n"
+            "[     5 ms] served every connection\n");
+}
+
+// The question issue 19 answers: the peer vanishes (a partition: nothing arrives any more, no
+// RST) while reads are pending on both sides. Each side's keep-alive ({10 s, 1 s}) gives up
+// `idle + N x interval` after the last segment it received - the Windows XP client after its
+// 5 probes (15.004 s), the Server 2022 server after 10 (20.005 s) - and the pending read
+// completes then with ERROR_SEM_TIMEOUT (121), not the WSAENETRESET a blocking recv would get
+// (docs/behaviour.md §17). The other client, on Windows 7, closes normally.
+TEST_F(ProgramPairs, APeerThatVanishesEndsBothPendingReadsWithSemTimeout) {
+  Host& server = add_host("server", "windows-server-2022", "10.0.0.2");
+  Host& xp = add_host("xp", "windows-xp", "10.0.0.1");
+  Host& seven = add_host("seven", "windows-7", "10.0.0.3");
+  const std::string out =
+      run_iocp(server, {{&xp, true}, {&seven, false}},
+               std::pair<TimePoint, Fault>{at(5s), PartitionHosts{xp.id(), server.id()}});
+  EXPECT_EQ(server_exit, 0);
+  EXPECT_EQ(client_exit, 0);
+  EXPECT_EQ(out,
+            "[     0 ms] listening on port 27016\n"
+            "[     2 ms] client: connected, sent \"hello through a completion port\"\n"
+            "[     2 ms] client: connected, sent \"hello through a completion port\"\n"
+            "[     3 ms] connection 1 from 10.0.0.1:49152\n"
+            "[     3 ms] connection 1: echo 31 bytes \"hello through a completion port\"\n"
+            "[     3 ms] connection 2 from 10.0.0.3:49152\n"
+            "[     3 ms] connection 2: echo 31 bytes \"hello through a completion port\"\n"
+            "[     4 ms] client: echo \"hello through a completion port\"\n"
+            "[     4 ms] client: echo \"hello through a completion port\"\n"
+            "[     5 ms] connection 2: the peer closed it\n"
+            "[ 15004 ms] client: the pending read failed: error 121\n"
+            "[ 20005 ms] connection 1: pending read failed: error 121\n"
+            "[ 20005 ms] served every connection\n");
 }
 
 }  // namespace

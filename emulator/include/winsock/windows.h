@@ -36,8 +36,8 @@
 #undef FD_SETSIZE
 #pragma pop_macro("FD_SETSIZE")
 
-#include "ws2sim_threads.h"
 #include "ws2sim_io.h"
+#include "ws2sim_threads.h"
 #include "ws2sim_wintypes.h"
 
 #if !defined(WIN32_LEAN_AND_MEAN) && !defined(_WINSOCKAPI_)
@@ -169,8 +169,9 @@ LPSTR WINAPI lstrcatA(LPSTR lpString1, LPCSTR lpString2) WS2SIM_SYMBOL(lstrcatA)
 int WINAPI lstrcmpA(LPCSTR lpString1, LPCSTR lpString2) WS2SIM_SYMBOL(lstrcmpA);
 int WINAPI lstrcmpiA(LPCSTR lpString1, LPCSTR lpString2) WS2SIM_SYMBOL(lstrcmpiA);
 
-/* The console (GetCurrentProcessId is in ws2sim_threads.h). A console control event is delivered by the control API
- * (World::send_console_ctrl): the handlers run, last added first, on a new thread of the host. */
+/* The console (GetCurrentProcessId is in ws2sim_threads.h). A console control event is delivered by
+ * the control API (World::send_console_ctrl): the handlers run, last added first, on a new thread
+ * of the host. */
 BOOL WINAPI SetConsoleCtrlHandler(PHANDLER_ROUTINE HandlerRoutine, BOOL Add)
     WS2SIM_SYMBOL(SetConsoleCtrlHandler);
 

@@ -919,8 +919,7 @@ INT WSAAPI WSAStringToAddressW(LPWSTR AddressString, INT AddressFamily,
 /* Event-driven I/O: network events recorded on an event object (docs/behaviour.md §15). */
 int WSAAPI WSAEventSelect(SOCKET s, WSAEVENT hEventObject, LONG lNetworkEvents)
     WS2SIM_SYMBOL(WSAEventSelect);
-int WSAAPI WSAEnumNetworkEvents(SOCKET s, WSAEVENT hEventObject,
-                                LPWSANETWORKEVENTS lpNetworkEvents)
+int WSAAPI WSAEnumNetworkEvents(SOCKET s, WSAEVENT hEventObject, LPWSANETWORKEVENTS lpNetworkEvents)
     WS2SIM_SYMBOL(WSAEnumNetworkEvents);
 
 /* Events and overlapped results. */
@@ -933,11 +932,11 @@ DWORD WSAAPI WSAWaitForMultipleEvents(DWORD cEvents, const WSAEVENT* lphEvents, 
     WS2SIM_SYMBOL(WSAWaitForMultipleEvents);
 /* Scatter/gather transfers, blocking, non-blocking or overlapped (an event, a completion routine
  * or a completion port): docs/behaviour.md §17. */
-int WSAAPI WSASend(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount,
-                   LPDWORD lpNumberOfBytesSent, DWORD dwFlags, LPWSAOVERLAPPED lpOverlapped,
+int WSAAPI WSASend(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesSent,
+                   DWORD dwFlags, LPWSAOVERLAPPED lpOverlapped,
                    LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine) WS2SIM_SYMBOL(WSASend);
-int WSAAPI WSARecv(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount,
-                   LPDWORD lpNumberOfBytesRecvd, LPDWORD lpFlags, LPWSAOVERLAPPED lpOverlapped,
+int WSAAPI WSARecv(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesRecvd,
+                   LPDWORD lpFlags, LPWSAOVERLAPPED lpOverlapped,
                    LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine) WS2SIM_SYMBOL(WSARecv);
 BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped, LPDWORD lpcbTransfer,
                                    BOOL fWait, LPDWORD lpdwFlags)
@@ -972,8 +971,7 @@ typedef int(CALLBACK* LPCONDITIONPROC)(LPWSABUF lpCallerId, LPWSABUF lpCallerDat
                                        GROUP* g, DWORD_PTR dwCallbackData);
 
 int WSAAPI WSAConnect(SOCKET s, const struct sockaddr* name, int namelen, LPWSABUF lpCallerData,
-                      LPWSABUF lpCalleeData, LPQOS lpSQOS, LPQOS lpGQOS)
-    WS2SIM_SYMBOL(WSAConnect);
+                      LPWSABUF lpCalleeData, LPQOS lpSQOS, LPQOS lpGQOS) WS2SIM_SYMBOL(WSAConnect);
 SOCKET WSAAPI WSAAccept(SOCKET s, struct sockaddr* addr, LPINT addrlen,
                         LPCONDITIONPROC lpfnCondition, DWORD_PTR dwCallbackData)
     WS2SIM_SYMBOL(WSAAccept);

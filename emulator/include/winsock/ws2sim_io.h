@@ -28,8 +28,7 @@ typedef struct _OVERLAPPED_ENTRY {
 #define FILE_SKIP_SET_EVENT_ON_HANDLE 0x2
 
 #define STATUS_PENDING ((DWORD)0x00000103L)
-#define HasOverlappedIoCompleted(lpOverlapped) \
-  (((DWORD)(lpOverlapped)->Internal) != STATUS_PENDING)
+#define HasOverlappedIoCompleted(lpOverlapped) (((DWORD)(lpOverlapped)->Internal) != STATUS_PENDING)
 
 #define ERROR_HANDLE_EOF 38
 #define ERROR_NETNAME_DELETED 64
@@ -51,7 +50,8 @@ HANDLE WINAPI CreateIoCompletionPort(HANDLE FileHandle, HANDLE ExistingCompletio
     WS2SIM_SYMBOL(CreateIoCompletionPort);
 BOOL WINAPI GetQueuedCompletionStatus(HANDLE CompletionPort, LPDWORD lpNumberOfBytesTransferred,
                                       PULONG_PTR lpCompletionKey, LPOVERLAPPED* lpOverlapped,
-                                      DWORD dwMilliseconds) WS2SIM_SYMBOL(GetQueuedCompletionStatus);
+                                      DWORD dwMilliseconds)
+    WS2SIM_SYMBOL(GetQueuedCompletionStatus);
 BOOL WINAPI GetQueuedCompletionStatusEx(HANDLE CompletionPort,
                                         LPOVERLAPPED_ENTRY lpCompletionPortEntries, ULONG ulCount,
                                         PULONG ulNumEntriesRemoved, DWORD dwMilliseconds,

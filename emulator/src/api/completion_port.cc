@@ -180,8 +180,8 @@ BOOL WINAPI GetQueuedCompletionStatusEx(HANDLE CompletionPort,
   // Every packet, failed or not, is an entry: its status is in Internal.
   for (std::size_t i = 0; i < d.packets.size(); ++i) {
     const CompletionPacket& p = d.packets[i];
-    lpCompletionPortEntries[i] = OVERLAPPED_ENTRY{p.key, static_cast<LPOVERLAPPED>(p.overlapped),
-                                                  p.status, p.bytes};
+    lpCompletionPortEntries[i] =
+        OVERLAPPED_ENTRY{p.key, static_cast<LPOVERLAPPED>(p.overlapped), p.status, p.bytes};
   }
   *ulNumEntriesRemoved = static_cast<ULONG>(d.packets.size());
   return TRUE;
@@ -193,8 +193,9 @@ BOOL WINAPI PostQueuedCompletionStatus(HANDLE CompletionPort, DWORD dwNumberOfBy
   if (!call) {
     return FALSE;
   }
-  if (!post_packet(call->host(), handle_value(CompletionPort),
-                   CompletionPacket{dwNumberOfBytesTransferred, dwCompletionKey, lpOverlapped, 0})) {
+  if (!post_packet(
+          call->host(), handle_value(CompletionPort),
+          CompletionPacket{dwNumberOfBytesTransferred, dwCompletionKey, lpOverlapped, 0})) {
     return fail_win32(ERROR_INVALID_HANDLE);
   }
   call->world().wake_host(call->host().id.value);

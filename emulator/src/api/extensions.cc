@@ -127,8 +127,7 @@ VOID PASCAL GetAcceptExSockaddrs(PVOID lpOutputBuffer, DWORD dwReceiveDataLength
   };
   char* const local = static_cast<char*>(lpOutputBuffer) + dwReceiveDataLength;
   parse(local, dwLocalAddressLength, LocalSockaddr, LocalSockaddrLength);
-  parse(local + dwLocalAddressLength, dwRemoteAddressLength, RemoteSockaddr,
-        RemoteSockaddrLength);
+  parse(local + dwLocalAddressLength, dwRemoteAddressLength, RemoteSockaddr, RemoteSockaddrLength);
 }
 
 namespace {

@@ -242,8 +242,8 @@ bool overlapped_call(const Socket& sock, LPWSAOVERLAPPED ov) {
 void finish_overlapped(Call& call, const Socket& sock, std::uint32_t status, DWORD bytes,
                        LPWSAOVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine,
                        bool at_once) {
-  complete_io(call.host(), &sock, ov, routine_of(routine),
-              current_issuer(), status, bytes, at_once, true);
+  complete_io(call.host(), &sock, ov, routine_of(routine), current_issuer(), status, bytes, at_once,
+              true);
 }
 
 // Finishes a successful WSAIoctl. Not overlapped: *returned = bytes. Overlapped: completes at

@@ -3,6 +3,8 @@
 // completion port), GetOverlappedResult(Ex), CancelIo and CancelIoEx. An overlapped receive that
 // finds nothing waits as a PendingIo of its host (core/overlapped_io.h); a send completes at once,
 // because the model's send buffer never fills.
+#include "core/overlapped_io.h"
+
 #include <vector>
 
 #include "backend/backend.h"
@@ -10,7 +12,6 @@
 #include "core/host_state.h"
 #include "core/kernel_objects.h"
 #include "core/network_events.h"
-#include "core/overlapped_io.h"
 #include "core/sockets.h"
 #include "rules/ntstatus.h"
 // The drop-in headers after ours, as a Windows program sees them.
@@ -82,7 +83,8 @@ int receive_blocking(Call& call, SOCKET s, const std::vector<IoBuffer>& buffers,
     return call.backend().recv(call, s, buffers[0].data, static_cast<int>(total), peek, wait_all);
   }
   std::vector<char> joined(static_cast<std::size_t>(total));
-  const int n = call.backend().recv(call, s, joined.data(), static_cast<int>(total), peek, wait_all);
+  const int n =
+      call.backend().recv(call, s, joined.data(), static_cast<int>(total), peek, wait_all);
   if (n > 0) {
     std::size_t at = 0;
     for (const IoBuffer& b : buffers) {

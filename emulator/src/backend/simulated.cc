@@ -295,8 +295,7 @@ int SimulatedBackend::send(Call& call, SocketHandle s, const char* buf, int len)
   return e == 0 ? len : fail(e);
 }
 
-int SimulatedBackend::send_now(Host::State& host, Socket& s, const char* buf,
-                               std::uint32_t len) {
+int SimulatedBackend::send_now(Host::State& host, Socket& s, const char* buf, std::uint32_t len) {
   if (const auto reason = close_reason(s)) {
     return connection_error(host, *reason, false);
   }

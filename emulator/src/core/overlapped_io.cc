@@ -18,8 +18,8 @@ namespace {
 // Winsock error of the status. A Windows thread that ended never runs it (its APCs die with it).
 void queue_routine(const Issuer& issuer, CompletionRoutine routine, void* overlapped,
                    std::uint32_t status, std::uint32_t bytes) {
-  const Apc apc{routine, static_cast<std::uint32_t>(wsa_error_of_status(status)), bytes,
-                overlapped, 0};
+  const Apc apc{routine, static_cast<std::uint32_t>(wsa_error_of_status(status)), bytes, overlapped,
+                0};
   if (issuer.thread != nullptr) {
     if (issuer.thread->ended) {
       return;
@@ -62,8 +62,8 @@ void complete_io(Host::State& host, const Socket* s, void* overlapped, Completio
     if (KernelObject* ev = find_event(host, event & ~std::uintptr_t{1})) {
       ev->signaled = true;
     }
-    const bool skipped = s == nullptr || (at_once && status == kStatusSuccess &&
-                                          s->skip_port_on_success);
+    const bool skipped =
+        s == nullptr || (at_once && status == kStatusSuccess && s->skip_port_on_success);
     if (!skipped && s->completion_port && (event & 1U) == 0) {
       (void)post_packet(host, *s->completion_port,
                         CompletionPacket{bytes, s->completion_key, overlapped, status});
@@ -189,19 +189,19 @@ bool sweep_pending_io(Host::State& host) {
   // Receives on one socket complete in the order they were started: a later one is not tried
   // while an earlier one on its socket waits.
   std::vector<SocketHandle> waiting;
-  list.erase(std::remove_if(list.begin(), list.end(),
-                            [&](PendingIo& io) {
-                              if (std::find(waiting.begin(), waiting.end(), io.socket) !=
-                                  waiting.end()) {
-                                return false;
-                              }
-                              if (try_complete(host, io, false, false)) {
-                                return true;
-                              }
-                              waiting.push_back(io.socket);
-                              return false;
-                            }),
-             list.end());
+  list.erase(
+      std::remove_if(list.begin(), list.end(),
+                     [&](PendingIo& io) {
+                       if (std::find(waiting.begin(), waiting.end(), io.socket) != waiting.end()) {
+                         return false;
+                       }
+                       if (try_complete(host, io, false, false)) {
+                         return true;
+                       }
+                       waiting.push_back(io.socket);
+                       return false;
+                     }),
+      list.end());
   return list.size() != before;
 }
 
@@ -209,19 +209,19 @@ std::size_t cancel_io(Host::State& host, SocketHandle s, const void* only, const
   Socket* const sock = host.sockets.find(s);
   std::vector<PendingIo> cancelled;
   auto& list = host.pending_io;
-  list.erase(std::remove_if(list.begin(), list.end(),
-                            [&](PendingIo& io) {
-                              const bool match =
-                                  (io.socket == s || (io.kind == IoKind::kAccept &&
-                                                      io.accept_socket == s)) &&
-                                  (only == nullptr || io.overlapped == only) &&
-                                  (issuer == nullptr || (io.issuer.thread == issuer->thread &&
-                                                         io.issuer.other == issuer->other));
-                              if (match) {
-                                cancelled.push_back(std::move(io));
-                              }
-                              return match;
-                            }),
+  list.erase(std::remove_if(
+                 list.begin(), list.end(),
+                 [&](PendingIo& io) {
+                   const bool match =
+                       (io.socket == s || (io.kind == IoKind::kAccept && io.accept_socket == s)) &&
+                       (only == nullptr || io.overlapped == only) &&
+                       (issuer == nullptr ||
+                        (io.issuer.thread == issuer->thread && io.issuer.other == issuer->other));
+                   if (match) {
+                     cancelled.push_back(std::move(io));
+                   }
+                   return match;
+                 }),
              list.end());
   for (const PendingIo& io : cancelled) {
     // The completion goes to the operation's own socket (an AcceptEx's listener), if still open.

@@ -34,10 +34,10 @@ CompletionRoutine routine_of(Routine r) noexcept {
 
 /// complete_io — ends an overlapped operation on socket `s` with `status` and `bytes`: the
 /// OVERLAPPED's Internal/InternalHigh, then the completion routine queued to `issuer`, or the
-/// event set and a packet queued to the socket's port (none when `s` is null: closed). `at_once`: the call that started it
-/// returns success now (FILE_SKIP_COMPLETION_PORT_ON_SUCCESS then skips the packet). `wake`:
-/// wake the host's blocked calls (a running call's completion; the engine's sweep looks at them
-/// itself).
+/// event set and a packet queued to the socket's port (none when `s` is null: closed). `at_once`:
+/// the call that started it returns success now (FILE_SKIP_COMPLETION_PORT_ON_SUCCESS then skips
+/// the packet). `wake`: wake the host's blocked calls (a running call's completion; the engine's
+/// sweep looks at them itself).
 void complete_io(Host::State& host, const Socket* s, void* overlapped, CompletionRoutine routine,
                  const Issuer& issuer, std::uint32_t status, std::uint32_t bytes, bool at_once,
                  bool wake);
