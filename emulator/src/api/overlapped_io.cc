@@ -115,7 +115,7 @@ int WSAAPI WSARecv(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lp
   }
   // MSG_PARTIAL and MSG_OOB are not for a stream socket's receive; MSG_WAITALL is for a
   // synchronous one only (docs/behaviour.md §17).
-  const DWORD allowed = overlapped ? MSG_PEEK : (MSG_PEEK | MSG_WAITALL);
+  const auto allowed = static_cast<DWORD>(overlapped ? MSG_PEEK : (MSG_PEEK | MSG_WAITALL));
   if ((*lpFlags & ~allowed) != 0) {
     return fail(WSAEOPNOTSUPP);
   }
@@ -185,7 +185,7 @@ int WSAAPI WSASend(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lp
   if (!buffers || (!overlapped && lpNumberOfBytesSent == nullptr)) {
     return fail(WSAEFAULT);
   }
-  if ((dwFlags & ~MSG_DONTROUTE) != 0) {
+  if ((dwFlags & ~static_cast<DWORD>(MSG_DONTROUTE)) != 0) {
     return fail(WSAEOPNOTSUPP);  // MSG_OOB and MSG_PARTIAL on a stream socket
   }
   if (sock.type == SOCK_DGRAM && sock.peer) {
