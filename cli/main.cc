@@ -194,6 +194,13 @@ int main(int argc, char** argv) {
       ->type_name("IDLE[,rst]");
   detect_cmd->add_flag("--ipv6", detect.ipv6,
                        "Over IPv6: AF_INET6 sockets between 2001:db8::1 and 2001:db8::2");
+  detect_cmd
+      ->add_option("--read", detect.read,
+                   "How the program waits for data: a blocking recv (default), an overlapped "
+                   "WSARecv with an event (WSAGetOverlappedResult), or one on a completion port "
+                   "(GetQueuedCompletionStatus)")
+      ->check(CLI::IsMember({"recv", "overlapped", "completion-port"}))
+      ->type_name("recv|overlapped|completion-port");
   detect_cmd->add_flag("--all-profiles", detect.all_profiles, "One row per Windows version");
   detect_cmd->add_option("--svg", detect.svg,
                          "Write a bar chart of the detection time(s) to this file");

@@ -332,6 +332,13 @@ int command_detect(const DetectArgs& args, std::ostream& out, std::ostream& err)
   q.profile = args.profile;
   q.calls = args.calls;
   q.family = args.ipv6 ? IpFamily::kIpv6 : IpFamily::kIpv4;
+  if (const std::optional<ReadMode> mode = parse_read_mode(args.read)) {
+    q.read = *mode;
+  } else {
+    err << "ws2sim detect: --read: expected recv, overlapped or completion-port, got \""
+        << args.read << "\"\n";
+    return kExitUsage;
+  }
   if (args.all_profiles && !args.profile.empty()) {
     err << "ws2sim detect: --profile and --all-profiles exclude each other (one version, or "
            "every one)\n";

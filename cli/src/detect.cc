@@ -7,6 +7,7 @@
 
 #include "ws2sim/cli/svg.h"
 #include "ws2sim/cli/time_text.h"
+#include "ws2sim/winsock/errors.h"
 #include "ws2sim/winsock/profile.h"
 // The drop-in Windows headers last, after every ws2sim and standard header.
 #include <windows.h>
@@ -58,7 +59,7 @@ std::string pad(std::string s, std::size_t width) {
 
 std::string recv_text(const DetectResult& r) {
   if (!r.recv) return "still blocked";
-  return r.recv->failed() ? wsa_error_text(r.recv->error) : std::to_string(r.recv->result);
+  return r.recv->failed() ? error_text(*r.recv) : std::to_string(r.recv->result);
 }
 
 std::string schedule_text(const DetectResult& r) {
@@ -150,6 +151,8 @@ Result<DetectResult> experiment(const DetectRequest& q, Wait wait) {
   r.registry = q.registry;
   r.nat = q.nat;
   r.family = q.family;
+  r.read = q.read;
+  r.read_call = std::string(wait_call(q.read));
   r.peer = q.family == IpFamily::kIpv6 ? "[" + std::string(kPeerIpv6) + "]:" + std::to_string(kPort)
                                        : "10.0.0.2:" + std::to_string(kPort);
   if (q.nat) {
@@ -172,8 +175,10 @@ Result<DetectResult> experiment(const DetectRequest& q, Wait wait) {
     watch_until_known(world, r);
   } else {
     char buf[16];
-    const int n = recv(s, buf, sizeof buf, 0);
-    r.recv = CallOutcome{n, n == SOCKET_ERROR ? WSAGetLastError() : 0};
+    PendingReader reader(s, q.read);
+    const Read read = reader.read(buf, sizeof buf);
+    r.read_call = read.call;
+    if (!read.still_waiting) r.recv = read.outcome;
     r.recv_returned = world.now();
   }
 
@@ -298,12 +303,13 @@ std::string format_detect(const DetectResult& r) {
     out << "detected  never: the blocked recv() was still waiting after 200 years of virtual "
            "time\n";
   }
+  const std::string label = r.read == ReadMode::kRecv ? "recv()    " : "read      ";
   if (!r.recv) {
-    out << "recv()    still blocked when the run stopped at " << format_clock(r.recv_returned)
+    out << label << "still blocked when the run stopped at " << format_clock(r.recv_returned)
         << ": the connection lives\n";
   } else {
-    out << "recv()    "
-        << (r.recv->failed() ? "SOCKET_ERROR, " + wsa_error_text(r.recv->error)
+    out << label << (r.read == ReadMode::kRecv ? "" : r.read_call + " ")
+        << (r.recv->failed() ? (r.recv->win32 ? "FALSE, " : "SOCKET_ERROR, ") + error_text(*r.recv)
                              : std::to_string(r.recv->result))
         << " at " << format_clock(r.recv_returned) << (r.detection ? "" : " (the horizon)") << '\n';
   }
@@ -312,7 +318,10 @@ std::string format_detect(const DetectResult& r) {
 
 std::string format_detect_table(const std::vector<DetectResult>& results) {
   std::vector<std::vector<std::string>> rows;
-  rows.push_back({"profile", "calls", "probes", "detection_ms", "detection", "recv() error"});
+  const std::string read_column =
+      results.empty() ? "recv()" : std::string(wait_call(results.front().read));
+  rows.push_back(
+      {"profile", "calls", "probes", "detection_ms", "detection", read_column + " error"});
   for (const DetectResult& r : results) {
     std::string calls;
     for (const auto& [call, outcome] : r.calls) {
@@ -378,12 +387,18 @@ nlohmann::ordered_json detect_json(const DetectResult& r) {
     j["probes_answered"] = r.probes_answered;
   }
   const bool failed = r.recv && r.recv->failed();
+  j["read"] = std::string(to_string(r.read));
+  j["read_call"] = r.read_call;
   j["recv_result"] =
       r.recv ? nlohmann::ordered_json(r.recv->result) : nlohmann::ordered_json(nullptr);
-  j["error"] = failed ? nlohmann::ordered_json(wsa_error_name(r.recv->error))
-                      : nlohmann::ordered_json(nullptr);
+  j["error"] =
+      failed ? nlohmann::ordered_json(error_name(*r.recv)) : nlohmann::ordered_json(nullptr);
   j["error_code"] =
       failed ? nlohmann::ordered_json(r.recv->error) : nlohmann::ordered_json(nullptr);
+  const std::optional<std::string_view> status =
+      r.recv && r.recv->status ? winsock::ntstatus_name(*r.recv->status) : std::nullopt;
+  j["status"] =
+      status ? nlohmann::ordered_json(std::string(*status)) : nlohmann::ordered_json(nullptr);
   return j;
 }
 
@@ -394,7 +409,7 @@ std::string detect_svg(const std::vector<DetectResult>& results, const std::stri
     b.label = r.profile;
     if (!r.probe_times.empty()) b.first_probe = r.probe_times.front() - r.last_receive;
     b.detection = r.detection;
-    b.note = r.recv && r.recv->failed() ? wsa_error_name(r.recv->error) : std::string();
+    b.note = r.recv && r.recv->failed() ? error_name(*r.recv) : std::string();
     for (const auto& [call, outcome] : r.calls) {
       if (outcome.failed())
         b.note += "; " + std::string(call_name(call.kind)) + " " + wsa_error_name(outcome.error);

@@ -15,6 +15,7 @@
 #include "connection_tracker.h"
 #include "live_network.h"
 #include "run_budget.h"
+#include "ws2sim/cli/read_mode.h"
 #include "ws2sim/cli/time_text.h"
 // The drop-in Windows headers last, after every ws2sim and standard header.
 #include <mstcpip.h>
@@ -242,6 +243,12 @@ Status Run::set_up() {
         return invalid_argument("connection " + c.name +
                                 ": \"to_name\" is not available with --live (live hosts' names "
                                 "do not resolve to their real addresses)");
+      }
+      if (c.read != ReadMode::kRecv) {
+        return invalid_argument("connection " + c.name + ": \"read\": \"" +
+                                std::string(to_string(c.read)) +
+                                "\" is not available with --live (overlapped reads are not "
+                                "carried out on live sockets: docs/live.md)");
       }
     }
   }
@@ -744,37 +751,45 @@ void Run::serve(Conn& c) {
   std::unique_ptr<char[]> own;
   if (!turns()) own = std::make_unique_for_overwrite<char[]>(kReceiveBufferSize);
   char* const buf = turns() ? shared_buffer_.get() : own.get();
+  PendingReader reader(c.socket, c.spec->read);
+  const std::string waiting = std::string(wait_call(c.spec->read));
   while (true) {
-    const int r = recv(c.socket, buf, kReceiveBufferSize, 0);
-    const int error = r == SOCKET_ERROR ? WSAGetLastError() : 0;
+    const Read read = reader.read(buf, kReceiveBufferSize);
+    const int r = read.outcome.result;
+    const int error = read.outcome.error;
     wait_for_director();
     const TimePoint now = world_->now();
-    if (r > 0) {
+    if (r > 0 && !read.outcome.failed()) {
       if (live_ != nullptr) c.report.last_receive = now;
       c.report.bytes_received += static_cast<std::uint64_t>(r);
       record(&c, kConnectionThread, me,
-             "recv() = " + std::to_string(r) + (r == 1 ? " byte" : " bytes"));
+             waiting + " = " + std::to_string(r) + (r == 1 ? " byte" : " bytes"));
       continue;
     }
-    c.report.pending = CallResult{"recv()", CallOutcome{r, error}, now, {}};
-    if (r == 0) {
-      record(&c, kConnectionThread, me, "recv() = 0: the server closed the connection");
+    c.report.pending = CallResult{read.call, read.outcome, now, {}};
+    if (!read.outcome.failed()) {
+      record(&c, kConnectionThread, me, waiting + " = 0: the server closed the connection");
       return;
     }
-    if (error == WSAEINTR && now >= horizon()) {
+    if (read.still_waiting || (error == WSAEINTR && now >= horizon())) {
       c.report.open_at_end = true;
       return;  // still waiting when the scenario's time ran out
     }
     record(&c, kConnectionThread, me,
-           "recv() in progress = SOCKET_ERROR, " + wsa_error_text(error));
+           read.call + " in progress = " +
+               (read.outcome.win32 ? std::string("FALSE, ") : std::string("SOCKET_ERROR, ")) +
+               error_text(read.outcome));
     break;
   }
-  // Calls made after the connection failed.
+  // Calls made after the connection failed: another read the same way (an overlapped one fails
+  // at once, docs/behaviour.md §17), and a send.
   char byte = 0;
-  const int r1 = recv(c.socket, &byte, 1, 0);
-  const int e1 = r1 == SOCKET_ERROR ? WSAGetLastError() : 0;
-  c.report.later.push_back({"recv()", {r1, e1}, world_->now(), {}});
-  record(&c, kConnectionThread, me, "later recv() = " + result_text(r1, e1));
+  const Read again = reader.read(&byte, 1);
+  c.report.later.push_back({again.call, again.outcome, world_->now(), {}});
+  record(&c, kConnectionThread, me,
+         "later " + again.call + " = " +
+             (again.outcome.failed() ? "SOCKET_ERROR, " + error_text(again.outcome)
+                                     : std::to_string(again.outcome.result)));
   const int r2 = send(c.socket, "x", 1, 0);
   const int e2 = r2 == SOCKET_ERROR ? WSAGetLastError() : 0;
   c.report.later.push_back({"send()", {r2, e2}, world_->now(), {}});

@@ -399,7 +399,8 @@ ScenarioCall parse_call(const json& v, const Ptr& at) {
 ConnectionSpec parse_connection(const json& v, const Ptr& at, const Scenario& s,
                                 std::size_t index) {
   object(v, at);
-  only(v, at, {"name", "from", "to", "to_name", "port", "family", "at", "calls"}, "a connection");
+  only(v, at, {"name", "from", "to", "to_name", "port", "family", "at", "calls", "read"},
+       "a connection");
   ConnectionSpec c;
   c.name = optional(v, "name") != nullptr ? name(v["name"], at / "name")
                                           : "conn" + std::to_string(index + 1);
@@ -435,6 +436,15 @@ ConnectionSpec parse_connection(const json& v, const Ptr& at, const Scenario& s,
     }
   }
   if (const json* t = optional(v, "at")) c.at = instant(*t, at / "at", s.duration);
+  if (const json* r = optional(v, "read")) {
+    const std::optional<ReadMode> mode =
+        r->is_string() ? parse_read_mode(r->get<std::string>()) : std::nullopt;
+    if (!mode) {
+      fail(at / "read",
+           "expected \"recv\", \"overlapped\" or \"completion-port\", got " + shown(*r));
+    }
+    c.read = *mode;
+  }
   if (const json* calls = optional(v, "calls")) {
     const Ptr cat = at / "calls";
     array(*calls, cat);

@@ -423,9 +423,17 @@ std::string timeline_svg(const RunReport& r) {
         continue;
       }
       labelled = true;  // the lane's first end, in words, above the probes
-      const std::string label =
+      std::string label =
           (bin.count == 1 ? bin.what : std::to_string(bin.count) + " x " + bin.what) + " " +
           span_text(bin);
+      // A lane of one connection also says what its program was told (docs/behaviour.md §17:
+      // the same drop is WSAENETRESET to recv(), ERROR_SEM_TIMEOUT to a completion port).
+      if (lane.conns.size() == 1) {
+        const ConnectionReport& c = r.connections[lane.conns.front()];
+        if (c.pending && c.pending->outcome.failed() && !c.open_at_end) {
+          label += ": " + c.pending->call + " " + error_text(c.pending->outcome);
+        }
+      }
       const double x = axis.x(bin.first);
       if (x > kLeft + 0.6 * plot_width) {
         out << text(x - 9, yc - 14, label, "droplabel", "end");

@@ -393,8 +393,8 @@ std::string format_summary(const RunReport& report) {
       out << "  still connected at the end (" << format_clock(report.end) << ")\n";
     }
     if (c.pending && !c.open_at_end) {
-      out << "  the recv() in progress got "
-          << (c.pending->outcome.failed() ? wsa_error_text(c.pending->outcome.error)
+      out << "  the " << c.pending->call << " in progress got "
+          << (c.pending->outcome.failed() ? error_text(c.pending->outcome)
                                           : std::to_string(c.pending->outcome.result))
           << " at " << format_clock(c.pending->at) << '\n';
     }
@@ -403,8 +403,7 @@ std::string format_summary(const RunReport& report) {
       bool first = true;
       for (const CallResult& l : c.later) {
         out << (first ? " " : ", ") << l.call << " "
-            << (l.outcome.failed() ? wsa_error_text(l.outcome.error)
-                                   : std::to_string(l.outcome.result));
+            << (l.outcome.failed() ? error_text(l.outcome) : std::to_string(l.outcome.result));
         first = false;
       }
       out << '\n';

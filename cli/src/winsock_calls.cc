@@ -81,8 +81,23 @@ std::string wsa_error_text(int code) {
   return wsa_error_name(code) + " (" + std::to_string(code) + ")";
 }
 
+std::string error_name(const CallOutcome& outcome) {
+  if (!outcome.win32) return wsa_error_name(outcome.error);
+  const auto name = winsock::win32_error_name(static_cast<std::uint32_t>(outcome.error));
+  return name ? std::string(*name) : "error " + std::to_string(outcome.error);
+}
+
+std::string error_text(const CallOutcome& outcome) {
+  std::string text = error_name(outcome) + " (" + std::to_string(outcome.error) + ")";
+  if (outcome.status) {
+    const auto name = winsock::ntstatus_name(*outcome.status);
+    text += ", " + (name ? std::string(*name) : "status " + std::to_string(*outcome.status));
+  }
+  return text;
+}
+
 std::string describe(const CallOutcome& outcome) {
-  return outcome.failed() ? wsa_error_text(outcome.error) : std::string("OK");
+  return outcome.failed() ? error_text(outcome) : std::string("OK");
 }
 
 CallOutcome execute(const KeepAliveCall& call, std::uintptr_t socket) {

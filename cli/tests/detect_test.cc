@@ -73,6 +73,54 @@ TEST(Detect, OverIpv6EveryProfileDetectsAsOverIpv4) {
   }
 }
 
+// docs/behaviour.md §17: the same drop, told three ways. On every profile an overlapped read
+// ends at the instant a blocking recv() does, with WSAETIMEDOUT (WSAGetOverlappedResult) or
+// ERROR_SEM_TIMEOUT (GetQueuedCompletionStatus), each with STATUS_IO_TIMEOUT.
+TEST(Detect, OverlappedReadsEndWithTheirOwnErrorsAtTheRecvInstantOnEveryProfile) {
+  DetectRequest q{.profile = "", .registry = {}, .calls = {kSoKeepAliveOn}, .nat = {}};
+  const Result<std::vector<DetectResult>> blocking = detect_all_profiles(q);
+  q.read = ReadMode::kOverlapped;
+  const Result<std::vector<DetectResult>> overlapped = detect_all_profiles(q);
+  q.read = ReadMode::kCompletionPort;
+  const Result<std::vector<DetectResult>> port = detect_all_profiles(q);
+  ASSERT_TRUE(blocking.ok() && overlapped.ok() && port.ok());
+  ASSERT_EQ(port->size(), blocking->size());
+  for (std::size_t i = 0; i < port->size(); ++i) {
+    const DetectResult& a = (*blocking)[i];
+    SCOPED_TRACE(a.profile);
+    for (const DetectResult* b : {&(*overlapped)[i], &(*port)[i]}) {
+      EXPECT_EQ(b->detection, a.detection);
+      EXPECT_EQ(b->recv_returned, a.recv_returned);
+      ASSERT_TRUE(b->recv.has_value());
+      EXPECT_EQ(b->recv->status, std::optional<std::uint32_t>{0xC00000B5U});
+    }
+    EXPECT_EQ(a.recv->error, kWsaEnetreset);
+    EXPECT_EQ((*overlapped)[i].recv->error, 10060);
+    EXPECT_FALSE((*overlapped)[i].recv->win32);
+    EXPECT_EQ((*port)[i].recv->error, 121);
+    EXPECT_TRUE((*port)[i].recv->win32);
+    EXPECT_EQ((*port)[i].read_call, "GetQueuedCompletionStatus()");
+  }
+  std::ostringstream out;
+  std::ostringstream err;
+  DetectArgs args;
+  args.profile = "windows-11";
+  args.calls = {kSoKeepAliveOn};
+  args.read = "completion-port";
+  args.json = true;
+  ASSERT_EQ(command_detect(args, out, err), 0) << err.str();
+  const nlohmann::json j = nlohmann::json::parse(out.str());
+  EXPECT_EQ(j["read"], "completion-port");
+  EXPECT_EQ(j["error"], "ERROR_SEM_TIMEOUT");
+  EXPECT_EQ(j["error_code"], 121);
+  EXPECT_EQ(j["status"], "STATUS_IO_TIMEOUT");
+  args.read = "epoll";
+  std::ostringstream bad;
+  EXPECT_NE(command_detect(args, out, bad), 0);
+  EXPECT_EQ(bad.str(),
+            "ws2sim detect: --read: expected recv, overlapped or completion-port, got \"epoll\"\n");
+}
+
 TEST(Detect, OverIpv6OnAVersionWithoutAnIpv6StackIsAnError) {
   std::ostringstream out;
   std::ostringstream err;

@@ -127,6 +127,49 @@ TEST(Run, Ipv6AndIpv4ConnectionsToADualStackServerDieAtTheSameInstant) {
   }
 }
 
+// cli/scenarios/overlapped.json (docs/behaviour.md §17): three programs wait for data in the
+// three shapes; keep-alive drops all three connections at one instant (40.060 s: last answer
+// 20.060 s + 10 s + 10 probes), and each program is told its own error: recv() WSAENETRESET,
+// WSAGetOverlappedResult WSAETIMEDOUT, GetQueuedCompletionStatus ERROR_SEM_TIMEOUT (121), the
+// two overlapped ones with STATUS_IO_TIMEOUT; their next read fails at once with WSAECONNRESET.
+TEST(Run, EachShapeOfReadIsToldItsOwnErrorAtTheSameDrop) {
+  const RunReport r = play(example("overlapped.json"));
+  struct Expected {
+    const char* name;
+    const char* call;
+    int error;
+    bool win32;
+    std::optional<std::uint32_t> status;
+    const char* later;
+    int later_error;
+  };
+  const Expected rows[] = {
+      {"blocking-recv", "recv()", 10052, false, std::nullopt, "recv()", 10057},
+      {"overlapped-event", "WSAGetOverlappedResult()", 10060, false, 0xC00000B5U, "WSARecv()",
+       10054},
+      {"completion-port", "GetQueuedCompletionStatus()", 121, true, 0xC00000B5U, "WSARecv()",
+       10054},
+  };
+  for (const Expected& e : rows) {
+    SCOPED_TRACE(e.name);
+    const ConnectionReport& c = conn(r, e.name);
+    EXPECT_EQ(c.reason, CloseReason::kKeepAliveTimeout);
+    EXPECT_EQ(c.closed_at, kEpoch + 40060ms);
+    ASSERT_TRUE(c.pending.has_value());
+    EXPECT_EQ(c.pending->call, e.call);
+    EXPECT_EQ(c.pending->at, kEpoch + 40060ms);
+    EXPECT_EQ(c.pending->outcome.error, e.error);
+    EXPECT_EQ(c.pending->outcome.win32, e.win32);
+    EXPECT_EQ(c.pending->outcome.status, e.status);
+    ASSERT_FALSE(c.later.empty());
+    EXPECT_EQ(c.later.front().call, e.later);
+    EXPECT_EQ(c.later.front().outcome.error, e.later_error);
+  }
+  EXPECT_THAT(format_summary(r),
+              ::testing::HasSubstr("the GetQueuedCompletionStatus() in progress got "
+                                   "ERROR_SEM_TIMEOUT (121), STATUS_IO_TIMEOUT at 0:00:40.060"));
+}
+
 // cli/scenarios/names.json (docs/names.md): connections that resolve their server's name on
 // their own thread, in virtual time: a 300 ms resolver delays only its connection, an outage
 // ends its connection with WSATRY_AGAIN after 2 s, the others go on meanwhile.

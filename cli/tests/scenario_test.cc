@@ -261,6 +261,23 @@ TEST(Scenario, Ipv6AddressesAndFamilies) {
             "bad.json: /connections/0/family: expected \"ipv4\" or \"ipv6\", got 6");
 }
 
+// docs/behaviour.md §17: a connection's "read".
+TEST(Scenario, AConnectionsReadShape) {
+  Result<Scenario> ok = parse_scenario(
+      [&] {
+        json j = base();
+        j["connections"][0]["read"] = "completion-port";
+        return j.dump();
+      }(),
+      "read.json");
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(ok->connections[0].read, ReadMode::kCompletionPort);
+  EXPECT_EQ(ok->connections[1].read, ReadMode::kRecv) << "the default";
+  EXPECT_EQ(error_after([](json& j) { j["connections"][0]["read"] = "iocp"; }),
+            "bad.json: /connections/0/read: expected \"recv\", \"overlapped\" or "
+            "\"completion-port\", got \"iocp\"");
+}
+
 // Names (docs/names.md): "aliases", "resolver" and a connection's "to_name".
 TEST(Scenario, AliasesResolversAndNamesToConnectTo) {
   auto named = [](json& j) {

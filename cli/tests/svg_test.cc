@@ -52,8 +52,8 @@ TEST(Svg, XmlEscape) {
 
 TEST(Svg, TimelinesAreXmlAndCountEveryProbeOnce) {
   testing::TempDir dir;
-  for (const char* file :
-       {"demo.json", "nat.json", "faults.json", "calls-in-order.json", "ipv6.json", "names.json"}) {
+  for (const char* file : {"demo.json", "nat.json", "faults.json", "calls-in-order.json",
+                           "ipv6.json", "names.json", "overlapped.json"}) {
     SCOPED_TRACE(file);
     const RunReport r = play(file);
     const std::string svg = timeline_svg(r);

@@ -1,6 +1,8 @@
 // The names of Winsock error codes (errors.h), from the drop-in winsock2.h's own macros so the
 // numbers cannot drift from the header.
 #include <array>
+#include <cstdint>
+#include <utility>
 
 #include "ws2sim/winsock/errors.h"
 
@@ -100,6 +102,51 @@ std::optional<std::string_view> wsa_error_name(int code) noexcept {
   for (const ErrorName& e : kErrors) {
     if (e.code == code) {
       return e.name;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string_view> win32_error_name(std::uint32_t code) noexcept {
+  // The Win32 codes of docs/behaviour.md §17 (completion ports, GetOverlappedResult) and the
+  // waits' own (docs/threads.md).
+  static constexpr std::array<std::pair<std::uint32_t, std::string_view>, 12> kWin32{{
+      {6, "ERROR_INVALID_HANDLE"},
+      {50, "ERROR_NOT_SUPPORTED"},
+      {64, "ERROR_NETNAME_DELETED"},
+      {87, "ERROR_INVALID_PARAMETER"},
+      {121, "ERROR_SEM_TIMEOUT"},
+      {258, "WAIT_TIMEOUT"},
+      {735, "ERROR_ABANDONED_WAIT_0"},
+      {995, "ERROR_OPERATION_ABORTED"},
+      {1131, "ERROR_POSSIBLE_DEADLOCK"},
+      {1225, "ERROR_CONNECTION_REFUSED"},
+      {1232, "ERROR_HOST_UNREACHABLE"},
+      {1460, "ERROR_TIMEOUT"},
+  }};
+  for (const auto& [number, name] : kWin32) {
+    if (number == code) {
+      return name;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string_view> ntstatus_name(std::uint32_t status) noexcept {
+  static constexpr std::array<std::pair<std::uint32_t, std::string_view>, 9> kStatuses{{
+      {0x00000000, "STATUS_SUCCESS"},
+      {0x00000103, "STATUS_PENDING"},
+      {0xC000000D, "STATUS_INVALID_PARAMETER"},
+      {0xC00000B5, "STATUS_IO_TIMEOUT"},
+      {0xC00000BB, "STATUS_NOT_SUPPORTED"},
+      {0xC0000120, "STATUS_CANCELLED"},
+      {0xC000020D, "STATUS_CONNECTION_RESET"},
+      {0xC0000236, "STATUS_CONNECTION_REFUSED"},
+      {0xC000023D, "STATUS_HOST_UNREACHABLE"},
+  }};
+  for (const auto& [number, name] : kStatuses) {
+    if (number == status) {
+      return name;
     }
   }
   return std::nullopt;

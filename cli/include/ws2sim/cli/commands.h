@@ -53,6 +53,7 @@ struct DetectArgs {
   std::vector<KeepAliveCall> calls;   ///< In command-line order.
   std::optional<std::string> nat;     ///< "IDLE[,drop|rst]"
   bool ipv6 = false;                  ///< over IPv6 (AF_INET6 sockets)
+  std::string read = "recv";          ///< "recv", "overlapped" or "completion-port"
   bool all_profiles = false;
   std::optional<std::string> svg;
   std::optional<std::string> html;

@@ -27,6 +27,7 @@
 #include <utility>
 #include <vector>
 
+#include "ws2sim/cli/read_mode.h"
 #include "ws2sim/cli/winsock_calls.h"
 #include "ws2sim/model/network.h"
 #include "ws2sim/model/status.h"
@@ -44,6 +45,9 @@ struct DetectRequest {
   /// The connection's IP version: IPv6 gives both hosts an IPv6 address (2001:db8::1 and ::2)
   /// and uses AF_INET6 sockets (docs/behaviour.md §16).
   IpFamily family = IpFamily::kIpv4;
+  /// How the program waits once connected: what the wait returns at the drop differs
+  /// (docs/behaviour.md §17: WSAENETRESET, WSAETIMEDOUT, ERROR_SEM_TIMEOUT).
+  ReadMode read = ReadMode::kRecv;
 };
 
 struct DetectResult {
@@ -60,7 +64,9 @@ struct DetectResult {
   std::optional<TimePoint> nat_forgot;  ///< When the NAT forgot the flow, if it did.
   std::optional<Duration> detection;    ///< From last_receive to the drop; nullopt: never.
   std::optional<CloseReason> reason;    ///< Why the connection ended, if it did.
-  std::optional<CallOutcome> recv;      ///< What the blocked recv() returned; none: still blocked.
+  ReadMode read = ReadMode::kRecv;      ///< As requested.
+  std::string read_call = "recv()";     ///< The call that reported the read's end.
+  std::optional<CallOutcome> recv;      ///< What the blocked read returned; none: still blocked.
   TimePoint recv_returned;              ///< When it returned (virtual time).
 };
 

@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "ws2sim/cli/read_mode.h"
 #include "ws2sim/cli/winsock_calls.h"
 #include "ws2sim/model/network.h"
 #include "ws2sim/model/status.h"
@@ -79,6 +80,9 @@ struct ConnectionSpec {
   std::optional<std::string> to_name;
   Duration at{0};  ///< When socket() and connect() are called (the lookup, with to_name).
   std::vector<ScenarioCall> calls;
+  /// How the client waits for data once connected: a blocking recv(), an overlapped WSARecv
+  /// with an event, or one on a completion port (docs/behaviour.md §17).
+  ReadMode read = ReadMode::kRecv;
 };
 
 struct TrafficSpec {

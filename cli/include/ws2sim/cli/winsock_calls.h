@@ -52,8 +52,19 @@ std::string describe(const KeepAliveCall& call);
 
 /// What a Winsock call returned.
 struct CallOutcome {
+  CallOutcome() = default;
+  /// A Winsock call's result and its WSAGetLastError().
+  CallOutcome(int r, int e) noexcept : result(r), error(e) {}
+  /// An overlapped wait's: `win32` says which kind of error `e` is; `st` the NTSTATUS.
+  CallOutcome(int r, int e, bool w, std::optional<std::uint32_t> st) noexcept
+      : result(r), error(e), win32(w), status(st) {}
+
   int result = 0;  ///< The return value: 0, a byte count, or SOCKET_ERROR (-1).
   int error = 0;   ///< WSAGetLastError() when the call failed, else 0.
+  /// `error` is a Win32 error (GetQueuedCompletionStatus's GetLastError), not a Winsock one.
+  bool win32 = false;
+  /// An overlapped operation's final NTSTATUS (OVERLAPPED.Internal), when it has one.
+  std::optional<std::uint32_t> status;
   [[nodiscard]] bool failed() const noexcept { return error != 0; }
   friend bool operator==(const CallOutcome&, const CallOutcome&) = default;
 };
@@ -62,7 +73,12 @@ struct CallOutcome {
 std::string wsa_error_name(int code);
 /// "WSAENOPROTOOPT (10042)".
 std::string wsa_error_text(int code);
-/// "OK" for success, else wsa_error_text(error).
+/// The name of the outcome's error: a Winsock name, or a Win32 one ("ERROR_SEM_TIMEOUT").
+std::string error_name(const CallOutcome& outcome);
+/// "ERROR_SEM_TIMEOUT (121)", with the status when there is one: "ERROR_SEM_TIMEOUT (121),
+/// STATUS_IO_TIMEOUT".
+std::string error_text(const CallOutcome& outcome);
+/// "OK" for success, else error_text(outcome).
 std::string describe(const CallOutcome& outcome);
 
 /// Makes `call` on `socket` (a SOCKET of the host this thread is bound to with HostScope).
