@@ -7,6 +7,14 @@
 // 16,384 ephemeral ports). The world and its hosts are built outside the timed region. With
 // trace:1 the world records its trace in memory (the default), with trace:0 it does not.
 //
+// BM_CompletionPortDeadPeerDetection/N: the same question asked the completion-port way
+// (docs/behaviour.md §17): the server accepts N connections, gives each SIO_KEEPALIVE_VALS
+// {1, 7200000, 1000}, associates it with ONE completion port and leaves an overlapped WSARecv
+// pending on it; the client hosts crash, and four worker threads of the server take the N
+// ERROR_SEM_TIMEOUT packets from the port 2 h + 10 probes later. The cost is in the engine's
+// sweep of the host's pending reads, which today looks at every pending read of a host each time
+// an endpoint of that host changes: quadratic in N on one host (bench/README.md).
+//
 // BM_setsockopt / BM_getsockopt / BM_WSAIoctl: the cost of one call on a connected socket.
 //
 //   bench_emulator [--smoke] [Google Benchmark flags]
@@ -22,6 +30,7 @@
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <mstcpip.h>
+#include <windows.h>
 // clang-format on
 
 namespace {
@@ -60,6 +69,20 @@ struct Net {
       ok &= WSAStartup(MAKEWORD(2, 2), &data) == 0;
       hosts.push_back(&h);
     }
+  }
+  // A connection from a new socket of host `h`: the server's accepted socket.
+  SOCKET connect_pair(Host& h) {
+    SOCKET s;
+    {
+      HostScope on(h);
+      s = socket(AF_INET, SOCK_STREAM, 0);
+      sockaddr_in a = address("10.0.0.1", 443);
+      ok &= connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    }
+    HostScope srv(*server);
+    const SOCKET peer = accept(listener, nullptr, nullptr);
+    ok &= peer != INVALID_SOCKET;
+    return peer;
   }
   // A connected client socket on host `h`, its peer accepted by the server.
   SOCKET connect_one(Host& h, bool set_keepalive) {
@@ -118,6 +141,74 @@ void BM_DeadPeerDetection(benchmark::State& state) {
   ws2sim::bench::set_time_per_op(state, n);
 }
 
+void BM_CompletionPortDeadPeerDetection(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  constexpr int kWorkers = 4;
+  std::size_t timed_out = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto net = std::make_unique<Net>(static_cast<int>((n + kPerHost - 1) / kPerHost));
+    net->world.model().trace().set_recording(false);
+    if (!net->world.set_thread_contexts(ws2sim::winsock::ThreadContexts::kFibers).ok()) {
+      state.SkipWithError("no fibers");
+    }
+    std::vector<WSAOVERLAPPED> reads(n);
+    std::vector<char> buffers(n);
+    state.ResumeTiming();
+    HANDLE port = nullptr;
+    {
+      HostScope srv(*net->server);
+      port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, nullptr, 0, kWorkers);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      const SOCKET peer = net->connect_pair(*net->hosts[i / kPerHost]);
+      HostScope srv(*net->server);
+      tcp_keepalive ka{1, 7'200'000, 1'000};
+      DWORD returned = 0;
+      net->ok &= WSAIoctl(peer, SIO_KEEPALIVE_VALS, &ka, sizeof ka, nullptr, 0, &returned, nullptr,
+                          nullptr) == 0;
+      net->ok &= CreateIoCompletionPort(reinterpret_cast<HANDLE>(peer), port, i, 0) == port;
+      WSABUF b{1, &buffers[i]};
+      DWORD flags = 0;
+      net->ok &= WSARecv(peer, &b, 1, nullptr, &flags, &reads[i], nullptr) == SOCKET_ERROR &&
+                 WSAGetLastError() == WSA_IO_PENDING;
+    }
+    for (Host* h : net->hosts) {
+      if (!net->world.crash(*h).ok()) state.SkipWithError("crash failed");
+    }
+    // Four workers take the packets until every read has ended; each counts its own.
+    std::vector<std::size_t> counts(kWorkers, 0);
+    std::size_t taken = 0;
+    for (int w = 0; w < kWorkers; ++w) {
+      (void)net->world.start_thread(*net->server, "worker", [&, w] {
+        while (taken < n) {
+          DWORD bytes = 0;
+          ULONG_PTR key = 0;
+          OVERLAPPED* ov = nullptr;
+          if (GetQueuedCompletionStatus(port, &bytes, &key, &ov, INFINITE) || ov == nullptr) {
+            return;  // a quit packet or the end of the world's time
+          }
+          ++taken;
+          if (GetLastError() == ERROR_SEM_TIMEOUT) ++counts[static_cast<std::size_t>(w)];
+          if (taken == n) {
+            for (int q = 0; q < kWorkers; ++q) PostQueuedCompletionStatus(port, 0, 0, nullptr);
+          }
+        }
+      });
+    }
+    if (!net->world.run_threads().ok()) state.SkipWithError("the workers did not finish");
+    timed_out = 0;
+    for (const std::size_t c : counts) timed_out += c;
+    state.PauseTiming();
+    if (!net->ok) state.SkipWithError("a Winsock call failed while connecting");
+    net.reset();
+    state.ResumeTiming();
+  }
+  if (timed_out != n) state.SkipWithError("not every read ended with ERROR_SEM_TIMEOUT");
+  state.counters["connections"] = static_cast<double>(n);
+  ws2sim::bench::set_time_per_op(state, static_cast<std::int64_t>(n));
+}
+
 // One connected socket on one client host, for the per-call benchmarks.
 struct OneSocket {
   OneSocket() : net(1), s(net.connect_one(*net.hosts[0], false)), on(*net.hosts[0]) {}
@@ -169,6 +260,15 @@ void register_all(bool smoke) {
       ->Iterations(smoke ? 1 : 3)
       ->Unit(benchmark::kMillisecond);
   dead->UseRealTime();
+  // Quadratic today (one host's pending reads are swept per change of that host): 10,000 on one
+  // port until the sweep is keyed by socket (issue 22).
+  auto* port = benchmark::RegisterBenchmark("BM_CompletionPortDeadPeerDetection",
+                                            BM_CompletionPortDeadPeerDetection);
+  port->ArgNames({"connections"});
+  for (const int n : smoke ? std::vector<int>{100} : std::vector<int>{1'000, 3'000, 10'000}) {
+    port->Arg(n);
+  }
+  port->Iterations(smoke ? 1 : 3)->Unit(benchmark::kMillisecond)->UseRealTime();
   for (auto* b : {benchmark::RegisterBenchmark("BM_setsockopt", BM_setsockopt),
                   benchmark::RegisterBenchmark("BM_getsockopt", BM_getsockopt),
                   benchmark::RegisterBenchmark("BM_WSAIoctl", BM_WSAIoctl)}) {

@@ -44,10 +44,32 @@ std::optional<std::vector<IoBuffer>> io_buffers(const WSABUF* bufs, DWORD count,
   return out;
 }
 
-// Whether a call runs overlapped: an OVERLAPPED on a socket created for overlapped I/O
-// (otherwise lpOverlapped is ignored and the call is synchronous, as for WSAIoctl).
-bool runs_overlapped(const Socket& s, const WSAOVERLAPPED* ov) {
-  return ov != nullptr && s.overlapped;
+// WSARecv's and WSASend's shared start: the prologue, a finished non-blocking connect noticed,
+// the buffers, and whether the call runs overlapped — an OVERLAPPED on a socket created for
+// overlapped I/O (otherwise lpOverlapped is ignored and the call is synchronous, as for
+// WSAIoctl). nullopt with the last error set: WSAEFAULT for a NULL array with buffers, a NULL
+// buffer with bytes, or no byte count on a synchronous call.
+struct Transfer {
+  Call call;
+  std::vector<IoBuffer> buffers;
+  std::uint64_t total = 0;
+  bool overlapped = false;
+};
+std::optional<Transfer> begin_transfer(SOCKET s, const WSABUF* bufs, DWORD count,
+                                       const WSAOVERLAPPED* ov, const DWORD* bytes) {
+  auto call = Call::on_socket(s);
+  if (!call) {
+    return std::nullopt;
+  }
+  call->backend().refresh(call->host(), call->sock());
+  const bool overlapped = ov != nullptr && call->sock().overlapped;
+  std::uint64_t total = 0;
+  auto buffers = io_buffers(bufs, count, &total);
+  if (!buffers || (!overlapped && bytes == nullptr)) {
+    fail(WSAEFAULT);
+    return std::nullopt;
+  }
+  return Transfer{std::move(*call), std::move(*buffers), total, overlapped};
 }
 
 // The transfer checks recv and send share (socket.cc): a datagram socket is not modelled, the
@@ -101,18 +123,18 @@ int receive_blocking(Call& call, SOCKET s, const std::vector<IoBuffer>& buffers,
 int WSAAPI WSARecv(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesRecvd,
                    LPDWORD lpFlags, LPWSAOVERLAPPED lpOverlapped,
                    LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine) {
-  auto call = Call::on_socket(s);
-  if (!call) {
+  auto t = begin_transfer(s, lpBuffers, dwBufferCount, lpOverlapped, lpNumberOfBytesRecvd);
+  if (!t) {
     return SOCKET_ERROR;
   }
-  call->backend().refresh(call->host(), call->sock());
-  Socket& sock = call->sock();
-  const bool overlapped = runs_overlapped(sock, lpOverlapped);
-  std::uint64_t total = 0;
-  const auto buffers = io_buffers(lpBuffers, dwBufferCount, &total);
-  if (lpFlags == nullptr || !buffers || (!overlapped && lpNumberOfBytesRecvd == nullptr)) {
+  if (lpFlags == nullptr) {
     return fail(WSAEFAULT);
   }
+  Call* const call = &t->call;
+  Socket& sock = call->sock();
+  const bool overlapped = t->overlapped;
+  const std::uint64_t total = t->total;
+  const std::vector<IoBuffer>* const buffers = &t->buffers;
   // MSG_PARTIAL and MSG_OOB are not for a stream socket's receive; MSG_WAITALL is for a
   // synchronous one only (docs/behaviour.md §17).
   const auto allowed = static_cast<DWORD>(overlapped ? MSG_PEEK : (MSG_PEEK | MSG_WAITALL));
@@ -173,18 +195,15 @@ int WSAAPI WSARecv(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lp
 int WSAAPI WSASend(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesSent,
                    DWORD dwFlags, LPWSAOVERLAPPED lpOverlapped,
                    LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine) {
-  auto call = Call::on_socket(s);
-  if (!call) {
+  auto t = begin_transfer(s, lpBuffers, dwBufferCount, lpOverlapped, lpNumberOfBytesSent);
+  if (!t) {
     return SOCKET_ERROR;
   }
-  call->backend().refresh(call->host(), call->sock());
+  Call* const call = &t->call;
   Socket& sock = call->sock();
-  const bool overlapped = runs_overlapped(sock, lpOverlapped);
-  std::uint64_t total = 0;
-  const auto buffers = io_buffers(lpBuffers, dwBufferCount, &total);
-  if (!buffers || (!overlapped && lpNumberOfBytesSent == nullptr)) {
-    return fail(WSAEFAULT);
-  }
+  const bool overlapped = t->overlapped;
+  const std::uint64_t total = t->total;
+  const std::vector<IoBuffer>* const buffers = &t->buffers;
   if ((dwFlags & ~static_cast<DWORD>(MSG_DONTROUTE)) != 0) {
     return fail(WSAEOPNOTSUPP);  // MSG_OOB and MSG_PARTIAL on a stream socket
   }
