@@ -191,14 +191,16 @@ void BM_CompletionPortDeadPeerDetection(benchmark::State& state) {
           ++taken;
           if (GetLastError() == ERROR_SEM_TIMEOUT) ++counts[static_cast<std::size_t>(w)];
           if (taken == n) {
-            for (int q = 0; q < kWorkers; ++q) PostQueuedCompletionStatus(port, 0, 0, nullptr);
+            for (int q = 0; q < kWorkers; ++q)
+              PostQueuedCompletionStatus(port, 0, 0, nullptr);
           }
         }
       });
     }
     if (!net->world.run_threads().ok()) state.SkipWithError("the workers did not finish");
     timed_out = 0;
-    for (const std::size_t c : counts) timed_out += c;
+    for (const std::size_t c : counts)
+      timed_out += c;
     state.PauseTiming();
     if (!net->ok) state.SkipWithError("a Winsock call failed while connecting");
     net.reset();
