@@ -244,12 +244,6 @@ Status Run::set_up() {
                                 ": \"to_name\" is not available with --live (live hosts' names "
                                 "do not resolve to their real addresses)");
       }
-      if (c.read != ReadMode::kRecv) {
-        return invalid_argument("connection " + c.name + ": \"read\": \"" +
-                                std::string(to_string(c.read)) +
-                                "\" is not available with --live (overlapped reads are not "
-                                "carried out on live sockets: docs/live.md)");
-      }
     }
   }
   for (const LinkSpec& l : sc_.links) {
@@ -921,6 +915,12 @@ std::optional<std::string> live_unsupported(const Scenario& scenario) {
         return std::string("fault \"nat\" (no NAT in the live namespace)");
       default:
         break;
+    }
+  }
+  for (const ConnectionSpec& c : scenario.connections) {
+    if (c.read != ReadMode::kRecv) {
+      return "connection " + c.name + "'s \"read\": \"" + std::string(to_string(c.read)) +
+             "\" (overlapped reads are not carried out on live sockets: docs/live.md)";
     }
   }
   return std::nullopt;

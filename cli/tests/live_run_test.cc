@@ -67,6 +67,16 @@ TEST(LiveRun, FeaturesWithoutALiveFormAreRefusedByName) {
   const auto restart = ws2sim("run --live " + quoted(file));
   EXPECT_EQ(restart.exit_code, 2);
   EXPECT_THAT(restart.output, HasSubstr("--live cannot run this scenario: fault \"restart\""));
+  const std::string overlapped = dir.file("overlapped.json");
+  testing::write_file(overlapped, R"({"duration": "5s",
+    "hosts": [{"name": "a", "profile": "windows-10-22h2", "address": "10.0.0.1"},
+              {"name": "b", "profile": "windows-10-22h2", "address": "10.0.0.2"}],
+    "connections": [{"name": "c", "from": "a", "to": "b", "port": 80, "read": "completion-port"}]})");
+  const auto read = ws2sim("run --live " + quoted(overlapped));
+  EXPECT_EQ(read.exit_code, 2);
+  EXPECT_THAT(read.output, HasSubstr("--live cannot run this scenario: connection c's \"read\": "
+                                     "\"completion-port\" (overlapped reads are not carried out "
+                                     "on live sockets: docs/live.md)"));
 }
 
 TEST(LiveRun, ModelOutputsAreRefused) {
