@@ -237,10 +237,6 @@ HostSpec parse_host(const json& v, const Ptr& at, winsock::World& checker, int i
       fail(at / "ipv6",
            "expected an IPv6 address such as \"2001:db8::1\", got \"" + *h.ipv6 + "\"");
     }
-    if (const winsock::Profile* p = winsock::find_profile(h.profile); !p->ipv6.value) {
-      fail(at / "ipv6", "profile \"" + h.profile + "\" (" + std::string(p->display) +
-                            ") has no IPv6 stack by default (docs/behaviour.md §16)");
-    }
     // The model says which addresses a host may have, on a throw-away host (uniqueness among
     // the scenario's hosts is checked with their names, by the caller).
     auto probe6 = checker.add_host(

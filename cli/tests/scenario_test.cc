@@ -255,8 +255,8 @@ TEST(Scenario, Ipv6AddressesAndFamilies) {
               j["hosts"][0]["profile"] = "windows-server-2003";
               j["hosts"][0]["ipv6"] = "2001:db8::1";
             }),
-            "bad.json: /hosts/0/ipv6: profile \"windows-server-2003\" (Windows Server 2003 / XP "
-            "x64) has no IPv6 stack by default (docs/behaviour.md §16)");
+            "bad.json: /hosts/0/ipv6: windows-server-2003 (Windows Server 2003 / XP x64) has no "
+            "IPv6 stack by default (docs/behaviour.md §16)");
   EXPECT_EQ(error_after([](json& j) { j["connections"][0]["family"] = 6; }),
             "bad.json: /connections/0/family: expected \"ipv4\" or \"ipv6\", got 6");
 }

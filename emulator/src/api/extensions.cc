@@ -35,9 +35,7 @@ BOOL PASCAL disconnect_ex(SOCKET s, LPOVERLAPPED ov, DWORD flags, DWORD reserved
 // `*bytes` written), else leaves it pending (FALSE, WSA_IO_PENDING).
 BOOL start(Host::State& host, PendingIo io, LPDWORD bytes) {
   auto* const ov = static_cast<OVERLAPPED*>(io.overlapped);
-  ov->Internal = kStatusPending;
-  ov->InternalHigh = 0;
-  if (try_complete(host, io, true, true)) {
+  if (start_io(host, std::move(io), true)) {
     if (bytes != nullptr) {
       *bytes = static_cast<DWORD>(ov->InternalHigh);
     }
@@ -48,7 +46,6 @@ BOOL start(Host::State& host, PendingIo io, LPDWORD bytes) {
     }
     return TRUE;
   }
-  add_pending(host, std::move(io));
   fail(WSA_IO_PENDING);
   return FALSE;
 }

@@ -134,7 +134,7 @@ int WSAAPI WSARecv(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lp
   Socket& sock = call->sock();
   const bool overlapped = t->overlapped;
   const std::uint64_t total = t->total;
-  const std::vector<IoBuffer>* const buffers = &t->buffers;
+  const std::vector<IoBuffer>& buffers = t->buffers;
   // MSG_PARTIAL and MSG_OOB are not for a stream socket's receive; MSG_WAITALL is for a
   // synchronous one only (docs/behaviour.md §17).
   const auto allowed = static_cast<DWORD>(overlapped ? MSG_PEEK : (MSG_PEEK | MSG_WAITALL));
@@ -147,7 +147,7 @@ int WSAAPI WSARecv(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lp
   const bool peek = (*lpFlags & MSG_PEEK) != 0;
   Host::State& host = call->host();
   if (!overlapped) {
-    const int n = receive_blocking(*call, s, *buffers, total, peek, (*lpFlags & MSG_WAITALL) != 0);
+    const int n = receive_blocking(*call, s, buffers, total, peek, (*lpFlags & MSG_WAITALL) != 0);
     if (Socket* after = host.sockets.find(s)) {
       reenable_network_event(host, *after, FD_READ_BIT);
     }
@@ -163,7 +163,7 @@ int WSAAPI WSARecv(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lp
   }
   PendingIo io;
   io.socket = s;
-  io.buffers = *buffers;
+  io.buffers = buffers;
   io.overlapped = lpOverlapped;
   io.routine = routine_of(lpCompletionRoutine);
   io.issuer = current_issuer();
@@ -172,24 +172,18 @@ int WSAAPI WSARecv(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lp
   // Receives on one socket complete in the order they were started.
   const bool queued_behind = std::any_of(host.pending_io.begin(), host.pending_io.end(),
                                          [s](const PendingIo& p) { return p.socket == s; });
-  if (!queued_behind) {
-    if (broken(call->backend(), sock) && call->backend().bytes_readable(sock) == 0) {
-      return fail(WSAECONNRESET);
-    }
-    lpOverlapped->Internal = kStatusPending;
-    lpOverlapped->InternalHigh = 0;
-    if (try_complete(host, io, true, true)) {
-      if (lpNumberOfBytesRecvd != nullptr) {
-        *lpNumberOfBytesRecvd = static_cast<DWORD>(lpOverlapped->InternalHigh);
-      }
-      reenable_network_event(host, sock, FD_READ_BIT);
-      return 0;
-    }
+  if (!queued_behind && broken(call->backend(), sock) &&
+      call->backend().bytes_readable(sock) == 0) {
+    return fail(WSAECONNRESET);
   }
-  lpOverlapped->Internal = kStatusPending;
-  lpOverlapped->InternalHigh = 0;
-  add_pending(host, std::move(io));
-  return fail(WSA_IO_PENDING);
+  if (!start_io(host, std::move(io), !queued_behind)) {
+    return fail(WSA_IO_PENDING);
+  }
+  if (lpNumberOfBytesRecvd != nullptr) {
+    *lpNumberOfBytesRecvd = static_cast<DWORD>(lpOverlapped->InternalHigh);
+  }
+  reenable_network_event(host, sock, FD_READ_BIT);
+  return 0;
 }
 
 int WSAAPI WSASend(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesSent,
@@ -203,7 +197,7 @@ int WSAAPI WSASend(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lp
   Socket& sock = call->sock();
   const bool overlapped = t->overlapped;
   const std::uint64_t total = t->total;
-  const std::vector<IoBuffer>* const buffers = &t->buffers;
+  const std::vector<IoBuffer>& buffers = t->buffers;
   if ((dwFlags & ~static_cast<DWORD>(MSG_DONTROUTE)) != 0) {
     return fail(WSAEOPNOTSUPP);  // MSG_OOB and MSG_PARTIAL on a stream socket
   }
@@ -224,7 +218,7 @@ int WSAAPI WSASend(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lp
   }
   std::vector<char> joined;
   joined.reserve(static_cast<std::size_t>(total));
-  for (const IoBuffer& b : *buffers) {
+  for (const IoBuffer& b : buffers) {
     joined.insert(joined.end(), b.data, b.data + b.size);
   }
   const int n = call->backend().send(*call, s, joined.data(), static_cast<int>(total));

@@ -63,9 +63,9 @@ Status Host::set_ipv6_address(std::string_view address) {
     return invalid_state("host '" + state_->name + "' is live: live hosts are IPv4 only");
   }
   if (!state_->profile->ipv6.value) {  // docs/behaviour.md §16
-    return invalid_state("host '" + state_->name + "' runs " +
+    return invalid_state(std::string(state_->profile->name) + " (" +
                          std::string(state_->profile->display) +
-                         ", which has no IPv6 stack by default: it is IPv4-only");
+                         ") has no IPv6 stack by default (docs/behaviour.md §16)");
   }
   std::lock_guard lock(state_->world->state().mu);
   return state_->world->state().model.network().set_ipv6_address(state_->id, *a);

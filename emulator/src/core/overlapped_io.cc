@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <unordered_set>
 
 #include "backend/backend.h"
 #include "core/kernel_objects.h"
@@ -176,36 +175,38 @@ bool try_complete(Host::State& host, PendingIo& io, bool at_once, bool wake) {
   return true;
 }
 
-void add_pending(Host::State& host, PendingIo io) {
+bool start_io(Host::State& host, PendingIo io, bool try_now) {
+  auto* const ov = static_cast<OVERLAPPED*>(io.overlapped);
+  ov->Internal = kStatusPending;
+  ov->InternalHigh = 0;
+  if (try_now && try_complete(host, io, true, true)) {
+    return true;
+  }
   host.pending_io.push_back(std::move(io));
   if (!host.in_pending_io_hosts) {
     host.in_pending_io_hosts = true;
     host.world->state().pending_io_hosts.push_back(host.id.value);
   }
+  return false;
 }
 
 bool sweep_pending_io(Host::State& host) {
   auto& list = host.pending_io;
   const auto before = list.size();
-  // Receives on one socket complete in the order they were started: a later one is not tried
-  // while an earlier one on its socket waits (a set: a sweep may see 100,000 waiting sockets).
-  std::unordered_set<SocketHandle> waiting;
+  // Operations on one socket complete in the order they were started without any bookkeeping:
+  // a later one waits for what an earlier one waits for (data, a connection, the end), so it
+  // cannot complete while the earlier one cannot, and an earlier one that completes takes what
+  // it finds first.
   list.erase(std::remove_if(list.begin(), list.end(),
-                            [&](PendingIo& io) {
-                              if (waiting.contains(io.socket)) {
-                                return false;
-                              }
-                              if (try_complete(host, io, false, false)) {
-                                return true;
-                              }
-                              waiting.insert(io.socket);
-                              return false;
-                            }),
+                            [&](PendingIo& io) { return try_complete(host, io, false, false); }),
              list.end());
   return list.size() != before;
 }
 
 std::size_t cancel_io(Host::State& host, SocketHandle s, const void* only, const Issuer* issuer) {
+  if (host.pending_io.empty()) {
+    return 0;  // every closesocket asks
+  }
   Socket* const sock = host.sockets.find(s);
   std::vector<PendingIo> cancelled;
   auto& list = host.pending_io;

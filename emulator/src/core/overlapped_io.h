@@ -11,7 +11,7 @@
 // STATUS_CANCELLED.
 //
 //   PendingIo io{...};
-//   if (!try_complete(host, io, /*at_once=*/true, /*wake=*/true)) add_pending(host, io);
+//   if (!start_io(host, std::move(io), /*try_now=*/true)) return fail(WSA_IO_PENDING);
 #pragma once
 
 #include <cstdint>
@@ -48,8 +48,9 @@ void complete_io(Host::State& host, const Socket* s, void* overlapped, Completio
 /// e.g. AcceptEx took its connection). `at_once` and `wake` as for complete_io. World lock held.
 bool try_complete(Host::State& host, PendingIo& io, bool at_once, bool wake);
 
-/// add_pending — `io` waits for data (the engine's sweeps try it again).
-void add_pending(Host::State& host, PendingIo io);
+/// start_io — an overlapped call's operation begins: its OVERLAPPED reads STATUS_PENDING; it
+/// completes at once if `try_now` and it can (true), else it waits for the engine's sweeps.
+bool start_io(Host::State& host, PendingIo io, bool try_now);
 
 /// sweep_pending_io — try_complete for every pending operation of `host`, in the order they
 /// were started. True if any completed.
