@@ -37,6 +37,7 @@ struct Endpoint {
   bool in_use = false;
   bool released = false;  // the application let go: reap once closed
   bool binds_port = false;
+  bool status_listed = false;  // in Tcp's changed endpoints (take_status_changes)
   std::uint64_t serial = 0;
   HostId host;
   std::uint32_t host_slot = 0;  // its place in Host::endpoints

@@ -303,11 +303,14 @@ Result<EndpointId> Network::listen(HostId host, std::uint16_t port, const Endpoi
   if (Status s = impl_->check_host(host); !s.ok()) {
     return s.error();
   }
-  impl_->tcp.status_may_change(host);
   if (Status s = impl_->check_local_address(host, options); !s.ok()) {
     return s.error();
   }
-  return impl_->tcp.listen(host, port, options, backlog);
+  Result<EndpointId> id = impl_->tcp.listen(host, port, options, backlog);
+  if (id.ok()) {
+    impl_->tcp.status_may_change_of(*id);
+  }
+  return id;
 }
 
 Result<EndpointId> Network::connect(HostId host, SocketAddress remote,
@@ -315,7 +318,6 @@ Result<EndpointId> Network::connect(HostId host, SocketAddress remote,
   if (Status s = impl_->check_host(host); !s.ok()) {
     return s.error();
   }
-  impl_->tcp.status_may_change(host);
   if (Status s = options.validate(); !s.ok()) {
     return s.error();
   }
@@ -328,12 +330,21 @@ Result<EndpointId> Network::connect(HostId host, SocketAddress remote,
   if (!impl_->route(host, remote.address)) {
     return not_found("no host has address " + to_string(remote.address));
   }
-  return impl_->tcp.connect(impl_->scheduler.now(), host, remote, options, local_port);
+  Result<EndpointId> id =
+      impl_->tcp.connect(impl_->scheduler.now(), host, remote, options, local_port);
+  if (id.ok()) {
+    impl_->tcp.status_may_change_of(*id);
+  }
+  return id;
 }
 
 Result<std::optional<EndpointId>> Network::accept(EndpointId listener) {
   impl_->tcp.status_may_change_of(listener);
-  return impl_->tcp.accept(listener);
+  Result<std::optional<EndpointId>> child = impl_->tcp.accept(listener);
+  if (child.ok() && child->has_value()) {
+    impl_->tcp.status_may_change_of(**child);  // no longer the listener's
+  }
+  return child;
 }
 
 Result<std::optional<EndpointId>> Network::next_to_accept(EndpointId listener) const {
@@ -385,8 +396,8 @@ std::uint64_t Network::status_version() const noexcept {
   return impl_->tcp.status_version();
 }
 
-bool Network::take_status_changes(std::vector<std::uint32_t>& hosts) {
-  return impl_->tcp.take_status_changes(hosts);
+bool Network::take_status_changes(StatusChanges& changes) {
+  return impl_->tcp.take_status_changes(changes);
 }
 
 std::size_t Network::endpoint_count() const noexcept {

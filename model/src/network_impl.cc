@@ -317,10 +317,10 @@ Status Network::Impl::apply(const Fault& fault) {
       [this](const auto& f) {
         using F = std::decay_t<decltype(f)>;
         if constexpr (std::is_same_v<F, PartitionHosts> || std::is_same_v<F, HealHosts>) {
-          tcp.status_may_change(f.a);
-          tcp.status_may_change(f.b);
+          tcp.status_may_change_on(f.a);
+          tcp.status_may_change_on(f.b);
         } else {
-          tcp.status_may_change(f.host);
+          tcp.status_may_change_on(f.host);
         }
       },
       fault);

@@ -211,10 +211,11 @@ void Tcp::send_reset_for(HostId host, const Segment& seg) {
 // ---- state changes ---------------------------------------------------------------------------
 
 void Tcp::enter_established(TimePoint now, std::uint32_t index) {
+  changed(index);
   Endpoint& ep = endpoints_[index];
-  status_may_change(ep.host);
   if (ep.state == TcpState::kSynReceived && ep.parent) {
     --endpoints_[*ep.parent].half_open;
+    changed(*ep.parent);  // it joins the listener's accept queue
   }
   ep.state = TcpState::kEstablished;
   ep.established_at = now;
@@ -229,8 +230,8 @@ void Tcp::enter_established(TimePoint now, std::uint32_t index) {
 }
 
 void Tcp::enter_time_wait(TimePoint now, std::uint32_t index) {
+  changed(index);
   Endpoint& ep = endpoints_[index];
-  status_may_change(ep.host);
   ep.state = TcpState::kTimeWait;
   keepalive_.stop(index);
   scheduler_.cancel(ep.rtx_timer);
@@ -255,10 +256,13 @@ void Tcp::on_time_wait(TimePoint now, std::uint32_t index, std::uint32_t generat
 }
 
 void Tcp::close_connection(TimePoint now, std::uint32_t index, CloseReason reason) {
+  changed(index);
   Endpoint& ep = endpoints_[index];
-  status_may_change(ep.host);
   if (ep.state == TcpState::kClosed) {
     return;
+  }
+  if (ep.parent) {
+    changed(*ep.parent);  // a queued connection that ends changes what the listener offers
   }
   if (ep.state == TcpState::kListen) {
     // Connections nobody accepted go with their listener.

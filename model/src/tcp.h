@@ -99,26 +99,19 @@ class Tcp final : KeepAliveDriver {
   /// Tcp::status_version — changes whenever the status() of any endpoint may have changed
   /// (Network::status_version).
   [[nodiscard]] std::uint64_t status_version() const noexcept { return status_version_; }
-  /// Tcp::status_may_change — something outside the endpoints (a fault) may have changed any
-  /// of them.
+  /// Tcp::status_may_change — something outside the endpoints (an unknown endpoint) may have
+  /// changed any of them.
   void status_may_change() noexcept {
     ++status_version_;
     all_changed_ = true;
   }
-  /// Tcp::status_may_change — the status of endpoints of `host` may have changed.
-  void status_may_change(HostId host) {
-    ++status_version_;
-    if (host.value >= changed_flag_.size()) changed_flag_.resize(host.value + 1, false);
-    if (!changed_flag_[host.value]) {
-      changed_flag_[host.value] = true;
-      changed_hosts_.push_back(host.value);
-    }
-  }
-  /// Tcp::status_may_change_of — ... of the host of endpoint `id` (all, if there is none).
+  /// Tcp::status_may_change_on — any endpoint of `host` may have changed (a fault).
+  void status_may_change_on(HostId host);
+  /// Tcp::status_may_change_of — the status of endpoint `id` may have changed (all, if there is
+  /// no such endpoint).
   void status_may_change_of(EndpointId id);
-  /// Tcp::take_status_changes — appends the hosts whose endpoints may have changed since the
-  /// last call to `hosts` and forgets them; true if any endpoint may have.
-  bool take_status_changes(std::vector<std::uint32_t>& hosts);
+  /// Tcp::take_status_changes — Network::take_status_changes.
+  bool take_status_changes(StatusChanges& changes);
 
   // ---- implementation details ----
  private:
@@ -136,6 +129,9 @@ class Tcp final : KeepAliveDriver {
   static Result<IpAddress> source_address(const Host& h, const IpAddress& remote,
                                           const EndpointOptions& options);
   void maybe_reap(std::uint32_t index);
+  // The status of endpoint `index` (in use) may have changed: listed for take_status_changes.
+  void changed(std::uint32_t index);
+  void list_host(HostId host);
   [[nodiscard]] bool outstanding(const Endpoint& ep) const;
 
   // tcp_input.cc and tcp.cc: the state machine
@@ -181,8 +177,12 @@ class Tcp final : KeepAliveDriver {
   std::size_t live_endpoints_ = 0;
   std::uint64_t next_serial_ = 1;
   std::uint64_t status_version_ = 0;
-  std::vector<std::uint32_t> changed_hosts_;  // since take_status_changes(), each once
-  std::vector<bool> changed_flag_;            // by host: in changed_hosts_
+  // Since take_status_changes(), each once: the hosts with a change, those changed as a whole,
+  // the endpoints (Endpoint::status_listed says which are listed).
+  std::vector<std::uint32_t> changed_hosts_;
+  std::vector<std::uint32_t> whole_hosts_;
+  std::vector<EndpointId> changed_endpoints_;
+  std::vector<std::uint8_t> host_flags_;  // by host: kHostListed | kWholeListed
   bool all_changed_ = false;
 };
 

@@ -9,22 +9,63 @@ namespace ws2sim {
 
 // ---- endpoint table --------------------------------------------------------------------------
 
+namespace {
+constexpr std::uint8_t kHostListed = 1;   // in changed_hosts_
+constexpr std::uint8_t kWholeListed = 2;  // in whole_hosts_
+}  // namespace
+
+void Tcp::list_host(HostId host) {
+  if (host.value >= host_flags_.size()) host_flags_.resize(host.value + 1, 0);
+  if ((host_flags_[host.value] & kHostListed) == 0) {
+    host_flags_[host.value] |= kHostListed;
+    changed_hosts_.push_back(host.value);
+  }
+}
+
+void Tcp::changed(std::uint32_t index) {
+  ++status_version_;
+  Endpoint& ep = endpoints_[index];
+  list_host(ep.host);
+  if (!ep.status_listed) {
+    ep.status_listed = true;
+    changed_endpoints_.push_back(EndpointId{index, ep.generation});
+  }
+}
+
+void Tcp::status_may_change_on(HostId host) {
+  ++status_version_;
+  list_host(host);
+  if ((host_flags_[host.value] & kWholeListed) == 0) {
+    host_flags_[host.value] |= kWholeListed;
+    whole_hosts_.push_back(host.value);
+  }
+}
+
 void Tcp::status_may_change_of(EndpointId id) {
   const Result<std::uint32_t> index = lookup(id);
   if (index.ok()) {
-    status_may_change(endpoints_[*index].host);
+    changed(*index);
   } else {
     status_may_change();
   }
 }
 
-bool Tcp::take_status_changes(std::vector<std::uint32_t>& hosts) {
-  for (const std::uint32_t h : changed_hosts_) {
-    changed_flag_[h] = false;
-    hosts.push_back(h);
-  }
+bool Tcp::take_status_changes(StatusChanges& changes) {
+  changes.hosts.swap(changed_hosts_);
+  changes.whole_hosts.swap(whole_hosts_);
+  changes.endpoints.swap(changed_endpoints_);
   changed_hosts_.clear();
-  return std::exchange(all_changed_, false);
+  whole_hosts_.clear();
+  changed_endpoints_.clear();
+  for (const std::uint32_t h : changes.hosts)
+    host_flags_[h] = 0;
+  for (const EndpointId id : changes.endpoints) {
+    // A freed endpoint forgot its flag; one reused since was listed again under its new id.
+    Endpoint& ep = endpoints_[id.index];
+    if (ep.generation == id.generation) ep.status_listed = false;
+  }
+  changes.all = std::exchange(all_changed_, false);
+  return changes.all;
 }
 
 Result<std::uint32_t> Tcp::lookup(EndpointId id) const {
@@ -62,8 +103,8 @@ std::uint32_t Tcp::allocate_endpoint(HostId host) {
 }
 
 void Tcp::free_endpoint(std::uint32_t index) {
+  changed(index);
   Endpoint& ep = endpoints_[index];
-  status_may_change(ep.host);
   scheduler_.cancel(ep.rtx_timer);
   scheduler_.cancel(ep.time_wait_timer);
   keepalive_.stop(index);

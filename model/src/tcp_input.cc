@@ -8,7 +8,6 @@ namespace ws2sim {
 // ---- receiving -------------------------------------------------------------------------------
 
 void Tcp::segment_arrives(TimePoint now, HostId host, const Segment& seg) {
-  status_may_change(host);
   Host& h = hosts_[host.value];
   const std::optional<std::uint32_t> target = h.connections.find(seg.destination.port, seg.source);
   if (trace_.wanted()) {
@@ -19,12 +18,14 @@ void Tcp::segment_arrives(TimePoint now, HostId host, const Segment& seg) {
     trace_.record(e, seg);
   }
   if (target) {
+    changed(*target);  // a segment changes only the endpoint it reaches
     return process(now, *target, seg);
   }
   // A listener takes a SYN to an address of its scope (one bound to 127.0.0.1 refuses
   // connections to the host's own address; an IPv6-only one, IPv4 connections).
   if (seg.has(tcp_flags::kSyn) && !seg.has(tcp_flags::kAck) && !seg.has(tcp_flags::kRst)) {
     if (const std::optional<std::uint32_t> listener = listener_for(h, seg.destination)) {
+      changed(*listener);
       return listener_gets_syn(now, *listener, seg);
     }
   }

@@ -2,7 +2,10 @@
 // (the Winsock emulator's blocking calls, see emulator/src/backend/virtual_time.cc, drive()).
 // status() must agree with info() field by field; status_version() must move on every change an
 // application can wait for, and must stay put through keep-alive probes to a dead peer so that
-// waiting costs nothing.
+// waiting costs nothing. take_status_changes() must name exactly the endpoints that changed, so
+// that a caller with many waiting endpoints looks at one per change.
+#include <functional>
+
 #include "test_support.h"
 
 namespace ws2sim::testing {
@@ -96,6 +99,79 @@ TEST_F(EndpointStatusTest, VersionMovesOnArrivalsFaultsAndApplicationCalls) {
   v = net.status_version();
   ASSERT_TRUE(net.partition(client, server).ok());  // a fault
   EXPECT_NE(net.status_version(), v);
+}
+
+// What take_status_changes() reports after `step`, taken fresh.
+StatusChanges changes_after(Network& net, const std::function<void()>& step) {
+  StatusChanges changes;
+  (void)net.take_status_changes(changes);
+  step();
+  (void)net.take_status_changes(changes);
+  return changes;
+}
+
+using Ids = std::vector<EndpointId>;
+using Hosts = std::vector<std::uint32_t>;
+
+TEST_F(EndpointStatusTest, ChangesNameExactlyTheEndpointThatDataReached) {
+  connect_with(kWindows);
+  Network& net = world.network();
+  const std::vector<std::uint8_t> bytes{1, 2};
+  ASSERT_TRUE(net.send(peer, bytes).ok());
+  // Sent at 30 ms: the data reaches `conn` at 40 ms, its ACK `peer` at 50 ms.
+  StatusChanges c = changes_after(net, [&] { run_until(45ms); });
+  EXPECT_FALSE(c.all);
+  EXPECT_EQ(c.endpoints, (Ids{conn}));
+  EXPECT_EQ(c.hosts, (Hosts{client.value}));
+  EXPECT_TRUE(c.whole_hosts.empty());
+  c = changes_after(net, [&] { run_until(100ms); });
+  EXPECT_EQ(c.endpoints, (Ids{peer}));  // its send buffer emptied
+  EXPECT_EQ(c.hosts, (Hosts{server.value}));
+  // Taken: nothing is reported twice.
+  c = changes_after(net, [] {});
+  EXPECT_TRUE(c.endpoints.empty());
+  EXPECT_TRUE(c.hosts.empty());
+}
+
+TEST_F(EndpointStatusTest, ANewConnectionNamesItselfAndItsListenerOnly) {
+  connect_with(kWindows);
+  Network& net = world.network();
+  EndpointId second;
+  StatusChanges c = changes_after(net, [&] {
+    second = net.connect(client, {net.address(server), 443}).value();
+  });
+  EXPECT_EQ(c.endpoints, (Ids{second}));
+  // SYN at 10 ms (the listener), SYN-ACK at 20 ms (`second`), ACK at 30 ms: the child is
+  // established and queued, which the listener's accept_queue shows.
+  c = changes_after(net, [&] { run_until(100ms); });
+  ASSERT_EQ(c.endpoints.size(), 3U);
+  EXPECT_EQ(c.endpoints[0], listener);
+  EXPECT_EQ(c.endpoints[1], second);
+  EXPECT_NE(c.endpoints[2], conn);  // the child, never the first connection
+  EXPECT_NE(c.endpoints[2], peer);
+  EXPECT_EQ(net.status(listener)->accept_queue, 1U);
+}
+
+TEST_F(EndpointStatusTest, ProbesToADeadPeerNameNothingAndTheDropNamesTheConnection) {
+  connect_with(kWindows);
+  Network& net = world.network();
+  StatusChanges c = changes_after(net, [&] { ASSERT_TRUE(net.crash(server).ok()); });
+  EXPECT_EQ(c.whole_hosts, (Hosts{server.value}));  // a fault names no endpoint
+  EXPECT_TRUE(c.endpoints.empty());
+  c = changes_after(net, [&] { run_until(7209s + 20ms); });
+  EXPECT_TRUE(c.endpoints.empty());
+  EXPECT_TRUE(c.hosts.empty());
+  c = changes_after(net, [&] { run_until(7210s + 20ms); });
+  EXPECT_EQ(c.endpoints, (Ids{conn}));
+  EXPECT_TRUE(c.whole_hosts.empty());
+}
+
+TEST_F(EndpointStatusTest, AnUnknownEndpointMeansLookAtEverything) {
+  connect_with(kWindows);
+  Network& net = world.network();
+  const StatusChanges c = changes_after(
+      net, [&] { EXPECT_FALSE(net.send(EndpointId{.index = 9999, .generation = 1}, {}).ok()); });
+  EXPECT_TRUE(c.all);
 }
 
 }  // namespace

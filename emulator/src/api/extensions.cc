@@ -57,9 +57,7 @@ std::uint32_t address_room(const Socket& listener) {
 
 // Whether an AcceptEx waiting on some listener already uses `accept_socket`.
 bool accepting_into(const Host::State& host, SocketHandle accept_socket) {
-  return std::any_of(host.pending_io.begin(), host.pending_io.end(), [&](const PendingIo& io) {
-    return io.kind == IoKind::kAccept && io.accept_socket == accept_socket;
-  });
+  return host.pending_io.accepting.contains(accept_socket);
 }
 
 }  // namespace

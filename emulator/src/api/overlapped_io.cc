@@ -170,8 +170,7 @@ int WSAAPI WSARecv(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lp
   io.peek = peek;
   *lpFlags = 0;
   // Receives on one socket complete in the order they were started.
-  const bool queued_behind = std::any_of(host.pending_io.begin(), host.pending_io.end(),
-                                         [s](const PendingIo& p) { return p.socket == s; });
+  const bool queued_behind = host.pending_io.has(s);
   if (!queued_behind && broken(call->backend(), sock) &&
       call->backend().bytes_readable(sock) == 0) {
     return fail(WSAECONNRESET);

@@ -157,6 +157,7 @@ int SimulatedBackend::listen(Call& call, Socket& s, int backlog) {
     return fail(ep.error().code == ErrorCode::kAlreadyExists ? err::kEaddrinuse : err::kEinval);
   }
   s.endpoint = *ep;
+  world_->own_endpoint(h.id.value, s.handle, *ep);
   s.state = SocketState::kListening;
   return 0;
 }
@@ -213,6 +214,7 @@ SocketHandle SimulatedBackend::accept(Call& call, SocketHandle s, SocketAddress*
   const EndpointInfo info = net.info(*child).value();
   Socket& accepted = insert_accepted(*world_, h, *sock);
   accepted.endpoint = child;
+  world_->own_endpoint(h.id.value, accepted.handle, *child);
   accepted.local = info.local;
   accepted.peer = info.remote;
   accepted.connected_at = info.established_at;
@@ -259,6 +261,7 @@ int SimulatedBackend::connect(Call& call, SocketHandle s, SocketAddress remote) 
     bind_port(h, *sock, SocketAddress{unspecified_address(*sock), local_port});
   }
   sock->endpoint = *ep;
+  world_->own_endpoint(h.id.value, sock->handle, *ep);
   sock->peer = remote;
   sock->state = SocketState::kConnecting;
   sock->pending_error = 0;
@@ -315,6 +318,7 @@ bool SimulatedBackend::accept_into(Host::State& host, Socket& listener, Socket& 
   const std::optional<EndpointId> child = net.accept(*listener.endpoint).value();
   const EndpointInfo info = net.info(*child).value();
   target.endpoint = child;
+  host.world->state().own_endpoint(host.id.value, target.handle, *child);
   target.local = info.local;
   target.owns_port = false;  // it shares the listener's port
   target.peer = info.remote;

@@ -21,15 +21,44 @@ namespace {
 
 using Waiter = World::State::Waiter;
 
+// Brings socket `s` of `host` up to date before the blocked calls look: the network events that
+// became true set their events (core/network_events.h), the overlapped operations waiting on it
+// that can complete now set their events, queue their routines and packets
+// (core/overlapped_io.h), so the waits for those see them.
+void sweep_socket(Host::State& host, SocketHandle s) {
+  if (Socket* sock = host.sockets.find(s); sock != nullptr && sock->event_select) {
+    (void)record_network_events(host, *sock);
+  }
+  if (!host.pending_io.empty()) {
+    (void)sweep_pending_io_of(host, s);
+  }
+}
+
+// ... and every socket of `host` (after a fault the model names no endpoint for).
+void sweep_host(World::State& w, std::uint32_t h) {
+  if (h >= w.hosts.size()) {
+    return;
+  }
+  Host::State& host = w.hosts[h]->state();
+  if (!host.event_selected.empty()) {
+    (void)sweep_network_events(host);
+  }
+  if (!host.pending_io.empty()) {
+    (void)sweep_pending_io(host);
+  }
+}
+
 // Satisfies the blocked calls that can continue now, looking only where something changed since
-// the engine last looked: the hosts whose endpoints the model changed
-// (Network::take_status_changes), the hosts running threads made calls on (State::touch), every
-// host after a fault or wake_all(). A waiter's condition reads only its own host's state, so the
-// others cannot have become ready. Each is granted as soon as it is found, in the order the calls
-// blocked, so two waits for one auto-reset event do not both take it. True if any was.
-bool grant_ready(World::State& w, std::vector<std::uint32_t>& hosts) {
-  hosts.clear();
-  bool all = w.model.network().take_status_changes(hosts);
+// the engine last looked (Network::take_status_changes): the sockets that hold the endpoints the
+// model changed, the sockets calls of running threads looked up (Socket::touched), every socket
+// of a host a fault concerned, every host after wake_all(). Then the blocked calls of the hosts
+// concerned, and of the hosts running threads made calls on (State::touch): a waiter's condition
+// reads only its own host's state, so the others cannot have become ready. Each is granted as
+// soon as it is found, in the order the calls blocked, so two waits for one auto-reset event do
+// not both take it. True if any was.
+bool grant_ready(World::State& w, StatusChanges& changes, std::vector<std::uint32_t>& hosts) {
+  bool all = w.model.network().take_status_changes(changes);
+  hosts.assign(changes.hosts.begin(), changes.hosts.end());
   for (const std::uint32_t h : w.touched) {
     w.touched_flag[h] = false;
     hosts.push_back(h);
@@ -37,6 +66,18 @@ bool grant_ready(World::State& w, std::vector<std::uint32_t>& hosts) {
   w.touched.clear();
   // A fault touches the hosts it concerns (World's apply_fault); only wake_all() means every host.
   all = all || std::exchange(w.recheck_all, false);
+  // The sockets running threads' calls looked up: each host keeps its own list.
+  for (const std::uint32_t h : hosts) {
+    if (h >= w.hosts.size()) {
+      continue;
+    }
+    Host::State& host = w.hosts[h]->state();
+    for (const SocketHandle s : host.touched_sockets) {
+      if (Socket* sock = host.sockets.find(s)) sock->touched = false;
+      if (!all) sweep_socket(host, s);
+    }
+    host.touched_sockets.clear();
+  }
   bool any = false;
   auto look = [&](Waiter* waiter) {
     if (!waiter->granted && waiter->ready()) {
@@ -44,32 +85,24 @@ bool grant_ready(World::State& w, std::vector<std::uint32_t>& hosts) {
       any = true;
     }
   };
-  // WSAEventSelect: the network events that became true set their events first, so the waits
-  // for those events see them (core/network_events.h); likewise the overlapped receives that
-  // can complete now set their events, queue their routines and packets (core/overlapped_io.h).
-  auto sweep = [&w](std::uint32_t h) {
-    if (h >= w.hosts.size()) {
-      return;
-    }
-    Host::State& host = w.hosts[h]->state();
-    if (!host.event_selected.empty()) {
-      (void)sweep_network_events(host);
-    }
-    if (!host.pending_io.empty()) {
-      (void)sweep_pending_io(host);
-    }
-  };
   if (all) {
-    std::for_each(w.event_select_hosts.begin(), w.event_select_hosts.end(), sweep);
-    std::for_each(w.pending_io_hosts.begin(), w.pending_io_hosts.end(), sweep);
+    for (const std::uint32_t h : w.event_select_hosts)
+      sweep_host(w, h);
+    for (const std::uint32_t h : w.pending_io_hosts)
+      sweep_host(w, h);
     std::for_each(w.waiters.begin(), w.waiters.end(), look);
     return any;
   }
+  for (const std::uint32_t h : changes.whole_hosts) {
+    sweep_host(w, h);
+  }
+  for (const EndpointId e : changes.endpoints) {
+    if (const World::State::EndpointOwner* o = w.owner_of(e); o != nullptr) {
+      sweep_socket(w.hosts[o->host]->state(), o->socket);
+    }
+  }
   std::sort(hosts.begin(), hosts.end());
   hosts.erase(std::unique(hosts.begin(), hosts.end()), hosts.end());
-  for (const std::uint32_t h : hosts) {
-    sweep(h);
-  }
   for (const std::uint32_t h : hosts) {
     if (h < w.waiters_by_host.size()) {
       std::for_each(w.waiters_by_host[h].begin(), w.waiters_by_host[h].end(), look);
@@ -111,6 +144,7 @@ void drive(World::State& w) {
   Scheduler& sched = w.model.scheduler();
   const Network& net = w.model.network();
   std::uint64_t seen = 0;
+  StatusChanges changes;
   std::vector<std::uint32_t> hosts;
   // Two references: small enough for std::function's inline buffer (no allocation). A spent
   // memory budget (World::set_memory_budget) stops the model too: it moves the horizon.
@@ -119,7 +153,7 @@ void drive(World::State& w) {
   };
   while (true) {
     seen = net.status_version() + w.changes;
-    if (grant_ready(w, hosts)) {
+    if (grant_ready(w, changes, hosts)) {
       // The waits whose deadline is this very instant go on too: everything that ends at an
       // instant is runnable together, in a fixed order (the satisfied first).
       time_out_waiters(w, sched.now());
@@ -146,7 +180,7 @@ void drive(World::State& w) {
       return;
     }
     if (!*moved) {
-      grant_ready(w, hosts);  // a change at the very end
+      grant_ready(w, changes, hosts);  // a change at the very end
       time_out_waiters(w, sched.now());
       return;
     }

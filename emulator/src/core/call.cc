@@ -62,6 +62,12 @@ Socket* Call::socket(SocketHandle s) const {
     fail(err::kEnotsock);
     return nullptr;
   }
+  // What the call does to it may concern its network events or pending operations: the engine
+  // looks at them before time moves (backend/virtual_time.cc).
+  if (!found->touched) {
+    found->touched = true;
+    host_->touched_sockets.push_back(s);
+  }
   return found;
 }
 

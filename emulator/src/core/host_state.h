@@ -2,6 +2,7 @@
 // the public Host and World classes. Not a public header.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <condition_variable>
 #include <cstdint>
@@ -65,9 +66,12 @@ struct Host::State {
   // dropped on the next sweep.
   std::vector<detail::SocketHandle> event_selected;
   bool in_event_select_hosts = false;  // listed in World::State::event_select_hosts
-  // Overlapped receives waiting for data, in the order they were started (core/overlapped_io.h).
-  std::vector<detail::PendingIo> pending_io;
+  // Overlapped operations waiting (core/overlapped_io.h).
+  detail::PendingIoTable pending_io;
   bool in_pending_io_hosts = false;  // listed in World::State::pending_io_hosts
+  // Sockets that calls of running threads looked up since the engine last looked (Socket::
+  // touched): their network events and pending operations are looked at again.
+  std::vector<detail::SocketHandle> touched_sockets;
   Resolver resolver;
   // SetConsoleCtrlHandler's handlers, in the order added; ignore_ctrl_c is its (NULL, TRUE).
   std::vector<int (*)(std::uint32_t)> ctrl_handlers;
@@ -90,8 +94,31 @@ struct World::State {
   // when it looks at every host (core/network_events.h), so a large world without one pays
   // nothing.
   std::vector<std::uint32_t> event_select_hosts;
-  // The hosts that ever had a pending overlapped receive, each once (core/overlapped_io.h).
+  // The hosts that ever had a pending overlapped operation, each once (core/overlapped_io.h).
   std::vector<std::uint32_t> pending_io_hosts;
+  /// EndpointOwner — the socket that took a model endpoint (by the endpoint's index), so that a
+  /// change the model reports on the endpoint reaches that socket alone (backend/virtual_time.cc).
+  struct EndpointOwner {
+    std::uint32_t generation = 0;  ///< of the endpoint taken; 0: none
+    std::uint32_t host = 0;
+    detail::SocketHandle socket = 0;
+  };
+  std::vector<EndpointOwner> endpoint_owners;
+  /// State::own_endpoint — socket `s` of host `host` holds model endpoint `id` now.
+  void own_endpoint(std::uint32_t host, detail::SocketHandle s, EndpointId id) {
+    if (id.index >= endpoint_owners.size()) {
+      endpoint_owners.resize(std::max<std::size_t>(id.index + 1, endpoint_owners.size() * 2));
+    }
+    endpoint_owners[id.index] = EndpointOwner{id.generation, host, s};
+  }
+  /// State::owner_of — who took endpoint `id`, if anybody did.
+  [[nodiscard]] const EndpointOwner* owner_of(EndpointId id) const noexcept {
+    if (id.index >= endpoint_owners.size() ||
+        endpoint_owners[id.index].generation != id.generation) {
+      return nullptr;
+    }
+    return &endpoint_owners[id.index];
+  }
   // Every host name and alias, lower-cased, to its host: what the hosts' resolvers answer.
   std::map<std::string, Host::State*, std::less<>> names;
 

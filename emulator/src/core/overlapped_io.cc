@@ -182,7 +182,10 @@ bool start_io(Host::State& host, PendingIo io, bool try_now) {
   if (try_now && try_complete(host, io, true, true)) {
     return true;
   }
-  host.pending_io.push_back(std::move(io));
+  if (io.kind == IoKind::kAccept) {
+    host.pending_io.accepting[io.accept_socket] = io.socket;
+  }
+  host.pending_io.by_socket[io.socket].push_back(std::move(io));
   if (!host.in_pending_io_hosts) {
     host.in_pending_io_hosts = true;
     host.world->state().pending_io_hosts.push_back(host.id.value);
@@ -190,40 +193,94 @@ bool start_io(Host::State& host, PendingIo io, bool try_now) {
   return false;
 }
 
-bool sweep_pending_io(Host::State& host) {
-  auto& list = host.pending_io;
+namespace {
+
+// Tries the operations of one socket's list in the order they were started; drops the ended.
+// Operations on one socket complete in that order without any bookkeeping: a later one waits
+// for what an earlier one waits for (data, a connection, the end), so it cannot complete while
+// the earlier one cannot, and an earlier one that completes takes what it finds first.
+bool sweep_list(Host::State& host, std::vector<PendingIo>& list) {
   const auto before = list.size();
-  // Operations on one socket complete in the order they were started without any bookkeeping:
-  // a later one waits for what an earlier one waits for (data, a connection, the end), so it
-  // cannot complete while the earlier one cannot, and an earlier one that completes takes what
-  // it finds first.
   list.erase(std::remove_if(list.begin(), list.end(),
-                            [&](PendingIo& io) { return try_complete(host, io, false, false); }),
+                            [&](PendingIo& io) {
+                              if (!try_complete(host, io, false, false)) {
+                                return false;
+                              }
+                              if (io.kind == IoKind::kAccept) {
+                                host.pending_io.accepting.erase(io.accept_socket);
+                              }
+                              return true;
+                            }),
              list.end());
   return list.size() != before;
 }
 
+}  // namespace
+
+bool sweep_pending_io(Host::State& host) {
+  bool any = false;
+  auto& table = host.pending_io.by_socket;
+  for (auto it = table.begin(); it != table.end();) {
+    any = sweep_list(host, it->second) || any;
+    it = it->second.empty() ? table.erase(it) : std::next(it);
+  }
+  return any;
+}
+
+bool sweep_pending_io_of(Host::State& host, SocketHandle s) {
+  auto& table = host.pending_io.by_socket;
+  bool any = false;
+  if (const auto it = table.find(s); it != table.end()) {
+    any = sweep_list(host, it->second);
+    if (it->second.empty()) table.erase(it);
+  }
+  // An AcceptEx with a data part that took this socket waits for its first data.
+  if (const auto a = host.pending_io.accepting.find(s); a != host.pending_io.accepting.end()) {
+    const SocketHandle listener = a->second;
+    if (const auto it = table.find(listener); it != table.end()) {
+      any = sweep_list(host, it->second) || any;
+      if (it->second.empty()) table.erase(it);
+    }
+  }
+  return any;
+}
+
 std::size_t cancel_io(Host::State& host, SocketHandle s, const void* only, const Issuer* issuer) {
-  if (host.pending_io.empty()) {
+  PendingIoTable& table = host.pending_io;
+  if (table.empty()) {
     return 0;  // every closesocket asks
   }
-  Socket* const sock = host.sockets.find(s);
   std::vector<PendingIo> cancelled;
-  auto& list = host.pending_io;
-  list.erase(std::remove_if(
-                 list.begin(), list.end(),
-                 [&](PendingIo& io) {
-                   const bool match =
-                       (io.socket == s || (io.kind == IoKind::kAccept && io.accept_socket == s)) &&
-                       (only == nullptr || io.overlapped == only) &&
-                       (issuer == nullptr ||
-                        (io.issuer.thread == issuer->thread && io.issuer.other == issuer->other));
-                   if (match) {
-                     cancelled.push_back(std::move(io));
-                   }
-                   return match;
-                 }),
-             list.end());
+  auto take = [&](SocketHandle owner) {
+    const auto it = table.by_socket.find(owner);
+    if (it == table.by_socket.end()) {
+      return;
+    }
+    auto& list = it->second;
+    list.erase(std::remove_if(list.begin(), list.end(),
+                              [&](PendingIo& io) {
+                                const bool match =
+                                    (io.socket == s ||
+                                     (io.kind == IoKind::kAccept && io.accept_socket == s)) &&
+                                    (only == nullptr || io.overlapped == only) &&
+                                    (issuer == nullptr || (io.issuer.thread == issuer->thread &&
+                                                           io.issuer.other == issuer->other));
+                                if (match) {
+                                  if (io.kind == IoKind::kAccept) {
+                                    table.accepting.erase(io.accept_socket);
+                                  }
+                                  cancelled.push_back(std::move(io));
+                                }
+                                return match;
+                              }),
+               list.end());
+    if (list.empty()) table.by_socket.erase(it);
+  };
+  take(s);
+  if (const auto a = table.accepting.find(s); a != table.accepting.end()) {
+    take(a->second);  // the AcceptEx on a listener that would give `s` its connection
+  }
+  Socket* const sock = host.sockets.find(s);
   for (const PendingIo& io : cancelled) {
     // The completion goes to the operation's own socket (an AcceptEx's listener), if still open.
     Socket* const owner = io.socket == s ? sock : host.sockets.find(io.socket);

@@ -52,9 +52,13 @@ bool try_complete(Host::State& host, PendingIo& io, bool at_once, bool wake);
 /// completes at once if `try_now` and it can (true), else it waits for the engine's sweeps.
 bool start_io(Host::State& host, PendingIo io, bool try_now);
 
-/// sweep_pending_io — try_complete for every pending operation of `host`, in the order they
-/// were started. True if any completed.
+/// sweep_pending_io — try_complete for every pending operation of `host` (socket by socket, in
+/// handle order; each socket's in the order they were started). True if any completed.
 bool sweep_pending_io(Host::State& host);
+
+/// sweep_pending_io_of — the same for the operations that wait on socket `s`: its own, and an
+/// AcceptEx's that gave `s` its connection and waits for its first data.
+bool sweep_pending_io_of(Host::State& host, SocketHandle s);
 
 /// cancel_io — completes the pending operations of socket `s` (an AcceptEx's listener or accept
 /// socket) with STATUS_CANCELLED: all of them, or only the one with OVERLAPPED `only`

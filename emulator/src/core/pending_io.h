@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <vector>
 
 #include "core/socket_table.h"
@@ -54,6 +55,19 @@ struct PendingIo {
   std::uint32_t local_size = 0;
   std::uint32_t remote_size = 0;
   bool accepted = false;
+};
+
+/// PendingIoTable — a host's pending operations, by the socket that gets their completion (an
+/// AcceptEx's listener), each socket's in the order they were started. Keyed by socket so that a
+/// change on one connection looks at that connection's operations alone
+/// (backend/virtual_time.cc).
+struct PendingIoTable {
+  std::map<SocketHandle, std::vector<PendingIo>> by_socket;  ///< no empty lists
+  std::map<SocketHandle, SocketHandle> accepting;  ///< an AcceptEx's accept socket → listener
+
+  [[nodiscard]] bool empty() const noexcept { return by_socket.empty(); }
+  /// PendingIoTable::has — whether socket `s` has an operation waiting.
+  [[nodiscard]] bool has(SocketHandle s) const { return by_socket.contains(s); }
 };
 
 }  // namespace ws2sim::winsock::detail

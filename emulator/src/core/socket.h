@@ -107,6 +107,7 @@ struct Socket {
   bool recv_shutdown = false;
   std::optional<TimePoint> connected_at;
   int blocked_calls = 0;                    // threads blocked in a call on this socket
+  bool touched = false;                     // in Host::State::touched_sockets
   std::optional<EventSelect> event_select;  // WSAEventSelect, while lNetworkEvents is not 0
   // CreateIoCompletionPort's association (docs/behaviour.md §17): the port's handle and the
   // key its packets carry; SetFileCompletionNotificationModes' flag.

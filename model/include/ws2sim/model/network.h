@@ -49,6 +49,22 @@ struct EndpointId {
   friend bool operator==(EndpointId, EndpointId) = default;
 };
 
+/// StatusChanges — what Network::take_status_changes reports: where the status() of endpoints
+/// may have changed.
+struct StatusChanges {
+  /// StatusChanges::all — any endpoint of any host may have changed (an unknown endpoint was
+  /// named): look at all of them.
+  bool all = false;
+  /// StatusChanges::hosts — each host some endpoint of which may have changed, once.
+  std::vector<std::uint32_t> hosts;
+  /// StatusChanges::whole_hosts — the hosts where any endpoint may have changed without being
+  /// named (a fault: a crash, a partition), once each; also in `hosts`.
+  std::vector<std::uint32_t> whole_hosts;
+  /// StatusChanges::endpoints — each endpoint that may have changed, as it was then (an
+  /// endpoint freed since keeps its old generation), in the order of their first change.
+  std::vector<EndpointId> endpoints;
+};
+
 /// RFC 9293 connection states.
 enum class TcpState : std::uint8_t {
   kClosed,
@@ -251,11 +267,10 @@ class Network {
   /// segments dropped on the way change nothing an application waits on and leave it alone.
   /// A caller polling `status()` between events can skip the poll while the counter stays put.
   [[nodiscard]] std::uint64_t status_version() const noexcept;
-  /// Network::take_status_changes — which hosts' endpoints may have changed status since the
-  /// last call: appends their ids to `hosts` (each once) and forgets them. Returns true when any
-  /// endpoint of any host may have (a fault, an unknown endpoint): then look at all of them.
-  /// Lets a caller that waits on many hosts look only at the ones that changed.
-  bool take_status_changes(std::vector<std::uint32_t>& hosts);
+  /// Network::take_status_changes — where endpoint statuses may have changed since the last
+  /// call: fills `changes` (cleared first) and forgets them. Lets a caller that waits on many
+  /// endpoints look only at the ones that changed. Returns `changes.all`.
+  bool take_status_changes(StatusChanges& changes);
   /// Number of endpoints alive (including unreleased closed ones).
   [[nodiscard]] std::size_t endpoint_count() const noexcept;
 
