@@ -266,6 +266,13 @@ int main(int argc, char** argv) {
   load_cmd->add_option("--csv", load.csv, "Write the buckets as CSV to this file");
   load_cmd->add_option("--html", load.html, "Write a self-contained HTML report");
   load_cmd->add_flag("--json", load.json, "Print JSON instead of text");
+  load_cmd->add_option(
+      "--grid", load.grid,
+      "Vary a parameter: NAME=V1,V2,... (repeatable; one run per combination, the first --grid "
+      "varying slowest). NAME: connections, spread, idle, interval, count, dead-fraction, "
+      "answer-probability, answer-delay, traffic, traffic-window, probe-bytes, seed");
+  load_cmd->add_option("-j,--jobs", load.jobs,
+                       "Runs of a grid at once (default: the number of cores)");
   limits(load_cmd, load.memory_budget, load.progress, load.quiet);
 
   // profiles -----------------------------------------------------------------------------------
@@ -306,7 +313,13 @@ int main(int argc, char** argv) {
       detect.calls = std::move(ordered).value();
       return command_detect(detect, std::cout, std::cerr);
     }
-    if (load_cmd->parsed()) return command_load(load, std::cout, std::cerr);
+    if (load_cmd->parsed()) {
+      // Which parameters the command line set: a grid may not vary one of them too.
+      for (const CLI::Option* o : load_cmd->get_options()) {
+        if (o->count() > 0 && !o->get_lnames().empty()) load.given.push_back(o->get_lnames()[0]);
+      }
+      return command_load(load, std::cout, std::cerr);
+    }
     if (profiles_cmd->parsed()) return command_profiles(profiles_json, std::cout, std::cerr);
     if (demo_cmd->parsed()) return command_demo(demo, std::cout, std::cerr);
   } catch (const std::bad_alloc&) {

@@ -380,8 +380,7 @@ std::string load_html(const LoadReport& r, const std::string& text, const std::s
   return render_html(page);
 }
 
-int command_load(const LoadArgs& a, std::ostream& out, std::ostream& err) {
-  LoadConfig c;
+bool load_config(const LoadArgs& a, LoadConfig& c, std::ostream& err) {
   PopulationConfig& p = c.population;
   const auto duration = [&](const std::string& text, const char* option, Duration& into) {
     Result<Duration> d = parse_duration(text);
@@ -405,18 +404,25 @@ int command_load(const LoadArgs& a, std::ostream& out, std::ostream& err) {
       !duration(a.interval, "--interval", p.keepalive.interval) ||
       !duration(a.answer_delay, "--answer-delay", p.answer_delay) ||
       !duration(a.traffic_window, "--traffic-window", p.traffic_window)) {
-    return kExitUsage;
+    return false;
   }
   if (a.duration) {
     Duration d{0};
-    if (!duration(*a.duration, "--duration", d)) return kExitUsage;
+    if (!duration(*a.duration, "--duration", d)) return false;
     c.duration = d;
   }
   if (a.bucket) {
     Duration d{0};
-    if (!duration(*a.bucket, "--bucket", d)) return kExitUsage;
+    if (!duration(*a.bucket, "--bucket", d)) return false;
     c.bucket = d;
   }
+  return true;
+}
+
+int command_load(const LoadArgs& a, std::ostream& out, std::ostream& err) {
+  if (!a.grid.empty()) return command_load_grid(a, out, err);
+  LoadConfig c;
+  if (!load_config(a, c, err)) return kExitUsage;
   const Result<CommandLimits> read = read_limits(a.memory_budget, a.progress, a.quiet);
   if (!read.ok()) {
     err << "ws2sim load: " << read.error().message << '\n';

@@ -85,7 +85,39 @@ void Progress::update(TimePoint at, std::uint64_t events) {
     return;
   }
   last_print_ = now;
-  const std::string text = line(at, events, now - start_);
+  print(line(at, events, now - start_));
+}
+
+std::string Progress::steps_line(std::size_t done, std::size_t total, const std::string& what,
+                                 Clock::duration elapsed) const {
+  const double secs = std::chrono::duration<double>(elapsed).count();
+  std::string out = options_.command + ": " + std::to_string(done) + " of " +
+                    std::to_string(total) + " " + what + " done";
+  if (total > 0) {
+    const double part = static_cast<double>(done) / static_cast<double>(total);
+    char pct[16];
+    std::snprintf(pct, sizeof pct, "%.1f%%", part * 100.0);
+    out += std::string(" (") + pct + ")";
+    if (part > 0.0 && part < 1.0) {
+      out += ", about " + wall_text(secs * (1.0 - part) / part) + " left";
+    }
+  }
+  return out;
+}
+
+void Progress::update_steps(std::size_t done, std::size_t total, const std::string& what) {
+  if (!active_) {
+    return;
+  }
+  const Clock::time_point now = clock_();
+  if (now - last_print_ < kEvery) {
+    return;
+  }
+  last_print_ = now;
+  print(steps_line(done, total, what, now - start_));
+}
+
+void Progress::print(const std::string& text) {
   if (terminal_) {
     err_ << '\r' << text << "\x1b[K" << std::flush;
   } else {

@@ -67,6 +67,19 @@ TEST(Progress, SilentForTheFirstSecondThenOnceASecond) {
   EXPECT_THAT(err.str(), ::testing::EndsWith("left\n"));
 }
 
+TEST(Progress, StepsCountPointsOfAGrid) {
+  FakeClock clock;
+  std::ostringstream err;
+  Progress p({.command = "ws2sim load", .total = 0s, .mode = ProgressMode::kOn}, err,
+             /*terminal=*/false, clock.fn());
+  clock.now += 500ms;
+  p.update_steps(1, 8, "points");
+  EXPECT_EQ(err.str(), "");  // nothing in the first second
+  clock.now += 1500ms;       // 2 s in, a quarter done: 6 s left
+  p.update_steps(2, 8, "points");
+  EXPECT_EQ(err.str(), "ws2sim load: 2 of 8 points done (25.0%), about 6s left\n");
+}
+
 TEST(Progress, OnATerminalTheLineRewritesItselfAndIsErased) {
   FakeClock clock;
   std::ostringstream err;

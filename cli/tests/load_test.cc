@@ -1,5 +1,5 @@
 // `load`: the probe counts of a population, bucketed; the shape of the JSON; a million
-// connections in seconds.
+// connections.
 #include "ws2sim/cli/load.h"
 
 #include <gmock/gmock.h>
@@ -118,20 +118,12 @@ TEST(Load, BadConfigurationsAreUsageErrors) {
   EXPECT_THAT(err.str(), HasSubstr("choose a wider one"));
 }
 
-TEST(Load, AMillionConnectionsInSeconds) {
-  const auto start = std::chrono::steady_clock::now();
+// A million connections run through (how fast is bench/'s question: tests never time).
+TEST(Load, AMillionConnectionsSendTheirProbesAndDrop) {
   const Result<LoadReport> r = run_load(dead_peers(1'000'000));
-  const auto took = std::chrono::steady_clock::now() - start;
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->stats.probes_sent, 10'000'000U);
   EXPECT_EQ(r->stats.connections_dropped, 1'000'000U);
-#ifdef NDEBUG  // optimised builds only: the sanitizer build is many times slower
-  EXPECT_LT(took, 10s) << "1,000,000 connections took "
-                       << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
-                       << " ms";
-#else
-  (void)took;
-#endif
 }
 
 // Issue 21: with a bucket wider than the run (`--bucket 100d` over 5 h) the peak was 2000 probes

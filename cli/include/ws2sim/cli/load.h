@@ -16,6 +16,7 @@
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ws2sim/cli/budget.h"
@@ -106,7 +107,54 @@ struct LoadArgs {
   std::optional<std::string> memory_budget;  ///< "4G" (budget.h); unset: kDefaultMemoryBudget.
   bool progress = false;                     ///< A progress line even when stderr is no terminal.
   bool quiet = false;                        ///< No progress line.
+  /// `--grid NAME=V1,V2,...` as typed, in order: one run per combination (load_grid.cc).
+  std::vector<std::string> grid;
+  /// The long options given on the command line ("interval", ...): a grid may not vary one.
+  std::vector<std::string> given;
+  /// `-j N`: runs at once; unset: the number of cores (default_jobs()).
+  std::optional<unsigned> jobs;
 };
 int command_load(const LoadArgs& args, std::ostream& out, std::ostream& err);
+/// command_load_grid — `ws2sim load --grid ...` (command_load hands it over).
+int command_load_grid(const LoadArgs& args, std::ostream& out, std::ostream& err);
+
+/// load_config — the run `args` describe; false (with one line on `err` naming the option) for
+/// a malformed value.
+bool load_config(const LoadArgs& args, LoadConfig& config, std::ostream& err);
+
+/// kMaxGridPoints — the most runs one `--grid` may ask for.
+inline constexpr std::size_t kMaxGridPoints = 10'000;
+
+/// LoadGridPoint — one combination of a grid: the values of its axes, in axis order, as typed.
+struct LoadGridPoint {
+  std::vector<std::pair<std::string, std::string>> values;  ///< ("interval", "75s"), ...
+  LoadConfig config;
+};
+
+/// load_grid_points — the runs `args.grid` asks for: the cartesian product of its axes, the
+/// first axis varying slowest. An error names the `--grid` argument and the reason (an unknown
+/// parameter, one also given as an option or twice, a malformed value, too many points).
+Result<std::vector<LoadGridPoint>> load_grid_points(const LoadArgs& args);
+
+/// LoadGridResult — the reports of a grid's points, in point order.
+struct LoadGridResult {
+  std::vector<std::string> axes;
+  std::vector<LoadGridPoint> points;
+  std::vector<LoadReport> reports;
+};
+
+/// run_load_grid — runs every point, up to `jobs` at once, each with the memory budget's share
+/// (budget / min(jobs, points)); the reports are the serial run's whatever `jobs` is. Refuses
+/// before running anything when a point needs more than its share; the first failing point
+/// (in point order) fails the whole grid, named. `progress` (may be null) counts points.
+Result<LoadGridResult> run_load_grid(std::vector<LoadGridPoint> points,
+                                     std::vector<std::string> axes, unsigned jobs,
+                                     std::size_t memory_budget, Progress* progress);
+
+/// format_load_grid / load_grid_json / load_grid_csv — one row (object) per point: its values,
+/// then the counts and rates of its run.
+std::string format_load_grid(const LoadGridResult& g);
+nlohmann::ordered_json load_grid_json(const LoadGridResult& g);
+std::string load_grid_csv(const LoadGridResult& g);
 
 }  // namespace ws2sim::cli

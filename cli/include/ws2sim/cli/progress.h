@@ -43,6 +43,12 @@ class Progress {
   /// Progress::update — the work reached virtual time `at` after `events` events. Prints at most
   /// once a second, and nothing during the first second.
   void update(TimePoint at, std::uint64_t events);
+  /// Progress::update_steps — for work counted in steps rather than virtual time (a grid's
+  /// runs): `done` of `total` `what` ("points") are done. Prints as update() does.
+  void update_steps(std::size_t done, std::size_t total, const std::string& what);
+  /// Progress::steps_line — the text of one update_steps report.
+  [[nodiscard]] std::string steps_line(std::size_t done, std::size_t total, const std::string& what,
+                                       std::chrono::steady_clock::duration elapsed) const;
   /// Progress::set_total — the virtual time the work covers, once the work knows it.
   void set_total(Duration total) noexcept { options_.total = total; }
   /// Progress::finish — erases the line on a terminal; call once, when the work is done.
@@ -56,6 +62,8 @@ class Progress {
 
   // ---- implementation details ----
  private:
+  void print(const std::string& text);
+
   ProgressOptions options_;
   std::ostream& err_;
   bool terminal_;
