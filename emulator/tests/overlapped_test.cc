@@ -464,6 +464,45 @@ TEST_F(Overlapped, AssociationIsOncePerSocketAndOnlyWithAPort) {
   EXPECT_EQ(GetLastError(), static_cast<DWORD>(ERROR_INVALID_PARAMETER));
 }
 
+// Regression: accept() copied the listener's port association into the accepted socket, so the
+// socket could not be associated with a port of its own (ERROR_INVALID_PARAMETER) and its
+// completions went to the listener's port with the listener's key.
+TEST_F(Overlapped, AnAcceptedSocketIsAssociatedWithNoPortUntilItsOwnCall) {
+  HANDLE listener_port = nullptr;
+  {
+    HostScope on(*server);
+    listener_port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, nullptr, 0, 0);
+    ASSERT_EQ(CreateIoCompletionPort(reinterpret_cast<HANDLE>(listener), listener_port, 1, 0),
+              listener_port);
+    ASSERT_TRUE(SetFileCompletionNotificationModes(reinterpret_cast<HANDLE>(listener),
+                                                   FILE_SKIP_COMPLETION_PORT_ON_SUCCESS));
+  }
+  SOCKET server_end = INVALID_SOCKET;
+  SOCKET c = INVALID_SOCKET;
+  {
+    HostScope client_side(*client);
+    c = connected(false, &server_end);
+  }
+  HostScope on(*server);
+  HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, nullptr, 0, 0);
+  EXPECT_EQ(CreateIoCompletionPort(reinterpret_cast<HANDLE>(server_end), port, kKey, 0), port);
+  {
+    HostScope client_side(*client);
+    ASSERT_EQ(send(c, "hi", 2, 0), 2);
+  }
+  Sleep(10);  // the data is there: the read completes at once
+  char buf[8] = {};
+  WSAOVERLAPPED ov{};
+  EXPECT_EQ(start_recv(server_end, buf, sizeof buf, &ov), 0);
+  // Not skipped (the listener's mode is its own): exactly one packet, on the socket's own port.
+  const Packet p = dequeue(port, 0);
+  EXPECT_TRUE(p.ok);
+  EXPECT_EQ(p.key, kKey);
+  EXPECT_EQ(p.bytes, 2U);
+  EXPECT_EQ(dequeue(port, 0).error, static_cast<DWORD>(WAIT_TIMEOUT));
+  EXPECT_EQ(dequeue(listener_port, 0).error, static_cast<DWORD>(WAIT_TIMEOUT));
+}
+
 // A worker pool: four threads wait on one port; every packet is taken exactly once, the same way
 // on every run.
 struct Pool {

@@ -7,6 +7,7 @@
 
 #include "ws2sim/model/address.h"
 #include "ws2sim/model/fifo.h"
+#include "options_table.h"
 #include "ws2sim/model/network.h"
 #include "ws2sim/model/scheduler.h"
 
@@ -45,7 +46,7 @@ struct Endpoint {
   std::optional<SocketAddress> remote;
   TcpState state = TcpState::kClosed;
   std::optional<CloseReason> close_reason;
-  EndpointOptions options;
+  OptionsRef options = 0;  // in Tcp's OptionsTable (shared with equal sets)
   // listener
   std::uint32_t backlog = 0;
   std::uint32_t half_open = 0;  // children in SYN-RECEIVED

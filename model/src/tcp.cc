@@ -77,7 +77,7 @@ void Tcp::arm_rtx(TimePoint now, std::uint32_t index) {
   Endpoint& ep = endpoints_[index];
   scheduler_.cancel(ep.rtx_timer);
   if (ep.rto <= Duration::zero()) {
-    ep.rto = ep.options.retransmission.initial_rto;
+    ep.rto = opt(ep).retransmission.initial_rto;
   }
   const std::uint32_t generation = ep.generation;
   // The endpoint's next attention: one RTO from now, or the connect deadline if sooner (the
@@ -110,7 +110,7 @@ void Tcp::retry_refused_syn(TimePoint now, std::uint32_t index) {
       scheduler_
           .schedule_at(
               clip_to_deadline(ep,
-                               saturating_add(now, ep.options.retransmission.reset_retry_interval)),
+                               saturating_add(now, opt(ep).retransmission.reset_retry_interval)),
               [this, index, generation] { on_reset_retry(scheduler_.now(), index, generation); })
           .value();
 }
@@ -130,8 +130,8 @@ void Tcp::on_reset_retry(TimePoint now, std::uint32_t index, std::uint32_t gener
     TraceEvent e = event(now, TraceKind::kRetransmission, ep.host);
     e.connection = ep.serial;
     e.probe = ep.reset_retries;
-    e.probe_count = ep.options.retransmission.syn_retries_after_reset;
-    e.duration = ep.options.retransmission.reset_retry_interval;
+    e.probe_count = opt(ep).retransmission.syn_retries_after_reset;
+    e.duration = opt(ep).retransmission.reset_retry_interval;
     trace_.record(e);
   }
   send_syn(now, index);  // the same SYN, its timeout not backed off
@@ -147,7 +147,7 @@ void Tcp::on_rtx_timer(TimePoint now, std::uint32_t index, std::uint32_t generat
   if (!syn && !outstanding(ep)) {
     return;
   }
-  const RetransmissionConfig& rc = ep.options.retransmission;
+  const RetransmissionConfig& rc = opt(ep).retransmission;
   const std::uint32_t limit = syn ? rc.max_syn_retransmissions : rc.max_retransmissions;
   if (ep.retransmissions >= limit || past_deadline(ep, now)) {
     if (ep.state == TcpState::kSynReceived) {
@@ -224,8 +224,8 @@ void Tcp::enter_established(TimePoint now, std::uint32_t index) {
     e.connection = ep.serial;
     trace_.record(e);
   }
-  if (ep.options.keepalive.enabled) {
-    (void)keepalive_.start(index, ep.options.keepalive);
+  if (opt(ep).keepalive.enabled) {
+    (void)keepalive_.start(index, opt(ep).keepalive);
   }
 }
 
@@ -238,7 +238,7 @@ void Tcp::enter_time_wait(TimePoint now, std::uint32_t index) {
   scheduler_.cancel(ep.time_wait_timer);
   const std::uint32_t generation = ep.generation;
   ep.time_wait_timer = scheduler_
-                           .schedule_at(saturating_add(now, ep.options.time_wait),
+                           .schedule_at(saturating_add(now, opt(ep).time_wait),
                                         [this, index, generation] {
                                           on_time_wait(scheduler_.now(), index, generation);
                                         })
@@ -328,7 +328,7 @@ void Tcp::send_probe(std::uint32_t conn, std::uint32_t probe, std::uint32_t of) 
   seg.ack = ep.rcv_nxt;
   seg.flags = tcp_flags::kAck;
   seg.window = kWindow;
-  if (ep.options.keepalive.shape == ProbeShape::kOneGarbageOctet) {
+  if (opt(ep).keepalive.shape == ProbeShape::kOneGarbageOctet) {
     seg.payload.assign(1, 0);
   }
   if (trace_.wanted()) {

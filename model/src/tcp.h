@@ -117,7 +117,11 @@ class Tcp final : KeepAliveDriver {
  private:
   // tcp_endpoints.cc: the table
   Result<std::uint32_t> lookup(EndpointId id) const;
-  std::uint32_t allocate_endpoint(HostId host);
+  std::uint32_t allocate_endpoint(HostId host, OptionsRef options);
+  // The options of `ep`.
+  [[nodiscard]] const EndpointOptions& opt(const Endpoint& ep) const noexcept {
+    return options_.get(ep.options);
+  }
   void free_endpoint(std::uint32_t index);
   // Whether a binding of `port` overlaps `scope`; frees endpoint `index`'s binding of `port`.
   static bool port_taken(const Host& h, std::uint16_t port, const AddressScope& scope);
@@ -173,6 +177,7 @@ class Tcp final : KeepAliveDriver {
   TcpLink& link_;
   KeepAliveEngine keepalive_;
   StableVector<Endpoint> endpoints_;  // never moved as it grows
+  OptionsTable options_;              // the endpoints' options, each distinct set once
   std::vector<std::uint32_t> free_endpoints_;
   std::size_t live_endpoints_ = 0;
   std::uint64_t next_serial_ = 1;

@@ -79,7 +79,7 @@ Result<std::uint32_t> Tcp::lookup(EndpointId id) const {
   return id.index;
 }
 
-std::uint32_t Tcp::allocate_endpoint(HostId host) {
+std::uint32_t Tcp::allocate_endpoint(HostId host, OptionsRef options) {
   std::uint32_t index;
   if (!free_endpoints_.empty()) {
     index = free_endpoints_.back();
@@ -94,6 +94,7 @@ std::uint32_t Tcp::allocate_endpoint(HostId host) {
   ep.generation = generation;
   ep.in_use = true;
   ep.host = host;
+  ep.options = options;
   std::vector<std::uint32_t>& mine = hosts_[host.value].endpoints;
   ep.host_slot = static_cast<std::uint32_t>(mine.size());
   mine.push_back(index);
@@ -105,6 +106,7 @@ std::uint32_t Tcp::allocate_endpoint(HostId host) {
 void Tcp::free_endpoint(std::uint32_t index) {
   changed(index);
   Endpoint& ep = endpoints_[index];
+  options_.release(ep.options);
   scheduler_.cancel(ep.rtx_timer);
   scheduler_.cancel(ep.time_wait_timer);
   keepalive_.stop(index);
@@ -244,9 +246,8 @@ Result<EndpointId> Tcp::listen(HostId host, std::uint16_t port, const EndpointOp
     return Error{ErrorCode::kAlreadyExists,
                  "port " + std::to_string(port) + " is in use on host '" + h.name + "'"};
   }
-  const std::uint32_t index = allocate_endpoint(host);
+  const std::uint32_t index = allocate_endpoint(host, options_.intern(options));
   Endpoint& ep = endpoints_[index];
-  ep.options = options;
   const IpAddress any_local = options.family == IpFamily::kIpv6
                                   ? IpAddress{h.address6.value_or(Ipv6Address{})}
                                   : IpAddress{h.address};
@@ -286,9 +287,8 @@ Result<EndpointId> Tcp::connect(TimePoint now, HostId host, SocketAddress remote
     return Error{ErrorCode::kAlreadyExists,
                  "port " + std::to_string(local_port) + " is in use on host '" + h.name + "'"};
   }
-  const std::uint32_t index = allocate_endpoint(host);
+  const std::uint32_t index = allocate_endpoint(host, options_.intern(options));
   Endpoint& ep = endpoints_[index];
-  ep.options = options;
   ep.local = SocketAddress{*source, local_port};
   ep.remote = remote;
   ep.state = TcpState::kSynSent;
@@ -475,7 +475,9 @@ Status Tcp::set_keepalive(EndpointId id, const KeepAliveConfig& config) {
     return s;
   }
   Endpoint& ep = endpoints_[*index];
-  ep.options.keepalive = config;
+  EndpointOptions changed_options = opt(ep);
+  changed_options.keepalive = config;
+  ep.options = options_.replace(ep.options, changed_options);
   if (keepalive_state(ep.state) && hosts_[ep.host.value].up) {
     return keepalive_.start(*index, config);  // disabled config stops it
   }
@@ -490,7 +492,10 @@ Status Tcp::set_retransmission(EndpointId id, const RetransmissionConfig& config
   if (Status s = config.validate(); !s.ok()) {
     return s;
   }
-  endpoints_[*index].options.retransmission = config;
+  Endpoint& ep = endpoints_[*index];
+  EndpointOptions changed_options = opt(ep);
+  changed_options.retransmission = config;
+  ep.options = options_.replace(ep.options, changed_options);
   return {};
 }
 
@@ -515,7 +520,7 @@ Result<EndpointInfo> Tcp::info(EndpointId id) const {
   out.last_receive = keepalive_.last_receive(*index);
   out.next_keepalive_check = keepalive_.next_check(*index);
   out.established_at = ep.established_at;
-  out.options = ep.options;
+  out.options = opt(ep);
   return out;
 }
 

@@ -41,10 +41,10 @@ void Tcp::listener_gets_syn(TimePoint now, std::uint32_t listener, const Segment
       return;
     }
   }
-  const std::uint32_t index = allocate_endpoint(endpoints_[listener].host);
+  // Accepted sockets inherit the listener's options.
+  const std::uint32_t index =
+      allocate_endpoint(endpoints_[listener].host, options_.share(endpoints_[listener].options));
   Endpoint& ep = endpoints_[index];
-  const Endpoint& l = endpoints_[listener];
-  ep.options = l.options;  // accepted sockets inherit the listener's options
   ep.local = seg.destination;
   ep.remote = seg.source;
   ep.parent = listener;
@@ -121,7 +121,7 @@ void Tcp::process_syn_sent(TimePoint now, std::uint32_t index, const Segment& se
       maybe_reap(index);
       return;
     }
-    if (ep.reset_retries < ep.options.retransmission.syn_retries_after_reset) {
+    if (ep.reset_retries < opt(ep).retransmission.syn_retries_after_reset) {
       retry_refused_syn(now, index);
       return;
     }
@@ -136,7 +136,7 @@ void Tcp::process_syn_sent(TimePoint now, std::uint32_t index, const Segment& se
   ep.rcv_nxt = seg.seq + 1;
   ep.snd_una = seg.ack;
   ep.retransmissions = 0;
-  ep.rto = ep.options.retransmission.initial_rto;
+  ep.rto = opt(ep).retransmission.initial_rto;
   scheduler_.cancel(ep.rtx_timer);
   ep.rtx_timer = {};
   enter_established(now, index);
@@ -152,7 +152,7 @@ bool Tcp::process_ack(TimePoint now, std::uint32_t index, const Segment& seg) {
     }
     ep.snd_una = seg.ack;
     ep.retransmissions = 0;
-    ep.rto = ep.options.retransmission.initial_rto;
+    ep.rto = opt(ep).retransmission.initial_rto;
     scheduler_.cancel(ep.rtx_timer);
     ep.rtx_timer = {};
     enter_established(now, index);
@@ -179,7 +179,7 @@ bool Tcp::process_ack(TimePoint now, std::uint32_t index, const Segment& seg) {
       ep.fin_sent = true;
     }
     ep.retransmissions = 0;
-    ep.rto = ep.options.retransmission.initial_rto;
+    ep.rto = opt(ep).retransmission.initial_rto;
     scheduler_.cancel(ep.rtx_timer);
     ep.rtx_timer = {};
     if (outstanding(ep)) {

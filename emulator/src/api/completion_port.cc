@@ -123,8 +123,7 @@ HANDLE WINAPI CreateIoCompletionPort(HANDLE FileHandle, HANDLE ExistingCompletio
       ExistingCompletionPort != nullptr
           ? handle_value(ExistingCompletionPort)
           : add_object(call->world(), host, KernelObject::Kind::kCompletionPort);
-  s->completion_port = port;
-  s->completion_key = CompletionKey;
+  s->completion_port = PortAssociation{port, CompletionKey};
   return reinterpret_cast<HANDLE>(port);
 }
 

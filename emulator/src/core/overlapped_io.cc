@@ -65,8 +65,8 @@ void complete_io(Host::State& host, const Socket* s, void* overlapped, Completio
     const bool skipped =
         s == nullptr || (at_once && status == kStatusSuccess && s->skip_port_on_success);
     if (!skipped && s->completion_port && (event & 1U) == 0) {
-      (void)post_packet(host, *s->completion_port,
-                        CompletionPacket{bytes, s->completion_key, overlapped, status});
+      (void)post_packet(host, s->completion_port->port,
+                        CompletionPacket{bytes, s->completion_port->key, overlapped, status});
     }
   }
   if (wake) {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 
+#include "core/heap_optional.h"
 #include "core/socket_table.h"
 #include "ws2sim/model/address.h"
 #include "ws2sim/model/fifo.h"
@@ -61,6 +62,13 @@ struct EventSelect {
   bool connect_pending = false;  // a connect is in progress: FD_CONNECT when it settles
 };
 
+/// PortAssociation — the completion port a socket is associated with and the key its packets
+/// carry (CreateIoCompletionPort).
+struct PortAssociation {
+  std::uintptr_t port = 0;
+  std::uintptr_t key = 0;
+};
+
 /// Socket — one emulated socket.
 struct Socket {
   SocketHandle handle = 0;
@@ -108,11 +116,10 @@ struct Socket {
   std::optional<TimePoint> connected_at;
   int blocked_calls = 0;                    // threads blocked in a call on this socket
   bool touched = false;                     // in Host::State::touched_sockets
-  std::optional<EventSelect> event_select;  // WSAEventSelect, while lNetworkEvents is not 0
+  HeapOptional<EventSelect> event_select;  // WSAEventSelect, while lNetworkEvents is not 0
   // CreateIoCompletionPort's association (docs/behaviour.md §17): the port's handle and the
   // key its packets carry; SetFileCompletionNotificationModes' flag.
-  std::optional<std::uintptr_t> completion_port;
-  std::uintptr_t completion_key = 0;
+  HeapOptional<PortAssociation> completion_port;
   bool skip_port_on_success = false;
   // A socket AcceptEx or ConnectEx connected is in the default state of a connected socket until
   // SO_UPDATE_ACCEPT_CONTEXT / SO_UPDATE_CONNECT_CONTEXT: getsockname, getpeername and shutdown

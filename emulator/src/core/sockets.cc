@@ -26,6 +26,10 @@ Socket& insert_accepted(World::State& world, Host::State& host, const Socket& li
   // Its WSAEventSelect association is the listener's event and events with nothing recorded:
   // accept() makes it (core/network_events.h), not this copy.
   accepted.event_select.reset();
+  // Nor is it associated with the listener's completion port: an association belongs to one
+  // handle (CreateIoCompletionPort page; docs/behaviour.md §17).
+  accepted.completion_port.reset();
+  accepted.skip_port_on_success = false;
   return host.sockets.insert(std::move(accepted));
 }
 

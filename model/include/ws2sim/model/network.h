@@ -96,6 +96,7 @@ struct RetransmissionConfig {
   /// are left (Windows' TCP_MAXRT). Unset: only the re-send limits end it.
   std::optional<Duration> connect_deadline = std::nullopt;
   [[nodiscard]] Status validate() const;
+  friend bool operator==(const RetransmissionConfig&, const RetransmissionConfig&) = default;
 };
 
 /// Per-endpoint settings. Accepted endpoints inherit their listener's.
@@ -111,6 +112,7 @@ struct EndpointOptions {
   /// socket, or an IPv6 socket with IPV6_V6ONLY). nullopt: both (a dual-stack socket).
   std::optional<IpFamily> family;
   [[nodiscard]] Status validate() const;
+  friend bool operator==(const EndpointOptions&, const EndpointOptions&) = default;
 };
 
 /// A path's properties in one direction.
