@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <sstream>
+#include <string_view>
 
 #include "output_files.h"
 #include "ws2sim/cli/commands.h"
@@ -39,8 +40,9 @@ std::uint64_t whole(const std::string& v) {
 constexpr std::uint64_t k64 = std::numeric_limits<std::uint64_t>::max();
 constexpr std::uint64_t k32 = std::numeric_limits<std::uint32_t>::max();
 
-const Axis kAxes[] = {
-    {"connections", Kind::kWhole, k64, [](LoadArgs& a, const std::string& v) { a.connections = whole(v); }},
+constexpr Axis kAxes[] = {
+    {"connections", Kind::kWhole, k64,
+     [](LoadArgs& a, const std::string& v) { a.connections = whole(v); }},
     {"spread", Kind::kDuration, 0, [](LoadArgs& a, const std::string& v) { a.spread = v; }},
     {"idle", Kind::kDuration, 0, [](LoadArgs& a, const std::string& v) { a.idle = v; }},
     {"interval", Kind::kDuration, 0, [](LoadArgs& a, const std::string& v) { a.interval = v; }},
@@ -57,13 +59,17 @@ const Axis kAxes[] = {
     {"traffic-window", Kind::kDuration, 0,
      [](LoadArgs& a, const std::string& v) { a.traffic_window = v; }},
     {"probe-bytes", Kind::kWhole, k32,
-     [](LoadArgs& a, const std::string& v) { a.probe_bytes = static_cast<std::uint32_t>(whole(v)); }},
+     [](LoadArgs& a, const std::string& v) {
+       a.probe_bytes = static_cast<std::uint32_t>(whole(v));
+     }},
     {"seed", Kind::kWhole, k64, [](LoadArgs& a, const std::string& v) { a.seed = whole(v); }},
 };
 
 std::string axis_names() {
   std::string out;
-  for (const Axis& x : kAxes) out += (out.empty() ? "" : ", ") + std::string(x.name);
+  for (const Axis& x : kAxes) {
+    out += (out.empty() ? "" : ", ") + std::string(x.name);
+  }
   return out;
 }
 
@@ -94,13 +100,24 @@ std::string check_value(const Axis& axis, const std::string& v) {
   return "";
 }
 
+// The pieces, one after the other.
+std::string cat(std::initializer_list<std::string_view> pieces) {
+  std::string out;
+  for (const std::string_view p : pieces) {
+    out.append(p);
+  }
+  return out;
+}
+
 std::vector<std::string> split(const std::string& text) {
   std::vector<std::string> out;
   std::size_t start = 0;
   while (true) {
     const std::size_t comma = text.find(',', start);
     out.push_back(text.substr(start, comma - start));
-    if (comma == std::string::npos) return out;
+    if (comma == std::string::npos) {
+      return out;
+    }
     start = comma + 1;
   }
 }
@@ -118,7 +135,7 @@ struct Column {
   const char* text;  // header of the text table and of the CSV
   std::string (*value)(const LoadReport&);
 };
-const Column kColumns[] = {
+constexpr Column kColumns[] = {
     {"probes_sent", [](const LoadReport& r) { return std::to_string(r.stats.probes_sent); }},
     {"probes_answered",
      [](const LoadReport& r) { return std::to_string(r.stats.probes_answered); }},
@@ -134,12 +151,18 @@ const Column kColumns[] = {
 std::vector<std::vector<std::string>> rows(const LoadGridResult& g) {
   std::vector<std::vector<std::string>> out;
   std::vector<std::string> header = g.axes;
-  for (const Column& c : kColumns) header.emplace_back(c.text);
+  for (const Column& c : kColumns) {
+    header.emplace_back(c.text);
+  }
   out.push_back(std::move(header));
   for (std::size_t i = 0; i < g.points.size(); ++i) {
     std::vector<std::string> row;
-    for (const auto& [name, value] : g.points[i].values) row.push_back(value);
-    for (const Column& c : kColumns) row.push_back(c.value(g.reports[i]));
+    for (const auto& [name, value] : g.points[i].values) {
+      row.push_back(value);
+    }
+    for (const Column& c : kColumns) {
+      row.push_back(c.value(g.reports[i]));
+    }
     out.push_back(std::move(row));
   }
   return out;
@@ -162,15 +185,17 @@ Result<std::vector<LoadGridPoint>> load_grid_points(const LoadArgs& args) {
     const auto* axis = std::find_if(std::begin(kAxes), std::end(kAxes),
                                     [&](const Axis& x) { return name == x.name; });
     if (axis == std::end(kAxes)) {
-      return invalid_argument(label + ": no parameter '" + name + "' (names: " + axis_names() +
-                              ")");
+      return invalid_argument(
+          cat({label, ": no parameter '", name, "' (names: ", axis_names(), ")"}));
     }
     if (std::find(args.given.begin(), args.given.end(), name) != args.given.end()) {
-      return invalid_argument(label + ": --" + name +
-                              " is also given: a parameter is an option or a grid axis, not both");
+      return invalid_argument(
+          cat({label, ": --", name,
+               " is also given: a parameter is an option or a grid axis, not both"}));
     }
     if (std::any_of(axes.begin(), axes.end(), [&](const auto& a) { return a.first == axis; })) {
-      return invalid_argument(label + ": '" + name + "' is a grid axis twice; list its values once");
+      return invalid_argument(
+          cat({label, ": '", name, "' is a grid axis twice; list its values once"}));
     }
     std::vector<std::string> values = split(g.substr(eq + 1));
     for (const std::string& v : values) {
@@ -203,13 +228,17 @@ Result<std::vector<LoadGridPoint>> load_grid_points(const LoadArgs& args) {
     std::ostringstream why;
     if (!load_config(a, p.config, why)) {
       std::string message = why.str();
-      if (!message.empty() && message.back() == '\n') message.pop_back();
+      if (!message.empty() && message.back() == '\n') {
+        message.pop_back();
+      }
       return invalid_argument(message.substr(message.find(": ") + 2));
     }
     // A value each axis accepts may still make no run (a fraction above 1): said before any runs.
     if (Status valid = p.config.population.validate(); !valid.ok()) {
       std::string where = "grid point";
-      for (const auto& [name, value] : p.values) where += " " + name + "=" + value;
+      for (const auto& [name, value] : p.values) {
+        where.append(" ").append(name).append("=").append(value);
+      }
       return invalid_argument(where + ": " + valid.error().message);
     }
     out.push_back(std::move(p));
@@ -222,10 +251,13 @@ Result<LoadGridResult> run_load_grid(std::vector<LoadGridPoint> points,
                                      std::size_t memory_budget, Progress* progress) {
   const auto point_text = [&](std::size_t i) {
     std::string out = "grid point";
-    for (const auto& [name, value] : points[i].values) out += " " + name + "=" + value;
+    for (const auto& [name, value] : points[i].values) {
+      out.append(" ").append(name).append("=").append(value);
+    }
     return out;
   };
-  const std::size_t at_once = std::clamp<std::size_t>(jobs, 1, std::max<std::size_t>(points.size(), 1));
+  const std::size_t at_once =
+      std::clamp<std::size_t>(jobs, 1, std::max<std::size_t>(points.size(), 1));
   const std::size_t share = memory_budget / at_once;
   // Every point fits its share, or nothing runs.
   for (std::size_t i = 0; i < points.size(); ++i) {
@@ -271,24 +303,31 @@ std::string format_load_grid(const LoadGridResult& g) {
   const auto table = rows(g);
   std::vector<std::size_t> width(table.front().size(), 0);
   for (const auto& row : table) {
-    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      width[c] = std::max(width[c], row[c].size());
+    }
   }
   std::ostringstream out;
   const PopulationConfig& first = g.points.front().config.population;
   out << "load grid: " << g.points.size() << " runs over " << g.axes.size()
-      << (g.axes.size() == 1 ? " parameter" : " parameters") << "; the others as set (first run: "
-      << first.connections << " connections, idle " << format_compact(first.keepalive.idle)
-      << ", interval " << format_compact(first.keepalive.interval) << ", "
-      << first.keepalive.probe_count << " probes)\n\n";
+      << (g.axes.size() == 1 ? " parameter" : " parameters")
+      << "; the others as set (first run: " << first.connections << " connections, idle "
+      << format_compact(first.keepalive.idle) << ", interval "
+      << format_compact(first.keepalive.interval) << ", " << first.keepalive.probe_count
+      << " probes)\n\n";
   for (const auto& row : table) {
     std::string line;
     for (std::size_t c = 0; c < row.size(); ++c) {
       const std::size_t pad = width[c] - row[c].size();
       // Values left-aligned, counts and rates right-aligned.
       line += c < g.axes.size() ? row[c] + std::string(pad, ' ') : std::string(pad, ' ') + row[c];
-      if (c + 1 < row.size()) line += "  ";
+      if (c + 1 < row.size()) {
+        line += "  ";
+      }
     }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
+    while (!line.empty() && line.back() == ' ') {
+      line.pop_back();
+    }
     out << line << '\n';
   }
   return out.str();
@@ -301,7 +340,9 @@ nlohmann::ordered_json load_grid_json(const LoadGridResult& g) {
   for (std::size_t i = 0; i < g.points.size(); ++i) {
     nlohmann::ordered_json p;
     nlohmann::ordered_json values;
-    for (const auto& [name, value] : g.points[i].values) values[name] = value;
+    for (const auto& [name, value] : g.points[i].values) {
+      values[name] = value;
+    }
     p["point"] = values;
     p["run"] = load_json(g.reports[i]);
     points.push_back(std::move(p));
@@ -313,7 +354,9 @@ nlohmann::ordered_json load_grid_json(const LoadGridResult& g) {
 std::string load_grid_csv(const LoadGridResult& g) {
   std::ostringstream out;
   for (const auto& row : rows(g)) {
-    for (std::size_t c = 0; c < row.size(); ++c) out << (c ? "," : "") << row[c];
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      out << (c ? "," : "") << row[c];
+    }
     out << '\n';
   }
   return out.str();
@@ -343,14 +386,18 @@ int command_load_grid(const LoadArgs& a, std::ostream& out, std::ostream& err) {
   }
   detail::OutputFiles files("ws2sim load");
   files.want("--csv", a.csv);
-  if (const int code = files.check(err)) return code;
+  if (const int code = files.check(err)) {
+    return code;
+  }
   std::vector<std::string> axes;
-  for (const auto& [name, value] : points->front().values) axes.push_back(name);
+  for (const auto& [name, value] : points->front().values) {
+    axes.push_back(name);
+  }
   Progress progress({.command = "ws2sim load", .total = Duration::zero(), .mode = read->progress},
                     err, stderr_is_terminal());
-  Result<LoadGridResult> g = run_load_grid(std::move(points).value(), std::move(axes),
-                                           a.jobs.value_or(default_jobs()), read->memory_budget,
-                                           &progress);
+  Result<LoadGridResult> g =
+      run_load_grid(std::move(points).value(), std::move(axes), a.jobs.value_or(default_jobs()),
+                    read->memory_budget, &progress);
   progress.finish();
   if (!g.ok()) {
     err << "ws2sim load: " << g.error().message << '\n';
@@ -364,7 +411,9 @@ int command_load_grid(const LoadArgs& a, std::ostream& out, std::ostream& err) {
   if (a.csv && !files.add_text(*a.csv, " (one row per grid point)", load_grid_csv(*g), err)) {
     return kExitFailure;
   }
-  if (!a.json && a.csv) out << '\n';
+  if (!a.json && a.csv) {
+    out << '\n';
+  }
   return files.commit(a.json ? err : out, err) ? kExitOk : kExitFailure;
 }
 

@@ -130,9 +130,11 @@ TEST(LoadGrid, MalformedGridsAreRefusedByNameBeforeAnyRun) {
               HasSubstr("grid point dead-fraction=1.5: dead_fraction must be within [0, 1]"));
   // 101 x 100 points.
   std::string seeds = "seed=0";
-  for (int i = 1; i <= 100; ++i) seeds += "," + std::to_string(i);
+  for (int i = 1; i <= 100; ++i)
+    seeds += "," + std::to_string(i);
   std::string counts = "count=0";
-  for (int i = 1; i < 100; ++i) counts += "," + std::to_string(i);
+  for (int i = 1; i < 100; ++i)
+    counts += "," + std::to_string(i);
   EXPECT_THAT(refused({seeds, counts}), HasSubstr("more than 10000 points; split it"));
 }
 

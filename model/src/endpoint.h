@@ -5,9 +5,9 @@
 #include <cstdint>
 #include <optional>
 
+#include "options_table.h"
 #include "ws2sim/model/address.h"
 #include "ws2sim/model/fifo.h"
-#include "options_table.h"
 #include "ws2sim/model/network.h"
 #include "ws2sim/model/scheduler.h"
 

@@ -9,7 +9,9 @@ std::uint64_t mix(std::uint64_t h, std::uint64_t v) noexcept {
   return h;
 }
 
-std::uint64_t ticks(Duration d) noexcept { return static_cast<std::uint64_t>(d.count()); }
+std::uint64_t ticks(Duration d) noexcept {
+  return static_cast<std::uint64_t>(d.count());
+}
 
 }  // namespace
 

@@ -19,8 +19,10 @@ std::uint64_t world_hash(std::size_t i) {
   PopulationConfig c;
   c.connections = 2'000 + i * 100;
   c.open_spread = std::chrono::seconds(60);
-  c.keepalive = {.enabled = true, .idle = std::chrono::seconds(10),
-                 .interval = std::chrono::seconds(1), .probe_count = 3};
+  c.keepalive = {.enabled = true,
+                 .idle = std::chrono::seconds(10),
+                 .interval = std::chrono::seconds(1),
+                 .probe_count = 3};
   c.dead_fraction = 1.0;
   c.seed = 7 + i;
   auto pop = Population::create(c).value();
@@ -61,7 +63,9 @@ TEST(ForEachIndex, TheLowestFailingIndexIsRethrown) {
   }
 }
 
-TEST(ForEachIndex, DefaultJobsIsAtLeastOne) { EXPECT_GE(default_jobs(), 1U); }
+TEST(ForEachIndex, DefaultJobsIsAtLeastOne) {
+  EXPECT_GE(default_jobs(), 1U);
+}
 
 }  // namespace
 }  // namespace ws2sim

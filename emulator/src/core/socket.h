@@ -114,8 +114,8 @@ struct Socket {
   bool send_shutdown = false;
   bool recv_shutdown = false;
   std::optional<TimePoint> connected_at;
-  int blocked_calls = 0;                    // threads blocked in a call on this socket
-  bool touched = false;                     // in Host::State::touched_sockets
+  int blocked_calls = 0;                   // threads blocked in a call on this socket
+  bool touched = false;                    // in Host::State::touched_sockets
   HeapOptional<EventSelect> event_select;  // WSAEventSelect, while lNetworkEvents is not 0
   // CreateIoCompletionPort's association (docs/behaviour.md §17): the port's handle and the
   // key its packets carry; SetFileCompletionNotificationModes' flag.
