@@ -76,16 +76,22 @@ std::string Progress::line(TimePoint at, std::uint64_t events, Clock::duration e
   return out;
 }
 
-void Progress::update(TimePoint at, std::uint64_t events) {
+std::optional<Clock::duration> Progress::due() {
   if (!active_) {
-    return;
+    return std::nullopt;
   }
   const Clock::time_point now = clock_();
   if (now - last_print_ < kEvery) {
-    return;
+    return std::nullopt;
   }
   last_print_ = now;
-  print(line(at, events, now - start_));
+  return now - start_;
+}
+
+void Progress::update(TimePoint at, std::uint64_t events) {
+  if (const std::optional<Clock::duration> elapsed = due()) {
+    print(line(at, events, *elapsed));
+  }
 }
 
 std::string Progress::steps_line(std::size_t done, std::size_t total, const std::string& what,
@@ -106,15 +112,9 @@ std::string Progress::steps_line(std::size_t done, std::size_t total, const std:
 }
 
 void Progress::update_steps(std::size_t done, std::size_t total, const std::string& what) {
-  if (!active_) {
-    return;
+  if (const std::optional<Clock::duration> elapsed = due()) {
+    print(steps_line(done, total, what, *elapsed));
   }
-  const Clock::time_point now = clock_();
-  if (now - last_print_ < kEvery) {
-    return;
-  }
-  last_print_ = now;
-  print(steps_line(done, total, what, now - start_));
 }
 
 void Progress::print(const std::string& text) {

@@ -62,6 +62,9 @@ class Progress {
 
   // ---- implementation details ----
  private:
+  // The time since the start when a report is due now (active, and a second since the last
+  // one), which it then counts as made; nullopt otherwise.
+  std::optional<std::chrono::steady_clock::duration> due();
   void print(const std::string& text);
 
   ProgressOptions options_;
