@@ -1,5 +1,5 @@
 // bench/harness.h — what the three workload harnesses share (ws2sim, std::priority_queue, ns-3):
-// the S1–S4 definitions, the command line, wall-clock timing, peak RSS and the two report lines.
+// the S1–S5 definitions, the command line, wall-clock timing, peak RSS and the two report lines.
 //
 // Every harness draws its workload from `ws2sim::PopulationWorkload` (one seeded generator),
 // runs the same keep-alive logic (Linux-style lazy re-check), and prints
@@ -39,6 +39,8 @@ struct Workload {
 /// S2: S1 plus 4 traffic segments per connection in its first 10 minutes.
 /// S3: S1 with 10 M connections.
 /// S4: S1 with live peers answering each probe with probability 0.5, for 6 h of virtual time.
+/// S5: a healthy fleet — S1 with every peer answering every probe, for 7 days of virtual time
+///     (84 probes per connection; the cost must follow the probes, not the simulated seconds).
 /// `connections` (when not 0) overrides the size.
 inline std::optional<Workload> make_workload(std::string_view name, std::uint64_t connections = 0) {
   Workload w{std::string(name), PopulationConfig{}, std::nullopt};
@@ -51,6 +53,10 @@ inline std::optional<Workload> make_workload(std::string_view name, std::uint64_
     w.config.dead_fraction = 0.0;
     w.config.answer_probability = 0.5;
     w.horizon = kEpoch + std::chrono::hours(6);
+  } else if (name == "S5") {
+    w.config.dead_fraction = 0.0;
+    w.config.answer_probability = 1.0;
+    w.horizon = kEpoch + std::chrono::hours(24 * 7);
   } else {
     return std::nullopt;
   }
@@ -58,7 +64,7 @@ inline std::optional<Workload> make_workload(std::string_view name, std::uint64_
   return w;
 }
 
-/// `<harness> S1|S2|S3|S4 [--connections=N] [extra...]`; exits with a usage line on bad input,
+/// `<harness> S1|S2|S3|S4|S5 [--connections=N] [extra...]`; exits with a usage line on bad input,
 /// and with the configuration's own error when it does not validate (so every harness refuses
 /// the same inputs before any timing).
 inline Workload parse_workload(int argc, char** argv) {
@@ -75,7 +81,7 @@ inline Workload parse_workload(int argc, char** argv) {
   }
   std::optional<Workload> w = argc >= 2 ? make_workload(argv[1], connections) : std::nullopt;
   if (!w) {
-    std::fprintf(stderr, "usage: %s S1|S2|S3|S4 [--connections=N]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s S1|S2|S3|S4|S5 [--connections=N]\n", argv[0]);
     std::exit(2);
   }
   if (const Status s = w->config.validate(); !s.ok()) {

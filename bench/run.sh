@@ -2,11 +2,11 @@
 # bench/run.sh — the benchmarks in one command (see bench/README.md):
 #   1. installs the ns-3 peer (Debian libns3-dev) if it is missing,
 #   2. builds the release preset's benchmark targets,
-#   3. runs every workload harness (ws2sim, ns-3, std::priority_queue) on S1–S4, each run in a
+#   3. runs every workload harness (ws2sim, ns-3, std::priority_queue) on S1–S5, each run in a
 #      process of its own, refuses to compare harnesses whose cross-checks differ, and prints one
 #      table: wall time with setup, ns/event, events/s, peak RSS, bytes per connection and the
 #      ratio to ns-3 measured in the same run (medians of REPS runs; ws2sim's are 3 x REPS),
-#   4. runs the Google Benchmark suites (scheduler operations 10^4..10^7, S1–S4 on the
+#   4. runs the Google Benchmark suites (scheduler operations 10^4..10^7, S1–S5 on the
 #      population, the Winsock emulator path).
 #
 #   bench/run.sh                 everything (about 15 minutes on 2 cores)
@@ -61,7 +61,7 @@ trap 'rm -f "$out"' EXIT
 # side (bench/README.md).
 pin=()
 command -v taskset >/dev/null && pin=(taskset -c "$(($(nproc) - 1))")
-for w in S1 S2 S3 S4; do
+for w in S1 S2 S3 S4 S5; do
   n=()
   r=$reps
   if [ "$smoke" -eq 1 ]; then n=(--connections=1000); r=1; fi
@@ -83,7 +83,7 @@ done
 
 # Every crosscheck line of a workload must be the same whatever the harness (and the run).
 bad=0
-for w in S1 S2 S3 S4; do
+for w in S1 S2 S3 S4 S5; do
   distinct=$(grep "^crosscheck .*workload=$w " "$out" | sed 's/harness=[^ ]* //' | sort -u | wc -l)
   if [ "$distinct" -ne 1 ]; then
     echo "REFUSING TO COMPARE $w: the harnesses disagree on the cross-check:" >&2

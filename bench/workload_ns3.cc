@@ -1,4 +1,4 @@
-// The ns-3 peer: S1–S4 on ns-3 3.37's simulator core (Debian libns3-dev), with the minimal
+// The ns-3 peer: S1–S5 on ns-3 3.37's simulator core (Debian libns3-dev), with the minimal
 // keep-alive model bench/README.md describes: one ns-3 event per timer, no packets,
 // Linux-style lazy re-check. Same generator (ws2sim::PopulationWorkload), same decisions and the
 // same scheduling order as ws2sim::Population; ns-3 orders simultaneous events by insertion, as

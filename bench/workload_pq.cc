@@ -1,4 +1,4 @@
-// The baseline harness: S1–S4 on a plain std::priority_queue of (time, sequence) events with
+// The baseline harness: S1–S5 on a plain std::priority_queue of (time, sequence) events with
 // Linux-style lazy re-check, i.e. the textbook design, with no per-delay FIFOs and no intrusive
 // nodes. Same generator (ws2sim::PopulationWorkload), same keep-alive decisions, and the same
 // scheduling order as ws2sim::Population, so the cross-check matches exactly.

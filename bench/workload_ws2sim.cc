@@ -1,4 +1,4 @@
-// The ws2sim harness: S1–S4 on ws2sim::Population, i.e. on the model's own Scheduler and
+// The ws2sim harness: S1–S5 on ws2sim::Population, i.e. on the model's own Scheduler and
 // KeepAliveEngine (the ones the TCP model and the Winsock emulator use).
 //
 //   workload_ws2sim S1 [--connections=N]

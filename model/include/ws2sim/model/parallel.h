@@ -48,14 +48,15 @@ void for_each_index(std::size_t count, unsigned jobs, Work&& work) {
   std::vector<std::thread> pool;
   for (std::size_t t = 1; t < threads; ++t) {
     pool.emplace_back(worker);
-}
+  }
   worker();
   for (std::thread& t : pool) {
     t.join();
-}
+  }
   for (const std::exception_ptr& e : errors) {
-    if (e) { std::rethrow_exception(e);
-}
+    if (e) {
+      std::rethrow_exception(e);
+    }
   }
 }
 

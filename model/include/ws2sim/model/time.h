@@ -58,10 +58,8 @@ constexpr Duration saturating_add(Duration a, Duration b) noexcept {
   constexpr auto kMin = std::numeric_limits<std::int64_t>::min();
   const std::int64_t x = a.count();
   const std::int64_t y = b.count();
-  if (y > 0 && x > kMax - y) { return Duration{kMax};
-}
-  if (y < 0 && x < kMin - y) { return Duration{kMin};
-}
+  if (y > 0 && x > kMax - y) return Duration{kMax};
+  if (y < 0 && x < kMin - y) return Duration{kMin};
   return Duration{x + y};
 }
 
@@ -75,14 +73,11 @@ constexpr Duration saturating_mul(Duration d, std::int64_t n) noexcept {
   constexpr auto kMax = std::numeric_limits<std::int64_t>::max();
   constexpr auto kMin = std::numeric_limits<std::int64_t>::min();
   const std::int64_t x = d.count();
-  if (x == 0 || n == 0) { return Duration{0};
-}
+  if (x == 0 || n == 0) return Duration{0};
   if ((x > 0) == (n > 0)) {
-    if (x > 0 ? x > kMax / n : x < kMax / n) { return Duration{kMax};
-}
+    if (x > 0 ? x > kMax / n : x < kMax / n) return Duration{kMax};
   } else {
-    if (x > 0 ? n < kMin / x : x < kMin / n) { return Duration{kMin};
-}
+    if (x > 0 ? n < kMin / x : x < kMin / n) return Duration{kMin};
   }
   return Duration{x * n};
 }
