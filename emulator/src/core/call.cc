@@ -2,6 +2,7 @@
 // hands to its backend (the clock, waits) is in backend/backend.cc.
 #include "core/call.h"
 
+#include "backend/backend.h"
 #include "core/host_state.h"
 
 namespace ws2sim::winsock::detail {
@@ -63,8 +64,9 @@ Socket* Call::socket(SocketHandle s) const {
     return nullptr;
   }
   // What the call does to it may concern its network events or pending operations: the engine
-  // looks at them before time moves (backend/virtual_time.cc).
-  if (!found->touched) {
+  // looks at them before time moves (backend/virtual_time.cc). A live host has neither, and no
+  // engine to empty the list.
+  if (!found->touched && host_->backend->pends_io()) {
     found->touched = true;
     host_->touched_sockets.push_back(s);
   }
