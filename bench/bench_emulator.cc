@@ -11,9 +11,9 @@
 // (docs/behaviour.md §17): the server accepts N connections, gives each SIO_KEEPALIVE_VALS
 // {1, 7200000, 1000}, associates it with ONE completion port and leaves an overlapped WSARecv
 // pending on it; the client hosts crash, and four worker threads of the server take the N
-// ERROR_SEM_TIMEOUT packets from the port 2 h + 10 probes later. The cost is in the engine's
-// sweep of the host's pending reads, which today looks at every pending read of a host each time
-// an endpoint of that host changes: quadratic in N on one host (bench/README.md).
+// ERROR_SEM_TIMEOUT packets from the port 2 h + 10 probes later. A change on one connection
+// looks at that connection's pending read alone (the keyed sweep), so the cost is linear in N
+// although every read waits on one host (bench/README.md).
 //
 // BM_setsockopt / BM_getsockopt / BM_WSAIoctl: the cost of one call on a connected socket.
 //

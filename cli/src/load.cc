@@ -9,6 +9,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "fixed_text.h"
 #include "output_files.h"
 #include "ws2sim/cli/commands.h"
 #include "ws2sim/cli/html.h"
@@ -36,11 +37,7 @@ double secs(Duration d) {
   return static_cast<double>(d.count()) / 1e9;
 }
 
-std::string fixed(double v, int decimals = 1) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
+using detail::fixed;
 
 bool runs_to_completion(const PopulationConfig& c) {
   return c.dead_fraction >= 1.0 || c.answer_probability <= 0.0 || !c.keepalive.enabled ||

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string_view>
 
+#include "fixed_text.h"
 #include "output_files.h"
 #include "ws2sim/cli/commands.h"
 #include "ws2sim/cli/load.h"
@@ -122,13 +123,7 @@ std::vector<std::string> split(const std::string& text) {
   }
 }
 
-std::string fixed(double v, int decimals) {
-  std::ostringstream out;
-  out.setf(std::ios::fixed);
-  out.precision(decimals);
-  out << v;
-  return out.str();
-}
+using detail::fixed;
 
 // The columns every format shows after the point's values.
 struct Column {

@@ -133,7 +133,7 @@ TEST_F(EndpointStatusTest, ChangesNameExactlyTheEndpointThatDataReached) {
   EXPECT_TRUE(c.hosts.empty());
 }
 
-TEST_F(EndpointStatusTest, ANewConnectionNamesItselfAndItsListenerOnly) {
+TEST_F(EndpointStatusTest, ANewConnectionNamesItselfItsListenerAndItsChildOnly) {
   connect_with(kWindows);
   Network& net = world.network();
   EndpointId second;
@@ -147,9 +147,10 @@ TEST_F(EndpointStatusTest, ANewConnectionNamesItselfAndItsListenerOnly) {
   ASSERT_EQ(c.endpoints.size(), 3U);
   EXPECT_EQ(c.endpoints[0], listener);
   EXPECT_EQ(c.endpoints[1], second);
-  EXPECT_NE(c.endpoints[2], conn);  // the child, never the first connection
-  EXPECT_NE(c.endpoints[2], peer);
   EXPECT_EQ(net.status(listener)->accept_queue, 1U);
+  const std::optional<EndpointId> child = net.accept(listener).value();
+  ASSERT_TRUE(child.has_value());
+  EXPECT_EQ(c.endpoints[2], *child);
 }
 
 TEST_F(EndpointStatusTest, ProbesToADeadPeerNameNothingAndTheDropNamesTheConnection) {

@@ -16,6 +16,13 @@ namespace {
 
 constexpr std::uint16_t kFirstEphemeral = 49152;
 
+// Gives socket `s` of host `h` the model endpoint `id`, and records who holds it
+// (World::State::endpoint_owners), so that the model's changes to `id` reach `s`.
+void hold(World::State& w, const Host::State& h, Socket& s, EndpointId id) {
+  s.endpoint = id;
+  w.own_endpoint(h.id.value, s.handle, id);
+}
+
 bool port_in_use(const Host::State& h, std::uint16_t port) {
   return h.bound_ports.contains(port);
 }
@@ -156,8 +163,7 @@ int SimulatedBackend::listen(Call& call, Socket& s, int backlog) {
   if (!ep.ok()) {
     return fail(ep.error().code == ErrorCode::kAlreadyExists ? err::kEaddrinuse : err::kEinval);
   }
-  s.endpoint = *ep;
-  world_->own_endpoint(h.id.value, s.handle, *ep);
+  hold(*world_, h, s, *ep);
   s.state = SocketState::kListening;
   return 0;
 }
@@ -213,8 +219,7 @@ SocketHandle SimulatedBackend::accept(Call& call, SocketHandle s, SocketAddress*
   const std::optional<EndpointId> child = net.accept(listener).value();
   const EndpointInfo info = net.info(*child).value();
   Socket& accepted = insert_accepted(*world_, h, *sock);
-  accepted.endpoint = child;
-  world_->own_endpoint(h.id.value, accepted.handle, *child);
+  hold(*world_, h, accepted, *child);
   accepted.local = info.local;
   accepted.peer = info.remote;
   accepted.connected_at = info.established_at;
@@ -260,8 +265,7 @@ int SimulatedBackend::connect(Call& call, SocketHandle s, SocketAddress remote) 
   if (!sock->local) {
     bind_port(h, *sock, SocketAddress{unspecified_address(*sock), local_port});
   }
-  sock->endpoint = *ep;
-  world_->own_endpoint(h.id.value, sock->handle, *ep);
+  hold(*world_, h, *sock, *ep);
   sock->peer = remote;
   sock->state = SocketState::kConnecting;
   sock->pending_error = 0;
@@ -317,8 +321,7 @@ bool SimulatedBackend::accept_into(Host::State& host, Socket& listener, Socket& 
   }
   const std::optional<EndpointId> child = net.accept(*listener.endpoint).value();
   const EndpointInfo info = net.info(*child).value();
-  target.endpoint = child;
-  host.world->state().own_endpoint(host.id.value, target.handle, *child);
+  hold(*world_, host, target, *child);
   target.local = info.local;
   target.owns_port = false;  // it shares the listener's port
   target.peer = info.remote;

@@ -73,8 +73,12 @@ bool grant_ready(World::State& w, StatusChanges& changes, std::vector<std::uint3
     }
     Host::State& host = w.hosts[h]->state();
     for (const SocketHandle s : host.touched_sockets) {
-      if (Socket* sock = host.sockets.find(s)) sock->touched = false;
-      if (!all) sweep_socket(host, s);
+      if (Socket* sock = host.sockets.find(s)) {
+        sock->touched = false;
+      }
+      if (!all) {
+        sweep_socket(host, s);
+      }
     }
     host.touched_sockets.clear();
   }
@@ -86,10 +90,12 @@ bool grant_ready(World::State& w, StatusChanges& changes, std::vector<std::uint3
     }
   };
   if (all) {
-    for (const std::uint32_t h : w.event_select_hosts)
+    for (const std::uint32_t h : w.event_select_hosts) {
       sweep_host(w, h);
-    for (const std::uint32_t h : w.pending_io_hosts)
+    }
+    for (const std::uint32_t h : w.pending_io_hosts) {
       sweep_host(w, h);
+    }
     std::for_each(w.waiters.begin(), w.waiters.end(), look);
     return any;
   }

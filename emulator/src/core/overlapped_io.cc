@@ -215,6 +215,20 @@ bool sweep_list(Host::State& host, std::vector<PendingIo>& list) {
   return list.size() != before;
 }
 
+// sweep_list for socket `owner`'s operations, if it has any; an emptied list goes.
+bool sweep_owner(Host::State& host, SocketHandle owner) {
+  auto& table = host.pending_io.by_socket;
+  const auto it = table.find(owner);
+  if (it == table.end()) {
+    return false;
+  }
+  const bool any = sweep_list(host, it->second);
+  if (it->second.empty()) {
+    table.erase(it);
+  }
+  return any;
+}
+
 }  // namespace
 
 bool sweep_pending_io(Host::State& host) {
@@ -228,19 +242,10 @@ bool sweep_pending_io(Host::State& host) {
 }
 
 bool sweep_pending_io_of(Host::State& host, SocketHandle s) {
-  auto& table = host.pending_io.by_socket;
-  bool any = false;
-  if (const auto it = table.find(s); it != table.end()) {
-    any = sweep_list(host, it->second);
-    if (it->second.empty()) table.erase(it);
-  }
+  bool any = sweep_owner(host, s);
   // An AcceptEx with a data part that took this socket waits for its first data.
   if (const auto a = host.pending_io.accepting.find(s); a != host.pending_io.accepting.end()) {
-    const SocketHandle listener = a->second;
-    if (const auto it = table.find(listener); it != table.end()) {
-      any = sweep_list(host, it->second) || any;
-      if (it->second.empty()) table.erase(it);
-    }
+    any = sweep_owner(host, a->second) || any;
   }
   return any;
 }

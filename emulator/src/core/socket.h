@@ -8,10 +8,10 @@
 #include <memory>
 #include <optional>
 
-#include "core/heap_optional.h"
 #include "core/socket_table.h"
 #include "ws2sim/model/address.h"
 #include "ws2sim/model/fifo.h"
+#include "ws2sim/model/heap_optional.h"
 #include "ws2sim/model/network.h"
 #include "ws2sim/model/time.h"
 

@@ -17,8 +17,9 @@
 
 #include <cstddef>
 #include <iterator>
-#include <memory>
 #include <vector>
+
+#include "ws2sim/model/heap_optional.h"
 
 namespace ws2sim {
 
@@ -26,16 +27,6 @@ template <typename T>
 class Fifo {
  public:
   using const_iterator = const T*;
-
-  Fifo() = default;
-  Fifo(const Fifo& other) : body_(other.body_ ? std::make_unique<Body>(*other.body_) : nullptr) {}
-  Fifo(Fifo&&) noexcept = default;
-  Fifo& operator=(const Fifo& other) {
-    if (this != &other) body_ = other.body_ ? std::make_unique<Body>(*other.body_) : nullptr;
-    return *this;
-  }
-  Fifo& operator=(Fifo&&) noexcept = default;
-  ~Fifo() = default;
 
   [[nodiscard]] std::size_t size() const noexcept {
     return body_ ? body_->items.size() - body_->head : 0;
@@ -86,10 +77,12 @@ class Fifo {
     std::size_t head = 0;  // items[0, head) were removed
   };
   Body& body() {
-    if (!body_) body_ = std::make_unique<Body>();
+    if (!body_) {
+      body_ = Body{};
+    }
     return *body_;
   }
-  std::unique_ptr<Body> body_;
+  HeapOptional<Body> body_;  // copies copy the items
 };
 
 }  // namespace ws2sim

@@ -1,7 +1,7 @@
-// HeapOptional — std::optional's interface with the value on the heap: a pointer's size while
-// empty. For a large part of a Socket that most sockets never have (WSAEventSelect's record),
-// so that a million sockets do not carry it inline (docs/architecture.md, "Memory").
-// Copies copy the value. Not a public header.
+// HeapOptional<T> — std::optional's interface with the value on the heap: a pointer's size while
+// empty. For a part of a struct that most instances never have (a Fifo's storage, a socket's
+// WSAEventSelect record), so that a million of them do not carry it inline
+// (docs/architecture.md, "Memory"). Copies copy the value; moves move the pointer.
 //
 //   HeapOptional<EventSelect> es;   // 8 bytes, empty
 //   es = EventSelect{};             // allocated
@@ -12,7 +12,7 @@
 #include <memory>
 #include <utility>
 
-namespace ws2sim::winsock::detail {
+namespace ws2sim {
 
 /// HeapOptional — an optional T held through a pointer (see the banner).
 template <typename T>
@@ -47,4 +47,4 @@ class HeapOptional {
   std::unique_ptr<T> value_;
 };
 
-}  // namespace ws2sim::winsock::detail
+}  // namespace ws2sim
