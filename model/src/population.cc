@@ -25,9 +25,16 @@ constexpr std::uint64_t mix64(std::uint64_t z) noexcept {  // SplitMix64's final
   return z ^ (z >> 31);
 }
 
-// A generator for one (purpose, connection, index) triple of a seed.
+// The seed of the generator for one (purpose, connection, index) triple of a seed.
+std::uint64_t draw_seed(std::uint64_t seed, std::uint64_t tag, std::uint64_t conn,
+                        std::uint64_t index) noexcept {
+  return mix64(seed ^ tag) ^ mix64(conn + 0x9e3779b97f4a7c15ULL * (index + 1));
+}
+
+// A generator for one (purpose, connection, index) triple of a seed. A yes/no draw needs only its
+// first output: Rng::first_chance(draw_seed(...)) gives it without seeding the whole state.
 Rng draw(std::uint64_t seed, std::uint64_t tag, std::uint64_t conn, std::uint64_t index) noexcept {
-  return Rng{mix64(seed ^ tag) ^ mix64(conn + 0x9e3779b97f4a7c15ULL * (index + 1))};
+  return Rng{draw_seed(seed, tag, conn, index)};
 }
 
 // floor(i * span / n) exactly, without overflow or a 128-bit division (span >= 0, i <= n < 2^32):
@@ -78,7 +85,10 @@ Status PopulationConfig::validate() const {
   return {};
 }
 
-PopulationWorkload::PopulationWorkload(const PopulationConfig& config) : config_(config) {
+PopulationWorkload::PopulationWorkload(const PopulationConfig& config)
+    : config_(config),
+      dead_(Probability::from_double(config.dead_fraction)),
+      answer_(Probability::from_double(config.answer_probability)) {
   if (config_.connections != 0) {
     const auto span =
         static_cast<std::uint64_t>(std::max<std::int64_t>(config_.open_spread.count(), 0));
@@ -136,16 +146,14 @@ TimePoint PopulationWorkload::traffic_time(std::uint64_t conn, std::uint32_t k) 
 bool PopulationWorkload::peer_dead(std::uint64_t conn) const noexcept {
   if (config_.dead_fraction >= 1.0) return true;
   if (config_.dead_fraction <= 0.0) return false;
-  return draw(config_.seed, kDeadTag, conn, 0)
-      .chance(Probability::from_double(config_.dead_fraction));
+  return Rng::first_chance(draw_seed(config_.seed, kDeadTag, conn, 0), dead_);
 }
 
 bool PopulationWorkload::answers(std::uint64_t conn, TimePoint at) const noexcept {
   if (config_.answer_probability >= 1.0) return true;
   if (config_.answer_probability <= 0.0) return false;
   const auto t = static_cast<std::uint64_t>(at.time_since_epoch().count());
-  return draw(config_.seed, kAnswerTag, conn, t)
-      .chance(Probability::from_double(config_.answer_probability));
+  return Rng::first_chance(draw_seed(config_.seed, kAnswerTag, conn, t), answer_);
 }
 
 TrafficStream::TrafficStream(const PopulationConfig& config) : work_(config) {

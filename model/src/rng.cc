@@ -74,6 +74,19 @@ std::uint64_t Rng::below(std::uint64_t bound) noexcept {
   return static_cast<std::uint64_t>(m >> 64);
 }
 
+std::uint64_t Rng::first_u64(std::uint64_t seed) noexcept {
+  // next_u64()'s result depends on s_[1] alone, the second SplitMix64 output.
+  std::uint64_t state = seed + 0x9e3779b97f4a7c15ULL;
+  const std::uint64_t s1 = splitmix64(state);
+  return rotl(s1 * 5, 7) * 9;
+}
+
+bool Rng::first_chance(std::uint64_t seed, Probability p) noexcept {
+  if (p.always_) return true;
+  if (p.threshold_ == 0) return false;
+  return first_u64(seed) < p.threshold_;
+}
+
 bool Rng::chance(Probability p) noexcept {
   if (p.always_) return true;
   if (p.threshold_ == 0) return false;

@@ -78,6 +78,35 @@ TEST(RngBelow, SmallBoundReachesEveryValue) {
     EXPECT_TRUE(seen[v]) << "value " << v;
 }
 
+// ---- first_u64 / first_chance: one draw per seed, without the whole state ----
+
+TEST(RngFirst, FirstU64IsTheFirstOutputOfThatSeed) {
+  Rng seeds{2026};
+  for (std::uint64_t seed : {std::uint64_t{0}, std::uint64_t{1}, ~std::uint64_t{0},
+                             std::uint64_t{0x9e3779b97f4a7c15ULL}}) {
+    ASSERT_EQ(Rng::first_u64(seed), Rng{seed}.next_u64()) << seed;
+  }
+  for (int i = 0; i < 100'000; ++i) {
+    const std::uint64_t seed = seeds.next_u64();
+    ASSERT_EQ(Rng::first_u64(seed), Rng{seed}.next_u64()) << seed;
+  }
+}
+
+TEST(RngFirst, FirstChanceIsChanceOnAFreshGenerator) {
+  Rng seeds{7};
+  for (const double p : {0.0, 1e-9, 0.25, 0.5, 0.999, 1.0}) {
+    const Probability q = Probability::from_double(p);
+    int hits = 0;
+    for (int i = 0; i < 20'000; ++i) {
+      const std::uint64_t seed = seeds.next_u64();
+      const bool fast = Rng::first_chance(seed, q);
+      ASSERT_EQ(fast, Rng{seed}.chance(q)) << p << " " << seed;
+      hits += fast ? 1 : 0;
+    }
+    EXPECT_NEAR(hits / 20'000.0, p, 0.02) << p;
+  }
+}
+
 // ---- chance / Probability ----
 
 TEST(RngChance, DefaultProbabilityIsNeverTrue) {

@@ -106,6 +106,9 @@ class PopulationWorkload {
   TimePoint open_draw(std::uint64_t conn, Rng& rng) const noexcept;
   Duration segment_draw(std::uint32_t k, Rng& rng) const noexcept;
   PopulationConfig config_;
+  // The two fractions as thresholds, converted once (a conversion per probe cost a fifth of S4).
+  Probability dead_;
+  Probability answer_;
   // Divisions are the generator's main cost (a 64-bit divide per stratum bound), so what does not
   // depend on the connection is computed once: open_spread = open_q_ x connections + open_r_,
   // and the bounds of every segment's stratum when there are few segments (else computed).

@@ -53,6 +53,13 @@ class Rng {
   /// True with probability `p`.
   bool chance(Probability p) noexcept;
 
+  /// Rng::first_u64 — what `Rng{seed}.next_u64()` returns, computed without the rest of the state
+  /// (the first output reads one state word: one SplitMix64 step instead of four). For callers
+  /// that draw once per seed, such as a population's per-probe answer draws.
+  static std::uint64_t first_u64(std::uint64_t seed) noexcept;
+  /// Rng::first_chance — `Rng{seed}.chance(p)`, at the cost of first_u64().
+  static bool first_chance(std::uint64_t seed, Probability p) noexcept;
+
  private:
   std::array<std::uint64_t, 4> s_{};
 };
