@@ -111,6 +111,8 @@ void BM_DeadPeerDetection(benchmark::State& state) {
   const auto n = static_cast<int>(state.range(0));
   const bool trace = state.range(1) != 0;
   int reset = 0;
+  double trace_events = 0;
+  double trace_bytes = 0;
   for (auto _ : state) {
     state.PauseTiming();
     auto net = std::make_unique<Net>((n + kPerHost - 1) / kPerHost);
@@ -133,11 +135,19 @@ void BM_DeadPeerDetection(benchmark::State& state) {
     }
     state.PauseTiming();
     if (!net->ok) state.SkipWithError("a Winsock call failed while connecting");
+    const ws2sim::Trace& recorded = net->world.model().trace();
+    trace_events = static_cast<double>(recorded.events().size());
+    trace_bytes = static_cast<double>(recorded.memory_bytes());
     net.reset();
     state.ResumeTiming();
   }
   if (reset != n) state.SkipWithError("not every recv returned WSAENETRESET");
   state.counters["connections"] = n;
+  if (trace) {
+    // What the trace holds per connection and per event: the memory the trace-on run adds.
+    state.counters["trace_events_per_conn"] = trace_events / n;
+    state.counters["trace_bytes_per_event"] = trace_events > 0 ? trace_bytes / trace_events : 0;
+  }
   ws2sim::bench::set_time_per_op(state, n);
 }
 

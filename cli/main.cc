@@ -202,6 +202,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"recv", "overlapped", "completion-port"}))
       ->type_name("recv|overlapped|completion-port");
   detect_cmd->add_flag("--all-profiles", detect.all_profiles, "One row per Windows version");
+  detect_cmd->add_option("-j,--jobs", detect.jobs,
+                         "Experiments of --all-profiles at once (default: the number of cores)");
   detect_cmd->add_option("--svg", detect.svg,
                          "Write a bar chart of the detection time(s) to this file");
   detect_cmd->add_option("--html", detect.html, "Write a self-contained HTML report");

@@ -20,6 +20,7 @@
 #include "ws2sim/cli/svg.h"
 #include "ws2sim/cli/time_text.h"
 #include "ws2sim/cli/timeline.h"
+#include "ws2sim/model/parallel.h"
 #include "ws2sim/model/trace_writers.h"
 
 namespace ws2sim::cli {
@@ -344,6 +345,15 @@ int command_detect(const DetectArgs& args, std::ostream& out, std::ostream& err)
            "every one)\n";
     return kExitUsage;
   }
+  if (args.jobs && !args.all_profiles) {
+    err << "ws2sim detect: -j: runs the experiments of --all-profiles at once; one --profile is "
+           "one experiment\n";
+    return kExitUsage;
+  }
+  if (args.jobs && *args.jobs == 0) {
+    err << "ws2sim detect: -j: at least 1 experiment at a time\n";
+    return kExitUsage;
+  }
   for (const std::string& item : args.registry) {
     auto a = parse_registry_assignment(item);
     if (!a.ok()) {
@@ -374,7 +384,7 @@ int command_detect(const DetectArgs& args, std::ostream& out, std::ostream& err)
   if (const int code = files.check(err)) return code;
   std::vector<DetectResult> results;
   if (args.all_profiles) {
-    auto all = detect_all_profiles(q);
+    auto all = detect_all_profiles(q, args.jobs.value_or(default_jobs()));
     if (!all.ok()) {
       err << "ws2sim detect: " << all.error().message << '\n';
       return kExitUsage;
@@ -462,7 +472,7 @@ int command_demo(const DemoArgs& args, std::ostream& out, std::ostream& err) {
   detail::OutputFiles files("ws2sim demo");
   DetectRequest q;
   q.calls.push_back({.kind = CallKind::kSoKeepAlive, .value = 1});
-  auto all = detect_all_profiles(q);
+  auto all = detect_all_profiles(q, default_jobs());
   if (!all.ok()) {
     err << "ws2sim demo: " << all.error().message << '\n';
     return kExitFailure;

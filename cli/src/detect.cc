@@ -7,6 +7,7 @@
 
 #include "ws2sim/cli/svg.h"
 #include "ws2sim/cli/time_text.h"
+#include "ws2sim/model/parallel.h"
 #include "ws2sim/winsock/errors.h"
 #include "ws2sim/winsock/profile.h"
 // The drop-in Windows headers last, after every ws2sim and standard header.
@@ -234,15 +235,22 @@ Result<DetectResult> detect(const DetectRequest& q) {
   return experiment(q, Wait::kBlockingRecv);
 }
 
-Result<std::vector<DetectResult>> detect_all_profiles(const DetectRequest& request) {
-  std::vector<DetectResult> out;
+Result<std::vector<DetectResult>> detect_all_profiles(const DetectRequest& request,
+                                                      unsigned jobs) {
+  std::vector<DetectRequest> requests;
   for (const winsock::Profile& p : winsock::all_profiles()) {
     if (request.family == IpFamily::kIpv6 && !p.ipv6.value) continue;  // IPv4-only versions
-    DetectRequest q = request;
-    q.profile = std::string(p.name);
-    Result<DetectResult> r = detect(q);
-    if (!r.ok()) return r.error();
-    out.push_back(std::move(r).value());
+    requests.push_back(request);
+    requests.back().profile = std::string(p.name);
+  }
+  // Each experiment writes its own slot only (ws2sim/model/parallel.h).
+  std::vector<std::optional<Result<DetectResult>>> slots(requests.size());
+  for_each_index(requests.size(), jobs, [&](std::size_t i) { slots[i] = detect(requests[i]); });
+  std::vector<DetectResult> out;
+  out.reserve(slots.size());
+  for (std::optional<Result<DetectResult>>& r : slots) {
+    if (!r->ok()) return r->error();
+    out.push_back(std::move(*r).value());
   }
   return out;
 }

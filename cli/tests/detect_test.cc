@@ -315,6 +315,86 @@ TEST(Detect, AllProfilesGivesOneResultPerProfileInTableOrder) {
   EXPECT_THAT(table, ::testing::HasSubstr("windows-11             OK     10      7210000"));
 }
 
+// `-j N` runs the experiments of --all-profiles at once, each in a world of its own: the text,
+// the JSON and the chart are the serial run's byte for byte, for any number of jobs (more jobs
+// than profiles included), over every read mode and with a NAT (whose experiment runs twice).
+TEST(DetectAllProfiles, AnyNumberOfJobsGivesTheSerialOutput) {
+  const auto output = [](DetectArgs args, unsigned jobs, bool json) {
+    args.all_profiles = true;
+    args.jobs = jobs;
+    args.json = json;
+    std::ostringstream out;
+    std::ostringstream err;
+    EXPECT_EQ(command_detect(args, out, err), 0) << err.str();
+    EXPECT_EQ(err.str(), "");
+    return out.str();
+  };
+  DetectArgs plain;
+  plain.calls = {kSoKeepAliveOn};
+  DetectArgs port = plain;
+  port.read = "completion-port";
+  port.calls = {{.kind = CallKind::kKeepAliveVals,
+                 .onoff = 1,
+                 .keepalivetime = 30'000,
+                 .keepaliveinterval = 500}};
+  DetectArgs nat = plain;
+  nat.nat = "600s,drop";
+  DetectArgs overlapped_v6 = plain;
+  overlapped_v6.read = "overlapped";
+  overlapped_v6.ipv6 = true;
+  for (const DetectArgs& args : {plain, port, nat, overlapped_v6}) {
+    for (const bool json : {false, true}) {
+      const std::string serial = output(args, 1, json);
+      ASSERT_FALSE(serial.empty());
+      for (const unsigned jobs : {2U, 3U, 7U, 64U}) {
+        EXPECT_EQ(output(args, jobs, json), serial) << "jobs " << jobs << " json " << json;
+      }
+    }
+  }
+  // The library call behind it: the same results, in table order.
+  const DetectRequest q{.profile = {}, .registry = {}, .calls = {kSoKeepAliveOn}, .nat = {}};
+  const Result<std::vector<DetectResult>> one = detect_all_profiles(q, 1);
+  const Result<std::vector<DetectResult>> many = detect_all_profiles(q, 5);
+  ASSERT_TRUE(one.ok() && many.ok());
+  ASSERT_EQ(one->size(), many->size());
+  for (std::size_t i = 0; i < one->size(); ++i) {
+    EXPECT_EQ(detect_json((*one)[i]), detect_json((*many)[i])) << (*one)[i].profile;
+  }
+}
+
+TEST(DetectAllProfiles, JobsAreRefusedWithoutAllProfilesAndAtZero) {
+  DetectArgs args;
+  args.calls = {kSoKeepAliveOn};
+  args.profile = "windows-11";
+  args.jobs = 2;
+  std::ostringstream out;
+  std::ostringstream err;
+  EXPECT_EQ(command_detect(args, out, err), 2);
+  EXPECT_EQ(err.str(),
+            "ws2sim detect: -j: runs the experiments of --all-profiles at once; one --profile is "
+            "one experiment\n");
+  args.profile.clear();
+  args.all_profiles = true;
+  args.jobs = 0;
+  std::ostringstream zero;
+  EXPECT_EQ(command_detect(args, out, zero), 2);
+  EXPECT_EQ(zero.str(), "ws2sim detect: -j: at least 1 experiment at a time\n");
+  EXPECT_EQ(out.str(), "");
+  // An experiment that fails fails the command with the serial run's error, whatever -j is.
+  const DetectRequest bad{.profile = {},
+                          .registry = {{RegistryValue::kKeepAliveTime, 0}},
+                          .calls = {kSoKeepAliveOn},
+                          .nat = {}};
+  const Result<std::vector<DetectResult>> serial = detect_all_profiles(bad, 1);
+  ASSERT_FALSE(serial.ok());
+  EXPECT_EQ(serial.error().message, "KeepAliveTime must be from 1 to 0xFFFFFFFF milliseconds, got 0");
+  for (const unsigned jobs : {2U, 18U}) {
+    const Result<std::vector<DetectResult>> parallel = detect_all_profiles(bad, jobs);
+    ASSERT_FALSE(parallel.ok());
+    EXPECT_EQ(parallel.error().message, serial.error().message);
+  }
+}
+
 TEST(Detect, CommandLineValueParsers) {
   EXPECT_EQ(*parse_keepalive_vals("1,60000,1000"), (KeepAliveCall{.kind = CallKind::kKeepAliveVals,
                                                                   .onoff = 1,

@@ -45,8 +45,8 @@ struct RunArgs {
 };
 int command_run(const RunArgs& args, std::ostream& out, std::ostream& err);
 
-/// `ws2sim detect --profile NAME [--registry N=V]... [calls in order] [--all-profiles] [--svg F]
-/// [--json]`
+/// `ws2sim detect --profile NAME [--registry N=V]... [calls in order] [--all-profiles [-j N]]
+/// [--svg F] [--json]`
 struct DetectArgs {
   std::string profile;
   std::vector<std::string> registry;  ///< "NAME=VALUE"
@@ -55,6 +55,7 @@ struct DetectArgs {
   bool ipv6 = false;                  ///< over IPv6 (AF_INET6 sockets)
   std::string read = "recv";          ///< "recv", "overlapped" or "completion-port"
   bool all_profiles = false;
+  std::optional<unsigned> jobs;  ///< `-j N` with --all-profiles; unset: the number of cores
   std::optional<std::string> svg;
   std::optional<std::string> html;
   bool json = false;

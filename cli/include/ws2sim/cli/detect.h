@@ -78,8 +78,11 @@ Result<NatConfig> parse_nat(std::string_view text);
 Result<DetectResult> detect(const DetectRequest& request);
 
 /// The experiment for every profile in all_profiles(), oldest first; over IPv6, every profile
-/// with an IPv6 stack (Profile::ipv6).
-Result<std::vector<DetectResult>> detect_all_profiles(const DetectRequest& request);
+/// with an IPv6 stack (Profile::ipv6). Up to `jobs` experiments run at once, each in a world of
+/// its own: the results, and the error when one fails (the first failing profile's, in table
+/// order), are the serial run's whatever `jobs` is.
+Result<std::vector<DetectResult>> detect_all_profiles(const DetectRequest& request,
+                                                      unsigned jobs = 1);
 
 /// Readable report of one result.
 std::string format_detect(const DetectResult& r);
