@@ -83,24 +83,70 @@ std::string_view to_string(TraceKind k) noexcept {
 
 namespace {
 
-// Head::flags bits: which optional fields the event has, and its two booleans.
-enum : std::uint16_t {
+// The flag bits of a packed event: which optional fields follow, and its two booleans. The ones
+// nearly every event of a busy trace has come first, so that the flags of a segment or probe
+// event fit one varint byte.
+enum : std::uint32_t {
   kHasConnection = 1U << 0,
-  kHasPeer = 1U << 1,
-  kHasReason = 1U << 2,
-  kHasDrop = 1U << 3,
+  kHasSegment = 1U << 1,
+  kHasPeer = 1U << 2,
+  kKeepalive = 1U << 3,
   kHasProbe = 1U << 4,       // probe != 0
   kHasProbeCount = 1U << 5,  // probe_count != 0
-  kHasDuration = 1U << 6,
-  kHasSegment = 1U << 7,
-  kLargePayload = 1U << 8,  // the payload is in large_payloads_, the tail holds its index
+  kHasReason = 1U << 6,
+  kHasDrop = 1U << 7,
+  kHasDuration = 1U << 8,
   kRetransmission = 1U << 9,
-  kKeepalive = 1U << 10,
-  kIpv6Segment = 1U << 11,  // the segment's addresses are IPv6: four words each, after the rest
+  kLargePayload = 1U << 10,  // the payload is in large_payloads_, the stream holds its index
+  kIpv6Segment = 1U << 11,   // the segment's addresses are IPv6 (16 bytes each, not 4)
 };
 
-constexpr std::size_t words_for(std::size_t bytes) noexcept {
-  return (bytes + sizeof(std::uint32_t) - 1) / sizeof(std::uint32_t);
+// The most bytes an event other than its inline payload can take: kind, flags (2), time (10),
+// host (5), connection (10), reason, drop, peer (5), probe (5), probe_count (5), duration (10),
+// and a segment: addresses (32), seq, ack, ports (12), window (2), flags, payload size (5).
+constexpr std::size_t kMaxEventBytes = 1 + 2 + 10 + 5 + 10 + 1 + 1 + 5 + 5 + 5 + 10 + 32 + 12 + 2 +
+                                       1 + 5;
+
+// LEB128: seven bits a byte, low first, the high bit saying "more".
+std::uint8_t* put_varint(std::uint8_t* p, std::uint64_t v) noexcept {
+  while (v >= 0x80) {
+    *p++ = static_cast<std::uint8_t>(v | 0x80);
+    v >>= 7;
+  }
+  *p++ = static_cast<std::uint8_t>(v);
+  return p;
+}
+
+std::uint64_t get_varint(const std::uint8_t*& p) noexcept {
+  std::uint64_t v = 0;
+  for (int shift = 0;; shift += 7) {
+    const std::uint8_t b = *p++;
+    v |= std::uint64_t{b & 0x7FU} << shift;
+    if ((b & 0x80) == 0) return v;
+  }
+}
+
+// Signed values (a time's distance from the block's first, a duration) as zigzag varints:
+// small magnitudes of either sign take few bytes.
+constexpr std::uint64_t zigzag(std::int64_t v) noexcept {
+  return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);
+}
+constexpr std::int64_t unzigzag(std::uint64_t v) noexcept {
+  return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1);
+}
+
+template <typename T>
+std::uint8_t* put_raw(std::uint8_t* p, T v) noexcept {
+  std::memcpy(p, &v, sizeof v);
+  return p + sizeof v;
+}
+
+template <typename T>
+T get_raw(const std::uint8_t*& p) noexcept {
+  T v;
+  std::memcpy(&v, p, sizeof v);
+  p += sizeof v;
+  return v;
 }
 
 }  // namespace
@@ -136,7 +182,7 @@ std::size_t Trace::memory_bytes() const noexcept {
   std::size_t bytes = blocks_.capacity() * sizeof(Block) +
                       large_payloads_.capacity() * sizeof(std::vector<std::uint8_t>);
   for (const Block& b : blocks_)
-    bytes += b.heads.capacity() * sizeof(Head) + b.tail.capacity() * sizeof(std::uint32_t);
+    bytes += b.starts.capacity() * sizeof(std::uint32_t) + b.bytes.capacity();
   for (const auto& p : large_payloads_)
     bytes += p.capacity();
   return bytes;
@@ -144,139 +190,127 @@ std::size_t Trace::memory_bytes() const noexcept {
 
 void Trace::append(const TraceEvent& e, const Segment* segment) {
   if (segment == nullptr && e.segment) segment = &*e.segment;
-  if (blocks_.empty() || blocks_.back().heads.size() == kBlockEvents) {
-    // A new block, sized at once from the last full one: heads are never copied as the trace
-    // grows, and a tail only when it outgrows the last one by a quarter (only the first block,
-    // so that short traces stay small, grows from nothing).
+  const std::int64_t at = e.at.time_since_epoch().count();
+  if (blocks_.empty() || blocks_.back().starts.size() == kBlockEvents) {
+    // A new block, sized at once from the last full one: its arrays are rarely copied as it
+    // fills (only the first block, so that short traces stay small, grows from nothing).
     Block next;
+    next.base_at = at;
     if (!blocks_.empty()) {
-      const std::size_t last = blocks_.back().tail.size();
-      next.heads.reserve(kBlockEvents);
-      next.tail.reserve(last + last / 4);
+      const std::size_t last = blocks_.back().bytes.size();
+      next.starts.reserve(kBlockEvents);
+      next.bytes.reserve(last + last / 4);
     }
     blocks_.push_back(std::move(next));
   }
   Block& b = blocks_.back();
-  auto& tail = b.tail;
-  // Filled in place: a Head built on the stack and then copied stalls on store forwarding.
-  Head& h = b.heads.emplace_back();
-  h.at = e.at.time_since_epoch().count();
-  h.connection = e.connection.value_or(0);
-  h.host = e.host.value;
-  h.tail = static_cast<std::uint32_t>(tail.size());
-  h.kind = e.kind;
-  h.reason = e.reason.value_or(CloseReason::kOrderly);
-  h.drop = e.drop.value_or(DropCause::kLoss);
-  std::uint16_t flags = 0;
+  const std::size_t n = segment != nullptr ? segment->payload.size() : 0;
+  const bool inline_payload = n <= kMaxInlinePayload;
+  const std::size_t begin = b.bytes.size();
+  b.starts.push_back(static_cast<std::uint32_t>(begin));
+  b.bytes.resize(begin + kMaxEventBytes + (inline_payload ? n : 0));
+  std::uint8_t* p = b.bytes.data() + begin;
+
+  std::uint32_t flags = 0;
   if (e.connection) flags |= kHasConnection;
+  if (segment != nullptr) flags |= kHasSegment;
+  if (e.peer) flags |= kHasPeer;
+  if (e.keepalive) flags |= kKeepalive;
+  if (e.probe != 0) flags |= kHasProbe;
+  if (e.probe_count != 0) flags |= kHasProbeCount;
   if (e.reason) flags |= kHasReason;
   if (e.drop) flags |= kHasDrop;
+  if (e.duration) flags |= kHasDuration;
   if (e.retransmission) flags |= kRetransmission;
-  if (e.keepalive) flags |= kKeepalive;
-  if (e.peer) {
-    flags |= kHasPeer;
-    tail.push_back(e.peer->value);
-  }
-  if (e.probe != 0) {
-    flags |= kHasProbe;
-    tail.push_back(e.probe);
-  }
-  if (e.probe_count != 0) {
-    flags |= kHasProbeCount;
-    tail.push_back(e.probe_count);
-  }
-  if (e.duration) {
-    flags |= kHasDuration;
-    const auto d = static_cast<std::uint64_t>(e.duration->count());
-    tail.push_back(static_cast<std::uint32_t>(d));
-    tail.push_back(static_cast<std::uint32_t>(d >> 32));
-  }
+  if (segment != nullptr && !inline_payload) flags |= kLargePayload;
+  if (segment != nullptr && segment->source.address.is_ipv6()) flags |= kIpv6Segment;
+
+  *p++ = static_cast<std::uint8_t>(e.kind);
+  p = put_varint(p, flags);
+  // The distance modulo 2^64, read as signed: exact for any two times, small for close ones.
+  p = put_varint(p, zigzag(static_cast<std::int64_t>(static_cast<std::uint64_t>(at) -
+                                                     static_cast<std::uint64_t>(b.base_at))));
+  p = put_varint(p, e.host.value);
+  if (e.connection) p = put_varint(p, *e.connection);
+  if (e.reason) *p++ = static_cast<std::uint8_t>(*e.reason);
+  if (e.drop) *p++ = static_cast<std::uint8_t>(*e.drop);
+  if (e.peer) p = put_varint(p, e.peer->value);
+  if (e.probe != 0) p = put_varint(p, e.probe);
+  if (e.probe_count != 0) p = put_varint(p, e.probe_count);
+  if (e.duration) p = put_varint(p, zigzag(e.duration->count()));
   if (segment != nullptr) {
     const Segment& s = *segment;
-    flags |= kHasSegment;
-    const std::size_t n = s.payload.size();
-    const std::size_t at = tail.size();
-    const bool inline_payload = n <= kMaxInlinePayload;
-    tail.resize(at + 7 + (inline_payload ? words_for(n) : 1));
-    std::uint32_t* w = tail.data() + at;
-    const bool v6 = s.source.address.is_ipv6();
-    w[0] = v6 ? 0 : s.source.address.ipv4()->value;
-    w[1] = v6 ? 0 : s.destination.address.ipv4()->value;
-    w[2] = s.seq;
-    w[3] = s.ack;
-    w[4] = (std::uint32_t{s.source.port} << 16) | s.destination.port;
-    w[5] = (std::uint32_t{s.window} << 16) | s.flags;
-    if (inline_payload) {
-      w[6] = static_cast<std::uint32_t>(n);
-      if (n != 0) {
-        w[7 + words_for(n) - 1] = 0;  // the padding after the last byte
-        std::memcpy(w + 7, s.payload.data(), n);
-      }
+    if ((flags & kIpv6Segment) != 0) {
+      // Both ends of a segment are of one family.
+      std::memcpy(p, s.source.address.bytes(), 16);
+      std::memcpy(p + 16, s.destination.address.bytes(), 16);
+      p += 32;
     } else {
-      flags |= kLargePayload;
-      w[6] = static_cast<std::uint32_t>(large_payloads_.size());
+      p = put_raw(p, s.source.address.ipv4()->value);
+      p = put_raw(p, s.destination.address.ipv4()->value);
+    }
+    p = put_raw(p, s.seq);
+    p = put_raw(p, s.ack);
+    p = put_raw(p, s.source.port);
+    p = put_raw(p, s.destination.port);
+    p = put_raw(p, s.window);
+    *p++ = s.flags;
+    if (inline_payload) {
+      p = put_varint(p, n);
+      if (n != 0) std::memcpy(p, s.payload.data(), n);
+      p += n;
+    } else {
+      p = put_varint(p, large_payloads_.size());
       large_payloads_.push_back(s.payload);
     }
-    if (v6) {
-      // Both ends of a segment are of one family; the addresses follow the payload words.
-      flags |= kIpv6Segment;
-      const std::size_t a = tail.size();
-      tail.resize(a + 8);
-      std::memcpy(tail.data() + a, s.source.address.bytes(), 16);
-      std::memcpy(tail.data() + a + 4, s.destination.address.bytes(), 16);
-    }
   }
-  h.flags = flags;
+  b.bytes.resize(static_cast<std::size_t>(p - b.bytes.data()));
   ++size_;
 }
 
 TraceEvent Trace::decode(std::size_t i) const {
   const Block& b = blocks_[i >> kBlockShift];
-  const Head& h = b.heads[i & (kBlockEvents - 1)];
-  const std::uint32_t* w = b.tail.data() + h.tail;
+  const std::uint8_t* p = b.bytes.data() + b.starts[i & (kBlockEvents - 1)];
   TraceEvent e;
-  e.at = TimePoint{Duration{h.at}};
-  e.kind = h.kind;
-  e.host = HostId{h.host};
-  if ((h.flags & kHasConnection) != 0) e.connection = h.connection;
-  if ((h.flags & kHasReason) != 0) e.reason = h.reason;
-  if ((h.flags & kHasDrop) != 0) e.drop = h.drop;
-  e.retransmission = (h.flags & kRetransmission) != 0;
-  e.keepalive = (h.flags & kKeepalive) != 0;
-  if ((h.flags & kHasPeer) != 0) e.peer = HostId{*w++};
-  if ((h.flags & kHasProbe) != 0) e.probe = *w++;
-  if ((h.flags & kHasProbeCount) != 0) e.probe_count = *w++;
-  if ((h.flags & kHasDuration) != 0) {
-    const std::uint64_t d = std::uint64_t{w[0]} | (std::uint64_t{w[1]} << 32);
-    e.duration = Duration{static_cast<std::int64_t>(d)};
-    w += 2;
-  }
-  if ((h.flags & kHasSegment) != 0) {
+  e.kind = static_cast<TraceKind>(*p++);
+  const auto flags = static_cast<std::uint32_t>(get_varint(p));
+  e.at = TimePoint{Duration{static_cast<std::int64_t>(
+      static_cast<std::uint64_t>(b.base_at) + static_cast<std::uint64_t>(unzigzag(get_varint(p))))}};
+  e.host = HostId{static_cast<std::uint32_t>(get_varint(p))};
+  if ((flags & kHasConnection) != 0) e.connection = get_varint(p);
+  if ((flags & kHasReason) != 0) e.reason = static_cast<CloseReason>(*p++);
+  if ((flags & kHasDrop) != 0) e.drop = static_cast<DropCause>(*p++);
+  if ((flags & kHasPeer) != 0) e.peer = HostId{static_cast<std::uint32_t>(get_varint(p))};
+  if ((flags & kHasProbe) != 0) e.probe = static_cast<std::uint32_t>(get_varint(p));
+  if ((flags & kHasProbeCount) != 0) e.probe_count = static_cast<std::uint32_t>(get_varint(p));
+  if ((flags & kHasDuration) != 0) e.duration = Duration{unzigzag(get_varint(p))};
+  e.retransmission = (flags & kRetransmission) != 0;
+  e.keepalive = (flags & kKeepalive) != 0;
+  if ((flags & kHasSegment) != 0) {
     Segment& s = e.segment.emplace();
-    s.source.address = Ipv4Address{w[0]};
-    s.destination.address = Ipv4Address{w[1]};
-    s.seq = w[2];
-    s.ack = w[3];
-    s.source.port = static_cast<std::uint16_t>(w[4] >> 16);
-    s.destination.port = static_cast<std::uint16_t>(w[4]);
-    s.window = static_cast<std::uint16_t>(w[5] >> 16);
-    s.flags = static_cast<std::uint8_t>(w[5]);
-    if ((h.flags & kLargePayload) != 0) {
-      s.payload = large_payloads_[w[6]];
-    } else if (w[6] != 0) {
-      const auto* bytes = reinterpret_cast<const std::uint8_t*>(w + 7);
-      s.payload.assign(bytes, bytes + w[6]);
-    }
-    if ((h.flags & kIpv6Segment) != 0) {
-      const std::size_t payload_words =
-          (h.flags & kLargePayload) != 0 ? 1 : words_for(static_cast<std::size_t>(w[6]));
-      const std::uint32_t* a = w + 7 + payload_words;
+    if ((flags & kIpv6Segment) != 0) {
       Ipv6Address source;
       Ipv6Address destination;
-      std::memcpy(source.bytes.data(), a, 16);
-      std::memcpy(destination.bytes.data(), a + 4, 16);
+      std::memcpy(source.bytes.data(), p, 16);
+      std::memcpy(destination.bytes.data(), p + 16, 16);
+      p += 32;
       s.source.address = source;
       s.destination.address = destination;
+    } else {
+      s.source.address = Ipv4Address{get_raw<std::uint32_t>(p)};
+      s.destination.address = Ipv4Address{get_raw<std::uint32_t>(p)};
+    }
+    s.seq = get_raw<std::uint32_t>(p);
+    s.ack = get_raw<std::uint32_t>(p);
+    s.source.port = get_raw<std::uint16_t>(p);
+    s.destination.port = get_raw<std::uint16_t>(p);
+    s.window = get_raw<std::uint16_t>(p);
+    s.flags = *p++;
+    const std::uint64_t v = get_varint(p);
+    if ((flags & kLargePayload) != 0) {
+      s.payload = large_payloads_[static_cast<std::size_t>(v)];
+    } else if (v != 0) {
+      s.payload.assign(p, p + v);
     }
   }
   return e;

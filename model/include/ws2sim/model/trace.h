@@ -209,27 +209,21 @@ class Trace {
  private:
   friend class TraceEvents;
 
-  // Each event is a fixed 32-byte head (the fields almost every event has) plus, in its block's
-  // `tail`, 32-bit words for those of the other fields it has, in a fixed order: peer, probe,
-  // probe_count, duration (2 words), segment (6 words: addresses, seq, ack, ports, window and
-  // flags; then the payload size and the payload bytes padded to a word, or for payloads over
-  // kMaxInlinePayload an index into `large_payloads_`). Blocks hold kBlockEvents events: event
-  // i is head i % kBlockEvents of block i / kBlockEvents. A full block is allocated at once, so
-  // growing the trace never copies what it holds (a std::vector<TraceEvent> copied every event
-  // and faulted in twice the memory as it doubled).
+  // Each event is packed into its block's byte stream, field by field, only the fields it has:
+  // its kind (a byte), which optional fields follow (a varint of flag bits), its time as the
+  // distance from the block's first event (a zigzag varint: a block of events close in time
+  // spends two to five bytes on each, not eight), its host, then connection, reason, drop, peer,
+  // probe, probe_count and duration when present (varints, or a byte for the two enums), and a
+  // segment as raw fixed-size fields (addresses, seq, ack, ports, window, flags) followed by its
+  // payload size and bytes; payloads over kMaxInlinePayload are kept in `large_payloads_` and
+  // the stream holds their index. `starts` gives where each event begins, so reading event i is
+  // direct. Blocks hold kBlockEvents events: event i is event i % kBlockEvents of block
+  // i / kBlockEvents. A block's arrays are reserved from the last block's sizes, so growing the
+  // trace rarely copies what it holds (a std::vector<TraceEvent> copied every event and faulted
+  // in twice the memory as it doubled). A probe segment takes about 40 bytes, a probe event 17,
+  // against 64 and 40 as fixed 32-byte heads with 32-bit words (bench/README.md).
   //
-  // Head is trivial and kept in vectors whose resize leaves new elements uninitialized:
-  // append() writes every head field and every tail word, so nothing is written twice.
-  struct Head {
-    std::int64_t at;
-    std::uint64_t connection;  // 0 unless kHasConnection
-    std::uint32_t host;
-    std::uint32_t tail;  // index of its first word in the block's tail
-    std::uint16_t flags;
-    TraceKind kind;
-    CloseReason reason;  // kOrderly unless kHasReason
-    DropCause drop;      // kLoss unless kHasDrop
-  };
+  // The arrays grow without zeroing (DefaultInitAllocator): append() writes every byte it keeps.
   template <typename T>
   struct DefaultInitAllocator : std::allocator<T> {
     template <typename U>
@@ -246,8 +240,9 @@ class Trace {
     }
   };
   struct Block {
-    std::vector<Head, DefaultInitAllocator<Head>> heads;
-    std::vector<std::uint32_t, DefaultInitAllocator<std::uint32_t>> tail;
+    std::int64_t base_at = 0;  // the first event's time
+    std::vector<std::uint32_t, DefaultInitAllocator<std::uint32_t>> starts;
+    std::vector<std::uint8_t, DefaultInitAllocator<std::uint8_t>> bytes;
   };
   static constexpr std::size_t kBlockShift = 12;
   static constexpr std::size_t kBlockEvents = std::size_t{1} << kBlockShift;
