@@ -34,7 +34,8 @@ inline void set_time_per_op(benchmark::State& state, std::int64_t ops_per_iterat
 }
 
 /// The main() of a suite: `register_all(smoke)` registers its benchmarks.
-inline int run_suite(int argc, char** argv, void (*register_all)(bool smoke)) {
+template <typename Register>  // void(bool smoke)
+int run_suite(int argc, char** argv, Register register_all) {
   const bool smoke = take_flag(argc, argv, "--smoke");
   register_all(smoke);
   benchmark::Initialize(&argc, argv);
