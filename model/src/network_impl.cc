@@ -77,6 +77,8 @@ void Network::Impl::send(const Endpoint* ep, HostId from, Segment&& seg, bool ke
                          bool via_nat) {
   const std::optional<HostId> to = route(from, seg.destination.address);
   const bool tracing = trace.wanted();
+  // The segment's record: its drop or its arrival refers to it rather than storing it again.
+  std::optional<Trace::SegmentMark> recorded;
   if (tracing) {
     TraceEvent e = event(TraceKind::kSegmentSent, from);
     if (ep != nullptr) {
@@ -85,7 +87,7 @@ void Network::Impl::send(const Endpoint* ep, HostId from, Segment&& seg, bool ke
     }
     e.peer = to;
     e.keepalive = keepalive_probe;
-    record(e, seg);
+    recorded = record(e, seg);
   }
   auto dropped = [&](DropCause cause) {
     if (!tracing) {
@@ -97,7 +99,7 @@ void Network::Impl::send(const Endpoint* ep, HostId from, Segment&& seg, bool ke
     }
     e.peer = to;
     e.drop = cause;
-    record(e, seg);
+    record(e, seg, recorded);
   };
   if (!to) {
     return dropped(DropCause::kHostDown);
@@ -106,7 +108,7 @@ void Network::Impl::send(const Endpoint* ep, HostId from, Segment&& seg, bool ke
   // NAT, loss or latency applies (docs/behaviour.md §14). They still arrive as an event
   // of their own, after what the sender is doing now.
   if (*to == from) {
-    return in_transit(std::move(seg), *to, Duration::zero());
+    return in_transit(std::move(seg), *to, Duration::zero(), recorded);
   }
   if (partitions.contains({from.value, to->value})) {
     return dropped(DropCause::kPartition);
@@ -118,18 +120,19 @@ void Network::Impl::send(const Endpoint* ep, HostId from, Segment&& seg, bool ke
   if (path.loss > 0.0 && rng.chance(Probability::from_double(path.loss))) {
     return dropped(DropCause::kLoss);
   }
-  in_transit(std::move(seg), *to, path.latency);
+  in_transit(std::move(seg), *to, path.latency, recorded);
 }
 
-void Network::Impl::in_transit(Segment&& seg, HostId to, Duration latency) {
+void Network::Impl::in_transit(Segment&& seg, HostId to, Duration latency,
+                               std::optional<Trace::SegmentMark> recorded) {
   std::uint32_t slot;
   if (!free_in_flight.empty()) {
     slot = free_in_flight.back();
     free_in_flight.pop_back();
-    in_flight[slot] = InFlight{std::move(seg), to};
+    in_flight[slot] = InFlight{std::move(seg), to, recorded};
   } else {
     slot = static_cast<std::uint32_t>(in_flight.size());
-    in_flight.emplace_back(InFlight{std::move(seg), to});
+    in_flight.emplace_back(InFlight{std::move(seg), to, recorded});
   }
   (void)scheduler.schedule_in(latency, [this, slot] { deliver(slot); }).value();
 }
@@ -218,17 +221,18 @@ void Network::Impl::nat_forget(Nat& nat, std::map<FlowKey, NatFlow>::iterator it
 void Network::Impl::deliver(std::uint32_t slot) {
   Segment seg = std::move(in_flight[slot]->segment);
   const HostId to = in_flight[slot]->to;
+  const std::optional<Trace::SegmentMark> recorded = in_flight[slot]->recorded;
   in_flight[slot].reset();
   free_in_flight.push_back(slot);
   if (!hosts[to.value].up) {
     if (trace.wanted()) {
       TraceEvent e = event(TraceKind::kSegmentDropped, to);
       e.drop = DropCause::kHostDown;
-      record(e, seg);
+      record(e, seg, recorded);
     }
     return;
   }
-  tcp.segment_arrives(scheduler.now(), to, seg);
+  tcp.segment_arrives(scheduler.now(), to, seg, recorded);
 }
 
 Status Network::Impl::apply(const Fault& fault) {

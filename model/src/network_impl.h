@@ -57,6 +57,7 @@ struct Network::Impl final : TcpLink {
   struct InFlight {
     Segment segment;
     HostId to;
+    std::optional<Trace::SegmentMark> recorded;  // its kSegmentSent record, when traced
   };
   std::vector<std::optional<InFlight>> in_flight;
   std::vector<std::uint32_t> free_in_flight;
@@ -74,7 +75,8 @@ struct Network::Impl final : TcpLink {
   void transmit(const Endpoint* ep, HostId from, Segment seg, bool keepalive_probe) override;
   void send(const Endpoint* ep, HostId from, Segment&& seg, bool keepalive_probe, bool via_nat);
   // Puts `seg` on its way to `to`, arriving `latency` from now.
-  void in_transit(Segment&& seg, HostId to, Duration latency);
+  void in_transit(Segment&& seg, HostId to, Duration latency,
+                  std::optional<Trace::SegmentMark> recorded);
   bool nat_pass(HostId from, HostId to, const Segment& seg);
   void nat_expiry_due(std::size_t nat, const FlowKey& key);
   // Arms `flow`'s expiry; `key` must be its key inside Nat::flows.
@@ -83,7 +85,10 @@ struct Network::Impl final : TcpLink {
   void deliver(std::uint32_t slot);
   Status apply(const Fault& fault);
   void record(const TraceEvent& e) { trace.record(e); }
-  void record(const TraceEvent& e, const Segment& seg) { trace.record(e, seg); }
+  std::optional<Trace::SegmentMark> record(const TraceEvent& e, const Segment& seg,
+                                           std::optional<Trace::SegmentMark> same_as = {}) {
+    return trace.record(e, seg, same_as);
+  }
   TraceEvent event(TraceKind kind, HostId host) const;
 };
 

@@ -85,7 +85,10 @@ class Tcp final : KeepAliveDriver {
 
   // ---- What the network tells the endpoints -------------------------------------------------
   /// Tcp::segment_arrives — `seg` was delivered to running host `host`.
-  void segment_arrives(TimePoint now, HostId host, const Segment& seg);
+  // `recorded`: the trace's record of the segment when it was sent, if any (the arrival's record
+  // refers to it).
+  void segment_arrives(TimePoint now, HostId host, const Segment& seg,
+                       std::optional<Trace::SegmentMark> recorded = {});
   /// Tcp::freeze_host — `host` crashed: its endpoints' timers stop, their state stays.
   void freeze_host(HostId host);
   /// Tcp::forget_host — crashed `host` restarts without its connections.

@@ -7,7 +7,8 @@
 namespace ws2sim {
 // ---- receiving -------------------------------------------------------------------------------
 
-void Tcp::segment_arrives(TimePoint now, HostId host, const Segment& seg) {
+void Tcp::segment_arrives(TimePoint now, HostId host, const Segment& seg,
+                          std::optional<Trace::SegmentMark> recorded) {
   Host& h = hosts_[host.value];
   const std::optional<std::uint32_t> target = h.connections.find(seg.destination.port, seg.source);
   if (trace_.wanted()) {
@@ -15,7 +16,7 @@ void Tcp::segment_arrives(TimePoint now, HostId host, const Segment& seg) {
     if (target) {
       e.connection = endpoints_[*target].serial;
     }
-    trace_.record(e, seg);
+    trace_.record(e, seg, recorded);
   }
   if (target) {
     changed(*target);  // a segment changes only the endpoint it reaches

@@ -91,14 +91,15 @@ enum : std::uint32_t {
   kHasSegment = 1U << 1,
   kHasPeer = 1U << 2,
   kKeepalive = 1U << 3,
-  kHasProbe = 1U << 4,       // probe != 0
-  kHasProbeCount = 1U << 5,  // probe_count != 0
-  kHasReason = 1U << 6,
+  kSegmentRef = 1U << 4,  // the segment is the one an earlier event holds: a distance follows
+  kHasProbe = 1U << 5,    // probe != 0
+  kHasProbeCount = 1U << 6,  // probe_count != 0
   kHasDrop = 1U << 7,
-  kHasDuration = 1U << 8,
-  kRetransmission = 1U << 9,
-  kLargePayload = 1U << 10,  // the payload is in large_payloads_, the stream holds its index
-  kIpv6Segment = 1U << 11,   // the segment's addresses are IPv6 (16 bytes each, not 4)
+  kHasReason = 1U << 8,
+  kHasDuration = 1U << 9,
+  kRetransmission = 1U << 10,
+  kLargePayload = 1U << 11,  // the payload is in large_payloads_, the stream holds its index
+  kIpv6Segment = 1U << 12,   // the segment's addresses are IPv6 (16 bytes each, not 4)
 };
 
 // The most bytes an event other than its inline payload can take: kind, flags (2), time (10),
@@ -152,7 +153,7 @@ T get_raw(const std::uint8_t*& p) noexcept {
 }  // namespace
 
 void Trace::record(const TraceEvent& event) {
-  if (recording_) append(event, nullptr);
+  if (recording_) (void)append(event, nullptr, std::nullopt);
   // Observers see the caller's event, not something in the trace's storage: an observer may
   // record further events.
   for (std::size_t i = 0; i < observers_.size(); ++i) {
@@ -160,14 +161,26 @@ void Trace::record(const TraceEvent& event) {
   }
 }
 
-void Trace::record(const TraceEvent& event, const Segment& segment) {
-  if (recording_) append(event, &segment);
-  if (observers_.empty()) return;
-  TraceEvent whole = event;
-  whole.segment = segment;
-  for (std::size_t i = 0; i < observers_.size(); ++i) {
-    observers_[i](whole);
+std::optional<Trace::SegmentMark> Trace::record(const TraceEvent& event, const Segment& segment) {
+  return record(event, segment, std::nullopt);
+}
+
+std::optional<Trace::SegmentMark> Trace::record(const TraceEvent& event, const Segment& segment,
+                                                std::optional<SegmentMark> same_as) {
+  std::optional<SegmentMark> mark;
+  if (recording_) {
+    std::optional<std::uint64_t> earlier;
+    if (same_as && same_as->epoch == epoch_ && same_as->event < size_) earlier = same_as->event;
+    mark = SegmentMark{epoch_, append(event, &segment, earlier)};
   }
+  if (!observers_.empty()) {
+    TraceEvent whole = event;
+    whole.segment = segment;
+    for (std::size_t i = 0; i < observers_.size(); ++i) {
+      observers_[i](whole);
+    }
+  }
+  return mark;
 }
 
 void Trace::clear() noexcept {
@@ -176,6 +189,7 @@ void Trace::clear() noexcept {
   large_payloads_.clear();
   large_payloads_.shrink_to_fit();
   size_ = 0;
+  ++epoch_;
 }
 
 std::size_t Trace::memory_bytes() const noexcept {
@@ -188,8 +202,14 @@ std::size_t Trace::memory_bytes() const noexcept {
   return bytes;
 }
 
-void Trace::append(const TraceEvent& e, const Segment* segment) {
+std::uint64_t Trace::append(const TraceEvent& e, const Segment* segment,
+                            std::optional<std::uint64_t> same_as) {
   if (segment == nullptr && e.segment) segment = &*e.segment;
+  const std::uint64_t index = size_;
+  if (same_as) {
+    // Refer to the event that holds the bytes, never to another reference: one hop to read.
+    same_as = holder_of(*same_as);
+  }
   const std::int64_t at = e.at.time_since_epoch().count();
   if (blocks_.empty() || blocks_.back().starts.size() == kBlockEvents) {
     // A new block, sized at once from the last full one: its arrays are rarely copied as it
@@ -222,8 +242,12 @@ void Trace::append(const TraceEvent& e, const Segment* segment) {
   if (e.drop) flags |= kHasDrop;
   if (e.duration) flags |= kHasDuration;
   if (e.retransmission) flags |= kRetransmission;
-  if (segment != nullptr && !inline_payload) flags |= kLargePayload;
-  if (segment != nullptr && segment->source.address.is_ipv6()) flags |= kIpv6Segment;
+  if (segment != nullptr && same_as) {
+    flags |= kSegmentRef;
+  } else if (segment != nullptr) {
+    if (!inline_payload) flags |= kLargePayload;
+    if (segment->source.address.is_ipv6()) flags |= kIpv6Segment;
+  }
 
   *p++ = static_cast<std::uint8_t>(e.kind);
   p = put_varint(p, flags);
@@ -238,7 +262,9 @@ void Trace::append(const TraceEvent& e, const Segment* segment) {
   if (e.probe != 0) p = put_varint(p, e.probe);
   if (e.probe_count != 0) p = put_varint(p, e.probe_count);
   if (e.duration) p = put_varint(p, zigzag(e.duration->count()));
-  if (segment != nullptr) {
+  if (segment != nullptr && same_as) {
+    p = put_varint(p, index - *same_as);
+  } else if (segment != nullptr) {
     const Segment& s = *segment;
     if ((flags & kIpv6Segment) != 0) {
       // Both ends of a segment are of one family.
@@ -266,6 +292,26 @@ void Trace::append(const TraceEvent& e, const Segment* segment) {
   }
   b.bytes.resize(static_cast<std::size_t>(p - b.bytes.data()));
   ++size_;
+  return same_as ? *same_as : index;
+}
+
+// The index of the event that holds event i's segment bytes: i, or the one it refers to.
+std::uint64_t Trace::holder_of(std::uint64_t i) const {
+  const Block& b = blocks_[i >> kBlockShift];
+  const std::uint8_t* p = b.bytes.data() + b.starts[i & (kBlockEvents - 1)];
+  ++p;  // kind
+  const auto flags = static_cast<std::uint32_t>(get_varint(p));
+  if ((flags & kSegmentRef) == 0) return i;
+  (void)get_varint(p);  // time
+  (void)get_varint(p);  // host
+  if ((flags & kHasConnection) != 0) (void)get_varint(p);
+  if ((flags & kHasReason) != 0) ++p;
+  if ((flags & kHasDrop) != 0) ++p;
+  if ((flags & kHasPeer) != 0) (void)get_varint(p);
+  if ((flags & kHasProbe) != 0) (void)get_varint(p);
+  if ((flags & kHasProbeCount) != 0) (void)get_varint(p);
+  if ((flags & kHasDuration) != 0) (void)get_varint(p);
+  return i - get_varint(p);
 }
 
 TraceEvent Trace::decode(std::size_t i) const {
@@ -286,7 +332,9 @@ TraceEvent Trace::decode(std::size_t i) const {
   if ((flags & kHasDuration) != 0) e.duration = Duration{unzigzag(get_varint(p))};
   e.retransmission = (flags & kRetransmission) != 0;
   e.keepalive = (flags & kKeepalive) != 0;
-  if ((flags & kHasSegment) != 0) {
+  if ((flags & kSegmentRef) != 0) {
+    e.segment = decode(i - get_varint(p)).segment;
+  } else if ((flags & kHasSegment) != 0) {
     Segment& s = e.segment.emplace();
     if ((flags & kIpv6Segment) != 0) {
       Ipv6Address source;

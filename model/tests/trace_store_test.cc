@@ -186,6 +186,56 @@ TEST(TraceStoreTest, ABusyTracesEventsTakeAboutFortyBytesEach) {
   }
 }
 
+// A segment's arrival or drop refers to its send's record (Trace::SegmentMark) instead of storing
+// the segment again: it reads back whole, a reference to a reference resolves, and a mark from
+// before clear() (whose index now names another event) stores the segment itself.
+TEST(TraceStoreTest, AnEventAboutARecordedSegmentRefersToItAndReadsBackWhole) {
+  Trace t;
+  const Segment big = segment_with(70'000, 3);  // kept out of line
+  const Segment small = segment_with(5, 9);
+  TraceEvent sent = event_with(1U | 2U, 2);
+  sent.kind = TraceKind::kSegmentSent;
+  TraceEvent arrived = event_with(1U | 8U, 5);
+  arrived.kind = TraceKind::kSegmentReceived;
+  const std::optional<Trace::SegmentMark> first = t.record(sent, small);
+  ASSERT_TRUE(first.has_value());
+  const std::size_t one_full = t.memory_bytes();
+  const std::optional<Trace::SegmentMark> second = t.record(arrived, small, first);
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(second->event, first->event);  // the bytes stay where they are
+  const std::optional<Trace::SegmentMark> big_mark = t.record(sent, big);
+  (void)t.record(arrived, big, big_mark);
+  (void)t.record(arrived, small, second);
+  TraceEvent expect_sent = sent;
+  expect_sent.segment = small;
+  TraceEvent expect_arrived = arrived;
+  expect_arrived.segment = small;
+  ASSERT_EQ(t.events().size(), 5U);
+  EXPECT_EQ(t.events()[0], expect_sent);
+  EXPECT_EQ(t.events()[1], expect_arrived);
+  EXPECT_EQ(t.events()[3].segment, big);
+  EXPECT_EQ(t.events()[4], expect_arrived);
+  // A reference costs a few bytes where the segment took dozens.
+  Trace refs;
+  const std::optional<Trace::SegmentMark> m = refs.record(sent, small);
+  for (int i = 0; i < 20'000; ++i)
+    (void)refs.record(arrived, small, m);
+  Trace copies;
+  for (int i = 0; i < 20'001; ++i)
+    (void)copies.record(i == 0 ? sent : arrived, small);
+  EXPECT_LT(refs.memory_bytes() * 3, copies.memory_bytes() * 2);
+  EXPECT_GT(one_full, 0U);
+  // After clear(), an old mark names nothing: the segment is stored again and reads back.
+  t.clear();
+  (void)t.record(sent, big);  // event 0 again, with another segment
+  (void)t.record(arrived, small, first);
+  ASSERT_EQ(t.events().size(), 2U);
+  EXPECT_EQ(t.events()[1], expect_arrived);
+  // Recording off: no mark; an event recorded with none stores its segment.
+  t.set_recording(false);
+  EXPECT_FALSE(t.record(sent, small).has_value());
+}
+
 TEST(TraceStoreTest, RangeSeesEventsRecordedAfterItWasMade) {
   Trace t;
   const TraceEvents events = t.events();

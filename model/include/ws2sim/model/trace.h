@@ -182,10 +182,22 @@ class Trace {
  public:
   /// Records `event` if recording is on, and shows it to observers.
   void record(const TraceEvent& event);
+  /// Trace::SegmentMark — names a segment the trace stored, so that a later event about the same
+  /// segment (its arrival, its drop) can refer to it instead of storing it again.
+  struct SegmentMark {
+    std::uint64_t epoch = 0;  ///< clear() starts a new epoch: older marks name nothing
+    std::uint64_t event = 0;  ///< the event whose record holds the segment's bytes
+  };
   /// Records `event` with its `segment` replaced by `segment`: the same as recording such a copy
   /// of `event`, without making the copy unless an observer needs it. The network records its
-  /// segment events this way (no copy of each payload).
-  void record(const TraceEvent& event, const Segment& segment);
+  /// segment events this way (no copy of each payload). Returns the stored segment's mark, none
+  /// when recording is off.
+  std::optional<SegmentMark> record(const TraceEvent& event, const Segment& segment);
+  /// The same, where `segment` is the one `same_as` names (the caller's promise: the segment an
+  /// earlier event recorded, unchanged since): the record refers to it, a few bytes instead of
+  /// the segment's. A mark from before clear(), or none, stores the segment itself.
+  std::optional<SegmentMark> record(const TraceEvent& event, const Segment& segment,
+                                    std::optional<SegmentMark> same_as);
   /// All recorded events, in the order they happened (values built on access; see TraceEvents).
   [[nodiscard]] TraceEvents events() const noexcept { return TraceEvents(*this); }
   /// Turns in-memory recording on or off (observers are called either way).
@@ -248,12 +260,17 @@ class Trace {
   static constexpr std::size_t kBlockEvents = std::size_t{1} << kBlockShift;
   static constexpr std::size_t kMaxInlinePayload = 65535;
 
-  void append(const TraceEvent& event, const Segment* segment);
+  // Appends `event` (with `segment`, if not null, as its segment; stored as a reference to event
+  // `same_as` when set) and returns the index of the event that holds the segment's bytes.
+  std::uint64_t append(const TraceEvent& event, const Segment* segment,
+                       std::optional<std::uint64_t> same_as);
   [[nodiscard]] TraceEvent decode(std::size_t i) const;
+  [[nodiscard]] std::uint64_t holder_of(std::uint64_t i) const;
 
   std::vector<Block> blocks_;
   std::vector<std::vector<std::uint8_t>> large_payloads_;
   std::size_t size_ = 0;
+  std::uint64_t epoch_ = 0;  // clear() counts
   std::vector<std::function<void(const TraceEvent&)>> observers_;
   std::vector<std::string> host_names_;
   bool recording_ = true;
