@@ -235,8 +235,7 @@ Result<DetectResult> detect(const DetectRequest& q) {
   return experiment(q, Wait::kBlockingRecv);
 }
 
-Result<std::vector<DetectResult>> detect_all_profiles(const DetectRequest& request,
-                                                      unsigned jobs) {
+Result<std::vector<DetectResult>> detect_all_profiles(const DetectRequest& request, unsigned jobs) {
   std::vector<DetectRequest> requests;
   for (const winsock::Profile& p : winsock::all_profiles()) {
     if (request.family == IpFamily::kIpv6 && !p.ipv6.value) continue;  // IPv4-only versions

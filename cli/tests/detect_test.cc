@@ -387,7 +387,8 @@ TEST(DetectAllProfiles, JobsAreRefusedWithoutAllProfilesAndAtZero) {
                           .nat = {}};
   const Result<std::vector<DetectResult>> serial = detect_all_profiles(bad, 1);
   ASSERT_FALSE(serial.ok());
-  EXPECT_EQ(serial.error().message, "KeepAliveTime must be from 1 to 0xFFFFFFFF milliseconds, got 0");
+  EXPECT_EQ(serial.error().message,
+            "KeepAliveTime must be from 1 to 0xFFFFFFFF milliseconds, got 0");
   for (const unsigned jobs : {2U, 18U}) {
     const Result<std::vector<DetectResult>> parallel = detect_all_profiles(bad, jobs);
     ASSERT_FALSE(parallel.ok());

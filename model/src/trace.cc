@@ -91,8 +91,8 @@ enum : std::uint32_t {
   kHasSegment = 1U << 1,
   kHasPeer = 1U << 2,
   kKeepalive = 1U << 3,
-  kSegmentRef = 1U << 4,  // the segment is the one an earlier event holds: a distance follows
-  kHasProbe = 1U << 5,    // probe != 0
+  kSegmentRef = 1U << 4,     // the segment is the one an earlier event holds: a distance follows
+  kHasProbe = 1U << 5,       // probe != 0
   kHasProbeCount = 1U << 6,  // probe_count != 0
   kHasDrop = 1U << 7,
   kHasReason = 1U << 8,
@@ -105,8 +105,8 @@ enum : std::uint32_t {
 // The most bytes an event other than its inline payload can take: kind, flags (2), time (10),
 // host (5), connection (10), reason, drop, peer (5), probe (5), probe_count (5), duration (10),
 // and a segment: addresses (32), seq, ack, ports (12), window (2), flags, payload size (5).
-constexpr std::size_t kMaxEventBytes = 1 + 2 + 10 + 5 + 10 + 1 + 1 + 5 + 5 + 5 + 10 + 32 + 12 + 2 +
-                                       1 + 5;
+constexpr std::size_t kMaxEventBytes =
+    1 + 2 + 10 + 5 + 10 + 1 + 1 + 5 + 5 + 5 + 10 + 32 + 12 + 2 + 1 + 5;
 
 // LEB128: seven bits a byte, low first, the high bit saying "more".
 std::uint8_t* put_varint(std::uint8_t* p, std::uint64_t v) noexcept {
@@ -320,8 +320,9 @@ TraceEvent Trace::decode(std::size_t i) const {
   TraceEvent e;
   e.kind = static_cast<TraceKind>(*p++);
   const auto flags = static_cast<std::uint32_t>(get_varint(p));
-  e.at = TimePoint{Duration{static_cast<std::int64_t>(
-      static_cast<std::uint64_t>(b.base_at) + static_cast<std::uint64_t>(unzigzag(get_varint(p))))}};
+  e.at = TimePoint{
+      Duration{static_cast<std::int64_t>(static_cast<std::uint64_t>(b.base_at) +
+                                         static_cast<std::uint64_t>(unzigzag(get_varint(p))))}};
   e.host = HostId{static_cast<std::uint32_t>(get_varint(p))};
   if ((flags & kHasConnection) != 0) e.connection = get_varint(p);
   if ((flags & kHasReason) != 0) e.reason = static_cast<CloseReason>(*p++);
