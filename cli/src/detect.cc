@@ -248,7 +248,9 @@ Result<std::vector<DetectResult>> detect_all_profiles(const DetectRequest& reque
   std::vector<DetectResult> out;
   out.reserve(slots.size());
   for (std::optional<Result<DetectResult>>& r : slots) {
-    if (!r->ok()) return r->error();
+    if (!r->ok()) {
+      return r->error();
+    }
     out.push_back(std::move(*r).value());
   }
   return out;

@@ -24,7 +24,9 @@ bool is_valid_probability(double p) noexcept {
 
 Probability Probability::from_double(double p) noexcept {
   Probability q;
-  if (!(p > 0.0)) return q;  // also maps NaN to "never"; callers validate first
+  if (!(p > 0.0)) {
+    return q;  // also maps NaN to "never"; callers validate first
+  }
   if (p >= 1.0) {
     q.threshold_ = kAlways;
     q.always_ = true;
@@ -36,14 +38,17 @@ Probability Probability::from_double(double p) noexcept {
 }
 
 double Probability::as_double() const noexcept {
-  if (always_) return 1.0;
+  if (always_) {
+    return 1.0;
+  }
   return static_cast<double>(std::ldexp(static_cast<long double>(threshold_), -64));
 }
 
 Rng::Rng(std::uint64_t seed) noexcept {
   std::uint64_t state = seed;
-  for (auto& word : s_)
+  for (auto& word : s_) {
     word = splitmix64(state);
+  }
 }
 
 std::uint64_t Rng::next_u64() noexcept {
@@ -59,7 +64,9 @@ std::uint64_t Rng::next_u64() noexcept {
 }
 
 std::uint64_t Rng::below(std::uint64_t bound) noexcept {
-  if (bound <= 1) return 0;
+  if (bound <= 1) {
+    return 0;
+  }
   // Lemire: the high half of a 128-bit product, rejecting the biased low region.
   __extension__ using U128 = unsigned __int128;
   U128 m = static_cast<U128>(next_u64()) * bound;
@@ -82,14 +89,22 @@ std::uint64_t Rng::first_u64(std::uint64_t seed) noexcept {
 }
 
 bool Rng::first_chance(std::uint64_t seed, Probability p) noexcept {
-  if (p.always_) return true;
-  if (p.threshold_ == 0) return false;
+  if (p.always_) {
+    return true;
+  }
+  if (p.threshold_ == 0) {
+    return false;
+  }
   return first_u64(seed) < p.threshold_;
 }
 
 bool Rng::chance(Probability p) noexcept {
-  if (p.always_) return true;
-  if (p.threshold_ == 0) return false;
+  if (p.always_) {
+    return true;
+  }
+  if (p.threshold_ == 0) {
+    return false;
+  }
   return next_u64() < p.threshold_;
 }
 

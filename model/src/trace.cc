@@ -123,7 +123,9 @@ std::uint64_t get_varint(const std::uint8_t*& p) noexcept {
   for (int shift = 0;; shift += 7) {
     const std::uint8_t b = *p++;
     v |= std::uint64_t{b & 0x7FU} << shift;
-    if ((b & 0x80) == 0) return v;
+    if ((b & 0x80) == 0) {
+      return v;
+    }
   }
 }
 
@@ -153,7 +155,9 @@ T get_raw(const std::uint8_t*& p) noexcept {
 }  // namespace
 
 void Trace::record(const TraceEvent& event) {
-  if (recording_) (void)append(event, nullptr, std::nullopt);
+  if (recording_) {
+    (void)append(event, nullptr, std::nullopt);
+  }
   // Observers see the caller's event, not something in the trace's storage: an observer may
   // record further events.
   for (std::size_t i = 0; i < observers_.size(); ++i) {
@@ -170,7 +174,9 @@ std::optional<Trace::SegmentMark> Trace::record(const TraceEvent& event, const S
   std::optional<SegmentMark> mark;
   if (recording_) {
     std::optional<std::uint64_t> earlier;
-    if (same_as && same_as->epoch == epoch_ && same_as->event < size_) earlier = same_as->event;
+    if (same_as && same_as->epoch == epoch_ && same_as->event < size_) {
+      earlier = same_as->event;
+    }
     mark = SegmentMark{epoch_, append(event, &segment, earlier)};
   }
   if (!observers_.empty()) {
@@ -195,16 +201,20 @@ void Trace::clear() noexcept {
 std::size_t Trace::memory_bytes() const noexcept {
   std::size_t bytes = blocks_.capacity() * sizeof(Block) +
                       large_payloads_.capacity() * sizeof(std::vector<std::uint8_t>);
-  for (const Block& b : blocks_)
+  for (const Block& b : blocks_) {
     bytes += b.starts.capacity() * sizeof(std::uint32_t) + b.bytes.capacity();
-  for (const auto& p : large_payloads_)
+  }
+  for (const auto& p : large_payloads_) {
     bytes += p.capacity();
+  }
   return bytes;
 }
 
 std::uint64_t Trace::append(const TraceEvent& e, const Segment* segment,
                             std::optional<std::uint64_t> same_as) {
-  if (segment == nullptr && e.segment) segment = &*e.segment;
+  if (segment == nullptr && e.segment) {
+    segment = &*e.segment;
+  }
   const std::uint64_t index = size_;
   if (same_as) {
     // Refer to the event that holds the bytes, never to another reference: one hop to read.
@@ -232,21 +242,45 @@ std::uint64_t Trace::append(const TraceEvent& e, const Segment* segment,
   std::uint8_t* p = b.bytes.data() + begin;
 
   std::uint32_t flags = 0;
-  if (e.connection) flags |= kHasConnection;
-  if (segment != nullptr) flags |= kHasSegment;
-  if (e.peer) flags |= kHasPeer;
-  if (e.keepalive) flags |= kKeepalive;
-  if (e.probe != 0) flags |= kHasProbe;
-  if (e.probe_count != 0) flags |= kHasProbeCount;
-  if (e.reason) flags |= kHasReason;
-  if (e.drop) flags |= kHasDrop;
-  if (e.duration) flags |= kHasDuration;
-  if (e.retransmission) flags |= kRetransmission;
+  if (e.connection) {
+    flags |= kHasConnection;
+  }
+  if (segment != nullptr) {
+    flags |= kHasSegment;
+  }
+  if (e.peer) {
+    flags |= kHasPeer;
+  }
+  if (e.keepalive) {
+    flags |= kKeepalive;
+  }
+  if (e.probe != 0) {
+    flags |= kHasProbe;
+  }
+  if (e.probe_count != 0) {
+    flags |= kHasProbeCount;
+  }
+  if (e.reason) {
+    flags |= kHasReason;
+  }
+  if (e.drop) {
+    flags |= kHasDrop;
+  }
+  if (e.duration) {
+    flags |= kHasDuration;
+  }
+  if (e.retransmission) {
+    flags |= kRetransmission;
+  }
   if (segment != nullptr && same_as) {
     flags |= kSegmentRef;
   } else if (segment != nullptr) {
-    if (!inline_payload) flags |= kLargePayload;
-    if (segment->source.address.is_ipv6()) flags |= kIpv6Segment;
+    if (!inline_payload) {
+      flags |= kLargePayload;
+    }
+    if (segment->source.address.is_ipv6()) {
+      flags |= kIpv6Segment;
+    }
   }
 
   *p++ = static_cast<std::uint8_t>(e.kind);
@@ -255,13 +289,27 @@ std::uint64_t Trace::append(const TraceEvent& e, const Segment* segment,
   p = put_varint(p, zigzag(static_cast<std::int64_t>(static_cast<std::uint64_t>(at) -
                                                      static_cast<std::uint64_t>(b.base_at))));
   p = put_varint(p, e.host.value);
-  if (e.connection) p = put_varint(p, *e.connection);
-  if (e.reason) *p++ = static_cast<std::uint8_t>(*e.reason);
-  if (e.drop) *p++ = static_cast<std::uint8_t>(*e.drop);
-  if (e.peer) p = put_varint(p, e.peer->value);
-  if (e.probe != 0) p = put_varint(p, e.probe);
-  if (e.probe_count != 0) p = put_varint(p, e.probe_count);
-  if (e.duration) p = put_varint(p, zigzag(e.duration->count()));
+  if (e.connection) {
+    p = put_varint(p, *e.connection);
+  }
+  if (e.reason) {
+    *p++ = static_cast<std::uint8_t>(*e.reason);
+  }
+  if (e.drop) {
+    *p++ = static_cast<std::uint8_t>(*e.drop);
+  }
+  if (e.peer) {
+    p = put_varint(p, e.peer->value);
+  }
+  if (e.probe != 0) {
+    p = put_varint(p, e.probe);
+  }
+  if (e.probe_count != 0) {
+    p = put_varint(p, e.probe_count);
+  }
+  if (e.duration) {
+    p = put_varint(p, zigzag(e.duration->count()));
+  }
   if (segment != nullptr && same_as) {
     p = put_varint(p, index - *same_as);
   } else if (segment != nullptr) {
@@ -283,7 +331,9 @@ std::uint64_t Trace::append(const TraceEvent& e, const Segment* segment,
     *p++ = s.flags;
     if (inline_payload) {
       p = put_varint(p, n);
-      if (n != 0) std::memcpy(p, s.payload.data(), n);
+      if (n != 0) {
+        std::memcpy(p, s.payload.data(), n);
+      }
       p += n;
     } else {
       p = put_varint(p, large_payloads_.size());
@@ -301,16 +351,32 @@ std::uint64_t Trace::holder_of(std::uint64_t i) const {
   const std::uint8_t* p = b.bytes.data() + b.starts[i & (kBlockEvents - 1)];
   ++p;  // kind
   const auto flags = static_cast<std::uint32_t>(get_varint(p));
-  if ((flags & kSegmentRef) == 0) return i;
+  if ((flags & kSegmentRef) == 0) {
+    return i;
+  }
   (void)get_varint(p);  // time
   (void)get_varint(p);  // host
-  if ((flags & kHasConnection) != 0) (void)get_varint(p);
-  if ((flags & kHasReason) != 0) ++p;
-  if ((flags & kHasDrop) != 0) ++p;
-  if ((flags & kHasPeer) != 0) (void)get_varint(p);
-  if ((flags & kHasProbe) != 0) (void)get_varint(p);
-  if ((flags & kHasProbeCount) != 0) (void)get_varint(p);
-  if ((flags & kHasDuration) != 0) (void)get_varint(p);
+  if ((flags & kHasConnection) != 0) {
+    (void)get_varint(p);
+  }
+  if ((flags & kHasReason) != 0) {
+    ++p;
+  }
+  if ((flags & kHasDrop) != 0) {
+    ++p;
+  }
+  if ((flags & kHasPeer) != 0) {
+    (void)get_varint(p);
+  }
+  if ((flags & kHasProbe) != 0) {
+    (void)get_varint(p);
+  }
+  if ((flags & kHasProbeCount) != 0) {
+    (void)get_varint(p);
+  }
+  if ((flags & kHasDuration) != 0) {
+    (void)get_varint(p);
+  }
   return i - get_varint(p);
 }
 
@@ -324,13 +390,27 @@ TraceEvent Trace::decode(std::size_t i) const {
       Duration{static_cast<std::int64_t>(static_cast<std::uint64_t>(b.base_at) +
                                          static_cast<std::uint64_t>(unzigzag(get_varint(p))))}};
   e.host = HostId{static_cast<std::uint32_t>(get_varint(p))};
-  if ((flags & kHasConnection) != 0) e.connection = get_varint(p);
-  if ((flags & kHasReason) != 0) e.reason = static_cast<CloseReason>(*p++);
-  if ((flags & kHasDrop) != 0) e.drop = static_cast<DropCause>(*p++);
-  if ((flags & kHasPeer) != 0) e.peer = HostId{static_cast<std::uint32_t>(get_varint(p))};
-  if ((flags & kHasProbe) != 0) e.probe = static_cast<std::uint32_t>(get_varint(p));
-  if ((flags & kHasProbeCount) != 0) e.probe_count = static_cast<std::uint32_t>(get_varint(p));
-  if ((flags & kHasDuration) != 0) e.duration = Duration{unzigzag(get_varint(p))};
+  if ((flags & kHasConnection) != 0) {
+    e.connection = get_varint(p);
+  }
+  if ((flags & kHasReason) != 0) {
+    e.reason = static_cast<CloseReason>(*p++);
+  }
+  if ((flags & kHasDrop) != 0) {
+    e.drop = static_cast<DropCause>(*p++);
+  }
+  if ((flags & kHasPeer) != 0) {
+    e.peer = HostId{static_cast<std::uint32_t>(get_varint(p))};
+  }
+  if ((flags & kHasProbe) != 0) {
+    e.probe = static_cast<std::uint32_t>(get_varint(p));
+  }
+  if ((flags & kHasProbeCount) != 0) {
+    e.probe_count = static_cast<std::uint32_t>(get_varint(p));
+  }
+  if ((flags & kHasDuration) != 0) {
+    e.duration = Duration{unzigzag(get_varint(p))};
+  }
   e.retransmission = (flags & kRetransmission) != 0;
   e.keepalive = (flags & kKeepalive) != 0;
   if ((flags & kSegmentRef) != 0) {
@@ -366,12 +446,16 @@ TraceEvent Trace::decode(std::size_t i) const {
 }
 
 void Trace::name_host(HostId id, std::string name) {
-  if (id.value >= host_names_.size()) host_names_.resize(std::size_t{id.value} + 1);
+  if (id.value >= host_names_.size()) {
+    host_names_.resize(std::size_t{id.value} + 1);
+  }
   host_names_[id.value] = std::move(name);
 }
 
 std::string_view Trace::host_name(HostId id) const {
-  if (id.value >= host_names_.size() || host_names_[id.value].empty()) return "?";
+  if (id.value >= host_names_.size() || host_names_[id.value].empty()) {
+    return "?";
+  }
   return host_names_[id.value];
 }
 
