@@ -216,9 +216,16 @@ std::uint64_t Trace::append(const TraceEvent& e, const Segment* segment,
     segment = &*e.segment;
   }
   const std::uint64_t index = size_;
-  if (same_as) {
-    // Refer to the event that holds the bytes, never to another reference: one hop to read.
-    same_as = holder_of(*same_as);
+  // The event that holds this segment's bytes, when `same_as` names one that does: the record
+  // refers to it (never to another reference: one hop to read).
+  bool by_ref = false;
+  std::uint64_t holder = index;
+  if (same_as && segment != nullptr) {
+    holder = holder_of(*same_as);
+    by_ref = holds_segment(holder, *segment);
+    if (!by_ref) {
+      holder = index;
+    }
   }
   const std::int64_t at = e.at.time_since_epoch().count();
   if (blocks_.empty() || blocks_.back().starts.size() == kBlockEvents) {
@@ -272,7 +279,7 @@ std::uint64_t Trace::append(const TraceEvent& e, const Segment* segment,
   if (e.retransmission) {
     flags |= kRetransmission;
   }
-  if (segment != nullptr && same_as) {
+  if (segment != nullptr && by_ref) {
     flags |= kSegmentRef;
   } else if (segment != nullptr) {
     if (!inline_payload) {
@@ -310,8 +317,8 @@ std::uint64_t Trace::append(const TraceEvent& e, const Segment* segment,
   if (e.duration) {
     p = put_varint(p, zigzag(e.duration->count()));
   }
-  if (segment != nullptr && same_as) {
-    p = put_varint(p, index - *same_as);
+  if (segment != nullptr && by_ref) {
+    p = put_varint(p, index - holder);
   } else if (segment != nullptr) {
     const Segment& s = *segment;
     if ((flags & kIpv6Segment) != 0) {
@@ -342,18 +349,14 @@ std::uint64_t Trace::append(const TraceEvent& e, const Segment* segment,
   }
   b.bytes.resize(static_cast<std::size_t>(p - b.bytes.data()));
   ++size_;
-  return same_as ? *same_as : index;
+  return holder;
 }
 
-// The index of the event that holds event i's segment bytes: i, or the one it refers to.
-std::uint64_t Trace::holder_of(std::uint64_t i) const {
-  const Block& b = blocks_[i >> kBlockShift];
-  const std::uint8_t* p = b.bytes.data() + b.starts[i & (kBlockEvents - 1)];
-  ++p;  // kind
-  const auto flags = static_cast<std::uint32_t>(get_varint(p));
-  if ((flags & kSegmentRef) == 0) {
-    return i;
-  }
+namespace {
+
+// Moves `p` from just after an event's flags past its time, host, connection, reason, drop, peer,
+// probe, probe_count and duration: to its segment (or its reference to one), if it has one.
+const std::uint8_t* skip_to_segment(const std::uint8_t* p, std::uint32_t flags) noexcept {
   (void)get_varint(p);  // time
   (void)get_varint(p);  // host
   if ((flags & kHasConnection) != 0) {
@@ -365,19 +368,68 @@ std::uint64_t Trace::holder_of(std::uint64_t i) const {
   if ((flags & kHasDrop) != 0) {
     ++p;
   }
-  if ((flags & kHasPeer) != 0) {
-    (void)get_varint(p);
+  for (const std::uint32_t field : {kHasPeer, kHasProbe, kHasProbeCount, kHasDuration}) {
+    if ((flags & field) != 0) {
+      (void)get_varint(p);
+    }
   }
-  if ((flags & kHasProbe) != 0) {
-    (void)get_varint(p);
+  return p;
+}
+
+}  // namespace
+
+// Event i's flags, and `p` left just after them.
+std::uint32_t Trace::flags_of(std::uint64_t i, const std::uint8_t*& p) const {
+  const Block& b = blocks_[i >> kBlockShift];
+  p = b.bytes.data() + b.starts[i & (kBlockEvents - 1)] + 1;  // past the kind
+  return static_cast<std::uint32_t>(get_varint(p));
+}
+
+// The index of the event that holds event i's segment bytes: i, or the one it refers to.
+std::uint64_t Trace::holder_of(std::uint64_t i) const {
+  const std::uint8_t* p = nullptr;
+  const std::uint32_t flags = flags_of(i, p);
+  if ((flags & kSegmentRef) == 0) {
+    return i;
   }
-  if ((flags & kHasProbeCount) != 0) {
-    (void)get_varint(p);
-  }
-  if ((flags & kHasDuration) != 0) {
-    (void)get_varint(p);
-  }
+  p = skip_to_segment(p, flags);
   return i - get_varint(p);
+}
+
+// True when event i holds a segment's bytes and they are `s`'s: a mark passed to record() is
+// checked, so a wrong one costs the bytes it would have saved, never the segment.
+bool Trace::holds_segment(std::uint64_t i, const Segment& s) const {
+  const std::uint8_t* p = nullptr;
+  const std::uint32_t flags = flags_of(i, p);
+  if ((flags & kHasSegment) == 0 || (flags & kSegmentRef) != 0) {
+    return false;
+  }
+  p = skip_to_segment(p, flags);
+  const bool v6 = (flags & kIpv6Segment) != 0;
+  if (v6 != s.source.address.is_ipv6() || v6 != s.destination.address.is_ipv6()) {
+    return false;
+  }
+  if (v6) {
+    if (std::memcmp(p, s.source.address.bytes(), 16) != 0 ||
+        std::memcmp(p + 16, s.destination.address.bytes(), 16) != 0) {
+      return false;
+    }
+    p += 32;
+  } else if (get_raw<std::uint32_t>(p) != s.source.address.ipv4()->value ||
+             get_raw<std::uint32_t>(p) != s.destination.address.ipv4()->value) {
+    return false;
+  }
+  if (get_raw<std::uint32_t>(p) != s.seq || get_raw<std::uint32_t>(p) != s.ack ||
+      get_raw<std::uint16_t>(p) != s.source.port ||
+      get_raw<std::uint16_t>(p) != s.destination.port || get_raw<std::uint16_t>(p) != s.window ||
+      *p++ != s.flags) {
+    return false;
+  }
+  const std::uint64_t v = get_varint(p);
+  if ((flags & kLargePayload) != 0) {
+    return large_payloads_[static_cast<std::size_t>(v)] == s.payload;
+  }
+  return v == s.payload.size() && (v == 0 || std::memcmp(p, s.payload.data(), v) == 0);
 }
 
 TraceEvent Trace::decode(std::size_t i) const {

@@ -225,6 +225,24 @@ TEST(TraceStoreTest, AnEventAboutARecordedSegmentRefersToItAndReadsBackWhole) {
     (void)copies.record(i == 0 ? sent : arrived, small);
   EXPECT_LT(refs.memory_bytes() * 3, copies.memory_bytes() * 2);
   EXPECT_GT(one_full, 0U);
+  // A mark naming another segment, or an event without one, is not believed: the segment is
+  // stored itself and reads back as given.
+  Trace checked;
+  const std::optional<Trace::SegmentMark> of_small = checked.record(sent, small);
+  TraceEvent bare;
+  bare.kind = TraceKind::kHostCrashed;
+  checked.record(bare);
+  Segment other = small;
+  other.ack += 1;
+  (void)checked.record(arrived, other, of_small);
+  (void)checked.record(arrived, big, of_small);
+  (void)checked.record(arrived, small, Trace::SegmentMark{of_small->epoch, 1});   // the crash
+  (void)checked.record(arrived, small, Trace::SegmentMark{of_small->epoch, 99});  // not yet
+  ASSERT_EQ(checked.events().size(), 6U);
+  EXPECT_EQ(checked.events()[2].segment, other);
+  EXPECT_EQ(checked.events()[3].segment, big);
+  EXPECT_EQ(checked.events()[4].segment, small);
+  EXPECT_EQ(checked.events()[5].segment, small);
   // After clear(), an old mark names nothing: the segment is stored again and reads back.
   t.clear();
   (void)t.record(sent, big);  // event 0 again, with another segment

@@ -193,9 +193,10 @@ class Trace {
   /// segment events this way (no copy of each payload). Returns the stored segment's mark, none
   /// when recording is off.
   std::optional<SegmentMark> record(const TraceEvent& event, const Segment& segment);
-  /// The same, where `segment` is the one `same_as` names (the caller's promise: the segment an
-  /// earlier event recorded, unchanged since): the record refers to it, a few bytes instead of
-  /// the segment's. A mark from before clear(), or none, stores the segment itself.
+  /// The same, where `segment` is the one `same_as` names (the segment an earlier event recorded,
+  /// unchanged since): the record refers to it, a few bytes instead of the segment's. The mark
+  /// is checked against the bytes it names: a mark from before clear(), one naming another
+  /// segment, or none stores the segment itself.
   std::optional<SegmentMark> record(const TraceEvent& event, const Segment& segment,
                                     std::optional<SegmentMark> same_as);
   /// All recorded events, in the order they happened (values built on access; see TraceEvents).
@@ -265,7 +266,9 @@ class Trace {
   std::uint64_t append(const TraceEvent& event, const Segment* segment,
                        std::optional<std::uint64_t> same_as);
   [[nodiscard]] TraceEvent decode(std::size_t i) const;
+  [[nodiscard]] std::uint32_t flags_of(std::uint64_t i, const std::uint8_t*& p) const;
   [[nodiscard]] std::uint64_t holder_of(std::uint64_t i) const;
+  [[nodiscard]] bool holds_segment(std::uint64_t i, const Segment& s) const;
 
   std::vector<Block> blocks_;
   std::vector<std::vector<std::uint8_t>> large_payloads_;
