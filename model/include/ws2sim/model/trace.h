@@ -9,10 +9,10 @@
 //   for (const TraceEvent& e : trace.events())
 //     if (e.kind == TraceKind::kProbeSent) std::cout << format_time(e.at) << '\n';
 //
-// A trace stores its events packed (about 50 bytes for a typical event instead of the 144 of a
-// `TraceEvent`, in fixed-size blocks that are never copied as the trace grows): a run of 100,000
-// connections records millions of events (bench/README.md, "The whole-emulator
-// path"). Reading one back builds a `TraceEvent` value, equal to the one recorded.
+// A trace stores its events packed (about 30 bytes for a typical event instead of the 144 of a
+// `TraceEvent`, in blocks of 4,096 events): a run of 1,000,000 connections records 41 million
+// events (bench/README.md). Reading one back builds a `TraceEvent` value, equal to the one
+// recorded.
 #pragma once
 
 #include <compare>
@@ -229,12 +229,14 @@ class Trace {
   // probe, probe_count and duration when present (varints, or a byte for the two enums), and a
   // segment as raw fixed-size fields (addresses, seq, ack, ports, window, flags) followed by its
   // payload size and bytes; payloads over kMaxInlinePayload are kept in `large_payloads_` and
-  // the stream holds their index. `starts` gives where each event begins, so reading event i is
-  // direct. Blocks hold kBlockEvents events: event i is event i % kBlockEvents of block
-  // i / kBlockEvents. A block's arrays are reserved from the last block's sizes, so growing the
-  // trace rarely copies what it holds (a std::vector<TraceEvent> copied every event and faulted
-  // in twice the memory as it doubled). A probe segment takes about 40 bytes, a probe event 17,
-  // against 64 and 40 as fixed 32-byte heads with 32-bit words (bench/README.md).
+  // the stream holds their index. A segment recorded before (kSegmentRef: the record of its
+  // sending, named by a SegmentMark and checked) is instead the distance back to the event that
+  // holds it, never to another reference. `starts` gives where each event begins, so reading event
+  // i is direct. Blocks hold kBlockEvents events: event i is event i % kBlockEvents of block i /
+  // kBlockEvents. A block's arrays are reserved from the last block's sizes, so growing the trace
+  // rarely copies what it holds (a std::vector<TraceEvent> copied every event and faulted in twice
+  // the memory as it doubled). A probe segment takes about 40 bytes, its drop 15, a probe event 17,
+  // against 64, 64 and 40 as fixed 32-byte heads with 32-bit words (bench/README.md).
   //
   // The arrays grow without zeroing (DefaultInitAllocator): append() writes every byte it keeps.
   template <typename T>
