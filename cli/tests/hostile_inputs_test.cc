@@ -65,10 +65,15 @@ TEST(HostileInputs, TheIssuesInputsEndCleanlyWithinTheirBudget) {
     int exit_code;
     std::string message;
   };
+  // Issue 21's ten years of a probe a second stop when the trace fills the budget: 9.7 million
+  // events in 256 MiB, 1 s in a release build, over a minute under AddressSanitizer, which
+  // therefore runs the same input with a quarter of the budget.
+  const std::string dense_budget = kAddressSanitizer ? "64M" : "256M";
+  const std::string dense_mib = kAddressSanitizer ? "64 MiB" : "256 MiB";
   const std::vector<Case> cases = {
-      {{"run", dense, "--memory-budget", "256M"},
+      {{"run", dense, "--memory-budget", dense_budget},
        1,
-       "ws2sim run: " + dense + ": the memory budget (256 MiB) ran out at "},
+       "ws2sim run: " + dense + ": the memory budget (" + dense_mib + ") ran out at "},
       {{"run", "/dev/zero"}, 2, "ws2sim run: /dev/zero: larger than 64 MiB"},
       {{"run", nested}, 2, "ws2sim run: " + nested + ": "},
       {{"load", "--connections", "1000", "--traffic", "1000000000", "--memory-budget", "256M"},
