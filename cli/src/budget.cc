@@ -14,7 +14,7 @@ constexpr std::size_t kMinBudget = std::size_t{1} << 20;
 constexpr std::size_t kMaxBudget = std::size_t{1} << 40;
 
 std::string expected(std::string_view text, std::string_view why) {
-  return "\"" + std::string(text) + "\" is not a size (" + std::string(why) +
+  return std::string("\"").append(text).append("\" is not a size (").append(why) +
          "); write bytes with an optional unit K, M, G or T (powers of 1024), e.g. \"512M\", "
          "\"4G\"";
 }
@@ -47,11 +47,13 @@ Result<std::size_t> parse_size(std::string_view text) {
       continue;
     }
     if (value > (kMaxBudget >> shift)) {
-      return invalid_argument("\"" + std::string(text) + "\" is more than the largest budget, 1T");
+      return invalid_argument(
+          std::string("\"").append(text).append("\" is more than the largest budget, 1T"));
     }
     const std::size_t bytes = static_cast<std::size_t>(value) << shift;
     if (bytes < kMinBudget) {
-      return invalid_argument("\"" + std::string(text) + "\" is less than the smallest budget, 1M");
+      return invalid_argument(
+          std::string("\"").append(text).append("\" is less than the smallest budget, 1M"));
     }
     return bytes;
   }
@@ -71,7 +73,8 @@ std::string format_size(double bytes) {
   std::string number = std::to_string(static_cast<std::uint64_t>(shown));
   const auto tenths = static_cast<std::uint64_t>(std::llround(shown * 10.0)) % 10;
   if (unit > 0 && shown < 10.0 && tenths != 0) {
-    number += "." + std::to_string(tenths);
+    number += '.';
+    number += std::to_string(tenths);
   }
   return number + " " + kNames[unit];
 }

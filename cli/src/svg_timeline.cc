@@ -450,7 +450,8 @@ std::string timeline_svg(const RunReport& r) {
     for (const std::string& l : labels) {
       label += (label.empty() ? "" : ", ") + l;
     }
-    label += " " + svg::clock_label(at, 1s);
+    label += ' ';
+    label += svg::clock_label(at, 1s);
     const double x = axis.x(at);
     std::size_t row = 0;
     while (row + 1 < row_end.size() && row_end[row] > x) {

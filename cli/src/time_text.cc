@@ -9,9 +9,10 @@ constexpr std::int64_t kMsPerSecond = 1000;
 constexpr std::int64_t kMaxMs = 100LL * 366 * 86400 * kMsPerSecond;  // about 100 years
 
 Error bad_duration(std::string_view text, const std::string& why) {
-  return invalid_argument("\"" + std::string(text) + "\" is not a duration (" + why +
-                          "); write it as whole numbers with units d, h, m, s, ms, e.g. \"350s\", "
-                          "\"2h0m10s\", \"1500ms\"");
+  return invalid_argument(
+      std::string("\"").append(text).append("\" is not a duration (").append(why) +
+      "); write it as whole numbers with units d, h, m, s, ms, e.g. \"350s\", "
+      "\"2h0m10s\", \"1500ms\"");
 }
 
 }  // namespace
@@ -82,7 +83,8 @@ std::string format_clock(TimePoint t) {
 }
 
 std::string format_compact(Duration d) {
-  if (d <= Duration::zero()) return d == Duration::zero() ? "0s" : "-" + format_compact(-d);
+  if (d <= Duration::zero())
+    return d == Duration::zero() ? "0s" : std::string("-").append(format_compact(-d));
   const std::int64_t ns = d.count();
   constexpr std::int64_t kS = 1'000'000'000;
   const std::int64_t days = ns / (86400 * kS);

@@ -94,7 +94,8 @@ std::optional<std::string> address_text(const sockaddr* sa, DWORD length) {
     std::string text =
         *ws2sim::winsock::detail::format_ipv4(reinterpret_cast<const std::uint8_t*>(&sin.sin_addr));
     if (sin.sin_port != 0) {
-      text += ":" + std::to_string(ntohs(sin.sin_port));
+      text += ':';
+      text += std::to_string(ntohs(sin.sin_port));
     }
     return text;
   }
@@ -106,7 +107,8 @@ std::optional<std::string> address_text(const sockaddr* sa, DWORD length) {
     std::memcpy(&sin6, sa, sizeof sin6);
     std::string text = *ws2sim::winsock::detail::format_ipv6(sin6.sin6_addr.s6_addr);
     if (sin6.sin6_scope_id != 0) {
-      text += "%" + std::to_string(sin6.sin6_scope_id);
+      text += '%';
+      text += std::to_string(sin6.sin6_scope_id);
     }
     if (sin6.sin6_port != 0) {
       text = "[" + text + "]:" + std::to_string(ntohs(sin6.sin6_port));

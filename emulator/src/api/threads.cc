@@ -101,7 +101,8 @@ HANDLE create_thread(std::function<std::uint32_t()> body, DWORD flags, LPDWORD i
     return nullptr;
   }
   WinThread& t = spawned->get();
-  t.name += "-" + std::to_string(t.id);
+  t.name += '-';
+  t.name += std::to_string(t.id);
   const std::uintptr_t handle = new_handle(w);
   h.objects.emplace(handle, t.object);
   if (id_out != nullptr) {

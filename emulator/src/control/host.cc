@@ -57,7 +57,7 @@ Ipv4Address Host::address() const noexcept {
 Status Host::set_ipv6_address(std::string_view address) {
   const std::optional<Ipv6Address> a = Ipv6Address::parse(address);
   if (!a) {
-    return invalid_argument("'" + std::string(address) + "' is not an IPv6 address");
+    return invalid_argument(std::string("'").append(address).append("' is not an IPv6 address"));
   }
   if (live()) {
     return invalid_state("host '" + state_->name + "' is live: live hosts are IPv4 only");

@@ -43,7 +43,7 @@ Result<std::reference_wrapper<Host>> World::add_host(std::string name, std::stri
   }
   const std::optional<Ipv4Address> addr = Ipv4Address::parse(address);
   if (!addr) {
-    return invalid_argument("'" + std::string(address) + "' is not an IPv4 address");
+    return invalid_argument(std::string("'").append(address).append("' is not an IPv4 address"));
   }
   std::lock_guard lock(state_->mu);
   if (detail::find_name(*state_, name) != nullptr) {

@@ -35,7 +35,7 @@ Status check_host_name(std::string_view name) {
     return invalid_argument("'localhost' is every host's own loopback name");
   }
   if (Ipv4Address::parse(name)) {
-    return invalid_argument("'" + std::string(name) + "' is an address, not a name");
+    return invalid_argument(std::string("'").append(name).append("' is an address, not a name"));
   }
   return {};
 }
