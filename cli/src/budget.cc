@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <utility>
 
+#include "quoted_text.h"
+
 namespace ws2sim::cli {
 namespace {
 
@@ -14,7 +16,7 @@ constexpr std::size_t kMinBudget = std::size_t{1} << 20;
 constexpr std::size_t kMaxBudget = std::size_t{1} << 40;
 
 std::string expected(std::string_view text, std::string_view why) {
-  return std::string("\"").append(text).append("\" is not a size (").append(why) +
+  return detail::quoted(text) + " is not a size (" + std::string(why) +
          "); write bytes with an optional unit K, M, G or T (powers of 1024), e.g. \"512M\", "
          "\"4G\"";
 }
@@ -47,13 +49,11 @@ Result<std::size_t> parse_size(std::string_view text) {
       continue;
     }
     if (value > (kMaxBudget >> shift)) {
-      return invalid_argument(
-          std::string("\"").append(text).append("\" is more than the largest budget, 1T"));
+      return invalid_argument(detail::quoted(text) + " is more than the largest budget, 1T");
     }
     const std::size_t bytes = static_cast<std::size_t>(value) << shift;
     if (bytes < kMinBudget) {
-      return invalid_argument(
-          std::string("\"").append(text).append("\" is less than the smallest budget, 1M"));
+      return invalid_argument(detail::quoted(text) + " is less than the smallest budget, 1M");
     }
     return bytes;
   }

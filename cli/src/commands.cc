@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "output_files.h"
+#include "quoted_text.h"
 #include "ws2sim/cli/budget.h"
 #include "ws2sim/cli/detect.h"
 #include "ws2sim/cli/html.h"
@@ -181,20 +182,17 @@ Result<std::uint32_t> parse_dword(std::string_view text) {
     base = 16;
     i = 2;
   }
-  if (i >= text.size())
-    return invalid_argument(std::string("\"").append(text).append("\" is not a whole number"));
+  if (i >= text.size()) return invalid_argument(detail::quoted(text) + " is not a whole number");
   for (; i < text.size(); ++i) {
     const char c = text[i];
     int digit = -1;
     if (c >= '0' && c <= '9') digit = c - '0';
     if (base == 16 && c >= 'a' && c <= 'f') digit = c - 'a' + 10;
     if (base == 16 && c >= 'A' && c <= 'F') digit = c - 'A' + 10;
-    if (digit < 0)
-      return invalid_argument(std::string("\"").append(text).append("\" is not a whole number"));
+    if (digit < 0) return invalid_argument(detail::quoted(text) + " is not a whole number");
     v = v * static_cast<std::uint64_t>(base) + static_cast<std::uint64_t>(digit);
     if (v > 0xFFFFFFFFULL) {
-      return invalid_argument(
-          std::string("\"").append(text).append("\" does not fit a DWORD (0 to 4294967295)"));
+      return invalid_argument(detail::quoted(text) + " does not fit a DWORD (0 to 4294967295)");
     }
   }
   return static_cast<std::uint32_t>(v);
@@ -207,19 +205,15 @@ Result<KeepAliveCall> parse_keepalive_vals(std::string_view text) {
   for (std::size_t k = 0; k < 3; ++k) {
     const std::size_t comma = text.find(',', start);
     if ((k < 2) != (comma != std::string_view::npos)) {
-      return invalid_argument(std::string("\"").append(text).append(
-          "\": expected ONOFF,TIME_MS,INTERVAL_MS, e.g. 1,60000,1000"));
+      return invalid_argument(detail::quoted(text) +
+                              ": expected ONOFF,TIME_MS,INTERVAL_MS, e.g. 1,60000,1000");
     }
     const std::string_view part =
         text.substr(start, k < 2 ? comma - start : std::string_view::npos);
     Result<std::uint32_t> v = parse_dword(part);
     if (!v.ok()) {
-      return invalid_argument(
-          std::string("\"")
-              .append(text)
-              .append("\": ")
-              .append(v.error().message)
-              .append("; expected ONOFF,TIME_MS,INTERVAL_MS, e.g. 1,60000,1000"));
+      return invalid_argument(detail::quoted(text) + ": " + v.error().message +
+                              "; expected ONOFF,TIME_MS,INTERVAL_MS, e.g. 1,60000,1000");
     }
     *fields[k] = *v;
     start = comma + 1;
@@ -234,16 +228,12 @@ Result<std::pair<winsock::RegistryValue, std::uint32_t>> parse_registry_assignme
       "expected NAME=VALUE with NAME one of KeepAliveTime, KeepAliveInterval, "
       "TcpMaxDataRetransmissions, "
       "PPTPTcpMaxDataRetransmissions";
-  if (eq == std::string_view::npos)
-    return invalid_argument(std::string("\"").append(text).append("\": ").append(expected));
+  if (eq == std::string_view::npos) return invalid_argument(detail::quoted(text) + ": " + expected);
   const auto name = winsock::parse_registry_value(text.substr(0, eq));
-  if (!name)
-    return invalid_argument(
-        std::string("\"").append(text).append("\": unknown value name; ").append(expected));
+  if (!name) return invalid_argument(detail::quoted(text) + ": unknown value name; " + expected);
   Result<std::uint32_t> v = parse_dword(text.substr(eq + 1));
   if (!v.ok()) {
-    return invalid_argument(
-        std::string("\"").append(text).append("\": ").append(v.error().message));
+    return invalid_argument(detail::quoted(text) + ": " + v.error().message);
   }
   return std::make_pair(*name, *v);
 }

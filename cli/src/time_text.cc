@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "quoted_text.h"
+
 namespace ws2sim::cli {
 namespace {
 
@@ -9,10 +11,9 @@ constexpr std::int64_t kMsPerSecond = 1000;
 constexpr std::int64_t kMaxMs = 100LL * 366 * 86400 * kMsPerSecond;  // about 100 years
 
 Error bad_duration(std::string_view text, const std::string& why) {
-  return invalid_argument(
-      std::string("\"").append(text).append("\" is not a duration (").append(why) +
-      "); write it as whole numbers with units d, h, m, s, ms, e.g. \"350s\", "
-      "\"2h0m10s\", \"1500ms\"");
+  return invalid_argument(detail::quoted(text) + " is not a duration (" + why +
+                          "); write it as whole numbers with units d, h, m, s, ms, e.g. \"350s\", "
+                          "\"2h0m10s\", \"1500ms\"");
 }
 
 }  // namespace
