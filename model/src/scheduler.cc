@@ -14,7 +14,9 @@ namespace ws2sim {
 // and two of them can only share `arm` if they share the delay too (due - arm): a delay with a lane
 // always uses it, so the other one is in the heap and was scheduled before that lane was opened
 // (lanes are only reassigned when empty). Hence: (due, arm), heap first on a full tie; the heap
-// itself yields (due, seq) order. This is exactly the (time, sequence) order.
+// itself yields (due, seq) order. The source (an arrival stream) uses no lane, so it can fully
+// tie with one: it records the tail of the lane with its delay when armed, and the entries before
+// that mark go first (Source::lane_mark). This is exactly the (time, sequence) order.
 
 Scheduler::Scheduler() = default;
 
@@ -101,7 +103,8 @@ std::uint8_t Scheduler::lane_for(std::int64_t delay) noexcept {
     }
     if (lane == kInHeap) return kInHeap;
   }
-  lanes_[lane].open(delay);  // a reused lane starts small again
+  lanes_[lane].open(delay);                           // a reused lane starts small again
+  if (source_.lane == lane) source_.lane = kNowhere;  // its positions start again
   return lane;
 }
 
@@ -132,7 +135,8 @@ void Scheduler::lane_append(std::uint8_t lane, std::uint32_t ref, std::int64_t d
   if (l.full()) {
     // At least half the ring holes left by cancels: squeeze them out instead of growing.
     if (l.mostly_holes()) {
-      l.compact([this](std::uint32_t r, std::uint32_t pos) { moved(r, pos); });
+      l.compact([this](std::uint32_t r, std::uint32_t pos) { moved(r, pos); },
+                source_.lane == lane ? &source_.lane_mark : nullptr);
     } else {
       l.grow();
     }
@@ -228,7 +232,12 @@ std::uint8_t Scheduler::peek() noexcept {
     side_arm = source_.arm;
   }
   if (side != kNowhere) {
-    if (best == kNowhere || side_due < best_due || (side_due == best_due && side_arm <= best_arm)) {
+    // A full tie (due, arm) with a lane: the heap's entry was scheduled before that lane was
+    // opened; the source goes first unless the lane's head was scheduled before it.
+    if (best == kNowhere || side_due < best_due ||
+        (side_due == best_due &&
+         (side_arm < best_arm ||
+          (side_arm == best_arm && (side != kSource || !lane_head_before_source(best)))))) {
       if (best != kNowhere) second = std::min(second, best_due);
       best = side;
     } else {

@@ -240,6 +240,72 @@ TEST(LaneBatchTie, AHeapEventScheduledBeforeATiedLaneEventRunsFirst) {
   EXPECT_EQ(t.log, want);
 }
 
+// ---- the event source (a population's arrival stream) ----
+
+// A Timeline whose event source logs `id` when it runs and is armed by hand.
+struct SourceTimeline : Timeline {
+  static constexpr int kSourceId = 99;
+  SourceTimeline() {
+    s.set_source(
+        [](void* self) {
+          auto* t = static_cast<SourceTimeline*>(self);
+          t->log.push_back({kSourceId, t->s.now()});
+        },
+        this);
+  }
+};
+
+TEST(SchedulerSource, ATieWithALaneRunsInSchedulingOrder) {
+  // All scheduled at 0 for 10 ms: 1 goes to the heap (a delay's first sighting), 2 and 3 to its
+  // lane; the source is armed between them. (It used to win every tie with a lane: 1, 99, 2, 3.)
+  SourceTimeline t;
+  t.in(milliseconds(10), 1);
+  t.in(milliseconds(10), 2);
+  t.s.arm_source(at_ms(10).time_since_epoch().count());
+  t.in(milliseconds(10), 3);
+  ASSERT_TRUE(t.s.run_until(at_ms(20)).ok());
+  const std::vector<Ran> want{
+      {1, at_ms(10)}, {2, at_ms(10)}, {SourceTimeline::kSourceId, at_ms(10)}, {3, at_ms(10)}};
+  EXPECT_EQ(t.log, want);
+}
+
+TEST(SchedulerSource, ATieWithALaneKeepsSchedulingOrderWhenTheLaneIsCompacted) {
+  // Lane events 2..17 fill a ring of 16; 3..14 are cancelled; the source is armed; then 18 needs
+  // room, so the lane squeezes its holes out and renumbers its entries: 2, 15, 16 and 17 stay
+  // ahead of the source and 18 behind it.
+  SourceTimeline t;
+  t.in(milliseconds(10), 1);
+  std::vector<EventId> ids;
+  for (int id = 2; id <= 17; ++id) {
+    ids.push_back(t.in(milliseconds(10), id));
+  }
+  for (int id = 3; id <= 14; ++id) {
+    ASSERT_TRUE(t.s.cancel(ids[static_cast<std::size_t>(id - 2)]));
+  }
+  t.s.arm_source(at_ms(10).time_since_epoch().count());
+  t.in(milliseconds(10), 18);
+  ASSERT_TRUE(t.s.run_until(at_ms(20)).ok());
+  const std::vector<Ran> want{{1, at_ms(10)},  {2, at_ms(10)},
+                              {15, at_ms(10)}, {16, at_ms(10)},
+                              {17, at_ms(10)}, {SourceTimeline::kSourceId, at_ms(10)},
+                              {18, at_ms(10)}};
+  EXPECT_EQ(t.log, want);
+}
+
+TEST(SchedulerSource, ALaneOpenedAfterTheSourceWasArmedRunsAfterIt) {
+  // 1 is the delay's first sighting (heap); the source is armed; 2 and 3 open the lane and join
+  // it: both were scheduled after the source.
+  SourceTimeline t;
+  t.in(milliseconds(10), 1);
+  t.s.arm_source(at_ms(10).time_since_epoch().count());
+  t.in(milliseconds(10), 2);
+  t.in(milliseconds(10), 3);
+  ASSERT_TRUE(t.s.run_until(at_ms(20)).ok());
+  const std::vector<Ran> want{
+      {1, at_ms(10)}, {SourceTimeline::kSourceId, at_ms(10)}, {2, at_ms(10)}, {3, at_ms(10)}};
+  EXPECT_EQ(t.log, want);
+}
+
 TEST_F(LaneBatch, RunUntilStopsInsideTheBatchAtItsTarget) {
   ASSERT_TRUE(t.s.run_until(at_ms(102)).ok());
   const std::vector<Ran> want{{10, at_ms(100)}, {11, at_ms(101)}, {12, at_ms(102)}};

@@ -24,7 +24,10 @@
 // Opens and traffic segments form one arrival stream, ordered by (time, opens first, connection,
 // segment). One event at a time delivers it: the event for arrival k+1 is scheduled when arrival
 // k is delivered, and an answer when its probe was sent; events that fall on the same instant run
-// in (time, scheduling order), as everywhere in the model.
+// in (time, scheduling order), as everywhere in the model. (An answer due at its probe's own
+// instant, in a population without traffic, is applied as the probe leaves: the outcome and the
+// counts are the same, see population.cc.) `ReferencePopulation` (population_reference.h) runs
+// the same workload one queued event at a time, and the tests hold the two to the same stats.
 #pragma once
 
 #include <chrono>
@@ -109,6 +112,9 @@ class PopulationWorkload {
   // The two fractions as thresholds, converted once (a conversion per probe cost a fifth of S4).
   Probability dead_;
   Probability answer_;
+  // The per-seed half of the dead and answer draws' seeds, also computed once.
+  std::uint64_t dead_key_;
+  std::uint64_t answer_key_;
   // Divisions are the generator's main cost (a 64-bit divide per stratum bound), so what does not
   // depend on the connection is computed once: open_spread = open_q_ x connections + open_r_,
   // and the bounds of every segment's stratum when there are few segments (else computed).

@@ -222,6 +222,7 @@ class Scheduler {
     source_.seq = next_seq_++;
     source_.armed = true;
     ++live_;
+    mark_source_in_lane();
   }
 
   // ---- implementation details ----
@@ -259,11 +260,17 @@ class Scheduler {
     std::uint32_t ref;
     std::uint32_t generation;  // generic slots only
   };
-  // The source's one pending event.
+  // The source's one pending event. Lane entries take no sequence number, so a lane event and
+  // the source due at the same instant and scheduled at the same instant (hence with the same
+  // delay) are ordered by position: `lane_mark` is the tail of the lane with the source's delay
+  // when the source was armed (kNowhere: no such lane then), and the lane's entries before it
+  // were scheduled first.
   struct Source {
     std::int64_t due = 0;
     std::int64_t arm = 0;
     std::uint64_t seq = 0;
+    std::uint32_t lane_mark = 0;
+    std::uint8_t lane = kUnqueued;
     bool armed = false;
     void (*run)(void* client) = nullptr;
     void* client = nullptr;
@@ -271,6 +278,24 @@ class Scheduler {
   // Events a lane's head is this far ahead of are prefetched when they move up.
   static constexpr std::uint32_t kPrefetch = 16;
 
+  // Records, in source_, the tail of the non-empty lane whose delay is the source's (if any).
+  void mark_source_in_lane() noexcept {
+    source_.lane = kNowhere;
+    const std::int64_t delay = source_.due - source_.arm;
+    for (std::uint32_t mask = nonempty_lanes_; mask != 0; mask &= mask - 1) {
+      const auto i = static_cast<std::uint8_t>(__builtin_ctz(mask));
+      if (lanes_[i].delay() == delay) {
+        source_.lane = i;
+        source_.lane_mark = lanes_[i].tail_position();
+        return;
+      }
+    }
+  }
+  // True when lane `q`'s head, due and scheduled at the source's instants, was scheduled first.
+  [[nodiscard]] bool lane_head_before_source(std::uint8_t q) const noexcept {
+    return source_.lane == q &&
+           static_cast<std::int32_t>(lanes_[q].head_position() - source_.lane_mark) < 0;
+  }
   // The due time of the head of queue `q` (a lane, kInHeap or kSource; not kNowhere).
   [[nodiscard]] std::int64_t head_due(std::uint8_t q) noexcept;
   [[nodiscard]] bool stale(const HeapEntry& e) const noexcept;

@@ -46,6 +46,10 @@ class TimerLane {
   [[nodiscard]] std::int64_t delay() const noexcept { return delay_; }
   /// TimerLane::live — entries queued, holes not counted.
   [[nodiscard]] std::uint32_t live() const noexcept { return live_; }
+  /// TimerLane::head_position — the position of the oldest live entry; valid while live() > 0.
+  [[nodiscard]] std::uint32_t head_position() const noexcept { return head_; }
+  /// TimerLane::tail_position — the position the next push() will take.
+  [[nodiscard]] std::uint32_t tail_position() const noexcept { return tail_; }
   /// TimerLane::head_due — the due time of the oldest live entry (ns); valid while live() > 0.
   [[nodiscard]] std::int64_t head_due() const noexcept { return head_due_; }
   /// TimerLane::full — no room for one more entry (an empty ring of capacity 0 is full): one
@@ -120,10 +124,17 @@ class TimerLane {
   /// `moved(ref, new_position)` for each. Amortised O(1) per cancel: it moves at most as many
   /// entries as there were holes. Without it, a lane whose head stays armed while timers behind
   /// it are cancelled and re-armed would grow by one entry per arm, without bound.
+  /// `mark`, when given, is a position between head and tail that the owner keeps as a boundary
+  /// ("entries before it were pushed before X"); it is moved along, so the same entries stay
+  /// before it.
   template <class Moved>
-  void compact(Moved moved) {
+  void compact(Moved moved, std::uint32_t* mark = nullptr) {
     std::uint32_t w = head_;  // the head is live (settled), so it stays where it is
     for (std::uint32_t p = head_; p != tail_; ++p) {
+      if (mark != nullptr && p == *mark) {
+        *mark = w;
+        mark = nullptr;
+      }
       const std::uint32_t ref = at(p);
       if (ref == kHole) {
         continue;
@@ -131,6 +142,9 @@ class TimerLane {
       at(w) = ref;  // w <= p: nothing unread is overwritten
       moved(ref, w);
       ++w;
+    }
+    if (mark != nullptr && *mark == tail_) {
+      *mark = w;
     }
     tail_ = w;
   }
