@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <numeric>
@@ -116,6 +117,29 @@ TEST(Load, BadConfigurationsAreUsageErrors) {
   err.str("");
   EXPECT_EQ(command_load(a, out, err), kExitUsage);
   EXPECT_THAT(err.str(), HasSubstr("choose a wider one"));
+}
+
+// Regression: `ws2sim load --idle 0s --interval 0s` used to run forever at one instant (each
+// answer at once re-started the probing). It is refused in one line, before anything runs.
+TEST(Load, AnswersThatWouldStopTimeAreAUsageError) {
+  LoadArgs a;
+  a.connections = 3;
+  a.spread = "1s";
+  a.idle = "0s";
+  a.interval = "0s";
+  std::ostringstream out;
+  std::ostringstream err;
+  EXPECT_EQ(command_load(a, out, err), kExitUsage);
+  const std::string message = err.str();
+  EXPECT_THAT(message, HasSubstr("ws2sim load: keep-alive idle, interval and answer_delay are "
+                                 "all 0 while live peers answer"));
+  EXPECT_EQ(std::count(message.begin(), message.end(), '\n'), 1) << message;
+  EXPECT_EQ(out.str(), "");
+  // An answer that takes any time at all lets time advance: the same run completes.
+  a.answer_delay = "1ms";
+  a.duration = "2s";
+  err.str("");
+  EXPECT_EQ(command_load(a, out, err), kExitOk) << err.str();
 }
 
 // A million connections run through (how fast is bench/'s question: tests never time).

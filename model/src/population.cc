@@ -89,6 +89,16 @@ Status PopulationConfig::validate() const {
   if (traffic_segments > 0 && traffic_window == Duration::zero()) {
     return invalid_argument("traffic_segments > 0 needs a positive traffic_window");
   }
+  // An answer at the probe's instant restarts an idle time of 0, so the next probe is due at
+  // that instant too, and so on: the run would never leave it.
+  if (keepalive.enabled && keepalive.probe_count > 0 && keepalive.idle == Duration::zero() &&
+      keepalive.interval == Duration::zero() && answer_delay == Duration::zero() &&
+      dead_fraction < 1.0 && answer_probability > 0.0) {
+    return invalid_argument(
+        "keep-alive idle, interval and answer_delay are all 0 while live peers answer: every "
+        "answer would start the next probe at the same instant and time would never advance; "
+        "make one of them positive");
+  }
   return {};
 }
 

@@ -273,6 +273,13 @@ TEST(PopulationConfigValidate, RejectsAbsurdValuesNamingTheField) {
          c.traffic_window = Duration::zero();
        },
        "traffic_window"},
+      // Found hanging `ws2sim load --idle 0s --interval 0s`: each answer re-probes at once.
+      {[](PopulationConfig& c) {
+         c.keepalive.idle = Duration::zero();
+         c.keepalive.interval = Duration::zero();
+         c.dead_fraction = 0.5;
+       },
+       "time would never advance"},
   };
   for (const Case& k : cases) {
     PopulationConfig c;
@@ -296,6 +303,17 @@ TEST(PopulationConfigValidate, AcceptsTheDefaultsAndTheEdges) {
   c.answer_probability = 0.0;
   c.keepalive.enabled = false;
   EXPECT_TRUE(c.validate().ok());
+  // Idle and interval 0 are fine when every peer is dead, answers take time, or idle is set.
+  PopulationConfig z;
+  z.keepalive.idle = Duration::zero();
+  z.keepalive.interval = Duration::zero();
+  EXPECT_TRUE(z.validate().ok()) << "all dead";
+  z.dead_fraction = 0.0;
+  z.answer_delay = 1ns;
+  EXPECT_TRUE(z.validate().ok()) << "answers 1 ns later";
+  z.answer_delay = Duration::zero();
+  z.keepalive.idle = 1ns;
+  EXPECT_TRUE(z.validate().ok()) << "1 ns idle";
 }
 
 TEST(PopulationConfigValidate, KeepAliveOffOrZeroProbesOpensEverythingAndDropsNothing) {
