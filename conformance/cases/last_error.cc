@@ -44,7 +44,7 @@ void check_successful_calls(Context& ctx, const char* id, DWORD expected) {
       ctx, id, "ioctlsocket(FIONBIO)",
       [&] {
         u_long on = 1;
-        return ioctlsocket(s, FIONBIO, &on) == 0;
+        return ioctlsocket(s, static_cast<LONG>(FIONBIO), &on) == 0;
       },
       expected);
 }

@@ -71,7 +71,7 @@ SIM_CASE(OneUnansweredProbeDoesNotKillTheConnection, "KEEPALIVE.one-probe-not-de
   ctx.check("SO_KEEPALIVE.rfc1122", !probes.empty() && probes[0] >= established + 2h,
             "the first probe waits for the idle time");
   u_long nonblocking = 1;
-  ctx.require(ioctlsocket(s, FIONBIO, &nonblocking) == 0, "FIONBIO failed");
+  ctx.require(ioctlsocket(s, static_cast<LONG>(FIONBIO), &nonblocking) == 0, "FIONBIO failed");
   char b;
   ctx.check_error("KEEPALIVE.one-probe-not-dead", error_of(recv(s, &b, 1, 0)), WSAEWOULDBLOCK,
                   "recv after one unanswered probe (the connection must still be up)");
@@ -197,7 +197,7 @@ SIM_CASE(ZeroIntervalIsAProbeStormAgainstALivePeer, "KEEPALIVE.zero-values.storm
   ctx.check(id, ctx.client_probes().size() > 100, "at least 100 probes in 10 s (a probe storm)");
   char b = 0;
   u_long nonblocking = 1;
-  ioctlsocket(s, FIONBIO, &nonblocking);
+  ioctlsocket(s, static_cast<LONG>(FIONBIO), &nonblocking);
   ctx.check_error(id, error_of(recv(s, &b, 1, 0)), WSAEWOULDBLOCK,
                   "the connection is still open after 10 s of back-to-back probes");
 }

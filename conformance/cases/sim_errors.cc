@@ -25,14 +25,15 @@ SIM_CASE(NetworkDownFailsBothCalls, "SO_KEEPALIVE.error.wsaenetdown",
             "the failed calls changed nothing");
 }
 
-// What the blocking hook saw.
+// What the blocking hook saw (per thread: the hook runs on the thread blocked in the call, and
+// cases may run on several threads at once).
 struct HookLog {
   int calls = 0;
   SOCKET socket = INVALID_SOCKET;
   int set_error = 0;
   int ioctl_error = 0;
 };
-HookLog g_hook;
+thread_local HookLog g_hook;
 
 INT_PTR WINAPI hook(void) {
   ++g_hook.calls;

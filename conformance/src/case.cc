@@ -268,7 +268,9 @@ bool signaled(WSAEVENT e, DWORD timeout_ms) {
 }
 
 Completion& completion() {
-  static Completion record;  // cases run one at a time, on one thread
+  // One per thread: cases run on several threads at once (ws2sim_conformance -j), and a completion
+  // routine runs on the thread that made the call, in its alertable wait.
+  thread_local Completion record;
   return record;
 }
 

@@ -1,24 +1,32 @@
 // ws2sim_conformance: runs every case of the catalog on every emulated profile its statements
 // apply to (GoogleTest, one test per case and profile), then writes the report.
 //
-//   ws2sim_conformance [GoogleTest flags] [--catalog FILE]
+//   ws2sim_conformance [GoogleTest flags] [--catalog FILE] [-j N]
 //                      [--report-md FILE] [--report-json FILE] [--report-junit FILE]
 //                      [--report-html FILE]
 //                      [--native-results FILE [--native-name NAME] [--native-profile PROFILE]]...
+//
+// Every case runs in a world of its own, so with -j N (default: the number of cores) the cases
+// GoogleTest is about to run are run first on N threads, and each test then reports its case's
+// stored outcome: the output and the reports are the serial run's, byte for byte.
 //
 // Exit status: 0 all cases passed, 1 a case failed (the reports are still written), 2 bad usage,
 // a malformed catalog, or cases that do not match it.
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <exception>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
 #include "ws2sim/conformance/catalog.h"
 #include "ws2sim/conformance/report.h"
 #include "ws2sim/conformance/sim.h"
+#include "ws2sim/model/parallel.h"
 
 namespace ws2sim::conformance {
 namespace {
@@ -37,9 +45,53 @@ struct Options {
   std::string catalog = WS2SIM_CONFORMANCE_CATALOG;
   std::string report_md, report_json, report_junit, report_html;
   std::vector<NativeArg> native;
+  unsigned jobs = default_jobs();
 };
 
 SimResults g_results;
+
+// What one case did on one profile: its failures (statements it never checked included), or the
+// exception that escaped it, which its test rethrows so that GoogleTest reports it as it would
+// have reported it thrown there.
+struct Outcome {
+  std::vector<Failure> failures;
+  std::exception_ptr escaped;
+};
+
+Outcome run_case(const CaseInfo& c, const winsock::Profile& profile, bool strict) {
+  Outcome o;
+  try {
+    std::vector<std::string> unchecked;
+    try {
+      SimContext ctx(profile, strict, c.ids);
+      try {
+        c.run(ctx);
+        unchecked = ctx.unchecked();
+      } catch (const Aborted& a) {
+        ctx.fail_all("the case stopped: " + a.message);
+      }
+      o.failures = ctx.failures();
+    } catch (const Aborted& a) {  // the world could not be built
+      for (const std::string& id : c.ids)
+        o.failures.push_back(Failure{id, "setup failed: " + a.message});
+    }
+    for (const std::string& id : unchecked)
+      o.failures.push_back(Failure{id, "the case never checked this statement on this profile"});
+  } catch (...) {
+    o.escaped = std::current_exception();
+  }
+  return o;
+}
+
+// One registered test: a case on a profile, and its outcome when it was run ahead (PreRun).
+struct Planned {
+  const CaseInfo* c;
+  const winsock::Profile* profile;
+  bool strict;
+  std::optional<Outcome> outcome;
+};
+std::vector<Planned> g_planned;  // filled by register_tests(), never resized after
+std::map<std::pair<std::string, std::string>, std::size_t> g_planned_by_name;
 
 // The statements of `c`, checked against the catalog: each exists and is testable, and all of
 // them run on the same profiles in the same mode. Returns the first problem, or "".
@@ -75,51 +127,64 @@ std::string test_name(std::string_view profile) {
   return n;
 }
 
-// One case on one profile.
+// One case on one profile: reports the outcome run ahead, or runs the case now.
 class CaseTest : public ::testing::Test {
  public:
-  CaseTest(const Catalog& catalog, const CaseInfo& c, const winsock::Profile& p, bool strict)
-      : catalog_(catalog), case_(c), profile_(p), strict_(strict) {}
+  CaseTest(const Catalog& catalog, std::size_t planned) : catalog_(catalog), planned_(planned) {}
 
   void TestBody() override {
-    std::vector<Failure> failures;
-    std::vector<std::string> unchecked;
-    try {
-      SimContext ctx(profile_, strict_, case_.ids);
-      try {
-        case_.run(ctx);
-        unchecked = ctx.unchecked();
-      } catch (const Aborted& a) {
-        ctx.fail_all("the case stopped: " + a.message);
-      }
-      failures = ctx.failures();
-    } catch (const Aborted& a) {  // the world could not be built
-      for (const std::string& id : case_.ids)
-        failures.push_back(Failure{id, "setup failed: " + a.message});
-    }
-    for (const std::string& id : unchecked)
-      failures.push_back(Failure{id, "the case never checked this statement on this profile"});
-    for (const std::string& id : case_.ids) {
-      Record& rec = g_results[{id, std::string(profile_.name)}];
+    Planned& p = g_planned[planned_];
+    const Outcome o =
+        p.outcome ? *std::exchange(p.outcome, std::nullopt) : run_case(*p.c, *p.profile, p.strict);
+    if (o.escaped) std::rethrow_exception(o.escaped);
+    for (const std::string& id : p.c->ids) {
+      Record& rec = g_results[{id, std::string(p.profile->name)}];
       ++rec.runs;
-      for (const Failure& f : failures) {
-        if (f.id == id) rec.failures.push_back(std::string(case_.name) + ": " + f.message);
+      for (const Failure& f : o.failures) {
+        if (f.id == id) rec.failures.push_back(std::string(p.c->name) + ": " + f.message);
       }
     }
-    for (const Failure& f : failures) {
+    for (const Failure& f : o.failures) {
       const Statement& s = *catalog_.find(f.id);
-      ADD_FAILURE_AT(case_.file, case_.line)
+      ADD_FAILURE_AT(p.c->file, p.c->line)
           << "[" << s.id << "] " << s.text << "\n  source: " << describe_source(catalog_, s) << " ("
-          << s.evidence << ")\n  profile: " << profile_.name
-          << (strict_ ? " (strict-documentation mode)" : "") << "\n  " << f.message;
+          << s.evidence << ")\n  profile: " << p.profile->name
+          << (p.strict ? " (strict-documentation mode)" : "") << "\n  " << f.message;
     }
   }
 
  private:
   const Catalog& catalog_;
-  const CaseInfo& case_;
-  const winsock::Profile& profile_;
-  bool strict_;
+  std::size_t planned_;
+};
+
+// Runs, before the tests, the cases of the tests GoogleTest selected (--gtest_filter, sharding)
+// on `jobs` threads: each case builds and tears down its own world, and each writes only its own
+// Planned::outcome. With one job, or one test, the tests run their cases themselves.
+class PreRun : public ::testing::Environment {
+ public:
+  explicit PreRun(unsigned jobs) : jobs_(jobs) {}
+  void SetUp() override {
+    std::vector<std::size_t> todo;
+    const ::testing::UnitTest& unit = *::testing::UnitTest::GetInstance();
+    for (int i = 0; i < unit.total_test_suite_count(); ++i) {
+      const ::testing::TestSuite& suite = *unit.GetTestSuite(i);
+      for (int j = 0; j < suite.total_test_count(); ++j) {
+        const ::testing::TestInfo& info = *suite.GetTestInfo(j);
+        if (!info.should_run()) continue;
+        const auto found = g_planned_by_name.find({info.test_suite_name(), info.name()});
+        if (found != g_planned_by_name.end()) todo.push_back(found->second);
+      }
+    }
+    if (jobs_ <= 1 || todo.size() <= 1) return;
+    for_each_index(todo.size(), jobs_, [&todo](std::size_t k) {
+      Planned& p = g_planned[todo[k]];
+      p.outcome = run_case(*p.c, *p.profile, p.strict);
+    });
+  }
+
+ private:
+  unsigned jobs_;
 };
 
 void register_tests(const Catalog& catalog) {
@@ -128,11 +193,14 @@ void register_tests(const Catalog& catalog) {
     const bool strict = s.mode == Mode::kStrict;
     for (const winsock::Profile& p : winsock::all_profiles()) {
       if (!s.applies_to(p)) continue;
+      const std::size_t planned = g_planned.size();
+      g_planned.push_back(Planned{&c, &p, strict, std::nullopt});
+      const std::string name = test_name(p.name);
+      g_planned_by_name[{c.name, name}] = planned;
       const std::string param = std::string(p.name) + (strict ? " strict" : "");
-      ::testing::RegisterTest(c.name, test_name(p.name).c_str(), nullptr, param.c_str(), c.file,
-                              c.line, [&catalog, &c, &p, strict]() -> ::testing::Test* {
-                                return new CaseTest(catalog, c, p, strict);
-                              });
+      ::testing::RegisterTest(
+          c.name, name.c_str(), nullptr, param.c_str(), c.file, c.line,
+          [&catalog, planned]() -> ::testing::Test* { return new CaseTest(catalog, planned); });
     }
   }
 }
@@ -169,7 +237,23 @@ bool parse_options(int& argc, char** argv, Options& o) {
       return true;
     };
     bool ok = true;
-    if (a == "--catalog") {
+    if (a == "-j" || a == "--jobs") {
+      std::string text;
+      if (!value(text)) return false;
+      std::size_t used = 0;
+      unsigned long jobs = 0;
+      try {
+        jobs = std::stoul(text, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used == 0 || used != text.size() || jobs == 0 || jobs > 1024) {
+        std::cerr << "ws2sim_conformance: " << a << ": \"" << text
+                  << "\" is not a number of jobs from 1 to 1024\n";
+        return false;
+      }
+      o.jobs = static_cast<unsigned>(jobs);
+    } else if (a == "--catalog") {
       ok = value(o.catalog);
     } else if (a == "--report-md") {
       ok = value(o.report_md);
@@ -189,8 +273,8 @@ bool parse_options(int& argc, char** argv, Options& o) {
       }
       ok = value(a == "--native-name" ? o.native.back().name : o.native.back().profile);
     } else if (a == "--help" || a == "-h") {
-      std::cout << "usage: ws2sim_conformance [GoogleTest flags] [--catalog FILE] [--report-md F] "
-                   "[--report-json F] [--report-junit F] [--report-html F]\n"
+      std::cout << "usage: ws2sim_conformance [GoogleTest flags] [--catalog FILE] [-j N] "
+                   "[--report-md F] [--report-json F] [--report-junit F] [--report-html F]\n"
                    "       [--native-results F [--native-name NAME] [--native-profile P]]...\n"
                    "See conformance/README.md.\n";
       ::testing::InitGoogleTest(&argc, argv);  // prints GoogleTest's own flags too
@@ -242,6 +326,7 @@ int main(int argc, char** argv) {
     }
   }
   register_tests(catalog);
+  ::testing::AddGlobalTestEnvironment(new PreRun(options.jobs));  // GoogleTest owns it
   const int rc = RUN_ALL_TESTS();
   if (GTEST_FLAG_GET(list_tests)) return rc;
 

@@ -329,7 +329,8 @@ std::string render_markdown(const Report& r) {
        "Winsock implementation.\n\n";
 
   o << "## Summary\n\n"
-    << "- Statements: " << n << " (" << testable << " testable, " << (n - testable)
+    << "- Statements: " << n << " (" << testable << " testable, "
+    << (n - static_cast<std::size_t>(testable))
     << " untestable); covered by at least one case: " << covered << " of " << n << " ("
     << percent(covered, static_cast<int>(n)) << "), " << covered << " of " << testable
     << " testable.\n"

@@ -28,9 +28,7 @@ Target target_of(const winsock::Profile& p) {
 }  // namespace
 
 SimContext::SimContext(const winsock::Profile& profile, bool strict, std::vector<std::string> ids)
-    : Context(target_of(profile), std::move(ids)),
-      profile_(profile),
-      world_(std::make_unique<winsock::World>(1)) {
+    : Context(target_of(profile), std::move(ids)), world_(std::make_unique<winsock::World>(1)) {
   auto c = world_->add_host("client", profile.name, "10.0.0.1");
   auto s = world_->add_host("server", "windows-server-2022", "10.0.0.2");
   require(c.ok() && s.ok(), "the test world could not be built");
@@ -67,7 +65,7 @@ int SimContext::connect(SOCKET s) {
 
 int SimContext::connect_nonblocking(SOCKET s) {
   u_long on = 1;
-  require(ioctlsocket(s, FIONBIO, &on) == 0, "FIONBIO failed");
+  require(ioctlsocket(s, static_cast<LONG>(FIONBIO), &on) == 0, "FIONBIO failed");
   return connect(s);
 }
 

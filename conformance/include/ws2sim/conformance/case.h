@@ -251,7 +251,8 @@ int keepalive_vals(SOCKET s, u_long onoff, u_long time_ms, u_long interval_ms,
 bool signaled(WSAEVENT e, DWORD timeout_ms = 0);
 
 /// Completion — what record_completion saw (a completion routine has no context argument, so
-/// the record is shared: reset it with `completion() = Completion{}` before each call).
+/// the record is shared by the calls of one thread: reset it with `completion() = Completion{}`
+/// before each call).
 struct Completion {
   int calls = 0;
   DWORD error = 0xdeadbeef;

@@ -71,7 +71,6 @@ class SimContext final : public Context {
   [[nodiscard]] std::optional<TimePoint> client_close(CloseReason reason) const;
 
  private:
-  const winsock::Profile& profile_;
   std::unique_ptr<winsock::World> world_;
   winsock::Host* client_ = nullptr;
   winsock::Host* server_ = nullptr;
