@@ -307,34 +307,51 @@ struct Population::Impl final : KeepAliveDriver {
     }
   }
 
-  void schedule_feed() {
-    if (next_open == config.connections && traffic.peek() == nullptr) return;
-    const std::int64_t at = open_is_next() ? next_open_at : traffic.peek()->at;
-    scheduler.arm_source(at);  // at >= now: arrivals come in time order
+  // The time of the next arrival, if any.
+  [[nodiscard]] std::optional<std::int64_t> next_arrival() {
+    if (next_open == config.connections && traffic.peek() == nullptr) return std::nullopt;
+    return open_is_next() ? next_open_at : traffic.peek()->at;
   }
 
+  void schedule_feed() {
+    if (const auto at = next_arrival()) scheduler.arm_source(*at);  // >= now: in time order
+  }
+
+  // The source's event: delivers arrivals while each next one is also the scheduler's next event
+  // (Scheduler::source_runs_on), then arms for the one that is not.
   void feed() {
+    for (;;) {
+      deliver();
+      const std::optional<std::int64_t> at = next_arrival();
+      if (!at) return;
+      if (!scheduler.source_runs_on(*at)) {
+        scheduler.arm_source(*at);
+        return;
+      }
+    }
+  }
+
+  void deliver() {
     ++own_events;
     if (open_is_next()) {
       const auto conn = static_cast<std::uint32_t>(next_open++);
       note_next_open();
       (void)engine.start(conn, config.keepalive);  // validated in create()
-    } else {
-      engine.on_receive(traffic.peek()->conn);
-      traffic.pop();
-      // Fetch the nodes of the segments to come: the first kLookahead + 1 when a batch is sorted,
-      // else the one kLookahead places on.
-      if (traffic.peek() != nullptr) {
-        const auto up = traffic.upcoming();
-        if (traffic.take_refilled()) {
-          for (std::size_t i = 0; i <= kLookahead && i < up.size(); ++i)
-            prefetch_node(up[i].conn);
-        } else if (up.size() > kLookahead) {
-          prefetch_node(up[kLookahead].conn);
-        }
+      return;
+    }
+    engine.on_receive(traffic.peek()->conn);
+    traffic.pop();
+    // Fetch the nodes of the segments to come: the first kLookahead + 1 when a batch is sorted,
+    // else the one kLookahead places on.
+    if (traffic.peek() != nullptr) {
+      const auto up = traffic.upcoming();
+      if (traffic.take_refilled()) {
+        for (std::size_t i = 0; i <= kLookahead && i < up.size(); ++i)
+          prefetch_node(up[i].conn);
+      } else if (up.size() > kLookahead) {
+        prefetch_node(up[kLookahead].conn);
       }
     }
-    schedule_feed();
   }
 
   bool has_outstanding_data(std::uint32_t /*conn*/) override { return false; }

@@ -346,6 +346,7 @@ Status Scheduler::run_for(Duration d) {
 void Scheduler::run_source_batch(std::int64_t limit) {
   batch_bound_ = runner_up_due_;
   in_source_batch_ = true;
+  source_limit_ = limit;
   do {
     run_next(kSource);
   } while (source_.armed && source_.due < batch_bound_ && source_.due <= limit);

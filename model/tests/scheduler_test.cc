@@ -306,6 +306,50 @@ TEST(SchedulerSource, ALaneOpenedAfterTheSourceWasArmedRunsAfterIt) {
   EXPECT_EQ(t.log, want);
 }
 
+// A source delivering arrivals at the given times: each delivery logs its id (100 + index) and
+// runs on to the next arrival when the scheduler says it is next (source_runs_on), else arms.
+struct ArrivalTimeline : Timeline {
+  std::vector<TimePoint> arrivals;
+  std::size_t next = 0;
+  explicit ArrivalTimeline(std::vector<TimePoint> times) : arrivals(std::move(times)) {
+    s.set_source([](void* self) { static_cast<ArrivalTimeline*>(self)->deliver(); }, this);
+    s.arm_source(arrivals[0].time_since_epoch().count());
+  }
+  void deliver() {
+    for (;;) {
+      log.push_back({100 + static_cast<int>(next), s.now()});
+      if (++next == arrivals.size()) return;
+      const std::int64_t at = arrivals[next].time_since_epoch().count();
+      if (!s.source_runs_on(at)) {
+        s.arm_source(at);
+        return;
+      }
+    }
+  }
+};
+
+TEST(SchedulerSource, ArrivalsRunOnUntilAnotherEventIsDueAndEachCountsAsAnEvent) {
+  // The closure at 10 ms was scheduled before the source was armed for its 10 ms arrival.
+  ArrivalTimeline t({at_ms(1), at_ms(2), at_ms(3), at_ms(10), at_ms(11)});
+  t.at(at_ms(10), 1);
+  ASSERT_TRUE(t.s.run_until(at_ms(20)).ok());
+  const std::vector<Ran> want{{100, at_ms(1)}, {101, at_ms(2)},  {102, at_ms(3)},
+                              {1, at_ms(10)},  {103, at_ms(10)}, {104, at_ms(11)}};
+  EXPECT_EQ(t.log, want);
+  EXPECT_EQ(t.s.events_run(), 6U);
+}
+
+TEST(SchedulerSource, ArrivalsStopAtTheRunsLimitAndStepRunsOneAtATime) {
+  ArrivalTimeline t({at_ms(1), at_ms(2), at_ms(3), at_ms(4)});
+  ASSERT_TRUE(t.s.run_until(at_ms(2)).ok());
+  EXPECT_EQ(t.log.size(), 2U) << "the arrival at 3 ms is past the limit";
+  EXPECT_EQ(t.s.now(), at_ms(2));
+  ASSERT_TRUE(t.s.step());
+  EXPECT_EQ(t.log.size(), 3U) << "step() runs exactly one arrival";
+  EXPECT_EQ(t.s.events_run(), 3U);
+  EXPECT_EQ(t.s.next_event_time(), at_ms(4));
+}
+
 TEST_F(LaneBatch, RunUntilStopsInsideTheBatchAtItsTarget) {
   ASSERT_TRUE(t.s.run_until(at_ms(102)).ok());
   const std::vector<Ran> want{{10, at_ms(100)}, {11, at_ms(101)}, {12, at_ms(102)}};

@@ -225,6 +225,20 @@ class Scheduler {
     mark_source_in_lane();
   }
 
+  /// Scheduler::source_runs_on — for the source's run function, once it has delivered an
+  /// arrival: true when its next arrival, due at `at`, is also the next event of the whole
+  /// scheduler within the current run (due strictly before every other queue's head and every
+  /// event scheduled meanwhile, and not past the run's limit). The clock then stands at `at` and
+  /// the arrival counts as an event run: the source delivers it at once, without arming. False
+  /// (always, outside a source batch: step() runs one event): the source calls arm_source(at).
+  bool source_runs_on(std::int64_t at) noexcept {
+    if (!in_source_batch_ || at >= batch_bound_ || at > source_limit_) {
+      return false;
+    }
+    advance_to(at);
+    return true;
+  }
+
   // ---- implementation details ----
  private:
   // Events are referred to by a 32-bit reference: a generic slot (kGenericBit set) or a node of
@@ -408,7 +422,8 @@ class Scheduler {
   static constexpr std::int64_t kNoBound = std::numeric_limits<std::int64_t>::max();
   std::int64_t runner_up_due_ = kNoBound;
   std::int64_t batch_bound_ = kNoBound;
-  bool in_source_batch_ = false;  // arm_source() leaves batch_bound_ alone then
+  bool in_source_batch_ = false;   // arm_source() leaves batch_bound_ alone then
+  std::int64_t source_limit_ = 0;  // the limit of the source batch under way
   std::uint64_t next_seq_ = 0;
   std::uint64_t events_run_ = 0;
   std::size_t live_ = 0;
