@@ -56,7 +56,9 @@ struct ReferencePopulation::Impl {
           timer(e.conn);
           break;
         case kAnswer:
-          if (receive(e.conn)) ++stats.probes_answered;
+          if (receive(e.conn)) {
+            ++stats.probes_answered;
+          }
           break;
       }
     }
@@ -75,7 +77,9 @@ struct ReferencePopulation::Impl {
   }
 
   void schedule_feed() {
-    if (next_open == config.connections && traffic.peek() == nullptr) return;
+    if (next_open == config.connections && traffic.peek() == nullptr) {
+      return;
+    }
     push(open_is_next() ? next_open_at : traffic.peek()->at, kFeed, 0U);
   }
 
@@ -97,13 +101,17 @@ struct ReferencePopulation::Impl {
     const KeepAliveConfig& ka = config.keepalive;
     if (ka.enabled) {
       c = Conn{now, 0, true};
-      if (ka.probe_count > 0) push(plus(now, ka.idle), kTimer, conn);
+      if (ka.probe_count > 0) {
+        push(plus(now, ka.idle), kTimer, conn);
+      }
     }
   }
 
   bool receive(std::uint32_t conn) {
     Conn& c = conns[conn];
-    if (!c.active) return false;
+    if (!c.active) {
+      return false;
+    }
     c.last_receive = now;
     const bool answered = c.probes_out > 0;
     c.probes_out = 0;
@@ -113,7 +121,9 @@ struct ReferencePopulation::Impl {
   // The keep-alive engine's lazy re-check (keepalive.h), with no data ever outstanding.
   void timer(std::uint32_t conn) {
     Conn& c = conns[conn];
-    if (!c.active) return;
+    if (!c.active) {
+      return;
+    }
     const KeepAliveConfig& ka = config.keepalive;
     const std::int64_t idle_until = plus(c.last_receive, ka.idle);
     if (now < idle_until) {
@@ -153,7 +163,9 @@ ReferencePopulation::~ReferencePopulation() = default;
 
 Result<std::unique_ptr<ReferencePopulation>> ReferencePopulation::create(
     const PopulationConfig& config) {
-  if (Status s = config.validate(); !s.ok()) return s.error();
+  if (Status s = config.validate(); !s.ok()) {
+    return s.error();
+  }
   return std::unique_ptr<ReferencePopulation>(
       new ReferencePopulation(std::make_unique<Impl>(config)));
 }
