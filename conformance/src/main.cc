@@ -22,6 +22,8 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "ws2sim/conformance/catalog.h"
 #include "ws2sim/conformance/report.h"
