@@ -112,7 +112,9 @@ void Scheduler::enqueue(std::uint32_t ref, std::int64_t due, std::int64_t delay)
   note_scheduled(due);
   const std::uint8_t lane = lane_for(delay);
   if (lane != kInHeap) {
-    last_lane_ = lane;
+    if (lane != last_lane_) {
+      other_lane_ = std::exchange(last_lane_, lane);
+    }
     lane_append(lane, ref, due);
     return;
   }

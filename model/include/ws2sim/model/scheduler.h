@@ -142,7 +142,10 @@ class Scheduler {
     ++live_;
     note_scheduled(at);  // enqueue() notes it again on the slow path: harmless, and cheaper here
     const std::int64_t delay = at - now_.time_since_epoch().count();
-    const std::uint8_t hint = last_lane_;
+    std::uint8_t hint = last_lane_;
+    if (hint < lane_count_ && lanes_[hint].delay() != delay) {
+      hint = other_lane_;  // re-arms alternate between two delays (an interval and an idle time)
+    }
     if (hint < lane_count_ && lanes_[hint].delay() == delay && !lanes_[hint].full()) {
       bool first = false;
       n.pos = lanes_[hint].push(id, at, &first);
@@ -430,7 +433,8 @@ class Scheduler {
   std::size_t stale_in_heap_ = 0;
   std::uint32_t nonempty_lanes_ = 0;  // bit i: lanes_[i] holds events
   std::uint8_t lane_count_ = 0;
-  std::uint8_t last_lane_ = kMaxLanes;  // the lane enqueue() used last
+  std::uint8_t last_lane_ = kMaxLanes;   // the lane enqueue() used last
+  std::uint8_t other_lane_ = kMaxLanes;  // the one it used before that
   std::array<TimerLane, kMaxLanes> lanes_{};
   std::array<std::int64_t, 64> seen_delays_{};  // delays seen once, direct-mapped by a hash
   std::vector<Slot> slots_;
