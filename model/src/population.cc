@@ -25,23 +25,14 @@ constexpr std::uint64_t mix64(std::uint64_t z) noexcept {  // SplitMix64's final
   return z ^ (z >> 31);
 }
 
-// The seed of the generator for one (purpose, connection, index) triple of a seed: a purpose's
-// key (one per seed, see purpose_key) mixed with the connection's.
+// A draw's seed is a purpose's key, one per seed (computed once, in PopulationWorkload), mixed
+// with the key of (connection, index). A yes/no draw needs only the first output of the generator
+// so seeded: Rng::first_chance gives it without seeding the whole state.
 std::uint64_t purpose_key(std::uint64_t seed, std::uint64_t tag) noexcept {
   return mix64(seed ^ tag);
 }
 std::uint64_t conn_key(std::uint64_t conn, std::uint64_t index) noexcept {
   return mix64(conn + 0x9e3779b97f4a7c15ULL * (index + 1));
-}
-std::uint64_t draw_seed(std::uint64_t seed, std::uint64_t tag, std::uint64_t conn,
-                        std::uint64_t index) noexcept {
-  return purpose_key(seed, tag) ^ conn_key(conn, index);
-}
-
-// A generator for one (purpose, connection, index) triple of a seed. A yes/no draw needs only its
-// first output: Rng::first_chance(draw_seed(...)) gives it without seeding the whole state.
-Rng draw(std::uint64_t seed, std::uint64_t tag, std::uint64_t conn, std::uint64_t index) noexcept {
-  return Rng{draw_seed(seed, tag, conn, index)};
 }
 
 // floor(i * span / n) exactly, without overflow or a 128-bit division (span >= 0, i <= n < 2^32):
@@ -106,6 +97,7 @@ PopulationWorkload::PopulationWorkload(const PopulationConfig& config)
     : config_(config),
       dead_(Probability::from_double(config.dead_fraction)),
       answer_(Probability::from_double(config.answer_probability)),
+      open_key_(purpose_key(config.seed, kOpenTag)),
       dead_key_(purpose_key(config.seed, kDeadTag)),
       answer_key_(purpose_key(config.seed, kAnswerTag)) {
   if (config_.connections != 0) {
@@ -124,8 +116,12 @@ PopulationWorkload::PopulationWorkload(const PopulationConfig& config)
 
 // Each connection has one generator: its first draw places the open within the connection's
 // stratum of the spread, the next ones its traffic segments within theirs.
+Rng PopulationWorkload::connection_rng(std::uint64_t conn) const noexcept {
+  return Rng{open_key_ ^ conn_key(conn, 0)};
+}
+
 TimePoint PopulationWorkload::open_time(std::uint64_t conn) const noexcept {
-  Rng rng = draw(config_.seed, kOpenTag, conn, 0);
+  Rng rng = connection_rng(conn);
   return open_draw(conn, rng);
 }
 
@@ -154,7 +150,7 @@ Duration PopulationWorkload::segment_draw(std::uint32_t k, Rng& rng) const noexc
 }
 
 TimePoint PopulationWorkload::traffic_time(std::uint64_t conn, std::uint32_t k) const noexcept {
-  Rng rng = draw(config_.seed, kOpenTag, conn, 0);
+  Rng rng = connection_rng(conn);
   const TimePoint open = open_draw(conn, rng);
   Duration offset{};
   for (std::uint32_t j = 0; j <= k; ++j)
@@ -226,7 +222,7 @@ bool TrafficStream::refill() {
     }
     const std::int64_t end = (bucket_ + 1) << width_shift_;  // exclusive
     while (next_conn_ < c.connections) {
-      Rng rng = draw(c.seed, kOpenTag, next_conn_, 0);
+      Rng rng = work_.connection_rng(next_conn_);
       const TimePoint open = work_.open_draw(next_conn_, rng);
       if (open.time_since_epoch().count() >= end) break;
       for (std::uint32_t k = 0; k < c.traffic_segments; ++k) {

@@ -106,13 +106,15 @@ class PopulationWorkload {
  private:
   friend class TrafficStream;
   // One generator per connection draws its open time, then its segments in order.
+  [[nodiscard]] Rng connection_rng(std::uint64_t conn) const noexcept;
   TimePoint open_draw(std::uint64_t conn, Rng& rng) const noexcept;
   Duration segment_draw(std::uint32_t k, Rng& rng) const noexcept;
   PopulationConfig config_;
   // The two fractions as thresholds, converted once (a conversion per probe cost a fifth of S4).
   Probability dead_;
   Probability answer_;
-  // The per-seed half of the dead and answer draws' seeds, also computed once.
+  // The per-seed half of the open, dead and answer draws' seeds, also computed once.
+  std::uint64_t open_key_;
   std::uint64_t dead_key_;
   std::uint64_t answer_key_;
   // Divisions are the generator's main cost (a 64-bit divide per stratum bound), so what does not
